@@ -1,0 +1,568 @@
+/*
+ * arcctl.c -- arc's admin command line: create the database, register and
+ * list units, list stored events, verify the audit chain.
+ *
+ *	arcctl [-D database] init
+ *	arcctl [-D database] unit add ACCOUNT [--key ascii:KEY|hex:KEY]
+ *	    [--client ID] [--interval SECONDS]
+ *	arcctl [-D database] unit list [--json]
+ *	arcctl [-D database] events [--since TIME] [--json]
+ *	arcctl [-D database] audit verify
+ *
+ * The database is -D, else $ARC_DB, else "arc.db". Only init creates it.
+ * Keys are never printed: listings show their encoding only.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "db.h"
+#include "log.h"
+
+struct ctl {
+	const char	*path;		/* borrowed: argv or environment */
+	struct db	*db;		/* owned */
+	int		 json;
+	json_t		*array;		/* owned, --json output */
+};
+
+static void __attribute__((format(printf, 1, 2)))
+ctl_error(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	fputs("arcctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static int
+ctl_usage(void)
+{
+	fprintf(stderr,
+	    "usage: arcctl [-D database] init\n"
+	    "       arcctl [-D database] unit add ACCOUNT "
+	    "[--key ascii:KEY|hex:KEY]\n"
+	    "              [--client ID] [--interval SECONDS]\n"
+	    "       arcctl [-D database] unit list [--json]\n"
+	    "       arcctl [-D database] events [--since TIME] [--json]\n"
+	    "       arcctl [-D database] audit verify\n"
+	    "TIME: 2026-11-23T10:00:00Z, \"2026-11-23 10:00:00\" (UTC), "
+	    "unix seconds,\n"
+	    "      or relative -30s, -10m, -2h, -1d\n"
+	    "The database is -D, else $ARC_DB, else arc.db.\n");
+	return (1);
+}
+
+/* Open an existing database (init creates and migrates). 0 or -1. */
+static int
+ctl_open(struct ctl *ctl, int flags)
+{
+	struct stat	 st;
+	char		*cause = NULL;
+
+	if (!(flags & DB_CREATE) && stat(ctl->path, &st) == -1 &&
+	    errno == ENOENT) {
+		ctl_error("%s: no such database; run arcctl init", ctl->path);
+		return (-1);
+	}
+	if ((ctl->db = db_open(ctl->path, flags, &cause)) == NULL) {
+		ctl_error("%s", cause);
+		free(cause);
+		return (-1);
+	}
+	return (0);
+}
+
+/* "2026-11-23T10:00:00.123Z" */
+static void
+ctl_time_format(int64_t ms, char *buf, size_t size)
+{
+	struct tm	 tm;
+	time_t		 t = ms / 1000;
+	char		 s[32];
+
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(s, sizeof s, "%Y-%m-%dT%H:%M:%S", &tm) == 0) {
+		snprintf(buf, size, "%lld", (long long)ms);
+		return;
+	}
+	snprintf(buf, size, "%s.%03dZ", s, (int)(ms % 1000));
+}
+
+static int
+ctl_time_relative(const char *s, int64_t now, int64_t *ms)
+{
+	char		*end;
+	long long	 n;
+	int64_t		 unit;
+
+	errno = 0;
+	n = strtoll(s + 1, &end, 10);
+	if (errno != 0 || end == s + 1 || n < 0 || n > 100000000)
+		return (-1);
+	if (strcmp(end, "s") == 0)
+		unit = 1000;
+	else if (strcmp(end, "m") == 0)
+		unit = 60 * 1000;
+	else if (strcmp(end, "h") == 0)
+		unit = 3600 * 1000;
+	else if (strcmp(end, "d") == 0)
+		unit = 86400 * 1000;
+	else
+		return (-1);
+	*ms = now - n * unit;
+	return (0);
+}
+
+/* TIME as documented in the usage; 0 or -1. */
+static int
+ctl_time_parse(const char *s, int64_t now, int64_t *ms)
+{
+	static const char *const forms[] = {
+		"%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"
+	};
+	struct tm	 tm;
+	const char	*end;
+	char		*e;
+	long long	 n;
+	size_t		 i;
+
+	if (s[0] == '-')
+		return (ctl_time_relative(s, now, ms));
+	if (s[0] >= '0' && s[0] <= '9' && strspn(s, "0123456789") ==
+	    strlen(s)) {
+		errno = 0;
+		n = strtoll(s, &e, 10);
+		if (errno != 0 || n > 100000000000LL)
+			return (-1);
+		*ms = n * 1000;
+		return (0);
+	}
+	for (i = 0; i < sizeof forms / sizeof forms[0]; i++) {
+		memset(&tm, 0, sizeof tm);
+		if ((end = strptime(s, forms[i], &tm)) == NULL)
+			continue;
+		if (*end == 'Z')
+			end++;
+		if (*end != '\0')
+			continue;
+		*ms = (int64_t)timegm(&tm) * 1000;
+		return (0);
+	}
+	return (-1);
+}
+
+static int64_t
+ctl_now(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+}
+
+/* Print the --json array (jansson) and free it. 0 or -1. */
+static int
+ctl_json_flush(struct ctl *ctl)
+{
+	int	 rc;
+
+	rc = json_dumpf(ctl->array, stdout, JSON_INDENT(2)) == 0 ? 0 : -1;
+	json_decref(ctl->array);
+	ctl->array = NULL;
+	fputc('\n', stdout);
+	if (rc == -1)
+		ctl_error("json output failed");
+	return (rc);
+}
+
+/* --- init --- */
+
+static int
+ctl_init(struct ctl *ctl, int argc, char **argv)
+{
+	(void)argv;
+	if (argc != 1)
+		return (ctl_usage());
+	if (ctl_open(ctl, DB_CREATE | DB_MIGRATE) == -1)
+		return (1);
+	printf("%s: schema version %d\n", ctl->path, db_version(ctl->db));
+	return (0);
+}
+
+/* --- unit add / unit list --- */
+
+static int
+ctl_copy(char *dst, size_t size, const char *src, const char *what)
+{
+	if (strlen(src) >= size) {
+		ctl_error("unit add: %s too long (at most %zu characters)",
+		    what, size - 1);
+		return (-1);
+	}
+	memcpy(dst, src, strlen(src) + 1);
+	return (0);
+}
+
+static int
+ctl_unit_interval(const char *s, int *interval)
+{
+	char		*end;
+	long		 v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < 0 || v > 90000) {
+		ctl_error("unit add: interval %s: not 0 or 20..90000 seconds",
+		    s);
+		return (-1);
+	}
+	*interval = (int)v;
+	return (0);
+}
+
+/* Parse unit add's arguments into u; the key argument is wiped. */
+static int
+ctl_unit_args(int argc, char **argv, struct db_unit *u)
+{
+	static const struct option opts[] = {
+		{ "key", required_argument, NULL, 'k' },
+		{ "client", required_argument, NULL, 'c' },
+		{ "interval", required_argument, NULL, 'i' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int	 ch, rc = 0;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (ch == 'k') {
+			rc |= ctl_copy(u->key, sizeof u->key, optarg, "key");
+			explicit_bzero(optarg, strlen(optarg));
+		} else if (ch == 'c')
+			rc |= ctl_copy(u->client, sizeof u->client, optarg,
+			    "client");
+		else if (ch == 'i')
+			rc |= ctl_unit_interval(optarg, &u->interval);
+		else {
+			ctl_usage();
+			return (-1);
+		}
+	}
+	if (optind != argc - 1) {
+		ctl_usage();
+		return (-1);
+	}
+	if (rc != 0)
+		return (-1);
+	if (strlen(argv[optind]) >= sizeof u->account) {
+		ctl_error("unit add: account %s: not 3-16 hex digits",
+		    argv[optind]);
+		return (-1);
+	}
+	memcpy(u->account, argv[optind], strlen(argv[optind]) + 1);
+	return (0);
+}
+
+static int
+ctl_unit_add(struct ctl *ctl, int argc, char **argv)
+{
+	struct db_unit	 u;
+	char		*cause = NULL;
+	int		 rc;
+
+	memset(&u, 0, sizeof u);
+	snprintf(u.protocol, sizeof u.protocol, "dc09");
+	rc = ctl_unit_args(argc, argv, &u);
+	if (rc == 0 && ctl_open(ctl, 0) == -1)
+		rc = -1;
+	if (rc == 0 && db_unit_add(ctl->db, &u, &cause) == -1) {
+		ctl_error("unit add: %s", cause);
+		free(cause);
+		rc = -1;
+	}
+	if (rc == 0)
+		printf("unit %s added\n", u.account);
+	explicit_bzero(&u, sizeof u);
+	return (rc == 0 ? 0 : 1);
+}
+
+static const char *
+ctl_key_encoding(const char *key)
+{
+	if (strncmp(key, "ascii:", 6) == 0)
+		return ("ascii");
+	if (strncmp(key, "hex:", 4) == 0)
+		return ("hex");
+	return (key[0] == '\0' ? "-" : "?");
+}
+
+static int
+ctl_unit_print(const struct db_unit *u, void *arg)
+{
+	struct ctl	*ctl = arg;
+	char		 seen[40], iv[16];
+
+	if (u->last_seen != 0)
+		ctl_time_format(u->last_seen, seen, sizeof seen);
+	else
+		snprintf(seen, sizeof seen, "never");
+	if (ctl->json) {
+		json_array_append_new(ctl->array, json_pack(
+		    "{s:s, s:s, s:s?, s:s, s:i, s:s?}",
+		    "account", u->account, "protocol", u->protocol,
+		    "key", u->key[0] != '\0' ? ctl_key_encoding(u->key) : NULL,
+		    "client", u->client, "interval", u->interval,
+		    "last_seen", u->last_seen != 0 ? seen : NULL));
+		return (0);
+	}
+	if (u->interval != 0)
+		snprintf(iv, sizeof iv, "%d", u->interval);
+	else
+		snprintf(iv, sizeof iv, "default");
+	printf("%-16s %-8s %-5s %-16s %8s %s\n", u->account, u->protocol,
+	    ctl_key_encoding(u->key), u->client[0] != '\0' ? u->client : "-",
+	    iv, seen);
+	return (0);
+}
+
+static int
+ctl_json_arg(int argc, char **argv, struct ctl *ctl)
+{
+	if (argc == 2 && strcmp(argv[1], "--json") == 0)
+		ctl->json = 1;
+	else if (argc != 1)
+		return (-1);
+	return (0);
+}
+
+static int
+ctl_unit_list(struct ctl *ctl, int argc, char **argv)
+{
+	if (ctl_json_arg(argc, argv, ctl) == -1)
+		return (ctl_usage());
+	if (ctl_open(ctl, 0) == -1)
+		return (1);
+	if (ctl->json)
+		ctl->array = json_array();
+	else
+		printf("%-16s %-8s %-5s %-16s %8s %s\n", "ACCOUNT", "PROTOCOL",
+		    "KEY", "CLIENT", "INTERVAL", "LAST SEEN");
+	if (db_unit_foreach(ctl->db, ctl_unit_print, ctl) == -1) {
+		ctl_error("unit list: %s", db_errmsg(ctl->db));
+		return (1);
+	}
+	if (ctl->json && ctl_json_flush(ctl) == -1)
+		return (1);
+	return (0);
+}
+
+static int
+ctl_unit(struct ctl *ctl, int argc, char **argv)
+{
+	if (argc >= 2 && strcmp(argv[1], "add") == 0)
+		return (ctl_unit_add(ctl, argc - 1, argv + 1));
+	if (argc >= 2 && strcmp(argv[1], "list") == 0)
+		return (ctl_unit_list(ctl, argc - 1, argv + 1));
+	return (ctl_usage());
+}
+
+/* --- events --- */
+
+/* "unregistered,encrypted,unknown-code" or "-"; names into list too. */
+static void
+ctl_flags(int flags, char *buf, size_t size, json_t *list)
+{
+	static const struct {
+		int		 flag;
+		const char	*name;
+	} names[] = {
+		{ EVENT_UNREGISTERED, "unregistered" },
+		{ EVENT_ENCRYPTED, "encrypted" },
+		{ EVENT_UNKNOWN_CODE, "unknown-code" },
+	};
+	size_t	 i, off = 0;
+	int	 n;
+
+	snprintf(buf, size, "-");
+	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+		if (!(flags & names[i].flag))
+			continue;
+		if (list != NULL)
+			json_array_append_new(list, json_string(names[i].name));
+		n = snprintf(buf + off, size - off, "%s%s", off ? "," : "",
+		    names[i].name);
+		if (n < 0 || (size_t)n >= size - off)
+			break;
+		off += n;
+	}
+}
+
+static json_t *
+ctl_event_json(const struct db_event *ev, const char *at, const char *cls)
+{
+	json_t	*flags = json_array();
+	char	 buf[64];
+
+	ctl_flags(ev->flags, buf, sizeof buf, flags);
+	return (json_pack("{s:I, s:s, s:I, s:s, s:s, s:i, s:s, s:s, s:s, "
+	    "s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:o, s:s, s:i}",
+	    "id", (json_int_t)ev->id, "received_at", at,
+	    "received_at_ms", (json_int_t)ev->received_at,
+	    "protocol", ev->protocol, "account", ev->account, "seq", ev->seq,
+	    "token", ev->token, "code", ev->code, "raw_code", ev->raw_code,
+	    "class", cls, "qualifier", ev->qualifier, "area", ev->area,
+	    "zone", ev->zone, "text", ev->text, "location", ev->location,
+	    "dup_count", ev->dup_count, "flags", flags, "source", ev->source,
+	    "part", ev->part));
+}
+
+static int
+ctl_event_print(const struct db_event *ev, void *arg)
+{
+	struct ctl	*ctl = arg;
+	char		 at[40], cls[8], flags[64];
+
+	ctl_time_format(ev->received_at, at, sizeof at);
+	if (ev->class >= 1 && ev->class <= 4)
+		snprintf(cls, sizeof cls, "P%d", ev->class);
+	else
+		snprintf(cls, sizeof cls, "-");
+	if (ctl->json) {
+		json_array_append_new(ctl->array, ctl_event_json(ev, at, cls));
+		return (0);
+	}
+	ctl_flags(ev->flags, flags, sizeof flags, NULL);
+	printf("%-24s %-16s %4d %-8s %-4s %-2s %-5s %3d %-12s %s\n", at,
+	    ev->account, ev->seq, ev->token, ev->code[0] ? ev->code : "-",
+	    cls, ev->zone[0] ? ev->zone : "-", ev->dup_count, flags,
+	    ev->source[0] ? ev->source : "-");
+	return (0);
+}
+
+static int
+ctl_events_args(struct ctl *ctl, int argc, char **argv, int64_t *since)
+{
+	static const struct option opts[] = {
+		{ "since", required_argument, NULL, 's' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int	 ch;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (ch == 'j')
+			ctl->json = 1;
+		else if (ch == 's') {
+			if (ctl_time_parse(optarg, ctl_now(), since) == -1) {
+				ctl_error("events: --since %s: not a time",
+				    optarg);
+				return (-1);
+			}
+		} else {
+			ctl_usage();
+			return (-1);
+		}
+	}
+	if (optind != argc) {
+		ctl_usage();
+		return (-1);
+	}
+	return (0);
+}
+
+static int
+ctl_events(struct ctl *ctl, int argc, char **argv)
+{
+	int64_t	 since = 0;
+
+	if (ctl_events_args(ctl, argc, argv, &since) == -1)
+		return (1);
+	if (ctl_open(ctl, 0) == -1)
+		return (1);
+	if (ctl->json)
+		ctl->array = json_array();
+	else
+		printf("%-24s %-16s %4s %-8s %-4s %-2s %-5s %3s %-12s %s\n",
+		    "RECEIVED", "ACCOUNT", "SEQ", "TOKEN", "CODE", "CL",
+		    "ZONE", "DUP", "FLAGS", "SOURCE");
+	if (db_event_foreach(ctl->db, since, ctl_event_print, ctl) == -1) {
+		ctl_error("events: %s", db_errmsg(ctl->db));
+		return (1);
+	}
+	if (ctl->json && ctl_json_flush(ctl) == -1)
+		return (1);
+	return (0);
+}
+
+/* --- audit verify --- */
+
+static int
+ctl_audit(struct ctl *ctl, int argc, char **argv)
+{
+	int64_t	 bad, rows;
+
+	if (argc != 2 || strcmp(argv[1], "verify") != 0)
+		return (ctl_usage());
+	if (ctl_open(ctl, 0) == -1)
+		return (1);
+	if (db_audit_verify(ctl->db, &bad, &rows) == 0) {
+		printf("audit: %lld rows checked, chain intact\n",
+		    (long long)rows);
+		return (0);
+	}
+	if (bad == 0)
+		ctl_error("audit verify: %s", db_errmsg(ctl->db));
+	else
+		ctl_error("audit verify: row %lld is broken (%lld rows "
+		    "before it intact)", (long long)bad, (long long)rows);
+	return (1);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct ctl	 ctl;
+	const char	*cmd;
+	int		 ch, rc;
+
+	memset(&ctl, 0, sizeof ctl);
+	log_init("arcctl", 1, 0);
+	if ((ctl.path = getenv("ARC_DB")) == NULL || *ctl.path == '\0')
+		ctl.path = "arc.db";
+	while ((ch = getopt(argc, argv, "+D:h")) != -1) {
+		if (ch == 'D')
+			ctl.path = optarg;
+		else
+			return (ctl_usage());
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1)
+		return (ctl_usage());
+	cmd = argv[0];
+	if (strcmp(cmd, "init") == 0)
+		rc = ctl_init(&ctl, argc, argv);
+	else if (strcmp(cmd, "unit") == 0)
+		rc = ctl_unit(&ctl, argc, argv);
+	else if (strcmp(cmd, "events") == 0)
+		rc = ctl_events(&ctl, argc, argv);
+	else if (strcmp(cmd, "audit") == 0)
+		rc = ctl_audit(&ctl, argc, argv);
+	else
+		rc = ctl_usage();
+	json_decref(ctl.array);
+	db_close(ctl.db);
+	return (rc);
+}

@@ -1,0 +1,318 @@
+/*
+ * device.c -- TCP sessions with units: read, split the stream into
+ * frames, hand each to ingest, write the replies.
+ *
+ * Memory per idle connection is the point of this file: one struct
+ * device and one struct event, nothing else. Reads go into one shared
+ * buffer; only a partial frame (at most DC09_MAX_FRAME bytes) is kept per
+ * connection, and only unsent output (capped) is buffered. The idle
+ * timeout is the read event's own timeout on a libevent common timeout
+ * queue, so it costs nothing to reset.
+ *
+ * States: open -> (eof: the peer half-closed; answer what is pending) ->
+ * closing (events removed, on the reap list) -> freed by the reap event,
+ * never inside its own callback. Replies find a device by id; a reply for
+ * a device that has gone is dropped and counted.
+ */
+#include <errno.h>
+#include <event2/event.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "arc.h"
+
+#define DEVICE_READ_SIZE	65536
+#define DEVICE_OUT_MAX		16384
+
+struct device {
+	uint64_t	 id;
+	int		 fd;
+	struct event	*ev;		/* owned: read + idle timeout */
+	struct event	*wev;		/* owned, lazily: write */
+	struct source	*src;		/* borrowed: listen.c owns */
+	uint8_t		*in;		/* owned: a partial frame */
+	uint8_t		*out;		/* owned: unsent replies */
+	uint32_t	 inlen;
+	uint32_t	 outlen;
+	uint32_t	 pending;	/* replies awaited from the store */
+	uint8_t		 eof;
+	uint8_t		 closing;
+	char		 name[48];	/* "127.0.0.1:4242/tcp" */
+	struct device	*reap_next;
+};
+
+static struct event_base	*device_base;
+static const struct timeval	*device_idle_tv;
+static struct hmap		 devices;	/* id -> device * */
+static uint64_t			 device_next_id = 1;
+static struct device		*device_reap_list;
+static struct event		*device_reap_ev;	/* owned */
+static uint8_t			 device_rbuf[DEVICE_READ_SIZE + DC09_MAX_FRAME];
+
+static void	device_read_cb(evutil_socket_t, short, void *);
+static void	device_write_cb(evutil_socket_t, short, void *);
+static void	device_reap_cb(evutil_socket_t, short, void *);
+
+void
+device_init(struct event_base *base, const struct config *cfg)
+{
+	struct timeval	 tv = { cfg->idle_timeout, 0 };
+
+	device_base = base;
+	device_idle_tv = event_base_init_common_timeout(base, &tv);
+	hmap_init(&devices, 1024);
+	device_reap_ev = event_new(base, -1, 0, device_reap_cb, NULL);
+}
+
+size_t
+device_count(void)
+{
+	return (devices.n);
+}
+
+int
+device_new(int fd, const struct sockaddr *sa, socklen_t salen,
+    struct source *src)
+{
+	struct device	*d;
+
+	(void)salen;
+	d = xcalloc(1, sizeof *d);
+	d->id = device_next_id++;
+	d->fd = fd;
+	d->src = src;
+	source_name(sa, "tcp", d->name, sizeof d->name);
+	d->ev = event_new(device_base, fd, EV_READ | EV_PERSIST,
+	    device_read_cb, d);
+	event_add(d->ev, device_idle_tv);
+	hmap_put(&devices, d->id, (uintptr_t)d);
+	COUNT(C_CONN_ACCEPTED);
+	log_debug("device %llu: connected from %s", (unsigned long long)d->id,
+	    d->name);
+	return (0);
+}
+
+static void
+device_close(struct device *d, const char *why)
+{
+	if (d->closing)
+		return;
+	d->closing = 1;
+	event_del(d->ev);
+	if (d->wev != NULL)
+		event_del(d->wev);
+	log_debug("device %llu: closing: %s", (unsigned long long)d->id, why);
+	d->reap_next = device_reap_list;
+	device_reap_list = d;
+	event_active(device_reap_ev, EV_TIMEOUT, 0);
+}
+
+static void
+device_free(struct device *d)
+{
+	hmap_del(&devices, d->id);
+	event_free(d->ev);
+	if (d->wev != NULL)
+		event_free(d->wev);
+	close(d->fd);
+	free(d->in);
+	free(d->out);
+	d->src->conns--;
+	source_release(d->src);
+	COUNT(C_CONN_CLOSED);
+	free(d);
+}
+
+static void
+device_reap_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct device	*d;
+
+	(void)fd;
+	(void)what;
+	(void)arg;
+	while ((d = device_reap_list) != NULL) {
+		device_reap_list = d->reap_next;
+		device_free(d);
+	}
+	listen_resume();
+}
+
+static void
+device_maybe_finish(struct device *d)
+{
+	if (d->eof && d->pending == 0 && d->outlen == 0)
+		device_close(d, "end of stream");
+}
+
+/* Split what we hold into frames; keep a partial frame for later. */
+static void
+device_frames(struct device *d, uint8_t *buf, size_t total)
+{
+	struct reply_to	 to;
+	size_t		 off = 0, used;
+	enum proto_err	 e;
+
+	memset(&to, 0, sizeof to);
+	to.conn = d->id;
+	while (off < total && !d->closing) {
+		e = dc09_scan(buf + off, total - off, DC09_MAX_FRAME, &used);
+		if (e == PROTO_MORE)
+			break;
+		if (e == PROTO_TOOLONG) {
+			COUNT(C_CONN_TOOLONG);
+			device_close(d, "no CR within the frame limit");
+			return;
+		}
+		if (e == PROTO_JUNK)
+			counters[C_FRAME_JUNK_BYTES] += used;
+		else if (ingest_frame(&to, d->src, d->name, buf + off, used))
+			d->pending++;
+		off += used;
+	}
+	if (off < total && !d->closing) {
+		d->inlen = total - off;
+		d->in = xmalloc(d->inlen);
+		memcpy(d->in, buf + off, d->inlen);
+	}
+}
+
+static void
+device_read_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct device	*d = arg;
+	size_t		 held = d->inlen;
+	ssize_t		 n;
+
+	if (what & EV_TIMEOUT) {
+		COUNT(C_CONN_IDLE);
+		device_close(d, "idle");
+		return;
+	}
+	if (held != 0)
+		memcpy(device_rbuf, d->in, held);
+	n = read(fd, device_rbuf + held, DEVICE_READ_SIZE);
+	if (n == -1) {
+		if (errno != EAGAIN && errno != EINTR)
+			device_close(d, strerror(errno));
+		return;
+	}
+	if (n == 0) {
+		event_del(d->ev);
+		d->eof = 1;
+		device_maybe_finish(d);
+		return;
+	}
+	free(d->in);
+	d->in = NULL;
+	d->inlen = 0;
+	device_frames(d, device_rbuf, held + n);
+}
+
+static int
+device_queue(struct device *d, const uint8_t *buf, size_t len)
+{
+	if (d->outlen + len > DEVICE_OUT_MAX) {
+		COUNT(C_CONN_OUTPUT_FULL);
+		device_close(d, "output buffer full");
+		return (-1);
+	}
+	if (d->out == NULL)
+		d->out = xmalloc(DEVICE_OUT_MAX);
+	memcpy(d->out + d->outlen, buf, len);
+	d->outlen += len;
+	if (d->wev == NULL)
+		d->wev = event_new(device_base, d->fd, EV_WRITE | EV_PERSIST,
+		    device_write_cb, d);
+	event_add(d->wev, NULL);
+	return (0);
+}
+
+int
+device_send(uint64_t id, const uint8_t *buf, size_t len)
+{
+	struct device	*d;
+	uint64_t	 v;
+	ssize_t		 n = 0;
+
+	if (hmap_get(&devices, id, &v) != 0)
+		return (-1);
+	d = (struct device *)(uintptr_t)v;
+	if (d->closing)
+		return (-1);
+	if (d->outlen == 0) {
+		n = write(d->fd, buf, len);
+		if (n == (ssize_t)len)
+			return (0);
+		if (n == -1) {
+			if (errno != EAGAIN && errno != EINTR) {
+				device_close(d, strerror(errno));
+				return (-1);
+			}
+			n = 0;
+		}
+	}
+	return (device_queue(d, buf + n, len - n));
+}
+
+static void
+device_write_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct device	*d = arg;
+	ssize_t		 n;
+
+	(void)what;
+	n = write(fd, d->out, d->outlen);
+	if (n == -1) {
+		if (errno != EAGAIN && errno != EINTR)
+			device_close(d, strerror(errno));
+		return;
+	}
+	memmove(d->out, d->out + n, d->outlen - n);
+	d->outlen -= n;
+	if (d->outlen != 0)
+		return;
+	event_del(d->wev);
+	free(d->out);
+	d->out = NULL;
+	device_maybe_finish(d);
+}
+
+void
+device_done(uint64_t id)
+{
+	struct device	*d;
+	uint64_t	 v;
+
+	if (hmap_get(&devices, id, &v) != 0)
+		return;
+	d = (struct device *)(uintptr_t)v;
+	if (d->pending > 0)
+		d->pending--;
+	if (!d->closing)
+		device_maybe_finish(d);
+}
+
+void
+device_close_all(void)
+{
+	struct device	*d;
+	size_t		 i;
+
+	for (i = 0; i < devices.cap; i++) {
+		if (!devices.used[i])
+			continue;
+		d = (struct device *)(uintptr_t)devices.vals[i];
+		if (!d->closing)
+			device_close(d, "shutting down");
+	}
+	while ((d = device_reap_list) != NULL) {
+		device_reap_list = d->reap_next;
+		device_free(d);
+	}
+	hmap_free(&devices);
+	if (device_reap_ev != NULL)
+		event_free(device_reap_ev);
+	device_reap_ev = NULL;
+}

@@ -1,0 +1,170 @@
+/*
+ * db.h -- arc's storage: the SQLite schema, its migrations, every SQL
+ * statement, and the store writer thread. Nothing outside db/ says SQL.
+ *
+ * Threads: a struct db is one SQLite connection and belongs to one thread.
+ * The store writer thread (struct store) owns its own write connection;
+ * the network thread talks to it only through store_submit() and
+ * store_done(), which take the store's mutex. Everything else in this
+ * file is for whichever single thread opened the struct db.
+ */
+#ifndef ARC_DB_H
+#define ARC_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct db;
+
+#define DB_CREATE	0x1	/* create the file if missing */
+#define DB_MIGRATE	0x2	/* apply pending migrations */
+#define DB_WRITER	0x4	/* the store writer: synchronous=FULL, no autocheckpoint */
+
+/* Open path; on failure return NULL and set *cause (caller frees). */
+struct db	*db_open(const char *, int, char **cause);
+void		 db_close(struct db *);
+int		 db_version(struct db *);		/* PRAGMA user_version */
+extern const char *const db_migrations[];
+extern const size_t db_nmigrations;
+const char	*db_errmsg(struct db *);
+/* Passive WAL checkpoint; from a non-writer connection. 0 or -1. */
+int		 db_checkpoint(struct db *);
+
+/* --- units --- */
+struct db_unit {
+	int64_t		 id;
+	char		 protocol[8];	/* "dc09" */
+	char		 account[17];	/* upper case */
+	char		 key[80];	/* "" or "ascii:..." / "hex:..." */
+	char		 client[64];	/* client id text, "" if none */
+	int		 interval;	/* supervision seconds, 0 = default */
+	int64_t		 last_seen;	/* unix ms, 0 = never */
+};
+/* 0, or -1 with *cause ("account 1234 exists", ...). */
+int		 db_unit_add(struct db *, const struct db_unit *, char **cause);
+/* Call fn for every unit (ordered by account); stops early if fn != 0. */
+int		 db_unit_foreach(struct db *,
+		    int (*fn)(const struct db_unit *, void *), void *);
+/* A counter bumped by a trigger on every unit change. */
+int64_t		 db_unit_version(struct db *);
+
+/* --- events --- */
+#define EVENT_UNREGISTERED	0x01	/* unknown account */
+#define EVENT_ENCRYPTED		0x02
+#define EVENT_UNKNOWN_CODE	0x04
+
+struct db_event {
+	int64_t		 id;		/* set by the store */
+	int64_t		 unit_id;	/* 0 = unregistered */
+	char		 protocol[8];
+	char		 account[17];
+	int		 seq;
+	char		 token[12];	/* "ADM-CID", "*SIA-DCS", "NULL" */
+	int64_t		 dedupe;	/* hash of (account, seq, token, data) */
+	int		 part;		/* index within a multi-event frame */
+	char		 code[8];	/* canonical: "QA" (raw if unknown) */
+	char		 raw_code[8];	/* "101", "MA" */
+	int		 class;		/* 1..4 */
+	char		 qualifier[2];
+	char		 area[8];
+	char		 zone[8];
+	char		 text[64];
+	char		 location[128];	/* extended data X/Y/L/R/V, "" if none */
+	int64_t		 device_time;	/* unix s, 0 = none */
+	int64_t		 received_at;	/* unix ms */
+	char		 source[64];	/* "127.0.0.1:4242/tcp" */
+	int		 flags;		/* EVENT_* */
+	const char	*raw;		/* the frame, borrowed */
+	size_t		 raw_len;
+	int		 dup_count;
+};
+/* Events with received_at >= since (ms), oldest first. */
+int		 db_event_foreach(struct db *, int64_t since,
+		    int (*fn)(const struct db_event *, void *), void *);
+
+/* Dedupe keys seen since a time (ms), for the dedupe window at start-up. */
+int		 db_dedupe_foreach(struct db *, int64_t since,
+		    int (*fn)(int64_t dedupe, int64_t event_id, void *), void *);
+
+/* --- audit (append-only, hash-chained) --- */
+int		 db_audit(struct db *, const char *actor, const char *action,
+		    const char *subject, const char *detail);
+/* Recompute the chain: 0 intact, or -1 and *bad_id = first broken row. */
+int		 db_audit_verify(struct db *, int64_t *bad_id, int64_t *rows);
+
+/*
+ * --- store.c: the store writer thread ---
+ *
+ * The network thread fills store_req and submits it; the writer takes
+ * everything queued, writes it in one transaction (group commit, one
+ * fsync), sets result (0 ok, -1 failed) and hands the requests back. The
+ * notify function is called from the writer thread after each batch (it
+ * should only wake the loop, e.g. write an eventfd); the loop then calls
+ * store_done() and gets the completed list, in submission order.
+ */
+enum store_op {
+	STORE_EVENTS,		/* insert ev[0..nev-1], fills ev[i].id */
+	STORE_DUPLICATE,	/* dup_count += 1 on event id dup_of */
+	STORE_LASTSEEN,		/* unit id: last_seen = at */
+	STORE_AUDIT,		/* an audit row */
+};
+
+struct store_req {
+	enum store_op	 op;
+	struct db_event	*ev;		/* borrowed until done */
+	size_t		 nev;
+	int64_t		 id;		/* DUPLICATE: event id; LASTSEEN: unit */
+	int64_t		 at;		/* LASTSEEN: unix ms */
+	const char	*actor, *action, *subject, *detail; /* AUDIT */
+	int		 result;	/* set by the writer: 0 or -1 */
+	void		*arg;		/* the caller's */
+	struct store_req *next;		/* owned by the store while queued */
+};
+
+struct store_stats {
+	uint64_t	 batches;
+	uint64_t	 requests;
+	uint64_t	 failures;
+	uint64_t	 checkpoints;
+	uint64_t	 max_batch;
+};
+
+struct store	*store_start(const char *path, void (*notify)(void *),
+		    void *arg, char **cause);
+void		 store_submit(struct store *, struct store_req *);
+struct store_req *store_done(struct store *);
+/*
+ * Waits for everything submitted to be written, stops the threads, frees
+ * the store, and returns the completed requests not yet taken with
+ * store_done() (the caller owns them).
+ */
+struct store_req *store_stop(struct store *);
+void		 store_get_stats(struct store *, struct store_stats *);
+/* Waits for everything submitted so far to be written (and notified). */
+void		 store_drain(struct store *);
+
+/*
+ * --- internal to db/: the helpers the db_*.c files and store.c share ---
+ * Not for callers outside db/.
+ */
+struct sqlite3;
+struct sqlite3_stmt;
+struct sqlite3	*db_sqlite(struct db *);
+/* A cached prepared statement for sql (keyed by the pointer), reset. */
+struct sqlite3_stmt *db_stmt(struct db *, const char *sql);
+int		 db_exec(struct db *, const char *sql);	/* 0 or -1 */
+int		 db_begin(struct db *);		/* BEGIN IMMEDIATE */
+int		 db_commit(struct db *);
+void		 db_rollback(struct db *);	/* no-op outside a transaction */
+int		 db_in_transaction(struct db *);
+/* PASSIVE, or RESTART (waits for the writer); WAL frames and done. */
+int		 db_wal_checkpoint(struct db *, int restart, int *nlog,
+		    int *nckpt);
+/* The last error means the connection should be closed and reopened. */
+int		 db_broken(struct db *);
+/* One row each; 0 or -1 (db_errmsg says why). */
+int		 db_event_insert(struct db *, struct db_event *);	/* sets id */
+int		 db_event_duplicate(struct db *, int64_t id);
+int		 db_unit_seen(struct db *, int64_t id, int64_t at);
+
+#endif /* ARC_DB_H */
