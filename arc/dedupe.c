@@ -2,7 +2,10 @@
  * dedupe.c -- the frames seen within the dedupe window, so a
  * retransmission is ACKed again but stored once.
  *
- * The key is a 64-bit hash of (account, seq, token, data): the same
+ * The key is a 64-bit hash of (account, seq, token, device timestamp,
+ * data): a retransmission repeats the same bytes, while a unit that
+ * restarted its seq and reports the same event again a minute later
+ * carries another timestamp and is a new event. The same
  * value is stored in event.dedupe, so the window is rebuilt from SQLite
  * at start-up and a frame committed just before a crash is still known
  * as a duplicate after it. Entries live in a ring in arrival order (so
@@ -114,7 +117,12 @@ dedupe_remove(uint64_t key)
 	hmap_del(&dedupe_map, key);
 }
 
-/* The frame's identity: what a retransmission repeats byte for byte. */
+/*
+ * The frame's identity: what a retransmission repeats byte for byte.
+ * A frame without a timestamp can only be told apart by seq and data, so
+ * a unit that re-uses a seq for the same event within the window is seen
+ * as a retransmission: ACKed, counted, not presented again.
+ */
 uint64_t
 dedupe_key(const struct dc09_frame *f)
 {
@@ -129,6 +137,11 @@ dedupe_key(const struct dc09_frame *f)
 	buf[n++] = f->seq & 0xff;
 	memcpy(buf + n, tok, tl + 1);
 	n += tl + 1;
+	/* The device's own timestamp: a new press re-using a seq differs. */
+	if (f->has_ts) {
+		memcpy(buf + n, &f->ts, sizeof f->ts);
+		n += sizeof f->ts;
+	}
 	if (f->data.len + f->xdata.len <= sizeof buf - n) {
 		memcpy(buf + n, f->data.p, f->data.len);
 		n += f->data.len;
