@@ -48,7 +48,9 @@ class TestCrash(unittest.TestCase):
         out, err = lg.communicate(timeout=DURATION + 60)
         self.assertEqual(lg.returncode, 0, err)
         summary = json.loads(out)
+        print("\n  loadgen: %s" % out.strip())
         self.assertEqual(kills, 3)
+        self.assertGreaterEqual(summary["reconnects"], 3, "no connection was lost")
 
         with open(acked) as f:
             lines = [l.split() for l in f if l.strip()]

@@ -1,0 +1,474 @@
+/*
+ * loadgen.c -- arc-loadgen: options, the run's phases (send, drain, done)
+ * and the report.
+ */
+#include <sys/types.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+
+#include <netdb.h>
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "log.h"
+#include "loadgen.h"
+
+struct loadgen		 lg;
+
+static uint64_t		 loadgen_drain_end;
+
+static const struct option loadgen_opts[] = {
+	{ "target", required_argument, NULL, 't' },
+	{ "units", required_argument, NULL, 'u' },
+	{ "first-account", required_argument, NULL, 'a' },
+	{ "rate", required_argument, NULL, 'r' },
+	{ "closed", no_argument, NULL, 'c' },
+	{ "duration", required_argument, NULL, 'd' },
+	{ "drain", required_argument, NULL, 'D' },
+	{ "udp", no_argument, NULL, 'U' },
+	{ "reconnect", no_argument, NULL, 'R' },
+	{ "sources", required_argument, NULL, 's' },
+	{ "key", required_argument, NULL, 'k' },
+	{ "mix", required_argument, NULL, 'm' },
+	{ "heartbeat", required_argument, NULL, 'H' },
+	{ "retry", required_argument, NULL, 'T' },
+	{ "seed", required_argument, NULL, 'S' },
+	{ "acked-log", required_argument, NULL, 'l' },
+	{ "json", no_argument, NULL, 'j' },
+	{ "expect-all", no_argument, NULL, 'e' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void __attribute__((noreturn))
+loadgen_usage(void)
+{
+	fprintf(stderr,
+	    "usage: arc-loadgen --target HOST:PORT [--units N] "
+	    "[--first-account HEX]\n"
+	    "\t[--rate R | --closed] [--duration S] [--drain S] "
+	    "[--udp | --reconnect]\n"
+	    "\t[--sources N] [--key ascii:KEY|hex:KEY] [--mix SPEC] "
+	    "[--heartbeat S]\n"
+	    "\t[--retry S] [--seed N] [--acked-log FILE] [--json] "
+	    "[--expect-all]\n"
+	    "mix names: pendant medical fall smoke co flood mains battery "
+	    "comms tamper\n"
+	    "\ttest cancel restore, or Contact ID codes EEE / QEEE; "
+	    "e.g. pendant=60,mains=40\n");
+	exit(2);
+}
+
+uint64_t
+loadgen_now(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000);
+}
+
+static double
+loadgen_number(const char *name, const char *s, double min, double max)
+{
+	char	*end;
+	double	 v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (*s == '\0' || *end != '\0' || errno != 0 || v < min || v > max ||
+	    v != v)
+		fatalx("--%s: bad value \"%s\"", name, s);
+	return (v);
+}
+
+/* HOST:PORT, [V6]:PORT. */
+static void
+loadgen_target(const char *s)
+{
+	struct addrinfo	 hints, *res;
+	char		*host, *port;
+	int		 error;
+
+	host = xstrdup(s);
+	if ((port = strrchr(host, ':')) == NULL)
+		fatalx("--target: want HOST:PORT");
+	*port++ = '\0';
+	if (host[0] == '[' && port - host >= 3 && port[-2] == ']') {
+		port[-2] = '\0';
+		memmove(host, host + 1, strlen(host + 1) + 1);
+	}
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	error = getaddrinfo(host, port, &hints, &res);
+	if (error != 0)
+		fatalx("--target %s: %s", s, gai_strerror(error));
+	memcpy(&lg.target, res->ai_addr, res->ai_addrlen);
+	lg.target_len = res->ai_addrlen;
+	freeaddrinfo(res);
+	free(host);
+}
+
+static void
+loadgen_key(const char *s)
+{
+	if (dc09_key_parse(s, &lg.key) == -1)
+		fatalx("--key: want ascii:KEY or hex:KEY of 16, 24 or 32 "
+		    "bytes");
+	lg.keyed = 1;
+}
+
+static void
+loadgen_account(const char *s)
+{
+	char	*end;
+
+	errno = 0;
+	lg.first_account = strtoull(s, &end, 16);
+	if (*s == '\0' || *end != '\0' || errno != 0 || strlen(s) > 15)
+		fatalx("--first-account: want up to 15 hex digits");
+}
+
+static void
+loadgen_acked_log(const char *path)
+{
+	if ((lg.acked_log = fopen(path, "a")) == NULL)
+		fatal("%s", path);
+	setvbuf(lg.acked_log, NULL, _IOFBF, 1 << 16);
+}
+
+static void
+loadgen_seed(const char *s)
+{
+	char	*end;
+
+	errno = 0;
+	lg.seed = strtoull(s, &end, 0);
+	if (*s == '\0' || *end != '\0' || errno != 0)
+		fatalx("--seed: want an unsigned number");
+}
+
+static void
+loadgen_option(int ch, const char *arg)
+{
+	char	*cause;
+
+	switch (ch) {
+	case 't':
+		loadgen_target(arg);
+		break;
+	case 'u':
+		lg.units = loadgen_number("units", arg, 1, 1e6);
+		break;
+	case 'a':
+		loadgen_account(arg);
+		break;
+	case 'r':
+		lg.rate = loadgen_number("rate", arg, 0, 1e7);
+		break;
+	case 'c':
+		lg.closed = 1;
+		break;
+	case 'd':
+		lg.duration = loadgen_number("duration", arg, 0, 1e6);
+		break;
+	case 'D':
+		lg.drain = loadgen_number("drain", arg, 0, 1e6);
+		break;
+	case 'U':
+		lg.udp = 1;
+		break;
+	case 'R':
+		lg.reconnect = 1;
+		break;
+	case 's':
+		lg.sources = loadgen_number("sources", arg, 1,
+		    LOADGEN_SOURCES_MAX);
+		break;
+	case 'k':
+		loadgen_key(arg);
+		break;
+	case 'm':
+		if (frame_mix_parse(arg, &cause) == -1)
+			fatalx("%s", cause);
+		break;
+	case 'H':
+		lg.heartbeat = loadgen_number("heartbeat", arg, 0, 1e6);
+		break;
+	case 'T':
+		lg.retry = loadgen_number("retry", arg, 0.001, 3600);
+		break;
+	case 'S':
+		loadgen_seed(arg);
+		break;
+	case 'l':
+		loadgen_acked_log(arg);
+		break;
+	case 'j':
+		lg.json = 1;
+		break;
+	case 'e':
+		lg.expect_all = 1;
+		break;
+	default:
+		loadgen_usage();
+	}
+}
+
+static void
+loadgen_options(int argc, char **argv)
+{
+	int	 ch, verbose = 0, seeded = 0;
+
+	log_init("arc-loadgen", 1, 0);
+	lg.units = 10;
+	lg.rate = 10;
+	lg.first_account = 0x100000;
+	lg.duration = 10;
+	lg.drain = 5;
+	lg.sources = 1;
+	frame_mix_default();
+	while ((ch = getopt_long(argc, argv, "v", loadgen_opts, NULL)) != -1) {
+		if (ch == 'v')
+			verbose++;
+		if (ch == 'S')
+			seeded = 1;
+		if (ch != 'v')
+			loadgen_option(ch, optarg);
+	}
+	log_init("arc-loadgen", 1, verbose);
+	if (optind != argc || lg.target_len == 0)
+		loadgen_usage();
+	if (lg.udp && lg.reconnect)
+		fatalx("--udp and --reconnect do not mix");
+	if (lg.retry == 0)
+		lg.retry = lg.udp ? 1.0 : 2.0;
+	if (!seeded)
+		lg.seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
+}
+
+static void
+loadgen_nofile(void)
+{
+	struct rlimit	 rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+		fatal("getrlimit");
+	rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
+		fatal("setrlimit");
+	if (!lg.udp && rl.rlim_cur < (rlim_t)lg.units + 64)
+		log_warnx("descriptor limit %llu is below --units %u",
+		    (unsigned long long)rl.rlim_cur, lg.units);
+}
+
+static void
+loadgen_end(void)
+{
+	if (lg.phase == PHASE_RUN)
+		lg.run_end_us = loadgen_now();
+	lg.phase = PHASE_DONE;
+	event_base_loopbreak(lg.base);
+}
+
+/* Draining and nothing left in flight: stop now. */
+void
+loadgen_check_done(void)
+{
+	if (lg.phase == PHASE_DRAIN && lg.st.inflight == 0 &&
+	    lg.st.queued == 0)
+		loadgen_end();
+}
+
+static void
+loadgen_tick_cb(evutil_socket_t fd, short what, void *arg)
+{
+	uint64_t	 now = loadgen_now();
+
+	(void)fd;
+	(void)what;
+	(void)arg;
+	if (lg.phase == PHASE_RUN &&
+	    now >= lg.start_us + (uint64_t)(lg.duration * 1e6)) {
+		lg.phase = PHASE_DRAIN;
+		lg.run_end_us = now;
+		loadgen_drain_end = now + (uint64_t)(lg.drain * 1e6);
+		sim_drain();
+		loadgen_check_done();
+	}
+	if (lg.phase == PHASE_DRAIN && now >= loadgen_drain_end)
+		loadgen_end();
+	if (lg.phase == PHASE_DONE)
+		return;
+	gen_tick(now);
+	wheel_run(now / 1000);
+}
+
+static void
+loadgen_signal_cb(evutil_socket_t sig, short what, void *arg)
+{
+	(void)what;
+	(void)arg;
+	log_info("signal %d: ending the run", (int)sig);
+	loadgen_end();
+}
+
+static double
+loadgen_ms(double p)
+{
+	if (p >= 1.0)
+		return ((double)hist_max(lg.lat) / 1000.0);
+	return ((double)hist_percentile(lg.lat, p) / 1000.0);
+}
+
+static double
+loadgen_seconds(void)
+{
+	return ((double)(lg.run_end_us - lg.start_us) / 1e6);
+}
+
+static double
+loadgen_rate(void)
+{
+	double	 s = loadgen_seconds();
+
+	return (s > 0 ? (double)lg.st.acked_run / s : 0.0);
+}
+
+static void
+loadgen_report_json(void)
+{
+	struct loadgen_stats	*st = &lg.st;
+
+	printf("{\"units\": %u, \"connected_peak\": %" PRIu64
+	    ", \"sent\": %" PRIu64 ", \"acked\": %" PRIu64
+	    ", \"nak\": %" PRIu64 ", \"duh\": %" PRIu64
+	    ", \"bad\": %" PRIu64 ", \"retransmits\": %" PRIu64
+	    ", \"unacked\": %" PRIu64 ", \"reconnects\": %" PRIu64
+	    ", \"polls_sent\": %" PRIu64 ", \"polls_acked\": %" PRIu64
+	    ", \"duration_s\": %.3f, \"acked_per_s\": %.1f",
+	    lg.units, st->connected_peak, st->sent, st->acked, st->nak,
+	    st->duh, st->bad, st->retransmits, st->unacked, st->reconnects,
+	    st->polls_sent, st->polls_acked, loadgen_seconds(),
+	    loadgen_rate());
+	printf(", \"unsent\": %" PRIu64 ", \"dropped\": %" PRIu64
+	    ", \"dup_acks\": %" PRIu64 ", \"connects\": %" PRIu64
+	    ", \"connect_failures\": %" PRIu64 ", \"lost\": %" PRIu64
+	    ", \"seed\": %" PRIu64,
+	    st->unsent, st->dropped, st->dup_acks, st->connects,
+	    st->connect_fail, st->lost, lg.seed);
+	printf(", \"latency_ms\": {\"p50\": %.3f, \"p90\": %.3f, "
+	    "\"p99\": %.3f, \"p999\": %.3f, \"max\": %.3f}}\n",
+	    loadgen_ms(0.5), loadgen_ms(0.9), loadgen_ms(0.99),
+	    loadgen_ms(0.999), loadgen_ms(1.0));
+}
+
+static void
+loadgen_report_text(void)
+{
+	struct loadgen_stats	*st = &lg.st;
+
+	printf("units            %u (%s%s)\n", lg.units,
+	    lg.udp ? "udp" : "tcp", lg.reconnect ? ", reconnect" : "");
+	printf("connected (peak) %" PRIu64 "\n", st->connected_peak);
+	printf("sent             %" PRIu64 "\n", st->sent);
+	printf("acked            %" PRIu64 "\n", st->acked);
+	printf("nak              %" PRIu64 "\n", st->nak);
+	printf("duh              %" PRIu64 "\n", st->duh);
+	printf("bad replies      %" PRIu64 "\n", st->bad);
+	printf("duplicate acks   %" PRIu64 "\n", st->dup_acks);
+	printf("retransmissions  %" PRIu64 "\n", st->retransmits);
+	printf("timeouts         %" PRIu64 " (never acked)\n", st->unacked);
+	printf("unsent           %" PRIu64 "\n", st->unsent);
+	printf("dropped by generator %" PRIu64 "\n", st->dropped);
+	printf("connects         %" PRIu64 " (%" PRIu64 " failed)\n",
+	    st->connects, st->connect_fail);
+	printf("reconnects       %" PRIu64 " (%" PRIu64 " lost)\n",
+	    st->reconnects, st->lost);
+	printf("polls sent/acked %" PRIu64 "/%" PRIu64 "\n", st->polls_sent,
+	    st->polls_acked);
+	printf("sending period   %.3f s\n", loadgen_seconds());
+	printf("events/s acked   %.1f\n", loadgen_rate());
+	printf("latency ms       p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  "
+	    "max %.3f\n", loadgen_ms(0.5), loadgen_ms(0.9), loadgen_ms(0.99),
+	    loadgen_ms(0.999), loadgen_ms(1.0));
+}
+
+/* 1 if nothing at all got through (or, with --expect-all, anything not). */
+static int
+loadgen_status(void)
+{
+	struct loadgen_stats	*st = &lg.st;
+	uint64_t		 tried;
+
+	tried = st->sent + st->polls_sent + st->unsent + st->connect_fail;
+	if (lg.udp && st->replies == 0)
+		return (1);
+	if (!lg.udp && st->connects == 0 && (!lg.reconnect || tried != 0))
+		return (1);
+	if (lg.expect_all &&
+	    st->unacked + st->unsent + st->nak + st->duh != 0)
+		return (1);
+	return (0);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct event	*tick, *sigint, *sigterm;
+	struct timeval	 tv = { 0, 1000 };
+	int		 status;
+
+	loadgen_options(argc, argv);
+	loadgen_nofile();
+	signal(SIGPIPE, SIG_IGN);
+	gen_seed(lg.seed);
+	if ((lg.base = event_base_new()) == NULL)
+		fatalx("event_base_new failed");
+	lg.lat = hist_new();
+	tick = event_new(lg.base, -1, EV_PERSIST, loadgen_tick_cb, NULL);
+	sigint = evsignal_new(lg.base, SIGINT, loadgen_signal_cb, NULL);
+	sigterm = evsignal_new(lg.base, SIGTERM, loadgen_signal_cb, NULL);
+	evsignal_add(sigint, NULL);
+	evsignal_add(sigterm, NULL);
+
+	lg.start_us = loadgen_now();
+	wheel_init(lg.start_us / 1000);
+	sim_init();
+	gen_start(lg.start_us);
+	sim_start();
+	event_add(tick, &tv);
+	event_base_dispatch(lg.base);
+	if (lg.phase != PHASE_DONE)
+		loadgen_end();
+
+	sim_finish();
+	if (lg.json)
+		loadgen_report_json();
+	else
+		loadgen_report_text();
+	fflush(stdout);
+	status = loadgen_status();
+
+	if (lg.acked_log != NULL && fclose(lg.acked_log) == EOF)
+		log_warn("acked log");
+	sim_free();
+	event_free(tick);
+	event_free(sigint);
+	event_free(sigterm);
+	event_base_free(lg.base);
+	hist_free(lg.lat);
+	explicit_bzero(&lg.key, sizeof lg.key);
+	return (status);
+}

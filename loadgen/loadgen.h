@@ -1,0 +1,196 @@
+/*
+ * loadgen.h -- arc-loadgen: simulated DC-09 units for tests, the crash test
+ * and benchmarks. One libevent loop, no threads, raw non-blocking sockets.
+ *
+ * Time inside loadgen is monotonic microseconds since start (loadgen_now()).
+ * Timers are a 1 ms tick that drives Poisson arrivals (gen.c) and a timer
+ * wheel (wheel.c) holding at most one deadline per unit: retransmission,
+ * reconnect back-off or the next heartbeat, depending on the unit's state.
+ *
+ * Latency runs from a frame's first send to its ACK (with --reconnect,
+ * from the connect made for its first send, so the handshake counts).
+ *
+ * arc-echo (echo.c) answers every frame with one fixed ACK for account
+ * LOADGEN_ECHO_ACCT, seq 0000; loadgen accepts that ACK as a wildcard for
+ * any outstanding plain frame, so arc-echo is a baseline without parsing.
+ */
+#ifndef ARC_LOADGEN_H
+#define ARC_LOADGEN_H
+
+#include <sys/queue.h>
+#include <sys/socket.h>
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "proto.h"
+
+struct event;
+struct event_base;
+struct hist;
+
+#define LOADGEN_ECHO_ACCT	"0000"
+#define LOADGEN_FRAME_MAX	200	/* one outstanding frame, encrypted */
+#define LOADGEN_ACCT_MAX	17
+#define LOADGEN_QUEUE_MAX	100	/* arrivals waiting per unit */
+#define LOADGEN_CONNECTS_MAX	512	/* connects in flight */
+#define LOADGEN_SOURCES_MAX	254
+
+enum loadgen_phase {
+	PHASE_RUN = 0,		/* creating events */
+	PHASE_DRAIN,		/* waiting for outstanding ACKs */
+	PHASE_DONE
+};
+
+enum unit_state {
+	UNIT_DOWN = 0,		/* no socket; maybe a back-off timer */
+	UNIT_WAITSLOT,		/* queued for a connect slot */
+	UNIT_CONNECTING,	/* non-blocking connect in flight */
+	UNIT_UP			/* connected (UDP: socket open) */
+};
+
+enum unit_out {
+	OUT_NONE = 0,
+	OUT_EVENT,
+	OUT_POLL
+};
+
+/* One simulated unit: about 300 bytes plus its struct event. */
+struct unit {
+	TAILQ_ENTRY(unit)	 wentry;	/* timer wheel slot */
+	STAILQ_ENTRY(unit)	 centry;	/* connect queue */
+	struct event		*ev;		/* owned: socket event */
+	uint8_t			*rbuf;		/* owned: partial reply */
+	uint64_t		 deadline;	/* wheel deadline, ms */
+	uint64_t		 first_us;	/* first send of frame[] */
+	uint64_t		 poll_due;	/* next heartbeat, ms */
+	int			 fd;
+	uint32_t		 idx;
+	uint16_t		 seq;		/* last seq used, 1..9999 */
+	uint16_t		 last_acked;	/* seq of the previous ACK */
+	uint16_t		 queued;	/* arrivals waiting */
+	uint16_t		 code;		/* Contact ID code of frame[] */
+	uint16_t		 out_len;
+	uint16_t		 rlen;
+	uint8_t			 state;		/* enum unit_state */
+	uint8_t			 out;		/* enum unit_out */
+	uint8_t			 out_sent;	/* frame[] went out once */
+	uint8_t			 on_wheel;
+	uint8_t			 backoff;	/* failed connects in a row */
+	uint8_t			 waiting;	/* back-off timer pending */
+	uint8_t			 frame[LOADGEN_FRAME_MAX];
+};
+TAILQ_HEAD(unit_list, unit);
+
+struct loadgen_stats {
+	uint64_t	 sent;		/* events, first sends */
+	uint64_t	 acked;
+	uint64_t	 acked_run;	/* acked while sending */
+	uint64_t	 nak;
+	uint64_t	 duh;
+	uint64_t	 bad;
+	uint64_t	 dup_acks;	/* ACK of a copy already ACKed */
+	uint64_t	 retransmits;
+	uint64_t	 unacked;	/* set at the end */
+	uint64_t	 unsent;	/* still queued at the end */
+	uint64_t	 dropped;	/* arrivals over a unit's queue */
+	uint64_t	 connects;
+	uint64_t	 connect_fail;
+	uint64_t	 reconnects;	/* connections lost and made again */
+	uint64_t	 lost;		/* connections lost */
+	uint64_t	 polls_sent;
+	uint64_t	 polls_acked;
+	uint64_t	 replies;	/* frames received */
+	uint64_t	 connected;	/* now */
+	uint64_t	 connected_peak;
+	uint64_t	 inflight;	/* events outstanding now */
+	uint64_t	 queued;	/* arrivals queued now */
+};
+
+/* The mix of events: cumulative weights. */
+struct mix_entry {
+	uint16_t	 code;
+	char		 qual;
+	uint16_t	 zone;
+	uint32_t	 cum;
+};
+
+struct loadgen {
+	/* Options. */
+	struct sockaddr_storage	 target;
+	socklen_t		 target_len;
+	uint32_t		 units;
+	unsigned long long	 first_account;
+	double			 rate;
+	int			 closed;
+	double			 duration;
+	double			 drain;
+	int			 udp;
+	int			 reconnect;
+	int			 sources;
+	int			 keyed;
+	struct dc09_key		 key;
+	double			 heartbeat;
+	double			 retry;
+	int			 json;
+	int			 expect_all;
+	uint64_t		 seed;
+	struct mix_entry	 mix[32];
+	size_t			 nmix;
+	uint32_t		 mix_total;
+	FILE			*acked_log;	/* owned */
+
+	/* Run time. */
+	struct event_base	*base;		/* owned */
+	enum loadgen_phase	 phase;
+	uint64_t		 start_us;
+	uint64_t		 run_end_us;	/* end of sending, when known */
+	struct unit		*unit;		/* owned: units[] */
+	struct loadgen_stats	 st;
+	struct hist		*lat;		/* owned */
+};
+
+extern struct loadgen	 lg;
+
+/* loadgen.c */
+uint64_t	 loadgen_now(void);
+void		 loadgen_check_done(void);
+
+/* hist.c */
+struct hist	*hist_new(void);
+void		 hist_free(struct hist *);
+void		 hist_add(struct hist *, uint64_t);
+uint64_t	 hist_count(const struct hist *);
+uint64_t	 hist_percentile(const struct hist *, double);
+uint64_t	 hist_max(const struct hist *);
+
+/* gen.c */
+void		 gen_seed(uint64_t);
+uint64_t	 gen_random(void);
+double		 gen_uniform(void);
+void		 gen_start(uint64_t);
+void		 gen_tick(uint64_t);
+
+/* frame.c */
+int		 frame_mix_parse(const char *, char **);
+void		 frame_mix_default(void);
+void		 frame_account(uint32_t, char [LOADGEN_ACCT_MAX]);
+int		 frame_event(struct unit *, time_t);
+int		 frame_poll(struct unit *, time_t);
+
+/* wheel.c */
+void		 wheel_init(uint64_t);
+void		 wheel_add(struct unit *, uint64_t);
+void		 wheel_del(struct unit *);
+void		 wheel_run(uint64_t);
+
+/* sim.c */
+void		 sim_init(void);
+void		 sim_start(void);
+void		 sim_arrival(struct unit *);
+void		 sim_timer(struct unit *, uint64_t);
+void		 sim_drain(void);
+void		 sim_finish(void);
+void		 sim_free(void);
+
+#endif /* ARC_LOADGEN_H */

@@ -1,0 +1,196 @@
+"""make bench: arc's throughput, latency and memory figures, each beside a
+bare libevent echo baseline measured in the same run (arc-echo: same
+frames, a reply without parsing or storage), so every figure is also a
+ratio. Prints a table; BENCH_RUNS runs of BENCH_SECONDS each, medians.
+
+This is a benchmark, not a test: it measures and prints, it asserts
+nothing. Targets are in docs/BENCHMARKS.md.
+"""
+import json
+import os
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "integration"))
+from arctest import BUILD, LOADGEN, Arcd, free_port, wait_for  # noqa: E402
+
+RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+SECONDS = float(os.environ.get("BENCH_SECONDS", "5"))
+ONLY = os.environ.get("BENCH_ONLY", "")
+KEY = "ascii:AAAAAAAAAAAAAAAA"
+results = {}
+
+
+def loadgen(port, *args, duration=SECONDS):
+    cmd = [LOADGEN, "--target", "127.0.0.1:%d" % port, "--json",
+           "--duration", str(duration), "--drain", "5"] + list(args)
+    r = subprocess.run(cmd, capture_output=True, text=True,
+                       timeout=duration + 120)
+    if r.returncode != 0:
+        raise RuntimeError("%s: %s" % (" ".join(cmd), r.stderr))
+    return json.loads(r.stdout)
+
+
+def record(name, runs, field="acked_per_s"):
+    vals = [r[field] if field != "p99" else r["latency_ms"]["p99"]
+            for r in runs]
+    results[name] = {"median": statistics.median(vals), "runs": vals,
+                     "last": runs[-1]}
+    return results[name]["median"]
+
+
+def rss_kib(pid):
+    with open("/proc/%d/status" % pid) as f:
+        return int(re.search(r"VmRSS:\s+(\d+)", f.read()).group(1))
+
+
+def echo_server():
+    port = free_port()
+    p = subprocess.Popen([os.path.join(BUILD, "arc-echo"),
+                          "-L", "tcp=127.0.0.1:%d" % port,
+                          "-L", "udp=127.0.0.1:%d" % port],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(0.3)
+    return p, port
+
+
+def bulk_units(arcd, first, n, key=None):
+    arcd.rows("SELECT 1")  # the file exists
+    import sqlite3
+    c = sqlite3.connect(arcd.db)
+    c.executemany("INSERT INTO unit (account, key) VALUES (?, ?)",
+                  [("%06X" % (first + i), key) for i in range(n)])
+    c.commit()
+    c.close()
+
+
+def want(name):
+    return not ONLY or ONLY in name
+
+
+CASES = [
+    # name, loadgen args, units, first account, key
+    ("plain-tcp", ["--closed", "--units", "1000"], 0x100000),
+    ("aes128-tcp", ["--closed", "--units", "1000", "--key", KEY], 0x200000),
+    ("reconnect", ["--closed", "--units", "200", "--reconnect"], 0x100000),
+    ("udp", ["--closed", "--units", "1000", "--udp"], 0x100000),
+]
+
+
+def throughput():
+    for name, args, first in CASES:
+        if not want(name):
+            continue
+        echo_runs, arc_runs = [], []
+        for _ in range(RUNS):
+            p, port = echo_server()
+            try:
+                echo_runs.append(loadgen(port, "--first-account",
+                                         "%X" % first, *args))
+            finally:
+                p.send_signal(signal.SIGTERM)
+                p.wait()
+            a = Arcd("max_connections = 19500\nmax_per_source = 19500\n")
+            try:
+                bulk_units(a, 0x100000, 1000)
+                bulk_units(a, 0x200000, 1000, KEY)
+                a.start()
+                arc_runs.append(loadgen(a.port, "--first-account",
+                                        "%X" % first, *args))
+            finally:
+                a.cleanup()
+        e = record("echo " + name, echo_runs)
+        m = record("arcd " + name, arc_runs)
+        print("%-22s arcd %8.0f/s   echo %8.0f/s   ratio %.2f   (runs: %s)"
+              % (name, m, e, m / e if e else 0,
+                 " ".join("%.0f" % r["acked_per_s"] for r in arc_runs)),
+              flush=True)
+
+
+def latency():
+    if not want("latency"):
+        return
+    runs, echo = [], []
+    for _ in range(RUNS):
+        p, port = echo_server()
+        try:
+            echo.append(loadgen(port, "--units", "10000", "--rate", "1000",
+                                "--sources", "4", duration=10))
+        finally:
+            p.send_signal(signal.SIGTERM)
+            p.wait()
+        a = Arcd("max_connections = 19500\nmax_per_source = 19500\n")
+        try:
+            bulk_units(a, 0x100000, 10000)
+            a.start()
+            runs.append(loadgen(a.port, "--units", "10000", "--rate", "1000",
+                                "--sources", "4", duration=10))
+        finally:
+            a.cleanup()
+    p99 = record("arcd latency 1000/s 10k conns", runs, "p99")
+    e99 = record("echo latency 1000/s 10k conns", echo, "p99")
+    l = runs[-1]["latency_ms"]
+    print("%-22s arcd p50 %.3f p99 %.3f p99.9 %.3f max %.3f ms   echo p99 %.3f"
+          " ms   (p99 runs: %s)" % ("ack latency", l["p50"], p99, l["p999"],
+                                    l["max"], e99,
+                                    " ".join("%.3f" % r["latency_ms"]["p99"]
+                                             for r in runs)), flush=True)
+
+
+def idle():
+    if not want("idle"):
+        return
+    per = []
+    for _ in range(RUNS):
+        a = Arcd("max_connections = 19500\nmax_per_source = 19500\n"
+                 "idle_timeout = 3600\n")
+        try:
+            bulk_units(a, 0x100000, 19000)
+            a.start()
+            wait_for(lambda: a.metric("connections_accepted") is not None, 10)
+            before = rss_kib(a.proc.pid)
+            lg = subprocess.Popen(
+                [LOADGEN, "--target", "127.0.0.1:%d" % a.port, "--units",
+                 "19000", "--rate", "0", "--sources", "8", "--duration",
+                 "60", "--drain", "0", "--json"], stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL, text=True)
+
+            def held():
+                t = a.metric("connections_accepted") or 0
+                return t >= 19000
+            wait_for(held, 60, "19,000 connections")
+            time.sleep(1)
+            after = rss_kib(a.proc.pid)
+            conns = a.metric("connections_accepted") - \
+                (a.metric("connections_closed") or 0)
+            lg.send_signal(signal.SIGINT)
+            lg.communicate(timeout=30)
+            per.append((after - before) * 1024.0 / conns)
+        finally:
+            a.cleanup()
+    results["idle bytes per connection"] = {"median": statistics.median(per),
+                                            "runs": per}
+    print("%-22s %d held; arcd memory per idle connection %.0f bytes "
+          "(runs: %s)" % ("idle connections", conns, statistics.median(per),
+                          " ".join("%.0f" % x for x in per)), flush=True)
+
+
+def main():
+    print("arc benchmarks: %d runs of %.0f s each, medians; loopback, "
+          "durable (synchronous=FULL) storage" % (RUNS, SECONDS), flush=True)
+    throughput()
+    latency()
+    idle()
+    out = os.path.join(BUILD, "bench.json")
+    with open(out, "w") as f:
+        json.dump(results, f, indent=1)
+    print("figures written to %s" % out)
+
+
+if __name__ == "__main__":
+    main()
