@@ -333,6 +333,9 @@ ingest_parse(const struct reply_to *to, const uint8_t *buf, size_t len,
 	case PROTO_BADTOKEN:
 		ingest_duh(to, f);
 		return (-1);
+	case PROTO_DECRYPT:		/* encrypted, not whole hex blocks */
+		ingest_nak(to, f, C_NAK_DECRYPT);
+		return (-1);
 	default:
 		COUNT(C_FRAME_BADFRAME);
 		return (-1);

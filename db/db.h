@@ -157,9 +157,8 @@ int		 db_begin(struct db *);		/* BEGIN IMMEDIATE */
 int		 db_commit(struct db *);
 void		 db_rollback(struct db *);	/* no-op outside a transaction */
 int		 db_in_transaction(struct db *);
-/* PASSIVE, or RESTART (waits for the writer); WAL frames and done. */
-int		 db_wal_checkpoint(struct db *, int restart, int *nlog,
-		    int *nckpt);
+/* PASSIVE checkpoint: frames in the WAL and frames checkpointed. */
+int		 db_wal_checkpoint(struct db *, int *nlog, int *nckpt);
 /* The last error means the connection should be closed and reopened. */
 int		 db_broken(struct db *);
 /* One row each; 0 or -1 (db_errmsg says why). */

@@ -72,7 +72,14 @@ struct dc09_frame {
 	struct proto_span	 rcvr;		/* without the 'R' */
 	int			 has_pref;
 	struct proto_span	 pref;		/* without the 'L' */
-	char			 acct[DC09_ACCT_MAX + 1]; /* upper case */
+	/*
+	 * Upper case. "#1234" is stored as "1234". Receiver replies may
+	 * carry 'A' + 1..6 hex instead (NAK: "R0L0A0[", the 'A' split off
+	 * the L or R run); that is stored with its 'A': "A0". Requests
+	 * (SIA-DCS, ADM-CID, NULL, unknown tokens) must have '#'; replies
+	 * may have no account at all ("").
+	 */
+	char			 acct[DC09_ACCT_MAX + 1];
 	/*
 	 * Clear frames: data is between '[' and the matching ']' (without
 	 * the brackets, e.g. "#1234|1101 01 015"), xdata is every
@@ -95,7 +102,13 @@ struct dc09_frame {
  */
 enum proto_err	 dc09_scan(const uint8_t *, size_t, size_t max, size_t *used);
 
-/* Parse and validate one frame as returned by dc09_scan (LF..CR). */
+/*
+ * Parse and validate one frame as returned by dc09_scan (LF..CR). Checks
+ * length (PROTO_BADLEN), then CRC (PROTO_BADCRC), then syntax. An unknown
+ * token with a sound header gives PROTO_BADTOKEN with seq, R, L and acct
+ * filled (for DUH). An encrypted frame whose rest is not whole blocks of
+ * hex gives PROTO_DECRYPT (header filled: NAK).
+ */
 enum proto_err	 dc09_parse(const uint8_t *, size_t, struct dc09_frame *);
 
 /* "_HH:MM:SS,MM-DD-YYYY" (without the '_', 19 bytes) <-> time_t UTC. */
@@ -148,8 +161,11 @@ void		 dc09_key_format(const struct dc09_key *, char [80]);
 /*
  * Decrypt f->cipher into buf and point f->data, f->xdata, f->ts at the
  * plaintext (pad|data]xdata_ts). Tolerates any pad, a missing '|' (NULL),
- * a stray trailing block of 0x10. PROTO_DECRYPT if it does not decode,
- * PROTO_NOTIME if there is no timestamp.
+ * a stray trailing block of 0x10, trailing zero bytes. PROTO_DECRYPT if
+ * it does not decode, PROTO_NOTIME if there is no timestamp, PROTO_BADTIME
+ * if it is malformed, PROTO_NOSPACE if bufsize < cipher.len / 2. Whatever
+ * the result, buf holds the raw plaintext (cipher.len / 2 bytes) once the
+ * hex decoded.
  */
 enum proto_err	 dc09_decrypt(struct dc09_frame *, const struct dc09_key *,
 		    uint8_t *buf, size_t bufsize);

@@ -1,0 +1,198 @@
+/*
+ * db_event.c -- the event table: the hot insert (store writer), duplicate
+ * counts, and the reads for arcctl and the dedupe window at start-up.
+ *
+ * Empty optional text fields and zero unit_id / device_time are stored as
+ * NULL and read back as "" / 0.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "db.h"
+#include "log.h"
+
+static const char event_insert_sql[] =
+    "INSERT INTO event (unit_id, protocol, account, seq, token, dedupe, "
+    "part, code, raw_code, class, qualifier, area, zone, text, location, "
+    "device_time, received_at, source, flags, raw, dup_count) VALUES "
+    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+static const char event_dup_sql[] =
+    "UPDATE event SET dup_count = dup_count + 1 WHERE id = ?";
+static const char event_since_sql[] =
+    "SELECT id, unit_id, protocol, account, seq, token, dedupe, part, code, "
+    "raw_code, class, qualifier, area, zone, text, location, device_time, "
+    "received_at, source, flags, raw, dup_count FROM event "
+    "WHERE received_at >= ? ORDER BY received_at, id";
+static const char event_dedupe_sql[] =
+    "SELECT dedupe, id FROM event WHERE received_at >= ?";
+
+/* Text, or NULL when empty; the caller's buffer outlives the step. */
+static void
+event_bind_text(sqlite3_stmt *st, int i, const char *s, size_t size)
+{
+	size_t	 len = strnlen(s, size);
+
+	if (len == 0)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_text(st, i, s, len, SQLITE_STATIC);
+}
+
+static void
+event_bind_int64(sqlite3_stmt *st, int i, int64_t v)
+{
+	if (v == 0)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_int64(st, i, v);
+}
+
+#define BIND_TEXT(st, i, f)	event_bind_text(st, i, f, sizeof f)
+
+static void
+event_bind(sqlite3_stmt *st, const struct db_event *ev)
+{
+	event_bind_int64(st, 1, ev->unit_id);
+	BIND_TEXT(st, 2, ev->protocol);
+	sqlite3_bind_text(st, 3, ev->account, strnlen(ev->account,
+	    sizeof ev->account), SQLITE_STATIC);
+	sqlite3_bind_int(st, 4, ev->seq);
+	sqlite3_bind_text(st, 5, ev->token, strnlen(ev->token,
+	    sizeof ev->token), SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, ev->dedupe);
+	sqlite3_bind_int(st, 7, ev->part);
+	BIND_TEXT(st, 8, ev->code);
+	BIND_TEXT(st, 9, ev->raw_code);
+	sqlite3_bind_int(st, 10, ev->class);
+	BIND_TEXT(st, 11, ev->qualifier);
+	BIND_TEXT(st, 12, ev->area);
+	BIND_TEXT(st, 13, ev->zone);
+	BIND_TEXT(st, 14, ev->text);
+	BIND_TEXT(st, 15, ev->location);
+	event_bind_int64(st, 16, ev->device_time);
+	sqlite3_bind_int64(st, 17, ev->received_at);
+	BIND_TEXT(st, 18, ev->source);
+	sqlite3_bind_int(st, 19, ev->flags);
+	if (ev->raw != NULL)
+		sqlite3_bind_blob(st, 20, ev->raw, ev->raw_len, SQLITE_STATIC);
+	sqlite3_bind_int(st, 21, ev->dup_count);
+}
+
+/* Insert one row and set ev->id. 0 or -1. */
+int
+db_event_insert(struct db *db, struct db_event *ev)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = db_stmt(db, event_insert_sql)) == NULL)
+		return (-1);
+	event_bind(st, ev);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return (-1);
+	ev->id = sqlite3_last_insert_rowid(db_sqlite(db));
+	return (0);
+}
+
+/* dup_count += 1 on event id. 0 or -1 (also if there is no such row). */
+int
+db_event_duplicate(struct db *db, int64_t id)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = db_stmt(db, event_dup_sql)) == NULL)
+		return (-1);
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE || sqlite3_changes(db_sqlite(db)) != 1)
+		return (-1);
+	return (0);
+}
+
+static void
+event_text(sqlite3_stmt *st, int i, char *dst, size_t size)
+{
+	const unsigned char	*s = sqlite3_column_text(st, i);
+
+	snprintf(dst, size, "%s", s != NULL ? (const char *)s : "");
+}
+
+#define COL_TEXT(st, i, f)	event_text(st, i, f, sizeof f)
+
+/* Fill ev from a row of event_since_sql; ev->raw points into the row. */
+static void
+event_row(sqlite3_stmt *st, struct db_event *ev)
+{
+	memset(ev, 0, sizeof *ev);
+	ev->id = sqlite3_column_int64(st, 0);
+	ev->unit_id = sqlite3_column_int64(st, 1);
+	COL_TEXT(st, 2, ev->protocol);
+	COL_TEXT(st, 3, ev->account);
+	ev->seq = sqlite3_column_int(st, 4);
+	COL_TEXT(st, 5, ev->token);
+	ev->dedupe = sqlite3_column_int64(st, 6);
+	ev->part = sqlite3_column_int(st, 7);
+	COL_TEXT(st, 8, ev->code);
+	COL_TEXT(st, 9, ev->raw_code);
+	ev->class = sqlite3_column_int(st, 10);
+	COL_TEXT(st, 11, ev->qualifier);
+	COL_TEXT(st, 12, ev->area);
+	COL_TEXT(st, 13, ev->zone);
+	COL_TEXT(st, 14, ev->text);
+	COL_TEXT(st, 15, ev->location);
+	ev->device_time = sqlite3_column_int64(st, 16);
+	ev->received_at = sqlite3_column_int64(st, 17);
+	COL_TEXT(st, 18, ev->source);
+	ev->flags = sqlite3_column_int(st, 19);
+	ev->raw = sqlite3_column_blob(st, 20);
+	ev->raw_len = sqlite3_column_bytes(st, 20);
+	ev->dup_count = sqlite3_column_int(st, 21);
+}
+
+/*
+ * Events with received_at >= since (ms), oldest first; stops early if fn
+ * returns non-zero. ev->raw is valid only during the call.
+ */
+int
+db_event_foreach(struct db *db, int64_t since,
+    int (*fn)(const struct db_event *, void *), void *arg)
+{
+	sqlite3_stmt	*st;
+	struct db_event	 ev;
+	int		 rc = SQLITE_DONE, stop = 0;
+
+	if ((st = db_stmt(db, event_since_sql)) == NULL)
+		return (-1);
+	sqlite3_bind_int64(st, 1, since);
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		event_row(st, &ev);
+		stop = fn(&ev, arg);
+	}
+	sqlite3_reset(st);
+	return (stop || rc == SQLITE_DONE ? 0 : -1);
+}
+
+/* Dedupe keys seen since a time (ms), for the dedupe window at start-up. */
+int
+db_dedupe_foreach(struct db *db, int64_t since,
+    int (*fn)(int64_t, int64_t, void *), void *arg)
+{
+	sqlite3_stmt	*st;
+	int		 rc = SQLITE_DONE, stop = 0;
+
+	if ((st = db_stmt(db, event_dedupe_sql)) == NULL)
+		return (-1);
+	sqlite3_bind_int64(st, 1, since);
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		stop = fn(sqlite3_column_int64(st, 0),
+		    sqlite3_column_int64(st, 1), arg);
+	sqlite3_reset(st);
+	return (stop || rc == SQLITE_DONE ? 0 : -1);
+}

@@ -1,0 +1,206 @@
+/*
+ * db_unit.c -- registered units: add (validated and audited), list, the
+ * unit_version counter, and last-seen updates from the store writer.
+ * Keys are stored as given ("ascii:..." / "hex:...") and never logged or
+ * audited.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "db.h"
+#include "log.h"
+#include "proto.h"
+
+static const char unit_insert_sql[] =
+    "INSERT INTO unit (protocol, account, key, client, interval) "
+    "VALUES (?, ?, ?, ?, ?)";
+static const char unit_all_sql[] =
+    "SELECT id, protocol, account, key, client, interval, last_seen "
+    "FROM unit ORDER BY account, protocol";
+static const char unit_version_sql[] =
+    "SELECT value FROM meta WHERE key = 'unit_version'";
+static const char unit_seen_sql[] =
+    "UPDATE unit SET last_seen = ?2 WHERE id = ?1 AND "
+    "(last_seen IS NULL OR last_seen < ?2)";
+
+/* 3..16 hex digits, copied upper case into out. */
+static int
+unit_account(const char *in, char out[17])
+{
+	size_t	 i, len = strlen(in);
+
+	if (len < 3 || len > 16)
+		return (-1);
+	for (i = 0; i < len; i++) {
+		if (!isxdigit((unsigned char)in[i]))
+			return (-1);
+		out[i] = toupper((unsigned char)in[i]);
+	}
+	out[len] = '\0';
+	return (0);
+}
+
+static int
+unit_key_ok(const char *key)
+{
+	struct dc09_key	 k;
+	int		 rc;
+
+	if (strncmp(key, "ascii:", 6) != 0 && strncmp(key, "hex:", 4) != 0)
+		return (-1);
+	rc = dc09_key_parse(key, &k);
+	explicit_bzero(&k, sizeof k);
+	return (rc);
+}
+
+static int
+unit_validate(const struct db_unit *u, char account[17], char **cause)
+{
+	if (unit_account(u->account, account) == -1) {
+		xasprintf(cause, "account %s: not 3-16 hex digits", u->account);
+		return (-1);
+	}
+	if (u->protocol[0] != '\0' && strcmp(u->protocol, "dc09") != 0) {
+		xasprintf(cause, "account %s: unknown protocol %s", account,
+		    u->protocol);
+		return (-1);
+	}
+	if (u->key[0] != '\0' && unit_key_ok(u->key) == -1) {
+		xasprintf(cause, "account %s: key is not ascii: or hex: with "
+		    "16, 24 or 32 bytes", account);
+		return (-1);
+	}
+	if (u->interval != 0 && (u->interval < 20 || u->interval > 90000)) {
+		xasprintf(cause, "account %s: interval %d: not 0 or 20..90000 "
+		    "seconds", account, u->interval);
+		return (-1);
+	}
+	return (0);
+}
+
+static int
+unit_insert(struct db *db, const struct db_unit *u, const char *account)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = db_stmt(db, unit_insert_sql)) == NULL)
+		return (SQLITE_ERROR);
+	sqlite3_bind_text(st, 1, u->protocol[0] != '\0' ? u->protocol : "dc09",
+	    -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, account, -1, SQLITE_STATIC);
+	if (u->key[0] != '\0')
+		sqlite3_bind_text(st, 3, u->key, -1, SQLITE_STATIC);
+	if (u->client[0] != '\0')
+		sqlite3_bind_text(st, 4, u->client, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 5, u->interval);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);	/* drop the key's address */
+	return (rc);
+}
+
+/* 0, or -1 with *cause ("account 1234 exists", ...). Audited. */
+int
+db_unit_add(struct db *db, const struct db_unit *u, char **cause)
+{
+	char	 account[17], detail[160];
+	int	 rc;
+
+	*cause = NULL;
+	if (unit_validate(u, account, cause) == -1)
+		return (-1);
+	if (db_begin(db) == -1)
+		goto fail;
+	rc = unit_insert(db, u, account);
+	if (rc == SQLITE_CONSTRAINT_UNIQUE) {
+		xasprintf(cause, "account %s exists", account);
+		goto fail;
+	}
+	if (rc != SQLITE_DONE)
+		goto fail;
+	snprintf(detail, sizeof detail, "client=%s interval=%d key=%s",
+	    u->client[0] != '\0' ? u->client : "-", u->interval,
+	    u->key[0] == '\0' ? "none" : u->key[0] == 'a' ? "ascii" : "hex");
+	if (db_audit(db, "arcctl", "unit add", account, detail) == -1)
+		goto fail;
+	if (db_commit(db) == -1)
+		goto fail;
+	return (0);
+
+fail:
+	if (*cause == NULL)
+		xasprintf(cause, "account %s: %s", account, db_errmsg(db));
+	db_rollback(db);
+	return (-1);
+}
+
+static void
+unit_copy(char *dst, size_t size, const unsigned char *src)
+{
+	snprintf(dst, size, "%s", src != NULL ? (const char *)src : "");
+}
+
+/* Call fn for every unit (ordered by account); stops early if fn != 0. */
+int
+db_unit_foreach(struct db *db, int (*fn)(const struct db_unit *, void *),
+    void *arg)
+{
+	sqlite3_stmt	*st;
+	struct db_unit	 u;
+	int		 rc = SQLITE_DONE, stop = 0;
+
+	if ((st = db_stmt(db, unit_all_sql)) == NULL)
+		return (-1);
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&u, 0, sizeof u);
+		u.id = sqlite3_column_int64(st, 0);
+		unit_copy(u.protocol, sizeof u.protocol,
+		    sqlite3_column_text(st, 1));
+		unit_copy(u.account, sizeof u.account,
+		    sqlite3_column_text(st, 2));
+		unit_copy(u.key, sizeof u.key, sqlite3_column_text(st, 3));
+		unit_copy(u.client, sizeof u.client, sqlite3_column_text(st, 4));
+		u.interval = sqlite3_column_int(st, 5);
+		u.last_seen = sqlite3_column_int64(st, 6);
+		stop = fn(&u, arg);
+		explicit_bzero(&u, sizeof u);
+	}
+	sqlite3_reset(st);
+	return (stop || rc == SQLITE_DONE ? 0 : -1);
+}
+
+/* A counter bumped by a trigger on every unit change; -1 on error. */
+int64_t
+db_unit_version(struct db *db)
+{
+	sqlite3_stmt	*st;
+	int64_t		 v = -1;
+
+	if ((st = db_stmt(db, unit_version_sql)) == NULL)
+		return (-1);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return (v);
+}
+
+/* last_seen = at for unit id (never moves backwards). 0 or -1. */
+int
+db_unit_seen(struct db *db, int64_t id, int64_t at)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = db_stmt(db, unit_seen_sql)) == NULL)
+		return (-1);
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, at);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return (rc == SQLITE_DONE ? 0 : -1);
+}

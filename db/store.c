@@ -1,0 +1,488 @@
+/*
+ * store.c -- the store writer thread: group commit of events, duplicates,
+ * last-seen times and audit rows, with checkpoints kept off the ACK path.
+ *
+ * Thread boundary. Three threads touch a struct store:
+ *
+ *   the caller (arcd's network loop): store_start, store_submit,
+ *	store_done, store_drain, store_get_stats, store_stop;
+ *   the writer thread: owns wdb (a DB_WRITER connection: synchronous=FULL,
+ *	no autocheckpoint), opened in the thread itself;
+ *   the checkpoint thread: owns cdb (a normal connection, opened by
+ *	store_start and handed over), runs a PASSIVE checkpoint every
+ *	STORE_CKPT_MS while the writer has committed since the last one.
+ *	The writer never checkpoints; when the WAL passes STORE_WAL_BIG
+ *	frames the checkpoint thread closes the gate (see store_checkpoint)
+ *	so the WAL can start over.
+ *
+ * Everything else in struct store (the queue, the done list, counters,
+ * flags) is shared and only touched with lock held. A store_req belongs to
+ * the store from store_submit until store_done hands it back; the writer
+ * reads it (and writes result and ev[i].id) without the lock while it is
+ * off both lists. notify is called from the writer thread, without the
+ * lock, once per batch.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "db.h"
+#include "log.h"
+
+#define STORE_CKPT_MS	500
+#define STORE_WAL_BIG	16384	/* WAL frames: 64 MB of 4 KB pages */
+
+struct store {
+	pthread_mutex_t	 lock;
+	pthread_cond_t	 wake;		/* writer: work queued or stopping */
+	pthread_cond_t	 idle;		/* start-up done, a batch finished */
+	pthread_cond_t	 ckwake;	/* checkpoint thread: stopping */
+
+	struct store_req *queue;	/* borrowed, submission order */
+	struct store_req **queue_tail;
+	struct store_req *done;		/* borrowed, submission order */
+	struct store_req **done_tail;
+	uint64_t	 submitted;	/* requests ever submitted */
+	uint64_t	 finished;	/* ... written and notified */
+	int		 stopping;
+	int		 ckstopping;
+	int		 started;	/* writer: 1 open, -1 failed */
+	char		*start_cause;	/* owned */
+	int		 wal_dirty;	/* committed since the last checkpoint */
+	int		 writing;	/* the writer has a batch in hand */
+	int		 gate;		/* checkpoint: start no batch */
+	struct store_stats stats;
+
+	char		*path;		/* owned */
+	void		(*notify)(void *);
+	void		*arg;
+	pthread_t	 writer;
+	pthread_t	 ckpt;
+	struct db	*wdb;		/* owned by the writer thread */
+	struct db	*cdb;		/* owned by the checkpoint thread */
+};
+
+static void	*store_writer_main(void *);
+static void	*store_ckpt_main(void *);
+
+static void
+store_free(struct store *s)
+{
+	pthread_mutex_destroy(&s->lock);
+	pthread_cond_destroy(&s->wake);
+	pthread_cond_destroy(&s->idle);
+	pthread_cond_destroy(&s->ckwake);
+	free(s->start_cause);
+	free(s->path);
+	free(s);
+}
+
+static struct store *
+store_new(const char *path, void (*notify)(void *), void *arg)
+{
+	struct store		*s;
+	pthread_condattr_t	 ca;
+
+	s = xcalloc(1, sizeof *s);
+	s->path = xstrdup(path);
+	s->notify = notify;
+	s->arg = arg;
+	s->queue_tail = &s->queue;
+	s->done_tail = &s->done;
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->wake, NULL);
+	pthread_cond_init(&s->idle, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&s->ckwake, &ca);
+	pthread_condattr_destroy(&ca);
+	return (s);
+}
+
+/* Start the writer; its open failure comes back through *cause. */
+struct store *
+store_start(const char *path, void (*notify)(void *), void *arg,
+    char **cause)
+{
+	struct store	*s;
+
+	*cause = NULL;
+	s = store_new(path, notify, arg);
+	if ((errno = pthread_create(&s->writer, NULL, store_writer_main, s))) {
+		xasprintf(cause, "store: thread: %s", strerror(errno));
+		store_free(s);
+		return (NULL);
+	}
+	pthread_mutex_lock(&s->lock);
+	while (s->started == 0)
+		pthread_cond_wait(&s->idle, &s->lock);
+	pthread_mutex_unlock(&s->lock);
+	if (s->started == -1) {
+		pthread_join(s->writer, NULL);
+		*cause = s->start_cause;
+		s->start_cause = NULL;
+		store_free(s);
+		return (NULL);
+	}
+	if ((s->cdb = db_open(path, 0, cause)) == NULL ||
+	    (errno = pthread_create(&s->ckpt, NULL, store_ckpt_main, s))) {
+		if (*cause == NULL)
+			xasprintf(cause, "store: thread: %s", strerror(errno));
+		db_close(s->cdb);
+		s->cdb = NULL;
+		store_stop(s);
+		return (NULL);
+	}
+	return (s);
+}
+
+/* Queue a request; the writer takes it with everything else queued. */
+void
+store_submit(struct store *s, struct store_req *req)
+{
+	pthread_mutex_lock(&s->lock);
+	req->next = NULL;
+	req->result = -1;
+	*s->queue_tail = req;
+	s->queue_tail = &req->next;
+	s->submitted++;
+	pthread_cond_signal(&s->wake);
+	pthread_mutex_unlock(&s->lock);
+}
+
+/* The requests finished since the last call, in submission order. */
+struct store_req *
+store_done(struct store *s)
+{
+	struct store_req	*list;
+
+	pthread_mutex_lock(&s->lock);
+	list = s->done;
+	s->done = NULL;
+	s->done_tail = &s->done;
+	pthread_mutex_unlock(&s->lock);
+	return (list);
+}
+
+/* Waits for everything submitted so far to be written (and notified). */
+void
+store_drain(struct store *s)
+{
+	uint64_t	 target;
+
+	pthread_mutex_lock(&s->lock);
+	target = s->submitted;
+	while (s->finished < target)
+		pthread_cond_wait(&s->idle, &s->lock);
+	pthread_mutex_unlock(&s->lock);
+}
+
+/*
+ * Waits for everything submitted to be written, stops both threads, frees
+ * the store, and returns the completed requests not yet taken with
+ * store_done() (the caller owns them).
+ */
+struct store_req *
+store_stop(struct store *s)
+{
+	struct store_req	*left;
+
+	if (s == NULL)
+		return (NULL);
+	pthread_mutex_lock(&s->lock);
+	s->stopping = 1;
+	pthread_cond_signal(&s->wake);
+	pthread_mutex_unlock(&s->lock);
+	pthread_join(s->writer, NULL);
+
+	if (s->cdb != NULL) {
+		pthread_mutex_lock(&s->lock);
+		s->ckstopping = 1;
+		pthread_cond_signal(&s->ckwake);
+		pthread_mutex_unlock(&s->lock);
+		pthread_join(s->ckpt, NULL);
+		db_close(s->cdb);
+	}
+	left = s->done;
+	store_free(s);
+	return (left);
+}
+
+void
+store_get_stats(struct store *s, struct store_stats *st)
+{
+	pthread_mutex_lock(&s->lock);
+	*st = s->stats;
+	pthread_mutex_unlock(&s->lock);
+}
+
+/* --- the writer thread --- */
+
+/* Insert a request's events; several are all-or-nothing (a savepoint). */
+static int
+store_events(struct db *db, struct store_req *req)
+{
+	size_t	 i;
+
+	if (req->nev == 1)
+		return (db_event_insert(db, &req->ev[0]));
+	if (db_exec(db, "SAVEPOINT store_req") == -1)
+		return (-1);
+	for (i = 0; i < req->nev; i++) {
+		if (db_event_insert(db, &req->ev[i]) == -1) {
+			log_warnx("store: event %zu/%zu: %s", i + 1, req->nev,
+			    db_errmsg(db));
+			db_exec(db, "ROLLBACK TO store_req");
+			db_exec(db, "RELEASE store_req");
+			return (-1);
+		}
+	}
+	return (db_exec(db, "RELEASE store_req"));
+}
+
+static const char *
+store_op_name(enum store_op op)
+{
+	switch (op) {
+	case STORE_EVENTS:
+		return ("events");
+	case STORE_DUPLICATE:
+		return ("duplicate");
+	case STORE_LASTSEEN:
+		return ("last-seen");
+	case STORE_AUDIT:
+		return ("audit");
+	}
+	return ("unknown");
+}
+
+static int
+store_one(struct db *db, struct store_req *req)
+{
+	switch (req->op) {
+	case STORE_EVENTS:
+		return (store_events(db, req));
+	case STORE_DUPLICATE:
+		return (db_event_duplicate(db, req->id));
+	case STORE_LASTSEEN:
+		return (db_unit_seen(db, req->id, req->at));
+	case STORE_AUDIT:
+		return (db_audit(db, req->actor, req->action, req->subject,
+		    req->detail));
+	}
+	return (-1);
+}
+
+/* The whole batch failed (or was rolled back): every result -1, no ids. */
+static void
+store_fail_all(struct store_req *batch)
+{
+	struct store_req	*req;
+	size_t			 i;
+
+	for (req = batch; req != NULL; req = req->next) {
+		req->result = -1;
+		if (req->op == STORE_EVENTS) {
+			for (i = 0; i < req->nev; i++)
+				req->ev[i].id = 0;
+		}
+	}
+}
+
+/* Run every request of the batch in one transaction. 0 or -1. */
+static int
+store_transaction(struct db *db, struct store_req *batch)
+{
+	struct store_req	*req;
+	size_t			 i;
+
+	if (db_begin(db) == -1) {
+		log_warnx("store: begin: %s", db_errmsg(db));
+		return (-1);
+	}
+	for (req = batch; req != NULL; req = req->next) {
+		req->result = store_one(db, req);
+		if (req->result == -1) {
+			log_warnx("store: %s request failed", store_op_name(req->op));
+			if (!db_in_transaction(db))
+				return (-1);	/* SQLite rolled back */
+			if (req->op == STORE_EVENTS) {
+				for (i = 0; i < req->nev; i++)
+					req->ev[i].id = 0;
+			}
+		}
+	}
+	if (db_commit(db) == -1) {
+		log_warnx("store: commit: %s", db_errmsg(db));
+		db_rollback(db);
+		return (-1);
+	}
+	return (0);
+}
+
+/* Write one batch; reopen the connection after an I/O error. 0 or -1. */
+static int
+store_write(struct store *s, struct store_req *batch)
+{
+	char	*cause;
+
+	if (s->wdb == NULL) {
+		if ((s->wdb = db_open(s->path, DB_WRITER, &cause)) == NULL) {
+			log_warnx("store: reopen: %s", cause);
+			free(cause);
+			store_fail_all(batch);
+			return (-1);
+		}
+		log_info("store: %s: reopened", s->path);
+	}
+	if (store_transaction(s->wdb, batch) == 0)
+		return (0);
+	store_fail_all(batch);
+	if (db_broken(s->wdb)) {
+		db_close(s->wdb);
+		s->wdb = NULL;
+	}
+	return (-1);
+}
+
+/* Hand the batch back, count it, and wake the caller. */
+static void
+store_finish(struct store *s, struct store_req *batch, int ok)
+{
+	struct store_req	*req, *last = NULL;
+	uint64_t		 n = 0, failed = 0;
+
+	for (req = batch; req != NULL; req = req->next) {
+		n++;
+		failed += req->result != 0;
+		last = req;
+	}
+	pthread_mutex_lock(&s->lock);
+	*s->done_tail = batch;
+	s->done_tail = &last->next;
+	s->stats.batches++;
+	s->stats.requests += n;
+	s->stats.failures += failed;
+	if (n > s->stats.max_batch)
+		s->stats.max_batch = n;
+	if (ok == 0)
+		s->wal_dirty = 1;
+	pthread_mutex_unlock(&s->lock);
+
+	if (s->notify != NULL)
+		s->notify(s->arg);
+
+	pthread_mutex_lock(&s->lock);
+	s->finished += n;
+	s->writing = 0;
+	pthread_cond_broadcast(&s->idle);
+	pthread_mutex_unlock(&s->lock);
+}
+
+static void *
+store_writer_main(void *arg)
+{
+	struct store		*s = arg;
+	struct store_req	*batch;
+	char			*cause;
+
+	s->wdb = db_open(s->path, DB_WRITER | DB_MIGRATE, &cause);
+	pthread_mutex_lock(&s->lock);
+	s->started = s->wdb != NULL ? 1 : -1;
+	s->start_cause = s->wdb != NULL ? NULL : cause;
+	pthread_cond_broadcast(&s->idle);
+	pthread_mutex_unlock(&s->lock);
+	if (s->wdb == NULL)
+		return (NULL);
+
+	for (;;) {
+		pthread_mutex_lock(&s->lock);
+		while ((s->queue == NULL || s->gate) && !s->stopping)
+			pthread_cond_wait(&s->wake, &s->lock);
+		batch = s->queue;
+		s->queue = NULL;
+		s->queue_tail = &s->queue;
+		s->writing = batch != NULL;
+		pthread_mutex_unlock(&s->lock);
+		if (batch == NULL)
+			break;			/* stopping and drained */
+		store_finish(s, batch, store_write(s, batch));
+	}
+	db_close(s->wdb);
+	s->wdb = NULL;
+	return (NULL);
+}
+
+/* --- the checkpoint thread --- */
+
+static void
+store_deadline(struct timespec *ts, long ms)
+{
+	clock_gettime(CLOCK_MONOTONIC, ts);
+	ts->tv_sec += ms / 1000;
+	ts->tv_nsec += (ms % 1000) * 1000000;
+	if (ts->tv_nsec >= 1000000000) {
+		ts->tv_sec++;
+		ts->tv_nsec -= 1000000000;
+	}
+}
+
+/*
+ * A passive checkpoint that runs while commits keep coming never catches
+ * up, and the WAL only starts over once one has. So past STORE_WAL_BIG
+ * frames, close the gate: the writer finishes its batch and starts no
+ * other until a second passive checkpoint has caught up (a pause of a few
+ * ms, at most once per ~64 MB written under sustained load). Called and
+ * returns with lock held.
+ */
+static int
+store_checkpoint(struct store *s)
+{
+	int	 nlog, nckpt, rc;
+
+	pthread_mutex_unlock(&s->lock);
+	rc = db_wal_checkpoint(s->cdb, &nlog, &nckpt);
+	pthread_mutex_lock(&s->lock);
+	if (rc == -1 || nlog < STORE_WAL_BIG)
+		return (rc);
+
+	s->gate = 1;
+	while (s->writing)
+		pthread_cond_wait(&s->idle, &s->lock);
+	pthread_mutex_unlock(&s->lock);
+	rc = db_wal_checkpoint(s->cdb, &nlog, &nckpt);
+	pthread_mutex_lock(&s->lock);
+	s->gate = 0;
+	s->stats.checkpoints++;
+	pthread_cond_signal(&s->wake);
+	return (rc);
+}
+
+static void *
+store_ckpt_main(void *arg)
+{
+	struct store	*s = arg;
+	struct timespec	 ts;
+	int		 rc;
+
+	pthread_mutex_lock(&s->lock);
+	while (!s->ckstopping) {
+		store_deadline(&ts, STORE_CKPT_MS);
+		while (!s->ckstopping && pthread_cond_timedwait(&s->ckwake,
+		    &s->lock, &ts) != ETIMEDOUT)
+			;
+		if (s->ckstopping || !s->wal_dirty)
+			continue;
+		s->wal_dirty = 0;
+		if ((rc = store_checkpoint(s)) == 0)
+			s->stats.checkpoints++;
+		else {
+			log_warnx("store: checkpoint: %s", db_errmsg(s->cdb));
+			s->wal_dirty = 1;
+		}
+	}
+	pthread_mutex_unlock(&s->lock);
+	return (NULL);
+}
