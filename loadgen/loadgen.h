@@ -12,7 +12,8 @@
  *
  * arc-echo (echo.c) answers every frame with one fixed ACK for account
  * LOADGEN_ECHO_ACCT, seq 0000; loadgen accepts that ACK as a wildcard for
- * any outstanding plain frame, so arc-echo is a baseline without parsing.
+ * any outstanding frame (plain or encrypted), so arc-echo is a baseline
+ * without parsing.
  */
 #ifndef ARC_LOADGEN_H
 #define ARC_LOADGEN_H

@@ -420,7 +420,7 @@ sim_ack_match(struct unit *u, struct dc09_frame *f)
 	uint8_t		 plain[DC09_MAX_FRAME];
 
 	frame_account(u->idx, acct);
-	if (!lg.keyed && !f->encrypted && f->seq == 0 &&
+	if (!f->encrypted && f->seq == 0 &&
 	    strcmp(f->acct, LOADGEN_ECHO_ACCT) == 0)
 		return (u->out != OUT_NONE && u->out_sent ? 1 : 0);
 	if (strcmp(f->acct, acct) != 0 || !f->encrypted != !lg.keyed)

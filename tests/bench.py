@@ -44,6 +44,21 @@ def record(name, runs, field="acked_per_s"):
     return results[name]["median"]
 
 
+def cpu_s(pid):
+    """User + system CPU seconds of a process so far."""
+    with open("/proc/%d/stat" % pid) as f:
+        v = f.read().rsplit(")", 1)[1].split()
+    return (int(v[11]) + int(v[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def timed(pid, port, *args):
+    """A loadgen run, with the server's CPU microseconds per event."""
+    c0 = cpu_s(pid)
+    r = loadgen(port, *args)
+    r["server_us_per_event"] = (cpu_s(pid) - c0) * 1e6 / max(r["acked"], 1)
+    return r
+
+
 def rss_kib(pid):
     with open("/proc/%d/status" % pid) as f:
         return int(re.search(r"VmRSS:\s+(\d+)", f.read()).group(1))
@@ -90,24 +105,34 @@ def throughput():
         for _ in range(RUNS):
             p, port = echo_server()
             try:
-                echo_runs.append(loadgen(port, "--first-account",
-                                         "%X" % first, *args))
+                echo_runs.append(timed(p.pid, port, "--first-account",
+                                       "%X" % first, *args))
             finally:
                 p.send_signal(signal.SIGTERM)
                 p.wait()
-            a = Arcd("max_connections = 19500\nmax_per_source = 19500\n")
+            a = Arcd("max_connections = 19500\nmax_per_source = 19500\n",
+                 verbose=False)
             try:
                 bulk_units(a, 0x100000, 1000)
                 bulk_units(a, 0x200000, 1000, KEY)
                 a.start()
-                arc_runs.append(loadgen(a.port, "--first-account",
-                                        "%X" % first, *args))
+                arc_runs.append(timed(a.proc.pid, a.uport if "--udp" in args
+                                      else a.port, "--first-account",
+                                      "%X" % first, *args))
             finally:
                 a.cleanup()
         e = record("echo " + name, echo_runs)
         m = record("arcd " + name, arc_runs)
-        print("%-22s arcd %8.0f/s   echo %8.0f/s   ratio %.2f   (runs: %s)"
-              % (name, m, e, m / e if e else 0,
+        ratios = [a["acked_per_s"] / b["acked_per_s"]
+                  for a, b in zip(arc_runs, echo_runs) if b["acked_per_s"]]
+        ecpu = statistics.median(r["server_us_per_event"] for r in echo_runs)
+        acpu = statistics.median(r["server_us_per_event"] for r in arc_runs)
+        results["ratio " + name] = {"median": statistics.median(ratios),
+                                    "runs": ratios}
+        results["cpu " + name] = {"arcd_us": acpu, "echo_us": ecpu}
+        print("%-12s arcd %7.0f/s  echo %7.0f/s  ratio %.2f  "
+              "cpu/event arcd %.1f us echo %.1f us  (arcd runs: %s)"
+              % (name, m, e, statistics.median(ratios), acpu, ecpu,
                  " ".join("%.0f" % r["acked_per_s"] for r in arc_runs)),
               flush=True)
 
@@ -124,7 +149,8 @@ def latency():
         finally:
             p.send_signal(signal.SIGTERM)
             p.wait()
-        a = Arcd("max_connections = 19500\nmax_per_source = 19500\n")
+        a = Arcd("max_connections = 19500\nmax_per_source = 19500\n",
+                 verbose=False)
         try:
             bulk_units(a, 0x100000, 10000)
             a.start()
@@ -148,7 +174,7 @@ def idle():
     per = []
     for _ in range(RUNS):
         a = Arcd("max_connections = 19500\nmax_per_source = 19500\n"
-                 "idle_timeout = 3600\n")
+                 "idle_timeout = 3600\n", verbose=False)
         try:
             bulk_units(a, 0x100000, 19000)
             a.start()

@@ -128,7 +128,7 @@ def wait_for(cond, timeout=10.0, what="condition"):
 class Arcd:
     """One arcd process with its own database and ports."""
 
-    def __init__(self, conf_extra="", args=()):
+    def __init__(self, conf_extra="", args=(), verbose=True):
         self.dir = tempfile.mkdtemp(prefix="arctest-")
         self.db = os.path.join(self.dir, "arc.db")
         self.conf = os.path.join(self.dir, "arc.conf")
@@ -140,7 +140,7 @@ class Arcd:
                     "listen = dc09-udp=127.0.0.1:%d\n"
                     "listen = metrics=127.0.0.1:0\n%s"
                     % (self.port, self.uport, conf_extra))
-        self.args = list(args)
+        self.args = list(args) + (["-v"] if verbose else [])
         self.proc = None
         self.arcctl("init")
 
@@ -155,7 +155,7 @@ class Arcd:
         self.logf = open(self.log, "a")
         start = os.path.getsize(self.log)
         self.proc = subprocess.Popen(
-            [ARCD, "-d", "-v", "-f", self.conf, "-D", self.db] + self.args,
+            [ARCD, "-d", "-f", self.conf, "-D", self.db] + self.args,
             stdout=self.logf, stderr=self.logf)
 
         def ready():
