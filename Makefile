@@ -21,7 +21,7 @@ OPT		?= -O2 -g
 WARN		:= -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 		   -Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral \
 		   -Wpointer-arith -Wcast-qual -Wno-missing-field-initializers
-CPPFLAGS	+= -D_GNU_SOURCE -Iproto -Idb -Iarc -Iloadgen
+CPPFLAGS	+= -D_GNU_SOURCE -Iproto -Idb -Iarc -Iloadgen -Itests/unit
 CFLAGS		+= -std=c11 $(OPT) $(WARN) $(SANFLAGS) -pthread \
 		   $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 LDFLAGS		+= $(SANFLAGS) -pthread

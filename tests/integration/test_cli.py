@@ -36,6 +36,12 @@ class TestConfig(unittest.TestCase):
         self.assertNotIn("0.0.0.0:7009", r.stdout, "-L replaces listen")
         self.assertIn("idle_timeout = 60", r.stdout)
 
+    def test_documented_example_config_is_valid(self):
+        from arctest import ROOT
+        r = run(ARCD, "-n", "-f", os.path.join(ROOT, "docs", "arc.conf"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("listen = metrics=127.0.0.1:9109", r.stdout)
+
     def test_errors_name_the_line(self):
         for text, want in (
                 ("[arcd]\nidle_timeut = 5\n", "line 2: unknown key idle_timeut"),
