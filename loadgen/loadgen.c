@@ -276,7 +276,9 @@ loadgen_nofile(void)
 static void
 loadgen_end(void)
 {
-	if (lg.phase == PHASE_RUN)
+	if (lg.phase == PHASE_CONNECT)
+		lg.start_us = loadgen_now();
+	if (lg.phase == PHASE_RUN || lg.phase == PHASE_CONNECT)
 		lg.run_end_us = loadgen_now();
 	lg.phase = PHASE_DONE;
 	event_base_loopbreak(lg.base);
@@ -291,6 +293,22 @@ loadgen_check_done(void)
 		loadgen_end();
 }
 
+/*
+ * The clock starts once every persistent unit is connected (or after
+ * LOADGEN_CONNECT_WAIT s), so a connection storm is not measured as ACK
+ * latency.
+ */
+void
+loadgen_begin(uint64_t now)
+{
+	if (lg.phase != PHASE_CONNECT)
+		return;
+	lg.phase = PHASE_RUN;
+	lg.start_us = now;
+	gen_start(now);
+	sim_begin(now);
+}
+
 static void
 loadgen_tick_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -299,6 +317,13 @@ loadgen_tick_cb(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	(void)arg;
+	if (lg.phase == PHASE_CONNECT &&
+	    now >= lg.start_us + LOADGEN_CONNECT_WAIT * 1000000ULL) {
+		log_warnx("only %llu of %u units up after %d s; starting",
+		    (unsigned long long)lg.st.connected, lg.units,
+		    LOADGEN_CONNECT_WAIT);
+		loadgen_begin(now);
+	}
 	if (lg.phase == PHASE_RUN &&
 	    now >= lg.start_us + (uint64_t)(lg.duration * 1e6)) {
 		lg.phase = PHASE_DRAIN;
@@ -446,7 +471,9 @@ main(int argc, char **argv)
 	lg.start_us = loadgen_now();
 	wheel_init(lg.start_us / 1000);
 	sim_init();
-	gen_start(lg.start_us);
+	lg.phase = lg.reconnect ? PHASE_RUN : PHASE_CONNECT;
+	if (lg.phase == PHASE_RUN)
+		gen_start(lg.start_us);
 	sim_start();
 	event_add(tick, &tv);
 	event_base_dispatch(lg.base);

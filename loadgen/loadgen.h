@@ -38,7 +38,8 @@ struct hist;
 #define LOADGEN_SOURCES_MAX	254
 
 enum loadgen_phase {
-	PHASE_RUN = 0,		/* creating events */
+	PHASE_CONNECT = 0,	/* persistent units connecting; nothing sent */
+	PHASE_RUN,		/* creating events */
 	PHASE_DRAIN,		/* waiting for outstanding ACKs */
 	PHASE_DONE
 };
@@ -156,6 +157,8 @@ extern struct loadgen	 lg;
 /* loadgen.c */
 uint64_t	 loadgen_now(void);
 void		 loadgen_check_done(void);
+void		 loadgen_begin(uint64_t);
+#define LOADGEN_CONNECT_WAIT	10	/* s */
 
 /* hist.c */
 struct hist	*hist_new(void);
@@ -188,6 +191,7 @@ void		 wheel_run(uint64_t);
 /* sim.c */
 void		 sim_init(void);
 void		 sim_start(void);
+void		 sim_begin(uint64_t);
 void		 sim_arrival(struct unit *);
 void		 sim_timer(struct unit *, uint64_t);
 void		 sim_drain(void);

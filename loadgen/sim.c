@@ -96,6 +96,8 @@ sim_set_up(struct unit *u)
 			log_info("all %u units up after %.3f s", lg.units,
 			    (double)(loadgen_now() - lg.start_us) / 1e6);
 	}
+	if (lg.phase == PHASE_CONNECT && lg.st.connected == lg.units)
+		loadgen_begin(loadgen_now());
 	event_assign(u->ev, lg.base, u->fd, EV_READ | EV_PERSIST, sim_read_cb,
 	    u);
 	event_add(u->ev, NULL);
@@ -333,6 +335,17 @@ sim_start(void)
 		else
 			sim_connect_request(u, now);
 	}
+}
+
+/* The run starts: closed-loop units send their first frame. */
+void
+sim_begin(uint64_t now)
+{
+	uint32_t	 i;
+
+	for (i = 0; i < lg.units; i++)
+		if (lg.unit[i].state == UNIT_UP)
+			sim_kick(&lg.unit[i], now);
 }
 
 /* An open-loop event for this unit. */
