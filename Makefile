@@ -16,12 +16,13 @@ endif
 
 CC		?= cc
 PKG_CONFIG	?= pkg-config
-PKGS		:= libevent libevent_pthreads openssl sqlite3 inih jansson
+PKGS		:= libevent libevent_pthreads libevent_openssl openssl sqlite3 inih \
+		   jansson
 OPT		?= -O2 -g
 WARN		:= -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 		   -Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral \
 		   -Wpointer-arith -Wcast-qual -Wno-missing-field-initializers
-CPPFLAGS	+= -D_GNU_SOURCE -Iproto -Idb -Iarc -Iloadgen -Itests/unit
+CPPFLAGS	+= -D_GNU_SOURCE -Iproto -Idb -Iarc -Iloadgen -Iconsole -Itests/unit
 CFLAGS		+= -std=c11 $(OPT) $(WARN) $(SANFLAGS) -pthread \
 		   $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 LDFLAGS		+= $(SANFLAGS) -pthread
@@ -37,19 +38,26 @@ DEB_PKGS	:= build-essential pkg-config libevent-dev libssl-dev \
 PROTO_SRCS	:= $(wildcard proto/*.c)
 DB_SRCS		:= $(wildcard db/*.c)
 COMMON_SRCS	:= arc/log.c arc/xmalloc.c
-ARCD_SRCS	:= arc/arcd.c arc/config.c arc/listen.c arc/device.c \
+# arcd's own files; all but arcd.c go into libarc.a so unit tests can
+# link just the modules they test.
+ARCLIB_SRCS	:= arc/config.c arc/listen.c arc/device.c \
 		   arc/udp.c arc/ingest.c arc/dedupe.c arc/unit.c arc/metrics.c \
-		   arc/hmap.c
-ARCCTL_SRCS	:= arc/arcctl.c
+		   arc/hmap.c arc/alarm.c arc/alarm_json.c arc/alarmio.c \
+		   arc/session.c
+ARCD_SRCS	:= arc/arcd.c
+ARCCTL_SRCS	:= arc/arcctl.c arc/arcctl_people.c
 LOADGEN_SRCS	:= $(filter-out loadgen/echo.c,$(wildcard loadgen/*.c))
 ECHO_SRCS	:= loadgen/echo.c
+CONSOLE_SRCS	:= $(wildcard console/*.c)
+CONSOLE_LIBS	:= $(shell $(PKG_CONFIG) --libs ncursesw 2>/dev/null)
 UNIT_TESTS	:= $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 FUZZ_NAMES	:= $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_REPLAY	:= $(patsubst %,$(BUILD)/tests/replay_%,$(FUZZ_NAMES))
 
 obj		= $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
-PROGS		:= $(BUILD)/arcd $(BUILD)/arcctl $(BUILD)/arc-loadgen $(BUILD)/arc-echo
+PROGS		:= $(BUILD)/arcd $(BUILD)/arcctl $(BUILD)/arc-loadgen $(BUILD)/arc-echo \
+		   $(BUILD)/arc-console
 
 .PHONY: all deps run test unit fuzz bench clean
 all: $(PROGS) $(UNIT_TESTS) $(FUZZ_REPLAY)
@@ -72,7 +80,11 @@ $(BUILD)/libdb.a: $(call obj,$(DB_SRCS)) $(BUILD)/obj/migrations.o
 $(BUILD)/libcommon.a: $(call obj,$(COMMON_SRCS))
 	$(AR) rcs $@ $^
 
-ARCLIBS		:= $(BUILD)/libdb.a $(BUILD)/libproto.a $(BUILD)/libcommon.a
+$(BUILD)/libarc.a: $(call obj,$(ARCLIB_SRCS))
+	$(AR) rcs $@ $^
+
+ARCLIBS		:= $(BUILD)/libarc.a $(BUILD)/libdb.a $(BUILD)/libproto.a \
+		   $(BUILD)/libcommon.a
 
 $(BUILD)/arcd: $(call obj,$(ARCD_SRCS)) $(ARCLIBS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
@@ -82,6 +94,16 @@ $(BUILD)/arc-loadgen: $(call obj,$(LOADGEN_SRCS)) $(BUILD)/libproto.a $(BUILD)/l
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 $(BUILD)/arc-echo: $(call obj,$(ECHO_SRCS)) $(BUILD)/libproto.a $(BUILD)/libcommon.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+$(BUILD)/arc-console: $(call obj,$(CONSOLE_SRCS)) $(BUILD)/libcommon.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(CONSOLE_LIBS) $(LIBS)
+
+# The console's protocol state, without curses or sockets, for its tests.
+$(BUILD)/libconsole.a: $(call obj,console/client.c)
+	$(AR) rcs $@ $^
+$(BUILD)/tests/test_console_state: $(BUILD)/obj/tests/unit/test_console_state.o \
+		$(BUILD)/libconsole.a $(BUILD)/libcommon.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS) $(LIBS)
 
 # Unit tests link the archives: only the modules they use come along.
 $(BUILD)/tests/test_%: $(BUILD)/obj/tests/unit/test_%.o $(ARCLIBS)

@@ -11,6 +11,7 @@
 
 #include <sys/socket.h>
 
+#include <jansson.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <time.h>
@@ -26,6 +27,7 @@ enum listen_kind {
 	LISTEN_DC09_TCP,
 	LISTEN_DC09_UDP,
 	LISTEN_METRICS,
+	LISTEN_CONSOLE,
 	LISTEN_KIND_MAX
 };
 const char	*listen_kind_name(enum listen_kind);
@@ -54,6 +56,10 @@ struct config {
 	int			 lastseen_flush;	/* s */
 	int			 time_ahead;		/* s, encrypted window */
 	int			 time_behind;		/* s */
+	char			 tls_cert[1024];	/* console TLS */
+	char			 tls_key[1024];
+	int			 console_grace;		/* s */
+	int			 max_consoles;
 };
 
 void	 config_defaults(struct config *);
@@ -102,6 +108,14 @@ enum counter {
 	C_UDP_DATAGRAMS,
 	C_UDP_SEND_ERRORS,
 	C_DEDUPE_EVICTED,
+	C_CONSOLE_ACCEPTED,
+	C_CONSOLE_LOGINS,
+	C_CONSOLE_LOGIN_FAILED,
+	C_CONSOLE_BAD_INPUT,
+	C_CONSOLE_SLOW,
+	C_CONSOLE_REFUSED,
+	C_ALARMS_OPENED,
+	C_ALARM_WRITE_FAILED,
 	C_COUNTER_MAX
 };
 extern uint64_t	 counters[C_COUNTER_MAX];
@@ -176,6 +190,8 @@ struct source;
 int	 ingest_init(struct event_base *, const struct config *,
 	    struct db *, char **cause);
 void	 ingest_shutdown(void);
+void	 ingest_submit(struct store_req *);
+int	 ingest_storage_ok(void);
 int	 ingest_frame(const struct reply_to *, struct source *,
 	    const char *srcname, const uint8_t *, size_t);
 size_t	 ingest_pending(void);
@@ -212,6 +228,41 @@ int	 udp_open(struct event_base *, int fd, const struct listen_spec *,
 	    char **cause);
 void	 udp_close_all(void);
 int	 udp_send(const struct reply_to *, const uint8_t *, size_t);
+
+/* --- alarm_json.c: console protocol objects --- */
+struct alarm;
+struct alarm_stats;
+void	 alarm_json_init(struct db *);
+json_t	*alarm_json(const struct alarm *);
+json_t	*alarm_json_stats(const struct alarm_stats *);
+
+/* --- alarmio.c: alarms to the store and to the consoles --- */
+int	 alarmio_init(struct event_base *, const struct config *,
+	    struct db *, char **cause);
+void	 alarmio_quiesce(void);
+void	 alarmio_shutdown(void);
+void	 alarmio_frame(const struct db_event *, size_t, int64_t now);
+void	 alarmio_done(struct store_req *);
+void	 alarmio_dispatch(int64_t now);
+void	 alarmio_lost(const char *login, int64_t now);
+void	 alarmio_snapshot(json_t *alarms);
+json_t	*alarmio_stats_json(int64_t now);
+/* A note: stored, then tag is answered. 0 or -1 (not found). */
+int	 alarmio_note(int64_t alarm_id, const char *op, const char *text,
+	    uint64_t tag);
+
+/* --- session.c: console sessions (TLS, JSON lines) --- */
+int	 session_listen(struct event_base *, const struct config *,
+	    const struct listen_spec *, struct db *, char **cause);
+void	 session_close_all(void);
+void	 session_broadcast(json_t *);		/* steals the reference */
+void	 session_offer(const char *login, int64_t alarm_id);
+/* Answer a request by tag: ok, or error (with the JSON extra, stolen). */
+void	 session_reply_tag(uint64_t tag, const char *error, json_t *extra);
+/* Call fn for each logged-in operator, in login order. */
+void	 session_foreach_login(void (*)(const char *, int, void *), void *);
+int	 session_logged_in(const char *login);
+void	 session_push_operators(void);
 
 /* --- arcd.c --- */
 int64_t	 now_ms(void);		/* UTC wall clock, ms */

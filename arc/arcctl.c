@@ -8,6 +8,8 @@
  *	arcctl [-D database] unit list [--json]
  *	arcctl [-D database] events [--since TIME] [--json]
  *	arcctl [-D database] audit verify
+ *	arcctl [-D database] unit link | zone add | client ... |
+ *	    responder add | operator add		(arcctl_people.c)
  *
  * The database is -D, else $ARC_DB, else "arc.db". Only init creates it.
  * Keys are never printed: listings show their encoding only.
@@ -24,17 +26,11 @@
 
 #include <jansson.h>
 
+#include "arcctl.h"
 #include "db.h"
 #include "log.h"
 
-struct ctl {
-	const char	*path;		/* borrowed: argv or environment */
-	struct db	*db;		/* owned */
-	int		 json;
-	json_t		*array;		/* owned, --json output */
-};
-
-static void __attribute__((format(printf, 1, 2)))
+void
 ctl_error(const char *fmt, ...)
 {
 	va_list	 ap;
@@ -46,7 +42,7 @@ ctl_error(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-static int
+int
 ctl_usage(void)
 {
 	fprintf(stderr,
@@ -56,6 +52,23 @@ ctl_usage(void)
 	    "              [--client ID] [--interval SECONDS]\n"
 	    "       arcctl [-D database] unit list [--json]\n"
 	    "       arcctl [-D database] events [--since TIME] [--json]\n"
+	    "       arcctl [-D database] unit link ACCOUNT REF\n"
+	    "       arcctl [-D database] zone add ACCOUNT ZONE LABEL\n"
+	    "       arcctl [-D database] client add REF --name NAME "
+	    "[--born YYYY-MM-DD]\n"
+	    "              [--address A] [--phone P] [--language L] "
+	    "[--medical M]\n"
+	    "              [--access A] [--level L1..L4]\n"
+	    "       arcctl [-D database] client import FILE.csv\n"
+	    "       arcctl [-D database] client list [--json]\n"
+	    "       arcctl [-D database] client show REF [--json]\n"
+	    "       arcctl [-D database] client link-responder REF "
+	    "RESPONDER_ID [--rank N]\n"
+	    "       arcctl [-D database] responder add --name N --phones P\n"
+	    "              [--relation R] [--availability A]\n"
+	    "       arcctl [-D database] operator add LOGIN --name NAME\n"
+	    "              [--role operator|supervisor] "
+	    "[--password-file FILE]\n"
 	    "       arcctl [-D database] audit verify\n"
 	    "TIME: 2026-11-23T10:00:00Z, \"2026-11-23 10:00:00\" (UTC), "
 	    "unix seconds,\n"
@@ -65,7 +78,7 @@ ctl_usage(void)
 }
 
 /* Open an existing database (init creates and migrates). 0 or -1. */
-static int
+int
 ctl_open(struct ctl *ctl, int flags)
 {
 	struct stat	 st;
@@ -85,7 +98,7 @@ ctl_open(struct ctl *ctl, int flags)
 }
 
 /* "2026-11-23T10:00:00.123Z" */
-static void
+void
 ctl_time_format(int64_t ms, char *buf, size_t size)
 {
 	struct tm	 tm;
@@ -173,7 +186,7 @@ ctl_now(void)
 }
 
 /* Print the --json array (jansson) and free it. 0 or -1. */
-static int
+int
 ctl_json_flush(struct ctl *ctl)
 {
 	int	 rc;
@@ -336,7 +349,7 @@ ctl_unit_print(const struct db_unit *u, void *arg)
 	return (0);
 }
 
-static int
+int
 ctl_json_arg(int argc, char **argv, struct ctl *ctl)
 {
 	if (argc == 2 && strcmp(argv[1], "--json") == 0)
@@ -374,6 +387,8 @@ ctl_unit(struct ctl *ctl, int argc, char **argv)
 		return (ctl_unit_add(ctl, argc - 1, argv + 1));
 	if (argc >= 2 && strcmp(argv[1], "list") == 0)
 		return (ctl_unit_list(ctl, argc - 1, argv + 1));
+	if (argc >= 2 && strcmp(argv[1], "link") == 0)
+		return (ctl_unit_link(ctl, argc - 1, argv + 1));
 	return (ctl_usage());
 }
 
@@ -560,6 +575,14 @@ main(int argc, char **argv)
 		rc = ctl_events(&ctl, argc, argv);
 	else if (strcmp(cmd, "audit") == 0)
 		rc = ctl_audit(&ctl, argc, argv);
+	else if (strcmp(cmd, "client") == 0)
+		rc = ctl_client(&ctl, argc, argv);
+	else if (strcmp(cmd, "zone") == 0)
+		rc = ctl_zone(&ctl, argc, argv);
+	else if (strcmp(cmd, "responder") == 0)
+		rc = ctl_responder(&ctl, argc, argv);
+	else if (strcmp(cmd, "operator") == 0)
+		rc = ctl_operator(&ctl, argc, argv);
 	else
 		rc = ctl_usage();
 	json_decref(ctl.array);

@@ -26,7 +26,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: arcd [-dnv] [-f arc.conf] [-D database] "
 	    "[-L proto=addr:port]...\n"
-	    "       proto: dc09-tcp, dc09-udp, metrics\n");
+	    "       proto: dc09-tcp, dc09-udp, metrics, console\n");
 	exit(1);
 }
 
@@ -121,6 +121,7 @@ static void
 arcd_start(struct config *cfg)
 {
 	char	*cause = NULL;
+	size_t	 i;
 
 	rdb = db_open(cfg->database, DB_CREATE | DB_MIGRATE, &cause);
 	if (rdb == NULL)
@@ -128,15 +129,24 @@ arcd_start(struct config *cfg)
 	device_init(base, cfg);
 	if (ingest_init(base, cfg, rdb, &cause) != 0)
 		fatalx("%s: %s", cfg->database, cause);
+	if (alarmio_init(base, cfg, rdb, &cause) != 0)
+		fatalx("%s: %s", cfg->database, cause);
 	if (listen_open(base, cfg, &cause) != 0)
 		fatalx("%s", cause);
+	for (i = 0; i < cfg->nlisten; i++)
+		if (cfg->listen[i].kind == LISTEN_CONSOLE &&
+		    session_listen(base, cfg, &cfg->listen[i], rdb, &cause) != 0)
+			fatalx("%s", cause);
 	db_audit(rdb, "arcd", "start", NULL, NULL);
 }
 
 static void
 arcd_stop(void)
 {
+	alarmio_quiesce();
 	ingest_shutdown();	/* write and ACK what is queued */
+	session_close_all();
+	alarmio_shutdown();
 	device_close_all();
 	udp_close_all();
 	listen_close();

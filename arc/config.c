@@ -24,7 +24,7 @@
 #include "arc.h"
 
 static const char *listen_kind_names[LISTEN_KIND_MAX] = {
-	"dc09-tcp", "dc09-udp", "metrics"
+	"dc09-tcp", "dc09-udp", "metrics", "console"
 };
 
 struct config_int {
@@ -46,6 +46,8 @@ static const struct config_int config_ints[] = {
 	CI(lastseen_flush, 1, 3600),
 	CI(time_ahead, 0, 3600),
 	CI(time_behind, 0, 3600),
+	CI(console_grace, 0, 3600),
+	CI(max_consoles, 1, 4096),
 };
 #define NCONFIG_INTS (sizeof config_ints / sizeof config_ints[0])
 
@@ -81,6 +83,8 @@ config_defaults(struct config *cfg)
 	cfg->lastseen_flush = 30;
 	cfg->time_ahead = 20;
 	cfg->time_behind = 40;
+	cfg->console_grace = 60;
+	cfg->max_consoles = 64;
 }
 
 int
@@ -158,7 +162,7 @@ config_add_listen(struct config *cfg, const char *spec, char **cause)
 	}
 	if (i == LISTEN_KIND_MAX) {
 		xasprintf(cause, "listen %s: unknown protocol (dc09-tcp, "
-		    "dc09-udp, metrics)", spec);
+		    "dc09-udp, metrics, console)", spec);
 		return (-1);
 	}
 	l->kind = i;
@@ -208,7 +212,7 @@ config_handler(void *arg, const char *section, const char *name,
 	struct config_parse	*cp = arg;
 	int			 line = cp->line;
 	struct config		*cfg = cp->cfg;
-	char			*why = NULL;
+	char			*why = NULL, *dst;
 	size_t			 i;
 	int			 rc = -1;
 
@@ -220,6 +224,14 @@ config_handler(void *arg, const char *section, const char *name,
 			rc = 0;
 		else
 			xasprintf(&why, "database: empty or too long");
+	} else if (strcmp(name, "tls_cert") == 0 ||
+	    strcmp(name, "tls_key") == 0) {
+		dst = name[4] == 'c' ? cfg->tls_cert : cfg->tls_key;
+		if (strlcpy(dst, value, sizeof cfg->tls_cert) <
+		    sizeof cfg->tls_cert)
+			rc = 0;
+		else
+			xasprintf(&why, "%s: too long", name);
 	} else if (strcmp(name, "listen") == 0) {
 		if (!cp->listen_seen)
 			cfg->nlisten = 0;
@@ -268,9 +280,17 @@ config_check(struct config *cfg, char **cause)
 {
 	size_t	 i, ndev = 0;
 
-	for (i = 0; i < cfg->nlisten; i++)
-		if (cfg->listen[i].kind != LISTEN_METRICS)
+	for (i = 0; i < cfg->nlisten; i++) {
+		if (cfg->listen[i].kind == LISTEN_DC09_TCP ||
+		    cfg->listen[i].kind == LISTEN_DC09_UDP)
 			ndev++;
+		if (cfg->listen[i].kind == LISTEN_CONSOLE &&
+		    (cfg->tls_cert[0] == '\0' || cfg->tls_key[0] == '\0')) {
+			xasprintf(cause, "console %s: tls_cert and tls_key "
+			    "are needed", cfg->listen[i].text);
+			return (-1);
+		}
+	}
 	if (ndev == 0) {
 		xasprintf(cause, "no dc09-tcp or dc09-udp listener "
 		    "(use -L dc09-tcp=addr:port or listen = in the config)");
@@ -287,6 +307,9 @@ config_print(const struct config *cfg, FILE *f)
 	size_t	 i;
 
 	fprintf(f, "[arcd]\ndatabase = %s\n", cfg->database);
+	if (cfg->tls_cert[0] != '\0')
+		fprintf(f, "tls_cert = %s\ntls_key = %s\n", cfg->tls_cert,
+		    cfg->tls_key);
 	for (i = 0; i < cfg->nlisten; i++)
 		fprintf(f, "listen = %s=%s\n",
 		    listen_kind_name(cfg->listen[i].kind), cfg->listen[i].text);

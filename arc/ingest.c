@@ -461,6 +461,7 @@ ingest_committed(struct pending *p)
 		ingest_ack(&p->to, &p->ack);
 		for (w = p->waiters; w != NULL; w = w->next)
 			ingest_ack(&w->to, &w->ack);
+		alarmio_frame(p->ev, p->nev, p->ev[0].received_at);
 	} else {
 		COUNT(C_STORE_FAILED);
 		if (de != NULL && de->pending == p)
@@ -502,6 +503,10 @@ ingest_complete(struct store_req *list)
 		switch (r->op) {
 		case STORE_EVENTS:
 			ingest_committed(r->arg);
+			break;
+		case STORE_ALARM:
+		case STORE_NOTE:
+			alarmio_done(r);
 			break;
 		default:
 			free(r);
@@ -609,6 +614,26 @@ ingest_init(struct event_base *base, const struct config *cfg,
 	return (0);
 }
 
+/* Hand a request to the store writer; refused once it has stopped. */
+void
+ingest_submit(struct store_req *r)
+{
+	if (ingest_store == NULL) {
+		r->result = -1;
+		r->next = NULL;
+		ingest_complete(r);
+		return;
+	}
+	store_submit(ingest_store, r);
+}
+
+int
+ingest_storage_ok(void)
+{
+	return (ingest_fail_logged == 0 ||
+	    now_ms() - ingest_fail_logged > 10000);
+}
+
 size_t
 ingest_pending(void)
 {
@@ -620,9 +645,11 @@ void
 ingest_shutdown(void)
 {
 	if (ingest_store != NULL) {
-		unit_flush_seen(ingest_store);
-		ingest_complete(store_stop(ingest_store));
-		ingest_store = NULL;
+		struct store *st = ingest_store;
+
+		unit_flush_seen(st);
+		ingest_store = NULL;	/* what completions submit is refused */
+		ingest_complete(store_stop(st));
 	}
 	if (ingest_ev != NULL)
 		event_free(ingest_ev);

@@ -13,6 +13,10 @@
 #include <stddef.h>
 #include <string.h>
 
+#ifndef nitems
+#define nitems(a)	(sizeof (a) / sizeof (a)[0])
+#endif
+
 /* --- log.c --- */
 void	log_init(const char *name, int foreground, int verbose);
 int	log_verbose(void);

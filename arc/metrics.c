@@ -47,6 +47,14 @@ static const char *counter_names[C_COUNTER_MAX] = {
 	"udp_datagrams",
 	"udp_send_errors",
 	"dedupe_evicted",
+	"console_connections",
+	"console_logins",
+	"console_login_failures",
+	"console_bad_input",
+	"console_slow_disconnected",
+	"console_refused",
+	"alarms_opened",
+	"alarm_writes_failed",
 };
 
 static struct evhttp	*metrics_http;	/* owned */

@@ -16,7 +16,7 @@
 #include "log.h"
 
 #define DB_BUSY_TIMEOUT	2000	/* ms */
-#define DB_MAX_STMTS	32
+#define DB_MAX_STMTS	96
 
 struct db_cached {
 	const char	*sql;		/* borrowed: a static string */

@@ -93,6 +93,126 @@ int		 db_audit(struct db *, const char *actor, const char *action,
 int		 db_audit_verify(struct db *, int64_t *bad_id, int64_t *rows);
 
 /*
+ * --- clients, responders, operators (migration 0002) ---
+ * A client is known by its service reference ("C-0001", unit.client).
+ */
+struct db_client {
+	int64_t		 id;
+	char		 ref[32];
+	char		 name[96];
+	char		 born[11];	/* YYYY-MM-DD or "" */
+	char		 address[200];
+	char		 phone[40];
+	char		 language[16];
+	char		 medical[400];
+	char		 access[200];	/* key safe, entry notes */
+	char		 level[3];	/* response level "L1".."L4" */
+};
+struct db_responder {
+	int64_t		 id;
+	int		 rank;		/* per client, 1 first */
+	char		 name[96];
+	char		 phones[80];
+	char		 relation[40];
+	char		 availability[120];
+};
+struct db_operator {
+	int64_t		 id;
+	char		 login[32];
+	char		 name[96];
+	char		 role[12];	/* "operator" | "supervisor" */
+	char		 hash[160];	/* "pbkdf2-sha256$iter$salt$hash" */
+	int		 disabled;
+};
+/* 0 found, -1 not found or error. */
+int		 db_client_by_ref(struct db *, const char *, struct db_client *);
+/* The client of a unit (by protocol + account), if linked. */
+int		 db_client_by_unit(struct db *, int64_t unit_id,
+		    struct db_client *);
+int		 db_client_responders(struct db *, int64_t client_id,
+		    int (*fn)(const struct db_responder *, void *), void *);
+/* Validated, inserted and audited (actor "arcctl"); 0 or -1 and *cause. */
+int		 db_client_add(struct db *, const struct db_client *,
+		    char **cause);
+/* Every client, ordered by ref; stops early if fn != 0. */
+int		 db_client_foreach(struct db *,
+		    int (*fn)(const struct db_client *, void *), void *);
+/* The units whose unit.client is ref, ordered by account. */
+int		 db_client_units(struct db *, const char *ref,
+		    int (*fn)(const struct db_unit *, void *), void *);
+/*
+ * Import clients from CSV text (RFC 4180; the header line names the
+ * columns ref,name,born,address,phone,language,medical,access,level in any
+ * order, ref and name required). All or nothing: 0 and *n imported, or -1
+ * and *cause holds every error, one per line ("NAME: line 7, field born:
+ * not a date YYYY-MM-DD: 1938-13-02"). name is the file name for messages.
+ */
+int		 db_client_import(struct db *, const char *name,
+		    const char *buf, size_t len, size_t *n, char **cause);
+/* Set unit.client of the dc09 unit ACCOUNT to an existing client ref. */
+int		 db_unit_link(struct db *, const char *account, const char *ref,
+		    char **cause);
+/* Add or relabel zone of the dc09 unit ACCOUNT. */
+int		 db_zone_add(struct db *, const char *account, const char *zone,
+		    const char *label, char **cause);
+/* Insert a responder (rank ignored); *id = its id. */
+int		 db_responder_add(struct db *, const struct db_responder *,
+		    int64_t *id, char **cause);
+/* Link a responder to a client at rank (0 = next free); *rankp = rank. */
+int		 db_client_link_responder(struct db *, const char *ref,
+		    int64_t responder_id, int rank, int *rankp, char **cause);
+/* Insert an operator with the hash of password (>= 8 characters). */
+int		 db_operator_add(struct db *, const struct db_operator *,
+		    const char *password, char **cause);
+/* The label of a unit's zone ("pendant"), "" if none. */
+int		 db_zone_label(struct db *, int64_t unit_id, const char *zone,
+		    char *, size_t);
+int		 db_operator_get(struct db *, const char *login,
+		    struct db_operator *);
+/* Salted PBKDF2-HMAC-SHA256 (OpenSSL); 0 or -1. */
+int		 db_password_hash(const char *password, char *out, size_t);
+/* 1 matches, 0 does not (constant time), -1 bad hash string. */
+int		 db_password_verify(const char *password, const char *hash);
+#define DB_PASSWORD_MIN	8	/* characters */
+
+/*
+ * --- alarms (migration 0002) ---
+ * arcd is the only writer of alarms; it allocates ids itself (max + 1 at
+ * start-up) and writes every change through STORE_ALARM.
+ */
+struct db_alarm {
+	int64_t		 id;
+	int64_t		 unit_id;	/* 0 = unregistered */
+	char		 account[17];
+	int		 class;		/* 1..3 */
+	char		 code[8];	/* canonical code of the opening event */
+	char		 state[12];	/* waiting offered handling closed */
+	char		 operator[32];	/* login, "" = none */
+	int64_t		 opened_at, last_at;		/* unix ms */
+	int64_t		 offered_at, accepted_at, closed_at;	/* 0 = never */
+	int		 count;		/* events attached */
+	char		 outcome[24];	/* "" until closed */
+	char		 outcome_text[1024];
+};
+int		 db_alarm_foreach_open(struct db *,
+		    int (*fn)(const struct db_alarm *, void *), void *);
+/* Alarms closed at or after since (ms), for today's service figures. */
+int		 db_alarm_foreach_since(struct db *, int64_t since,
+		    int (*fn)(const struct db_alarm *, void *), void *);
+int64_t		 db_alarm_max_id(struct db *);
+/* The highest event id the alarm logic has seen (meta alarm_hwm). */
+int64_t		 db_alarm_hwm(struct db *);
+/* Events with id > after, oldest first (crash recovery of alarms). */
+int		 db_event_foreach_after(struct db *, int64_t after,
+		    int (*fn)(const struct db_event *, void *), void *);
+/* The newest max events of an alarm, newest first. */
+int		 db_alarm_events(struct db *, int64_t alarm_id, int max,
+		    int (*fn)(const struct db_event *, void *), void *);
+int		 db_alarm_notes(struct db *, int64_t alarm_id,
+		    int (*fn)(int64_t at, const char *op, const char *text,
+		    void *), void *);
+
+/*
  * --- store.c: the store writer thread ---
  *
  * The network thread fills store_req and submits it; the writer takes
@@ -107,6 +227,11 @@ enum store_op {
 	STORE_DUPLICATE,	/* dup_count += 1 on event id dup_of */
 	STORE_LASTSEEN,		/* unit id: last_seen = at */
 	STORE_AUDIT,		/* an audit row */
+	STORE_ALARM,		/* write *alarm (insert or update by id), link
+				   event_ids to it, raise the event high-water
+				   mark to hwm, and an audit row if action */
+	STORE_NOTE,		/* alarm_note (id = alarm, actor, detail) +
+				   audit */
 };
 
 struct store_req {
@@ -116,6 +241,10 @@ struct store_req {
 	int64_t		 id;		/* DUPLICATE: event id; LASTSEEN: unit */
 	int64_t		 at;		/* LASTSEEN: unix ms */
 	const char	*actor, *action, *subject, *detail; /* AUDIT */
+	struct db_alarm	*alarm;		/* ALARM: borrowed until done */
+	const int64_t	*event_ids;	/* ALARM: borrowed until done */
+	size_t		 nevent_ids;
+	int64_t		 hwm;		/* ALARM: event id, 0 = leave */
 	int		 result;	/* set by the writer: 0 or -1 */
 	void		*arg;		/* the caller's */
 	struct store_req *next;		/* owned by the store while queued */
@@ -165,5 +294,23 @@ int		 db_broken(struct db *);
 int		 db_event_insert(struct db *, struct db_event *);	/* sets id */
 int		 db_event_duplicate(struct db *, int64_t id);
 int		 db_unit_seen(struct db *, int64_t id, int64_t at);
+/* The event columns db_event_row() reads, in order, for SELECTs. */
+#define DB_EVENT_COLUMNS \
+    "id, unit_id, protocol, account, seq, token, dedupe, part, code, " \
+    "raw_code, class, qualifier, area, zone, text, location, device_time, " \
+    "received_at, source, flags, raw, dup_count"
+void		 db_event_row(struct sqlite3_stmt *, struct db_event *);
+/* A client's problems, one fn(field, why) call each; their number. */
+int		 db_client_check(const struct db_client *,
+		    void (*fn)(const char *field, const char *why, void *),
+		    void *);
+/* Insert a checked client (no audit, no transaction). 0 or -1. */
+int		 db_client_insert(struct db *, const struct db_client *);
+/* STORE_ALARM and STORE_NOTE, one row each (db_alarm.c). 0 or -1. */
+int		 db_alarm_write(struct db *, const struct db_alarm *);
+int		 db_alarm_link(struct db *, int64_t alarm_id, int64_t event_id);
+int		 db_alarm_raise_hwm(struct db *, int64_t hwm);
+int		 db_alarm_note_add(struct db *, int64_t alarm_id, int64_t at,
+		    const char *op, const char *text);
 
 #endif /* ARC_DB_H */

@@ -22,10 +22,10 @@ static const char event_insert_sql[] =
 static const char event_dup_sql[] =
     "UPDATE event SET dup_count = dup_count + 1 WHERE id = ?";
 static const char event_since_sql[] =
-    "SELECT id, unit_id, protocol, account, seq, token, dedupe, part, code, "
-    "raw_code, class, qualifier, area, zone, text, location, device_time, "
-    "received_at, source, flags, raw, dup_count FROM event "
+    "SELECT " DB_EVENT_COLUMNS " FROM event "
     "WHERE received_at >= ? ORDER BY received_at, id";
+static const char event_after_sql[] =
+    "SELECT " DB_EVENT_COLUMNS " FROM event WHERE id > ? ORDER BY id";
 static const char event_dedupe_sql[] =
     "SELECT dedupe, id FROM event WHERE received_at >= ?";
 
@@ -126,9 +126,9 @@ event_text(sqlite3_stmt *st, int i, char *dst, size_t size)
 
 #define COL_TEXT(st, i, f)	event_text(st, i, f, sizeof f)
 
-/* Fill ev from a row of event_since_sql; ev->raw points into the row. */
-static void
-event_row(sqlite3_stmt *st, struct db_event *ev)
+/* Fill ev from a row of DB_EVENT_COLUMNS; ev->raw points into the row. */
+void
+db_event_row(sqlite3_stmt *st, struct db_event *ev)
 {
 	memset(ev, 0, sizeof *ev);
 	ev->id = sqlite3_column_int64(st, 0);
@@ -172,7 +172,7 @@ db_event_foreach(struct db *db, int64_t since,
 		return (-1);
 	sqlite3_bind_int64(st, 1, since);
 	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		event_row(st, &ev);
+		db_event_row(st, &ev);
 		stop = fn(&ev, arg);
 	}
 	sqlite3_reset(st);
@@ -193,6 +193,29 @@ db_dedupe_foreach(struct db *db, int64_t since,
 	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW)
 		stop = fn(sqlite3_column_int64(st, 0),
 		    sqlite3_column_int64(st, 1), arg);
+	sqlite3_reset(st);
+	return (stop || rc == SQLITE_DONE ? 0 : -1);
+}
+
+/*
+ * Events with id > after, oldest first (crash recovery of alarms); stops
+ * early if fn returns non-zero. ev->raw is valid only during the call.
+ */
+int
+db_event_foreach_after(struct db *db, int64_t after,
+    int (*fn)(const struct db_event *, void *), void *arg)
+{
+	sqlite3_stmt	*st;
+	struct db_event	 ev;
+	int		 rc = SQLITE_DONE, stop = 0;
+
+	if ((st = db_stmt(db, event_after_sql)) == NULL)
+		return (-1);
+	sqlite3_bind_int64(st, 1, after);
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		db_event_row(st, &ev);
+		stop = fn(&ev, arg);
+	}
 	sqlite3_reset(st);
 	return (stop || rc == SQLITE_DONE ? 0 : -1);
 }

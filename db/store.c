@@ -1,6 +1,7 @@
 /*
  * store.c -- the store writer thread: group commit of events, duplicates,
- * last-seen times and audit rows, with checkpoints kept off the ACK path.
+ * last-seen times, audit rows, alarms and their notes, with checkpoints
+ * kept off the ACK path.
  *
  * Thread boundary. Three threads touch a struct store:
  *
@@ -24,6 +25,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -242,6 +244,83 @@ store_events(struct db *db, struct store_req *req)
 	return (db_exec(db, "RELEASE store_req"));
 }
 
+/* "alarm 42" when the caller gave no subject. */
+static const char *
+store_subject(const struct store_req *req, int64_t id, char *buf,
+    size_t size)
+{
+	if (req->subject != NULL)
+		return (req->subject);
+	snprintf(buf, size, "alarm %lld", (long long)id);
+	return (buf);
+}
+
+/*
+ * Write an alarm, link its events, raise the high-water mark and audit:
+ * all or nothing (a savepoint inside the batch transaction).
+ */
+static int
+store_alarm(struct db *db, struct store_req *req)
+{
+	char	 subject[32];
+	size_t	 i;
+
+	if (req->alarm == NULL)
+		return (-1);
+	if (db_exec(db, "SAVEPOINT store_req") == -1)
+		return (-1);
+	if (db_alarm_write(db, req->alarm) == -1) {
+		log_warnx("store: alarm %lld: %s", (long long)req->alarm->id,
+		    db_errmsg(db));
+		goto fail;
+	}
+	for (i = 0; i < req->nevent_ids; i++) {
+		if (db_alarm_link(db, req->alarm->id, req->event_ids[i]) == -1) {
+			log_warnx("store: alarm %lld: link event %lld failed",
+			    (long long)req->alarm->id,
+			    (long long)req->event_ids[i]);
+			goto fail;
+		}
+	}
+	if (req->hwm > 0 && db_alarm_raise_hwm(db, req->hwm) == -1)
+		goto fail;
+	if (req->action != NULL && db_audit(db, req->actor, req->action,
+	    store_subject(req, req->alarm->id, subject, sizeof subject),
+	    req->detail) == -1)
+		goto fail;
+	return (db_exec(db, "RELEASE store_req"));
+
+fail:
+	db_exec(db, "ROLLBACK TO store_req");
+	db_exec(db, "RELEASE store_req");
+	return (-1);
+}
+
+/* A note on alarm req->id by req->actor, text req->detail, and its audit. */
+static int
+store_note(struct db *db, struct store_req *req)
+{
+	char	 subject[32];
+
+	if (db_exec(db, "SAVEPOINT store_req") == -1)
+		return (-1);
+	if (db_alarm_note_add(db, req->id, req->at, req->actor,
+	    req->detail) == -1) {
+		log_warnx("store: alarm %lld: note: %s", (long long)req->id,
+		    db_errmsg(db));
+		goto fail;
+	}
+	if (db_audit(db, req->actor, "note", store_subject(req, req->id,
+	    subject, sizeof subject), req->detail) == -1)
+		goto fail;
+	return (db_exec(db, "RELEASE store_req"));
+
+fail:
+	db_exec(db, "ROLLBACK TO store_req");
+	db_exec(db, "RELEASE store_req");
+	return (-1);
+}
+
 static const char *
 store_op_name(enum store_op op)
 {
@@ -254,6 +333,10 @@ store_op_name(enum store_op op)
 		return ("last-seen");
 	case STORE_AUDIT:
 		return ("audit");
+	case STORE_ALARM:
+		return ("alarm");
+	case STORE_NOTE:
+		return ("note");
 	}
 	return ("unknown");
 }
@@ -271,6 +354,10 @@ store_one(struct db *db, struct store_req *req)
 	case STORE_AUDIT:
 		return (db_audit(db, req->actor, req->action, req->subject,
 		    req->detail));
+	case STORE_ALARM:
+		return (store_alarm(db, req));
+	case STORE_NOTE:
+		return (store_note(db, req));
 	}
 	return (-1);
 }

@@ -128,8 +128,10 @@ def wait_for(cond, timeout=10.0, what="condition"):
 class Arcd:
     """One arcd process with its own database and ports."""
 
-    def __init__(self, conf_extra="", args=(), verbose=True):
+    def __init__(self, conf_extra="", args=(), verbose=True, console=False):
         self.dir = tempfile.mkdtemp(prefix="arctest-")
+        if console:
+            conf_extra += self.console_conf()
         self.db = os.path.join(self.dir, "arc.db")
         self.conf = os.path.join(self.dir, "arc.conf")
         self.log = os.path.join(self.dir, "arcd.log")
@@ -143,6 +145,25 @@ class Arcd:
         self.args = list(args) + (["-v"] if verbose else [])
         self.proc = None
         self.arcctl("init")
+
+    def console_conf(self):
+        """A self-signed certificate and a console listener."""
+        self.cert = os.path.join(self.dir, "cert.pem")
+        self.key = os.path.join(self.dir, "key.pem")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                        "ec_paramgen_curve:prime256v1", "-nodes", "-keyout",
+                        self.key, "-out", self.cert, "-days", "2", "-subj",
+                        "/CN=localhost"], check=True, capture_output=True)
+        self.cport = free_port()
+        return ("listen = console=127.0.0.1:%d\ntls_cert = %s\ntls_key = %s\n"
+                % (self.cport, self.cert, self.key))
+
+    def operator(self, login, password, role="operator", name=None):
+        pw = os.path.join(self.dir, "pw-" + login)
+        with open(pw, "w") as f:
+            f.write(password + "\n")
+        self.arcctl("operator", "add", login, "--name", name or login.title(),
+                    "--role", role, "--password-file", pw)
 
     def arcctl(self, *args, check=True):
         r = subprocess.run([ARCCTL, "-D", self.db] + list(args),

@@ -1,0 +1,698 @@
+/*
+ * alarm.c -- alarms and the call queue.
+ *
+ * An event that needs a person (P1-P3) opens an alarm for its unit, or
+ * attaches to the unit's open alarm (count, last time); P4 events
+ * annotate it. alarm_set_state() is the only writer of alarm->state: it
+ * checks the transition table and hands every change to the write hook,
+ * which stores it with its audit row. The queue is a binary heap of
+ * waiting alarms ordered by class, then age.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "alarm.h"
+#include "arc.h"
+
+static const char *alarm_state_names[ALARM_STATE_MAX] = {
+	"waiting", "offered", "handling", "closed"
+};
+
+static const char *alarm_outcome_names[OUTCOME_MAX] = {
+	"", "no_assistance", "assisted_by_phone", "responder_sent",
+	"emergency_services", "false_alarm", "technical_fault",
+	"restored_before_answer"
+};
+
+/* Allowed transitions: [from][to]. */
+static const uint8_t alarm_moves[ALARM_STATE_MAX][ALARM_STATE_MAX] = {
+	/* to:	   waiting offered handling closed */
+	[ALARM_WAITING]  = { 0, 1, 1, 1 },
+	[ALARM_OFFERED]  = { 1, 0, 1, 0 },
+	[ALARM_HANDLING] = { 1, 0, 0, 1 },
+	[ALARM_CLOSED]   = { 0, 0, 0, 0 },
+};
+
+static struct alarm_hooks alarm_hooks;
+static int64_t		 alarm_next_id = 1;
+static struct hmap	 alarm_by_id;		/* id -> alarm * (open) */
+static struct hmap	 alarm_by_unit;		/* unit key -> alarm * */
+static struct alarm	**alarm_heap;		/* owned array, borrowed items */
+static size_t		 alarm_nheap, alarm_heapcap;
+
+/* Today's P1/P2 answers, for the service figures. */
+static int64_t		 alarm_day;
+static int		 alarm_answered, alarm_within_60, alarm_within_180;
+static int64_t		 alarm_late[16];
+static size_t		 alarm_nlate;
+
+const char *
+alarm_state_name(enum alarm_state s)
+{
+	return (s < ALARM_STATE_MAX ? alarm_state_names[s] : "unknown");
+}
+
+const char *
+alarm_outcome_name(enum alarm_outcome o)
+{
+	return (o < OUTCOME_MAX ? alarm_outcome_names[o] : "unknown");
+}
+
+enum alarm_outcome
+alarm_outcome_parse(const char *s)
+{
+	int	 i;
+
+	for (i = OUTCOME_NO_ASSISTANCE; i < OUTCOME_RESTORED; i++)
+		if (strcmp(s, alarm_outcome_names[i]) == 0)
+			return (i);
+	return (OUTCOME_NONE);
+}
+
+static uint64_t
+alarm_unit_key(int64_t unit_id, const char *account)
+{
+	if (unit_id > 0)
+		return ((uint64_t)unit_id);
+	return (hash64(account, strlen(account), 0) | (1ULL << 63));
+}
+
+/* --- the queue: a binary heap ordered by class, then age, then id --- */
+
+static int
+alarm_before(const struct alarm *a, const struct alarm *b)
+{
+	if (a->class != b->class)
+		return (a->class < b->class);
+	if (a->opened_at != b->opened_at)
+		return (a->opened_at < b->opened_at);
+	return (a->id < b->id);
+}
+
+static void
+alarm_heap_set(size_t i, struct alarm *a)
+{
+	alarm_heap[i] = a;
+	a->heap = i;
+}
+
+static void
+alarm_heap_up(size_t i)
+{
+	struct alarm	*a = alarm_heap[i];
+
+	while (i > 0 && alarm_before(a, alarm_heap[(i - 1) / 2])) {
+		alarm_heap_set(i, alarm_heap[(i - 1) / 2]);
+		i = (i - 1) / 2;
+	}
+	alarm_heap_set(i, a);
+}
+
+static void
+alarm_heap_down(size_t i)
+{
+	struct alarm	*a = alarm_heap[i];
+	size_t		 c;
+
+	while ((c = 2 * i + 1) < alarm_nheap) {
+		if (c + 1 < alarm_nheap &&
+		    alarm_before(alarm_heap[c + 1], alarm_heap[c]))
+			c++;
+		if (!alarm_before(alarm_heap[c], a))
+			break;
+		alarm_heap_set(i, alarm_heap[c]);
+		i = c;
+	}
+	alarm_heap_set(i, a);
+}
+
+static void
+alarm_heap_push(struct alarm *a)
+{
+	if (alarm_nheap == alarm_heapcap) {
+		alarm_heapcap = alarm_heapcap ? alarm_heapcap * 2 : 64;
+		alarm_heap = xreallocarray(alarm_heap, alarm_heapcap,
+		    sizeof *alarm_heap);
+	}
+	alarm_heap_set(alarm_nheap++, a);
+	alarm_heap_up(a->heap);
+}
+
+static void
+alarm_heap_remove(struct alarm *a)
+{
+	size_t	 i = a->heap;
+
+	if (i == SIZE_MAX)
+		return;
+	a->heap = SIZE_MAX;
+	if (i == --alarm_nheap)
+		return;
+	alarm_heap_set(i, alarm_heap[alarm_nheap]);
+	alarm_heap_up(i);
+	alarm_heap_down(alarm_heap[i]->heap);
+}
+
+/* --- lifetime --- */
+
+void
+alarm_init(const struct alarm_hooks *hooks, int64_t next_id)
+{
+	if (hooks != NULL)
+		alarm_hooks = *hooks;
+	alarm_next_id = next_id > 0 ? next_id : 1;
+	hmap_init(&alarm_by_id, 256);
+	hmap_init(&alarm_by_unit, 256);
+}
+
+static void
+alarm_free(struct alarm *a)
+{
+	free(a->outcome_text);
+	free(a);
+}
+
+void
+alarm_free_all(void)
+{
+	size_t	 i;
+
+	for (i = 0; i < alarm_by_id.cap; i++)
+		if (alarm_by_id.used != NULL && alarm_by_id.used[i])
+			alarm_free((struct alarm *)(uintptr_t)
+			    alarm_by_id.vals[i]);
+	hmap_free(&alarm_by_id);
+	hmap_free(&alarm_by_unit);
+	free(alarm_heap);
+	alarm_heap = NULL;
+	alarm_nheap = alarm_heapcap = 0;
+	alarm_answered = alarm_within_60 = alarm_within_180 = 0;
+	alarm_nlate = 0;
+	alarm_day = 0;
+}
+
+static struct alarm *
+alarm_add(int64_t id, int64_t unit_id, const char *account)
+{
+	struct alarm	*a;
+
+	a = xcalloc(1, sizeof *a);
+	a->id = id;
+	a->unit_id = unit_id;
+	strlcpy(a->account, account, sizeof a->account);
+	a->heap = SIZE_MAX;
+	hmap_put(&alarm_by_id, (uint64_t)id, (uintptr_t)a);
+	hmap_put(&alarm_by_unit, alarm_unit_key(unit_id, account),
+	    (uintptr_t)a);
+	if (id >= alarm_next_id)
+		alarm_next_id = id + 1;
+	return (a);
+}
+
+static void
+alarm_forget(struct alarm *a)
+{
+	uint64_t	 key = alarm_unit_key(a->unit_id, a->account), v;
+
+	alarm_heap_remove(a);
+	hmap_del(&alarm_by_id, (uint64_t)a->id);
+	if (hmap_get(&alarm_by_unit, key, &v) == 0 &&
+	    (struct alarm *)(uintptr_t)v == a)
+		hmap_del(&alarm_by_unit, key);
+	alarm_free(a);
+}
+
+struct alarm *
+alarm_find(int64_t id)
+{
+	uint64_t	 v;
+
+	if (hmap_get(&alarm_by_id, (uint64_t)id, &v) != 0)
+		return (NULL);
+	return ((struct alarm *)(uintptr_t)v);
+}
+
+size_t
+alarm_count_open(void)
+{
+	return (alarm_by_id.n);
+}
+
+static void
+alarm_write(const struct alarm *a, const int64_t *ids, size_t n,
+    int64_t hwm, const char *actor, const char *action, const char *detail,
+    uint64_t tag)
+{
+	if (alarm_hooks.write != NULL)
+		alarm_hooks.write(a, ids, n, hwm, actor, action, detail, tag);
+}
+
+/* --- the service figures --- */
+
+static int64_t
+alarm_day_of(int64_t ms)
+{
+	return (ms / 86400000);
+}
+
+static void
+alarm_day_roll(int64_t now)
+{
+	if (alarm_day_of(now) == alarm_day)
+		return;
+	alarm_day = alarm_day_of(now);
+	alarm_answered = alarm_within_60 = alarm_within_180 = 0;
+	alarm_nlate = 0;
+}
+
+/* A P1/P2 alarm of today was accepted for the first time. */
+static void
+alarm_count_answer(const struct alarm *a)
+{
+	int64_t	 took = a->accepted_at - a->opened_at;
+
+	alarm_day_roll(a->accepted_at);
+	if (a->class > 2 || alarm_day_of(a->opened_at) != alarm_day)
+		return;
+	alarm_answered++;
+	if (took <= ALARM_TOP_TARGET_MS)
+		alarm_within_60++;
+	if (took <= ALARM_LATE_MS)
+		alarm_within_180++;
+	else if (alarm_nlate < nitems(alarm_late))
+		alarm_late[alarm_nlate++] = a->id;
+}
+
+void
+alarm_restore_closed(const struct db_alarm *da)
+{
+	struct alarm	 a;
+
+	memset(&a, 0, sizeof a);
+	a.id = da->id;
+	a.class = da->class;
+	a.opened_at = da->opened_at;
+	a.accepted_at = da->accepted_at;
+	if (a.accepted_at != 0)
+		alarm_count_answer(&a);
+}
+
+/* --- state --- */
+
+/*
+ * The only writer of a->state. An illegal transition is a bug: callers
+ * check what an operator may do before they get here.
+ */
+static void
+alarm_set_state(struct alarm *a, enum alarm_state to, const char *op,
+    int64_t now, const char *actor, const char *action, uint64_t tag)
+{
+	if (!alarm_moves[a->state][to])
+		fatalx("alarm %lld: illegal transition %s -> %s",
+		    (long long)a->id, alarm_state_name(a->state),
+		    alarm_state_name(to));
+	if (a->state == ALARM_WAITING)
+		alarm_heap_remove(a);
+	a->state = to;
+	a->version++;
+	switch (to) {
+	case ALARM_WAITING:
+		a->operator[0] = '\0';
+		alarm_heap_push(a);
+		break;
+	case ALARM_OFFERED:
+		strlcpy(a->operator, op, sizeof a->operator);
+		a->offered_at = now;
+		break;
+	case ALARM_HANDLING:
+		strlcpy(a->operator, op, sizeof a->operator);
+		if (a->accepted_at == 0) {
+			a->accepted_at = now;
+			alarm_count_answer(a);
+		}
+		break;
+	case ALARM_CLOSED:
+		a->closed_at = now;
+		break;
+	default:
+		break;
+	}
+	alarm_write(a, NULL, 0, 0, actor, action, alarm_state_name(to), tag);
+	if (to == ALARM_CLOSED)
+		alarm_forget(a);
+}
+
+/* --- events --- */
+
+static int
+alarm_event_class(const struct db_event *e)
+{
+	/* An unregistered unit always needs a person to look. */
+	if ((e->flags & EVENT_UNREGISTERED) && e->class > 2)
+		return (2);
+	return (e->class);
+}
+
+static struct alarm *
+alarm_open(const struct db_event *e, int class, int64_t now)
+{
+	struct alarm	*a;
+
+	a = alarm_add(alarm_next_id, e->unit_id, e->account);
+	a->class = class;
+	strlcpy(a->code, e->code, sizeof a->code);
+	a->opened_at = a->last_at = now;
+	a->count = 0;
+	a->state = ALARM_WAITING;
+	alarm_heap_push(a);
+	return (a);
+}
+
+struct alarm *
+alarm_events(const struct db_event *ev, size_t n, int64_t now)
+{
+	struct alarm	*a = NULL;
+	const char	*action = "annotate";
+	int64_t		 ids[DC09_MAX_EVENTS], hwm = 0;
+	uint64_t	 v;
+	size_t		 i, nids = 0;
+	int		 class;
+	char		 detail[64];
+
+	if (n == 0)
+		return (NULL);
+	if (hmap_get(&alarm_by_unit, alarm_unit_key(ev[0].unit_id,
+	    ev[0].account), &v) == 0)
+		a = (struct alarm *)(uintptr_t)v;
+	for (i = 0; i < n && i < nitems(ids); i++) {
+		if (ev[i].id > hwm)
+			hwm = ev[i].id;
+		class = alarm_event_class(&ev[i]);
+		if (class >= 1 && class <= 3) {
+			if (a == NULL) {
+				a = alarm_open(&ev[i], class, now);
+				action = "open";
+			} else if (strcmp(action, "open") != 0)
+				action = "attach";
+			a->count++;
+			a->last_at = now;
+			if (class < a->class) {
+				a->class = class;
+				strlcpy(a->code, ev[i].code, sizeof a->code);
+				if (a->heap != SIZE_MAX)
+					alarm_heap_up(a->heap);
+			}
+		} else if (a == NULL)
+			continue;
+		ids[nids++] = ev[i].id;
+	}
+	if (a == NULL)
+		return (NULL);
+	a->version++;
+	snprintf(detail, sizeof detail, "event %lld %s P%d",
+	    (long long)ev[0].id, ev[0].code, ev[0].class);
+	alarm_write(a, ids, nids, hwm, "arcd", action, detail, 0);
+	return (a);
+}
+
+/* --- operators --- */
+
+struct alarm *
+alarm_top(void)
+{
+	return (alarm_nheap > 0 ? alarm_heap[0] : NULL);
+}
+
+struct alarm *
+alarm_of(const char *op)
+{
+	struct alarm	*a;
+	size_t		 i;
+
+	for (i = 0; i < alarm_by_id.cap; i++) {
+		if (!alarm_by_id.used[i])
+			continue;
+		a = (struct alarm *)(uintptr_t)alarm_by_id.vals[i];
+		if (a->state != ALARM_WAITING && strcmp(a->operator, op) == 0)
+			return (a);
+	}
+	return (NULL);
+}
+
+int
+alarm_offer(struct alarm *a, const char *op, int64_t now)
+{
+	if (a->state != ALARM_WAITING)
+		return (-1);
+	alarm_set_state(a, ALARM_OFFERED, op, now, "arcd", "offer", 0);
+	return (0);
+}
+
+int
+alarm_accept(struct alarm *a, const char *op, int64_t now, uint64_t tag,
+    const char **why)
+{
+	if (a->state == ALARM_HANDLING || (a->state == ALARM_OFFERED &&
+	    strcmp(a->operator, op) != 0)) {
+		*why = strcmp(a->operator, op) == 0 ? "state" : "taken";
+		return (-1);
+	}
+	alarm_set_state(a, ALARM_HANDLING, op, now, op, "accept", tag);
+	return (0);
+}
+
+int
+alarm_decline(struct alarm *a, const char *op, int64_t now, uint64_t tag,
+    const char **why)
+{
+	if (a->state != ALARM_OFFERED || strcmp(a->operator, op) != 0) {
+		*why = "not_yours";
+		return (-1);
+	}
+	alarm_set_state(a, ALARM_WAITING, NULL, now, op, "decline", tag);
+	return (0);
+}
+
+int
+alarm_release(struct alarm *a, const char *op, int super, int64_t now,
+    uint64_t tag, const char **why)
+{
+	if (a->state == ALARM_WAITING) {
+		*why = "state";
+		return (-1);
+	}
+	if (!super && strcmp(a->operator, op) != 0) {
+		*why = "not_yours";
+		return (-1);
+	}
+	alarm_set_state(a, ALARM_WAITING, NULL, now, op, "release", tag);
+	return (0);
+}
+
+int
+alarm_close(struct alarm *a, const char *op, enum alarm_outcome outcome,
+    const char *text, int64_t now, uint64_t tag, const char **why)
+{
+	if (outcome == OUTCOME_NONE || outcome >= OUTCOME_MAX) {
+		*why = "bad_request";
+		return (-1);
+	}
+	if (a->state != ALARM_HANDLING) {
+		*why = "state";
+		return (-1);
+	}
+	if (strcmp(a->operator, op) != 0) {
+		*why = "not_yours";
+		return (-1);
+	}
+	a->outcome = outcome;
+	free(a->outcome_text);
+	a->outcome_text = (text != NULL && *text != '\0') ? xstrdup(text) :
+	    NULL;
+	alarm_set_state(a, ALARM_CLOSED, op, now, op, "close", tag);
+	return (0);
+}
+
+int
+alarm_expire_offers(int64_t now)
+{
+	struct alarm	*a, *expired[64];
+	size_t		 i, n = 0;
+
+	for (i = 0; i < alarm_by_id.cap && n < nitems(expired); i++) {
+		if (!alarm_by_id.used[i])
+			continue;
+		a = (struct alarm *)(uintptr_t)alarm_by_id.vals[i];
+		if (a->state == ALARM_OFFERED &&
+		    now - a->offered_at >= ALARM_OFFER_MS)
+			expired[n++] = a;
+	}
+	for (i = 0; i < n; i++)
+		alarm_set_state(expired[i], ALARM_WAITING, NULL, now, "arcd",
+		    "offer expired", 0);
+	return ((int)n);
+}
+
+/* --- queries --- */
+
+static int
+alarm_cmp(const void *pa, const void *pb)
+{
+	const struct alarm	*a = *(struct alarm *const *)pa;
+	const struct alarm	*b = *(struct alarm *const *)pb;
+
+	return (alarm_before(a, b) ? -1 : alarm_before(b, a) ? 1 : 0);
+}
+
+void
+alarm_foreach_open(void (*fn)(struct alarm *, void *), void *arg)
+{
+	struct alarm	**all;
+	size_t		 i, n = 0;
+
+	if (alarm_by_id.n == 0)
+		return;
+	all = xreallocarray(NULL, alarm_by_id.n, sizeof *all);
+	for (i = 0; i < alarm_by_id.cap; i++)
+		if (alarm_by_id.used[i])
+			all[n++] = (struct alarm *)(uintptr_t)
+			    alarm_by_id.vals[i];
+	qsort(all, n, sizeof *all, alarm_cmp);
+	for (i = 0; i < n; i++)
+		fn(all[i], arg);
+	free(all);
+}
+
+void
+alarm_stats(int64_t now, struct alarm_stats *st)
+{
+	struct alarm	*a;
+	size_t		 i;
+	int64_t		 waited;
+
+	alarm_day_roll(now);
+	memset(st, 0, sizeof *st);
+	st->answered = alarm_answered;
+	st->within_60 = alarm_within_60;
+	st->within_180 = alarm_within_180;
+	st->late_60 = alarm_answered - alarm_within_60;
+	st->late_180 = alarm_answered - alarm_within_180;
+	memcpy(st->over_180, alarm_late, alarm_nlate * sizeof *alarm_late);
+	st->nover_180 = alarm_nlate;
+	for (i = 0; i < alarm_by_id.cap; i++) {
+		if (!alarm_by_id.used[i])
+			continue;
+		a = (struct alarm *)(uintptr_t)alarm_by_id.vals[i];
+		if (a->state != ALARM_HANDLING && a->class >= 1 && a->class <= 3)
+			st->queue[a->class]++;
+		if (a->accepted_at != 0 || a->class > 2 ||
+		    alarm_day_of(a->opened_at) != alarm_day)
+			continue;
+		waited = now - a->opened_at;
+		if (waited > ALARM_TOP_TARGET_MS)
+			st->late_60++;
+		if (waited > ALARM_LATE_MS) {
+			st->late_180++;
+			if (st->nover_180 < nitems(st->over_180))
+				st->over_180[st->nover_180++] = a->id;
+		}
+	}
+	st->pct_60 = 100.0 * st->within_60 /
+	    (st->within_60 + st->late_60 ? st->within_60 + st->late_60 : 1);
+	st->pct_180 = 100.0 * st->within_180 /
+	    (st->within_180 + st->late_180 ? st->within_180 + st->late_180 : 1);
+	if (st->within_60 + st->late_60 == 0)
+		st->pct_60 = 100.0;
+	if (st->within_180 + st->late_180 == 0)
+		st->pct_180 = 100.0;
+}
+
+/* --- the database --- */
+
+static enum alarm_state
+alarm_state_parse(const char *s)
+{
+	int	 i;
+
+	for (i = 0; i < ALARM_STATE_MAX; i++)
+		if (strcmp(s, alarm_state_names[i]) == 0)
+			return (i);
+	return (ALARM_WAITING);
+}
+
+/* A detached copy (e.g. of a closed alarm, to show it once more). */
+void
+alarm_from_db(const struct db_alarm *da, struct alarm *a)
+{
+	int	 o;
+
+	memset(a, 0, sizeof *a);
+	a->id = da->id;
+	a->unit_id = da->unit_id;
+	strlcpy(a->account, da->account, sizeof a->account);
+	a->class = da->class;
+	strlcpy(a->code, da->code, sizeof a->code);
+	a->state = alarm_state_parse(da->state);
+	strlcpy(a->operator, da->operator, sizeof a->operator);
+	a->opened_at = da->opened_at;
+	a->last_at = da->last_at;
+	a->offered_at = da->offered_at;
+	a->accepted_at = da->accepted_at;
+	a->closed_at = da->closed_at;
+	a->count = da->count;
+	for (o = OUTCOME_NO_ASSISTANCE; o < OUTCOME_MAX; o++)
+		if (strcmp(da->outcome, alarm_outcome_names[o]) == 0)
+			a->outcome = o;
+	a->heap = SIZE_MAX;
+}
+
+void
+alarm_restore(const struct db_alarm *da, int64_t now)
+{
+	struct alarm	*a;
+	int		 s;
+
+	a = alarm_add(da->id, da->unit_id, da->account);
+	a->class = da->class;
+	strlcpy(a->code, da->code, sizeof a->code);
+	a->opened_at = da->opened_at;
+	a->last_at = da->last_at;
+	a->offered_at = da->offered_at;
+	a->accepted_at = da->accepted_at;
+	a->count = da->count;
+	s = alarm_state_parse(da->state);
+	/* Offers do not survive a restart; handled alarms keep their op. */
+	if (s == ALARM_HANDLING)
+		strlcpy(a->operator, da->operator, sizeof a->operator);
+	a->state = s == ALARM_HANDLING ? ALARM_HANDLING : ALARM_WAITING;
+	if (a->state == ALARM_WAITING)
+		alarm_heap_push(a);
+	if (a->accepted_at != 0) {
+		alarm_day_roll(now);
+		alarm_count_answer(a);
+	}
+}
+
+void
+alarm_to_db(const struct alarm *a, struct db_alarm *da)
+{
+	memset(da, 0, sizeof *da);
+	da->id = a->id;
+	da->unit_id = a->unit_id;
+	strlcpy(da->account, a->account, sizeof da->account);
+	da->class = a->class;
+	strlcpy(da->code, a->code, sizeof da->code);
+	strlcpy(da->state, alarm_state_name(a->state), sizeof da->state);
+	strlcpy(da->operator, a->operator, sizeof da->operator);
+	da->opened_at = a->opened_at;
+	da->last_at = a->last_at;
+	da->offered_at = a->offered_at;
+	da->accepted_at = a->accepted_at;
+	da->closed_at = a->closed_at;
+	da->count = a->count;
+	strlcpy(da->outcome, a->outcome == OUTCOME_NONE ? "" :
+	    alarm_outcome_name(a->outcome), sizeof da->outcome);
+	if (a->outcome_text != NULL)
+		strlcpy(da->outcome_text, a->outcome_text,
+		    sizeof da->outcome_text);
+}

@@ -1,0 +1,128 @@
+/*
+ * alarm.h -- alarms, their state machine and the call queue: domain code
+ * that never sees a socket or SQL and takes `now` as data, so it is tested
+ * on its own (tests/unit/test_alarm.c). arcd wires it to the store and the
+ * consoles through struct alarm_hooks.
+ *
+ * Thread: the network thread only.
+ */
+#ifndef ARC_ALARM_H
+#define ARC_ALARM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db.h"
+
+enum alarm_state {
+	ALARM_WAITING,		/* in the queue */
+	ALARM_OFFERED,		/* offered to one operator */
+	ALARM_HANDLING,		/* accepted by one operator */
+	ALARM_CLOSED,
+	ALARM_STATE_MAX
+};
+
+enum alarm_outcome {
+	OUTCOME_NONE,
+	OUTCOME_NO_ASSISTANCE,
+	OUTCOME_PHONE,
+	OUTCOME_RESPONDER,
+	OUTCOME_EMERGENCY,
+	OUTCOME_FALSE_ALARM,
+	OUTCOME_TECHNICAL,
+	OUTCOME_RESTORED,	/* system: restored before answer */
+	OUTCOME_MAX
+};
+
+struct alarm {
+	int64_t		 id;
+	int64_t		 unit_id;	/* 0 = unregistered */
+	char		 account[17];
+	int		 class;		/* 1..3 */
+	char		 code[8];
+	enum alarm_state state;
+	char		 operator[32];	/* offered to / handled by */
+	int64_t		 opened_at, last_at;
+	int64_t		 offered_at, accepted_at, closed_at;
+	int		 count;
+	enum alarm_outcome outcome;
+	char		*outcome_text;	/* owned, NULL = none */
+	size_t		 heap;		/* index in the queue, or SIZE_MAX */
+	uint64_t	 version;	/* bumped on every change */
+};
+
+/* How alarm.c reaches the rest of arcd (all optional in tests). */
+struct alarm_hooks {
+	/*
+	 * Write a's current state (and link event_ids, raise the event
+	 * high-water mark to hwm, audit action by actor): arcd submits a
+	 * STORE_ALARM. tag is handed back through alarm_written().
+	 */
+	void	(*write)(const struct alarm *, const int64_t *event_ids,
+		    size_t nevent_ids, int64_t hwm, const char *actor,
+		    const char *action, const char *detail, uint64_t tag);
+};
+
+#define ALARM_OFFER_MS		30000	/* an offer not accepted returns */
+#define ALARM_TOP_TARGET_MS	60000
+#define ALARM_LATE_MS		180000
+
+struct alarm_stats {
+	int		 queue[4];	/* waiting+offered per class 1..3 */
+	int		 answered;	/* P1/P2 opened today and accepted */
+	int		 within_60;
+	int		 within_180;
+	int		 late_60;	/* not answered within 60 s (incl. waiting) */
+	int		 late_180;
+	double		 pct_60, pct_180;
+	int64_t		 over_180[16];	/* ids of today's alarms past 180 s */
+	size_t		 nover_180;
+};
+
+const char	*alarm_state_name(enum alarm_state);
+const char	*alarm_outcome_name(enum alarm_outcome);
+enum alarm_outcome alarm_outcome_parse(const char *);
+
+void		 alarm_init(const struct alarm_hooks *, int64_t next_id);
+void		 alarm_free_all(void);
+/* Rebuild from the database at start-up. */
+void		 alarm_restore(const struct db_alarm *, int64_t now);
+/* Count an alarm closed today (for the service figures). */
+void		 alarm_restore_closed(const struct db_alarm *);
+
+/*
+ * Events of one stored frame (all of one unit), in order: P1-P3 open an
+ * alarm or attach to the unit's open one; P4 annotate it. Returns the
+ * alarm touched, or NULL.
+ */
+struct alarm	*alarm_events(const struct db_event *, size_t n, int64_t now);
+
+struct alarm	*alarm_find(int64_t id);
+/* The top of the queue (waiting only), or NULL. */
+struct alarm	*alarm_top(void);
+/* The alarm an operator has offered or in hand, or NULL. */
+struct alarm	*alarm_of(const char *op);
+/* Call fn on open alarms in queue order (class, then age). */
+void		 alarm_foreach_open(void (*)(struct alarm *, void *), void *);
+size_t		 alarm_count_open(void);
+
+/* Operator actions: 0, or -1 with *why ("taken", "state", "not_yours"). */
+/* tag is handed to the write hook, so the caller can answer after it. */
+int		 alarm_offer(struct alarm *, const char *op, int64_t now);
+int		 alarm_accept(struct alarm *, const char *op, int64_t now,
+		    uint64_t tag, const char **why);
+int		 alarm_decline(struct alarm *, const char *op, int64_t now,
+		    uint64_t tag, const char **why);
+int		 alarm_release(struct alarm *, const char *op, int super,
+		    int64_t now, uint64_t tag, const char **why);
+int		 alarm_close(struct alarm *, const char *op,
+		    enum alarm_outcome, const char *text, int64_t now,
+		    uint64_t tag, const char **why);
+/* Offers past their time go back to the queue; returns how many. */
+int		 alarm_expire_offers(int64_t now);
+void		 alarm_stats(int64_t now, struct alarm_stats *);
+/* Copy for a STORE_ALARM request, and back (not registered). */
+void		 alarm_to_db(const struct alarm *, struct db_alarm *);
+void		 alarm_from_db(const struct db_alarm *, struct alarm *);
+
+#endif /* ARC_ALARM_H */

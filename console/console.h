@@ -1,0 +1,285 @@
+/*
+ * console.h -- arc-console, the operator's terminal: one internal header,
+ * a section per file.
+ *
+ * client.c owns the protocol state (docs/console-protocol.md) and never
+ * touches curses or sockets: lines in, lines out through a send function,
+ * time passed in as data. console.c owns the process and the TLS
+ * connection; ui.c and ui_alarm.c render the state with ncurses.
+ */
+#ifndef CONSOLE_H
+#define CONSOLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/queue.h>
+
+#ifndef TAILQ_FOREACH_SAFE
+#define TAILQ_FOREACH_SAFE(var, head, field, tvar)			\
+	for ((var) = TAILQ_FIRST(head);					\
+	    (var) != NULL && ((tvar) = TAILQ_NEXT(var, field), 1);	\
+	    (var) = (tvar))
+#endif
+
+struct json_t;
+struct event;
+struct event_base;
+struct bufferevent;
+struct ssl_ctx_st;
+
+#define CLIENT_PROTOCOL		1
+#define CLIENT_LINE_MAX		65536	/* bytes a protocol line */
+#define CLIENT_TEXT_MAX		1000	/* bytes of a note */
+#define CLIENT_MAX_ALARMS	10000	/* open alarms kept */
+#define CLIENT_MAX_REQUESTS	64	/* requests waiting for a reply */
+#define CLIENT_CLOSED_KEEP	8	/* closed alarms kept for display */
+#define CLIENT_PING_IDLE	30000	/* ms without input before a ping */
+#define CLIENT_PING_TIMEOUT	20000	/* ms a ping may wait for its reply */
+
+/* --- client.c --- */
+enum client_state {
+	CLIENT_OFFLINE,		/* no connection; waiting to retry */
+	CLIENT_CONNECTING,	/* TCP + TLS in progress */
+	CLIENT_HELLO,		/* connected, waiting for the hello */
+	CLIENT_LOGIN,		/* hello seen, no credentials yet */
+	CLIENT_AUTH,		/* login sent, waiting for its reply */
+	CLIENT_SYNC,		/* logged in, waiting for the snapshot */
+	CLIENT_READY		/* snapshot applied; deltas flow */
+};
+
+enum client_alarm_state {
+	ALARM_WAITING,
+	ALARM_OFFERED,
+	ALARM_HANDLING,
+	ALARM_CLOSED,
+	ALARM_UNKNOWN
+};
+
+enum client_req {
+	REQ_LOGIN,
+	REQ_PING,
+	REQ_ACCEPT,
+	REQ_RELEASE,
+	REQ_NOTE,
+	REQ_CLOSE,
+	REQ_DECLINE
+};
+
+enum client_draft_kind {
+	DRAFT_NONE,
+	DRAFT_NOTE,		/* a note for alarm_id */
+	DRAFT_CLOSE		/* the free text closing alarm_id */
+};
+
+/* One alarm as the server last sent it. */
+struct client_alarm {
+	int64_t			 id;
+	enum client_alarm_state	 state;
+	int			 class;		/* 1..3 */
+	int64_t			 opened_at;	/* ms UTC */
+	int64_t			 last_at;
+	int64_t			 count;		/* events attached */
+	const char		*operator;	/* borrowed from obj, or NULL */
+	const char		*offered_to;	/* borrowed from obj, or NULL */
+	const char		*code;		/* borrowed from obj, or NULL */
+	const char		*name;		/* borrowed from obj, or NULL */
+	const char		*outcome;	/* borrowed from obj, or NULL */
+	struct json_t		*obj;		/* owned reference */
+};
+
+/* A request sent (or waiting to be sent) and not yet answered. */
+struct client_request {
+	int64_t			 id;		/* 0 until sent */
+	enum client_req		 kind;
+	int64_t			 alarm_id;	/* 0: null */
+	char			*text;		/* owned, or NULL */
+	const char		*outcome;	/* static, or NULL */
+	int64_t			 sent_at;	/* ms; 0 while unsent */
+	TAILQ_ENTRY(client_request) entry;
+};
+TAILQ_HEAD(client_requests, client_request);
+
+/* What the operator is typing; survives reconnects. */
+struct client_draft {
+	enum client_draft_kind	 kind;
+	int64_t			 alarm_id;
+	const char		*outcome;	/* static; DRAFT_CLOSE */
+	char			 text[CLIENT_TEXT_MAX + 1];
+	size_t			 len;
+};
+
+struct client_outcome {
+	const char		*name;		/* protocol word */
+	const char		*label;		/* for people */
+};
+
+typedef void client_send_fn(const char *, size_t, void *);
+
+struct client {
+	enum client_state	 state;
+	client_send_fn		*send;
+	void			*send_arg;
+
+	char			*login;		/* owned */
+	char			*password;	/* owned, wiped */
+	int			 have_creds;
+	char			 login_error[128];
+
+	char			 op_login[64];
+	char			 op_name[128];
+	char			 op_role[32];
+
+	struct client_alarm	**alarms;	/* owned; queue order */
+	size_t			 nalarms;
+	size_t			 alarms_size;
+	struct client_alarm	*closed[CLIENT_CLOSED_KEEP]; /* owned */
+	size_t			 closed_next;
+
+	int			 have_stats;
+	int64_t			 queue[4];	/* [1..3]: P1..P3 */
+	double			 pct_60;
+	double			 pct_180;
+	int64_t			 answered;
+	size_t			 over_180;
+
+	int64_t			 skew;		/* server - local, ms */
+	int64_t			 offer_id;	/* offered to us, or 0 */
+	int64_t			 focus_id;	/* the UI should select it */
+	unsigned		 bells;		/* new P1 alarms not rung */
+	int64_t			 last_rx;	/* ms of the last line */
+
+	struct client_requests	 requests;
+	size_t			 nrequests;
+	int64_t			 next_id;
+
+	char			 message[256];
+	int			 message_error;
+	int64_t			 message_at;
+
+	struct client_draft	 draft;
+
+	uint64_t		 stray_replies;
+	uint64_t		 bad_messages;
+	uint64_t		 dropped_alarms;
+};
+
+extern const struct client_outcome client_outcomes[];
+extern const size_t client_noutcomes;
+
+struct client	*client_new(client_send_fn *, void *);
+void		 client_free(struct client *);
+const char	*client_state_name(enum client_state);
+const char	*client_alarm_state_name(enum client_alarm_state);
+const char	*client_outcome_label(const char *);
+void		 client_set_credentials(struct client *, const char *,
+		     const char *, int64_t);
+void		 client_connecting(struct client *);
+void		 client_connected(struct client *, int64_t);
+void		 client_disconnected(struct client *, int64_t);
+int		 client_input(struct client *, const char *, size_t, int64_t);
+int		 client_tick(struct client *, int64_t);
+int64_t		 client_accept(struct client *, int64_t, int64_t);
+int64_t		 client_release(struct client *, int64_t, int64_t);
+int64_t		 client_decline(struct client *, int64_t, int64_t);
+int64_t		 client_note(struct client *, int64_t, const char *, int64_t);
+int64_t		 client_close(struct client *, int64_t, const char *,
+		     const char *, int64_t);
+void		 client_message(struct client *, int, int64_t, const char *,
+		     ...) __attribute__((format(printf, 4, 5)));
+
+/* --- queue.c --- */
+void		 queue_snapshot(struct client *, struct json_t *);
+void		 queue_delta(struct client *, struct json_t *);
+void		 queue_stats(struct client *, struct json_t *);
+void		 queue_clear(struct client *);
+void		 queue_free(struct client *);
+int		 queue_index(struct client *, int64_t);
+struct client_alarm *queue_find(struct client *, int64_t);
+int		 queue_is_mine(struct client *, const struct client_alarm *);
+
+/* --- draft.c --- */
+void		 draft_start(struct client *, enum client_draft_kind, int64_t,
+		     const char *);
+void		 draft_insert(struct client *, const char *, size_t);
+void		 draft_backspace(struct client *);
+void		 draft_clear(struct client *);
+int64_t		 draft_submit(struct client *, int64_t);
+
+/* --- console.c --- */
+struct console {
+	struct event_base	*base;
+	struct ssl_ctx_st	*ctx;
+	struct bufferevent	*bev;		/* owned, or NULL */
+	char			*host;		/* owned */
+	char			*port;		/* owned */
+	int			 insecure;
+	int			 addr_index;
+	int			 backoff;	/* s before the next retry */
+	int64_t			 retry_at;	/* ms; 0 if not waiting */
+	struct event		*retry_ev;
+	struct event		*tick_ev;
+	struct event		*stdin_ev;
+	struct event		*sig_ev[4];
+	struct client		*client;	/* owned */
+	struct ui		*ui;		/* owned */
+	int			 quit;
+};
+
+int64_t		 console_now(void);
+void		 console_quit(struct console *);
+
+/* --- ui.c --- */
+enum ui_mode {
+	UI_MAIN,
+	UI_NOTE,	/* editing client->draft (a note) */
+	UI_OUTCOME,	/* picking the outcome of a close */
+	UI_CLOSETEXT,	/* editing client->draft (closing text) */
+	UI_HELP,
+	UI_QUIT		/* confirming q */
+};
+
+/* The screen's own state: selection, mode, the login form. */
+struct ui {
+	struct console	*con;		/* borrowed */
+	enum ui_mode	 mode;
+	int64_t		 sel_id;	/* selected alarm, or 0 */
+	int		 scroll;	/* alarm pane, in lines */
+	int		 outcome_sel;
+	char		 login[64];
+	char		 pass[256];	/* wiped */
+	int		 field;		/* login screen: 0 login, 1 password */
+	int		 colour;
+	int		 utf8;
+	int64_t		 drawn_sec;
+};
+
+struct ui	*ui_new(struct console *, const char *);
+void		 ui_free(struct ui *);
+void		 ui_draw(struct ui *, int64_t);
+void		 ui_resize(struct ui *, int64_t);
+int		 ui_selected(struct ui *);
+void		 ui_put(int, int, int, int, const char *);
+size_t		 ui_fit(const char *, int, int *);
+void		 ui_fmt_age(char *, size_t, int64_t);
+void		 ui_fmt_hms(char *, size_t, int64_t);
+int		 ui_attr(struct ui *, int);
+int		 ui_utf8(struct ui *);
+
+/* --- ui_key.c --- */
+void		 ui_input(struct ui *, int64_t);
+
+/* --- ui_alarm.c --- */
+enum ui_colour {
+	UI_P1 = 1,
+	UI_P2,
+	UI_P3,
+	UI_LATE,	/* past 60 s */
+	UI_OVERDUE,	/* past 180 s */
+	UI_STATUS,
+	UI_ERROR,
+	UI_TITLE
+};
+int		 ui_alarm_draw(struct ui *, struct client_alarm *, int, int,
+		     int, int, int64_t);
+
+#endif /* CONSOLE_H */

@@ -1,0 +1,244 @@
+/*
+ * ui_alarm.c -- the alarm pane: the client card, the unit and zone, every
+ * event with its time and location, the responders by rank, the notes and
+ * the outcome. Lines are laid out virtually and only those inside the
+ * scrolled window are drawn.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <curses.h>
+#include <jansson.h>
+
+#include "log.h"
+#include "console.h"
+
+#define PANE_LABEL	11		/* columns for a field's label */
+
+struct pane {
+	int	 y;			/* screen row of the first line */
+	int	 h;			/* rows */
+	int	 w;			/* columns */
+	int	 scroll;		/* virtual lines skipped */
+	int	 line;			/* next virtual line */
+};
+
+static const char *
+pane_str(json_t *o, const char *key)
+{
+	const char	*s = json_string_value(json_object_get(o, key));
+
+	return (s != NULL ? s : "");
+}
+
+/* Emit virtual line text at column x if it is inside the window. */
+static void
+pane_emit(struct pane *p, int x, int width, int attr, const char *s)
+{
+	int	 row = p->line - p->scroll;
+
+	if (row >= 0 && row < p->h)
+		ui_put(p->y + row, x, width, attr, s);
+}
+
+/*
+ * Word-wrap s into the columns from indent to the pane's width; the first
+ * line is drawn after a label (bold) when there is one.
+ */
+static void
+pane_field(struct pane *p, const char *label, int attr, const char *s)
+{
+	char	 chunk[1024];
+	size_t	 n, len, cut;
+	int	 indent = label != NULL ? PANE_LABEL : 2, room;
+
+	if (label != NULL)
+		pane_emit(p, 1, PANE_LABEL - 1, A_BOLD, label);
+	room = p->w - indent - 1;
+	if (room < 10)
+		room = 10;
+	len = strlen(s);
+	do {
+		n = ui_fit(s, room, NULL);
+		if (n < len) {
+			for (cut = n; cut > 0 && s[cut] != ' '; cut--)
+				;
+			if (cut > n / 2)
+				n = cut;
+		}
+		if (n == 0 && len > 0)
+			n = 1;
+		if (n >= sizeof chunk)
+			n = sizeof chunk - 1;
+		memcpy(chunk, s, n);
+		chunk[n] = '\0';
+		pane_emit(p, indent, room, attr, chunk);
+		p->line++;
+		s += n;
+		len -= n;
+		while (len > 0 && *s == ' ') {
+			s++;
+			len--;
+		}
+	} while (len > 0);
+}
+
+static void
+pane_head(struct pane *p, const char *title)
+{
+	pane_emit(p, 0, p->w, A_BOLD | A_UNDERLINE, title);
+	p->line++;
+}
+
+/* Whole years between a YYYY-MM-DD birth date and now. */
+static int
+pane_age(const char *born, int64_t now)
+{
+	struct tm	 tm;
+	time_t		 t = (time_t)(now / 1000);
+	int		 y, m, d, age;
+
+	if (sscanf(born, "%d-%d-%d", &y, &m, &d) != 3)
+		return (-1);
+	gmtime_r(&t, &tm);
+	age = tm.tm_year + 1900 - y;
+	if (tm.tm_mon + 1 < m || (tm.tm_mon + 1 == m && tm.tm_mday < d))
+		age--;
+	return (age);
+}
+
+static void
+pane_client(struct pane *p, json_t *cl, int64_t now)
+{
+	char	 buf[512];
+	int	 age;
+
+	if (!json_is_object(cl)) {
+		pane_field(p, "Client", A_BOLD, "no client registered for this "
+		    "unit");
+		return;
+	}
+	age = pane_age(pane_str(cl, "born"), now);
+	if (age >= 0)
+		snprintf(buf, sizeof buf, "%s, %d  (%s)", pane_str(cl, "name"),
+		    age, pane_str(cl, "id"));
+	else
+		snprintf(buf, sizeof buf, "%s  (%s)", pane_str(cl, "name"),
+		    pane_str(cl, "id"));
+	pane_field(p, "Client", A_BOLD, buf);
+	pane_field(p, "Address", A_NORMAL, pane_str(cl, "address"));
+	snprintf(buf, sizeof buf, "%s   language %s   response %s",
+	    pane_str(cl, "phone"), pane_str(cl, "language"),
+	    pane_str(cl, "response_level"));
+	pane_field(p, "Phone", A_NORMAL, buf);
+	pane_field(p, "Medical", A_NORMAL, pane_str(cl, "medical"));
+	pane_field(p, "Access", A_NORMAL, pane_str(cl, "access"));
+}
+
+static void
+pane_unit(struct pane *p, struct client_alarm *a, json_t *u)
+{
+	char	 buf[512], opened[16], last[16];
+
+	snprintf(buf, sizeof buf, "%s (%s)  zone %s %s", pane_str(u, "account"),
+	    pane_str(u, "protocol"), pane_str(u, "zone"),
+	    pane_str(u, "zone_label"));
+	pane_field(p, "Unit", A_NORMAL, buf);
+	ui_fmt_hms(opened, sizeof opened, a->opened_at);
+	ui_fmt_hms(last, sizeof last, a->last_at);
+	snprintf(buf, sizeof buf, "%s %s, opened %s, last %s, %lld event%s",
+	    a->code ? a->code : "", a->name ? a->name : "", opened, last,
+	    (long long)a->count, a->count == 1 ? "" : "s");
+	pane_field(p, "Alarm", A_NORMAL, buf);
+}
+
+static void
+pane_events(struct pane *p, json_t *events)
+{
+	json_t	*e;
+	size_t	 i;
+	char	 buf[512], t[16];
+
+	pane_head(p, "Events");
+	json_array_foreach(events, i, e) {
+		ui_fmt_hms(t, sizeof t, (int64_t)json_integer_value(
+		    json_object_get(e, "received_at")));
+		snprintf(buf, sizeof buf, "%s  %s %s  zone %s%s%s%s%s", t,
+		    pane_str(e, "code"), pane_str(e, "raw_code"),
+		    pane_str(e, "zone"), *pane_str(e, "text") ? "  " : "",
+		    pane_str(e, "text"),
+		    *pane_str(e, "location") ? "  at " : "",
+		    pane_str(e, "location"));
+		pane_field(p, NULL, A_NORMAL, buf);
+	}
+}
+
+static void
+pane_responders(struct pane *p, json_t *list)
+{
+	json_t	*r;
+	size_t	 i;
+	char	 buf[512];
+
+	pane_head(p, "Responders");
+	if (json_array_size(list) == 0)
+		pane_field(p, NULL, A_NORMAL, "none");
+	json_array_foreach(list, i, r) {
+		snprintf(buf, sizeof buf, "%lld. %s (%s)  %s  %s",
+		    (long long)json_integer_value(json_object_get(r, "rank")),
+		    pane_str(r, "name"), pane_str(r, "relation"),
+		    pane_str(r, "phones"), pane_str(r, "availability"));
+		pane_field(p, NULL, A_NORMAL, buf);
+	}
+}
+
+static void
+pane_notes(struct pane *p, json_t *list)
+{
+	json_t	*n;
+	size_t	 i;
+	char	 buf[1200], t[16];
+
+	pane_head(p, "Notes");
+	if (json_array_size(list) == 0)
+		pane_field(p, NULL, A_NORMAL, "none");
+	json_array_foreach(list, i, n) {
+		ui_fmt_hms(t, sizeof t, (int64_t)json_integer_value(
+		    json_object_get(n, "at")));
+		snprintf(buf, sizeof buf, "%s %s: %s", t,
+		    pane_str(n, "operator"), pane_str(n, "text"));
+		pane_field(p, NULL, A_NORMAL, buf);
+	}
+}
+
+/*
+ * Draw alarm a in rows y..y+h-1, skipping scroll lines; returns how many
+ * lines it has so the caller can bound the scroll.
+ */
+int
+ui_alarm_draw(struct ui *ui, struct client_alarm *a, int y, int h, int w,
+    int scroll, int64_t now)
+{
+	struct pane	 p = { y, h, w, scroll, 0 };
+	json_t		*o = a->obj;
+	char		 buf[256], t[16];
+
+	(void)ui;
+	if (a->state == ALARM_CLOSED) {
+		ui_fmt_hms(t, sizeof t, (int64_t)json_integer_value(
+		    json_object_get(o, "closed_at")));
+		snprintf(buf, sizeof buf, "CLOSED %s: %s", t,
+		    a->outcome ? client_outcome_label(a->outcome) : "?");
+		pane_field(&p, "Outcome", A_BOLD | A_REVERSE, buf);
+	}
+	pane_client(&p, json_object_get(o, "client"), now);
+	pane_unit(&p, a, json_object_get(o, "unit"));
+	pane_responders(&p, json_object_get(o, "responders"));
+	pane_notes(&p, json_object_get(o, "notes"));
+	pane_events(&p, json_object_get(o, "events"));
+	if (p.line - scroll > h)
+		ui_put(y + h - 1, w - 14, 14, A_BOLD, " PgDn: more ");
+	return (p.line);
+}

@@ -1,0 +1,296 @@
+/*
+ * ui_key.c -- what the operator's keys do: the login form, the main
+ * screen, the note and closing-text editors, the outcome picker, help and
+ * the quit confirmation. Requests go through client.c.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+#include <wctype.h>
+
+#include <curses.h>
+
+#include "log.h"
+#include "console.h"
+
+#define UI_KEY_ESC	27
+#define UI_KEY_CTRL(c)	((c) & 0x1f)
+
+static int
+ui_key_is_enter(int fn, wint_t k)
+{
+	return ((fn && k == KEY_ENTER) || (!fn && (k == '\n' || k == '\r')));
+}
+
+static int
+ui_key_is_backspace(int fn, wint_t k)
+{
+	return ((fn && k == KEY_BACKSPACE) || (!fn && (k == 127 || k == 8)));
+}
+
+/* A printable character as UTF-8 into buf; returns its length or 0. */
+static size_t
+ui_key_utf8(int fn, wint_t k, char *buf, size_t size)
+{
+	mbstate_t	 ps;
+	size_t		 n;
+
+	if (fn || !iswprint(k) || size < MB_CUR_MAX)
+		return (0);
+	memset(&ps, 0, sizeof ps);
+	n = wcrtomb(buf, (wchar_t)k, &ps);
+	return (n == (size_t)-1 ? 0 : n);
+}
+
+static void
+ui_key_field_add(char *field, size_t size, const char *s, size_t n)
+{
+	size_t	 len = strlen(field);
+
+	if (len + n + 1 > size)
+		return;
+	memcpy(field + len, s, n);
+	field[len + n] = '\0';
+}
+
+static void
+ui_key_field_del(char *field)
+{
+	size_t	 len = strlen(field);
+
+	while (len > 0) {
+		len--;
+		if (((unsigned char)field[len] & 0xc0) != 0x80)
+			break;
+	}
+	field[len] = '\0';
+}
+
+static void
+ui_key_login(struct ui *ui, int fn, wint_t k, int64_t now)
+{
+	struct client	*c = ui->con->client;
+	char		 buf[8];
+	char		*field = ui->field ? ui->pass : ui->login;
+	size_t		 size = ui->field ? sizeof ui->pass : sizeof ui->login;
+	size_t		 n;
+
+	if (!fn && k == '\t') {
+		ui->field = !ui->field;
+	} else if (fn && (k == KEY_UP || k == KEY_DOWN)) {
+		ui->field = !ui->field;
+	} else if (ui_key_is_enter(fn, k)) {
+		if (ui->field == 0 || ui->login[0] == '\0') {
+			ui->field = 1;
+			return;
+		}
+		if (ui->pass[0] == '\0')
+			return;
+		client_set_credentials(c, ui->login, ui->pass, now);
+		explicit_bzero(ui->pass, sizeof ui->pass);
+		ui->field = 1;
+	} else if (ui_key_is_backspace(fn, k)) {
+		ui_key_field_del(field);
+	} else if ((n = ui_key_utf8(fn, k, buf, sizeof buf)) != 0)
+		ui_key_field_add(field, size, buf, n);
+}
+
+static void
+ui_key_edit(struct ui *ui, int fn, wint_t k, int64_t now)
+{
+	struct client	*c = ui->con->client;
+	char		 buf[8];
+	size_t		 n;
+
+	if (!fn && k == UI_KEY_ESC) {
+		draft_clear(c);
+		ui->mode = UI_MAIN;
+	} else if (ui_key_is_enter(fn, k)) {
+		if (draft_submit(c, now) != -1)
+			ui->mode = UI_MAIN;
+	} else if (ui_key_is_backspace(fn, k))
+		draft_backspace(c);
+	else if ((n = ui_key_utf8(fn, k, buf, sizeof buf)) != 0)
+		draft_insert(c, buf, n);
+}
+
+static void
+ui_key_outcome(struct ui *ui, int fn, wint_t k)
+{
+	struct client	*c = ui->con->client;
+	int		 pick = -1;
+
+	if (!fn && k == UI_KEY_ESC)
+		ui->mode = UI_MAIN;
+	else if ((fn && k == KEY_UP) || (!fn && k == 'k'))
+		ui->outcome_sel = ui->outcome_sel > 0 ? ui->outcome_sel - 1 : 0;
+	else if ((fn && k == KEY_DOWN) || (!fn && k == 'j')) {
+		if (ui->outcome_sel + 1 < (int)client_noutcomes)
+			ui->outcome_sel++;
+	} else if (ui_key_is_enter(fn, k))
+		pick = ui->outcome_sel;
+	else if (!fn && k >= '1' && k < '1' + (wint_t)client_noutcomes)
+		pick = (int)(k - '1');
+	if (pick == -1)
+		return;
+	draft_start(c, DRAFT_CLOSE, ui->sel_id,
+	    client_outcomes[pick].name);
+	ui->mode = UI_CLOSETEXT;
+}
+
+/* a: the alarm offered to us, else the selected waiting one, else top. */
+static void
+ui_key_accept(struct ui *ui, int64_t now)
+{
+	struct client		*c = ui->con->client;
+	struct client_alarm	*a;
+	int64_t			 id = 0;
+
+	if (c->offer_id != 0 && queue_index(c, c->offer_id) != -1)
+		id = c->offer_id;
+	else if ((a = queue_find(c, ui->sel_id)) != NULL &&
+	    (a->state == ALARM_WAITING || queue_is_mine(c, a)))
+		id = a->id;
+	client_accept(c, id, now);
+}
+
+static void
+ui_key_move(struct ui *ui, int delta)
+{
+	struct client	*c = ui->con->client;
+	int		 idx = ui_selected(ui);
+
+	if (c->nalarms == 0)
+		return;
+	if (idx == -1)
+		idx = 0;
+	else
+		idx += delta;
+	if (idx < 0)
+		idx = 0;
+	if (idx >= (int)c->nalarms)
+		idx = (int)c->nalarms - 1;
+	if (c->alarms[idx]->id != ui->sel_id)
+		ui->scroll = 0;
+	ui->sel_id = c->alarms[idx]->id;
+}
+
+static void
+ui_key_main(struct ui *ui, int fn, wint_t k, int64_t now)
+{
+	struct client	*c = ui->con->client;
+	int		 page = LINES / 3;
+
+	if (fn) {
+		if (k == KEY_UP)
+			ui_key_move(ui, -1);
+		else if (k == KEY_DOWN)
+			ui_key_move(ui, 1);
+		else if (k == KEY_HOME)
+			ui_key_move(ui, -(int)c->nalarms);
+		else if (k == KEY_NPAGE)
+			ui->scroll += page;
+		else if (k == KEY_PPAGE)
+			ui->scroll = ui->scroll > page ? ui->scroll - page : 0;
+		return;
+	}
+	switch (k) {
+	case 'a':
+		ui_key_accept(ui, now);
+		break;
+	case 'k':
+		ui_key_move(ui, -1);
+		break;
+	case 'j':
+		ui_key_move(ui, 1);
+		break;
+	case ' ':
+		ui->scroll += page;
+		break;
+	case 'b':
+		ui->scroll = ui->scroll > page ? ui->scroll - page : 0;
+		break;
+	case 'n':
+	case 'c':
+		if (queue_find(c, ui->sel_id) == NULL) {
+			client_message(c, 1, now, "no alarm selected");
+			break;
+		}
+		if (k == 'n') {
+			draft_start(c, DRAFT_NOTE, ui->sel_id, NULL);
+			ui->mode = UI_NOTE;
+		} else {
+			ui->outcome_sel = 0;
+			ui->mode = UI_OUTCOME;
+		}
+		break;
+	case 'r':
+		if (ui->sel_id != 0)
+			client_release(c, ui->sel_id, now);
+		break;
+	case 'd':
+		if (c->offer_id != 0)
+			client_decline(c, c->offer_id, now);
+		break;
+	case '?':
+		ui->mode = UI_HELP;
+		break;
+	case 'q':
+		ui->mode = UI_QUIT;
+		break;
+	case UI_KEY_CTRL('l'):
+		clearok(curscr, TRUE);
+		break;
+	}
+}
+
+static void
+ui_key(struct ui *ui, int fn, wint_t k, int64_t now)
+{
+	if (fn && k == KEY_RESIZE) {
+		/* ncurses has resized already (ui_resize pushes this). */
+		(void)now;
+		return;
+	}
+	if (!ui->con->client->have_creds) {
+		ui_key_login(ui, fn, k, now);
+		return;
+	}
+	switch (ui->mode) {
+	case UI_MAIN:
+		ui_key_main(ui, fn, k, now);
+		break;
+	case UI_NOTE:
+	case UI_CLOSETEXT:
+		ui_key_edit(ui, fn, k, now);
+		break;
+	case UI_OUTCOME:
+		ui_key_outcome(ui, fn, k);
+		break;
+	case UI_HELP:
+		ui->mode = UI_MAIN;
+		break;
+	case UI_QUIT:
+		if (!fn && (k == 'y' || k == 'Y' || k == 'q'))
+			console_quit(ui->con);
+		else
+			ui->mode = UI_MAIN;
+		break;
+	}
+}
+
+/* Every key waiting on the terminal, then one redraw. */
+void
+ui_input(struct ui *ui, int64_t now)
+{
+	wint_t	 k;
+	int	 r, n = 0;
+
+	while (n++ < 256 && (r = wget_wch(stdscr, &k)) != ERR) {
+		ui_key(ui, r == KEY_CODE_YES, k, now);
+		if (ui->con->quit)
+			return;
+	}
+	ui_draw(ui, now);
+}

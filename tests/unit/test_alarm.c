@@ -1,0 +1,300 @@
+/*
+ * test_alarm.c -- alarms and the call queue: queue order, attach and
+ * annotate, the state machine (exactly one handler), offers timing out,
+ * and the service figures, all on a settable clock. The write hook is a
+ * recorder standing in for the store.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "alarm.h"
+#include "arc.h"
+
+#define T0	(int64_t)1795000000000LL	/* ms, mid-day UTC */
+
+struct write_rec {
+	int64_t		 alarm;
+	char		 state[12];
+	char		 action[24];
+	char		 actor[32];
+	size_t		 nids;
+	int64_t		 hwm;
+	uint64_t	 tag;
+};
+static struct write_rec	 writes[64];
+static size_t		 nwrites;
+static int64_t		 next_event = 1;
+
+static void
+record_write(const struct alarm *a, const int64_t *ids, size_t n,
+    int64_t hwm, const char *actor, const char *action, const char *detail,
+    uint64_t tag)
+{
+	struct write_rec	*w = &writes[nwrites++ % 64];
+
+	(void)ids;
+	(void)detail;
+	w->alarm = a->id;
+	snprintf(w->state, sizeof w->state, "%s", alarm_state_name(a->state));
+	snprintf(w->action, sizeof w->action, "%s", action ? action : "");
+	snprintf(w->actor, sizeof w->actor, "%s", actor ? actor : "");
+	w->nids = n;
+	w->hwm = hwm;
+	w->tag = tag;
+}
+
+static const struct write_rec *
+last_write(void)
+{
+	return (&writes[(nwrites - 1) % 64]);
+}
+
+static int
+setup(void **state)
+{
+	struct alarm_hooks	 h = { record_write };
+
+	(void)state;
+	nwrites = 0;
+	alarm_init(&h, 1);
+	return (0);
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	alarm_free_all();
+	return (0);
+}
+
+static struct alarm *
+event(int64_t unit, const char *code, int class, int64_t now)
+{
+	struct db_event	 e;
+
+	memset(&e, 0, sizeof e);
+	e.id = next_event++;
+	e.unit_id = unit;
+	snprintf(e.account, sizeof e.account, "%06llX",
+	    (unsigned long long)(0x100000 + unit));
+	snprintf(e.code, sizeof e.code, "%s", code);
+	e.class = class;
+	return (alarm_events(&e, 1, now));
+}
+
+static void
+test_queue_order(void **state)
+{
+	struct alarm	*p3, *p1a, *p2, *p1b;
+	const char	*why;
+
+	(void)state;
+	p3 = event(1, "AT", 3, T0);
+	p1a = event(2, "QA", 1, T0 + 1000);
+	p2 = event(3, "WA", 2, T0 + 2000);
+	p1b = event(4, "FA", 1, T0 + 3000);
+	assert_ptr_equal(alarm_top(), p1a);
+	assert_int_equal(alarm_accept(p1a, "op1", T0 + 4000, 0, &why), 0);
+	assert_ptr_equal(alarm_top(), p1b);
+	assert_int_equal(alarm_accept(p1b, "op2", T0 + 4000, 0, &why), 0);
+	assert_ptr_equal(alarm_top(), p2);
+	assert_int_equal(alarm_accept(p2, "op3", T0 + 4000, 0, &why), 0);
+	assert_ptr_equal(alarm_top(), p3);
+	assert_int_equal(alarm_release(p1a, "op1", 0, T0 + 5000, 0, &why), 0);
+	assert_ptr_equal(alarm_top(), p1a);	/* back in, by its age */
+}
+
+static void
+test_attach_annotate_raise(void **state)
+{
+	struct alarm	*a, *b;
+
+	(void)state;
+	a = event(7, "AT", 3, T0);
+	assert_string_equal(last_write()->action, "open");
+	b = event(7, "QA", 1, T0 + 1000);	/* same unit: attaches */
+	assert_ptr_equal(a, b);
+	assert_int_equal(a->count, 2);
+	assert_int_equal(a->class, 1);		/* raised to the pendant */
+	assert_string_equal(a->code, "QA");
+	assert_string_equal(last_write()->action, "attach");
+	b = event(7, "OC", 4, T0 + 2000);	/* a cancel annotates */
+	assert_ptr_equal(a, b);
+	assert_int_equal(a->count, 2);
+	assert_int_equal(a->state, ALARM_WAITING);	/* never closes a P1 */
+	assert_string_equal(last_write()->action, "annotate");
+	assert_int_equal(last_write()->hwm, next_event - 1);
+	assert_null(event(8, "RP", 4, T0));	/* P4 alone: no alarm */
+	assert_int_equal(alarm_count_open(), 1);
+}
+
+static void
+test_unregistered_is_at_least_p2(void **state)
+{
+	struct db_event	 e;
+	struct alarm	*a;
+
+	(void)state;
+	memset(&e, 0, sizeof e);
+	e.id = next_event++;
+	snprintf(e.account, sizeof e.account, "BEEF");
+	snprintf(e.code, sizeof e.code, "AT");
+	e.class = 3;
+	e.flags = EVENT_UNREGISTERED;
+	a = alarm_events(&e, 1, T0);
+	assert_non_null(a);
+	assert_int_equal(a->class, 2);
+}
+
+static void
+test_one_handler(void **state)
+{
+	struct alarm	*a;
+	const char	*why = NULL;
+	int64_t		 id;
+
+	(void)state;
+	a = event(1, "QA", 1, T0);
+	id = a->id;
+	assert_int_equal(alarm_offer(a, "op1", T0 + 100), 0);
+	assert_int_equal(a->state, ALARM_OFFERED);
+	assert_int_equal(alarm_accept(a, "op2", T0 + 200, 0, &why), -1);
+	assert_string_equal(why, "taken");
+	assert_int_equal(alarm_accept(a, "op1", T0 + 300, 42, &why), 0);
+	assert_int_equal(last_write()->tag, 42);
+	assert_string_equal(last_write()->actor, "op1");
+	assert_int_equal(alarm_accept(a, "op2", T0 + 400, 0, &why), -1);
+	assert_string_equal(why, "taken");
+	assert_int_equal(alarm_release(a, "op2", 0, T0, 0, &why), -1);
+	assert_string_equal(why, "not_yours");
+	assert_int_equal(alarm_close(a, "op1", OUTCOME_NONE, NULL, T0, 0,
+	    &why), -1);
+	assert_string_equal(why, "bad_request");
+	assert_int_equal(alarm_close(a, "op2", OUTCOME_PHONE, NULL, T0, 0,
+	    &why), -1);
+	assert_string_equal(why, "not_yours");
+	assert_int_equal(alarm_close(a, "op1", OUTCOME_PHONE, "fine", T0 +
+	    500, 7, &why), 0);
+	assert_string_equal(last_write()->state, "closed");
+	assert_string_equal(last_write()->action, "close");
+	assert_null(alarm_find(id));
+	/* A new event of the unit opens a new alarm. */
+	a = event(1, "QA", 1, T0 + 600);
+	assert_int_not_equal(a->id, id);
+}
+
+static void
+test_transitions_checked(void **state)
+{
+	struct alarm	*a;
+	const char	*why = NULL;
+
+	(void)state;
+	a = event(1, "QA", 1, T0);
+	assert_int_equal(alarm_close(a, "op1", OUTCOME_PHONE, NULL, T0, 0,
+	    &why), -1);			/* waiting: accept first */
+	assert_string_equal(why, "state");
+	assert_int_equal(alarm_release(a, "op1", 1, T0, 0, &why), -1);
+	assert_string_equal(why, "state");
+	assert_int_equal(alarm_decline(a, "op1", T0, 0, &why), -1);
+	assert_int_equal(alarm_accept(a, "op1", T0, 0, &why), 0);
+	assert_int_equal(alarm_offer(a, "op2", T0), -1);
+	/* A supervisor may release anyone's alarm. */
+	assert_int_equal(alarm_release(a, "boss", 1, T0, 0, &why), 0);
+	assert_int_equal(a->state, ALARM_WAITING);
+	assert_string_equal(a->operator, "");
+}
+
+static void
+test_offer_expires(void **state)
+{
+	struct alarm	*a;
+
+	(void)state;
+	a = event(1, "QA", 1, T0);
+	assert_int_equal(alarm_offer(a, "op1", T0), 0);
+	assert_ptr_equal(alarm_of("op1"), a);
+	assert_null(alarm_top());
+	assert_int_equal(alarm_expire_offers(T0 + ALARM_OFFER_MS - 1), 0);
+	assert_int_equal(alarm_expire_offers(T0 + ALARM_OFFER_MS), 1);
+	assert_int_equal(a->state, ALARM_WAITING);
+	assert_string_equal(last_write()->action, "offer expired");
+	assert_ptr_equal(alarm_top(), a);
+	assert_null(alarm_of("op1"));
+}
+
+static void
+test_service_figures(void **state)
+{
+	struct alarm_stats	 st;
+	struct alarm		*a, *b, *c;
+	const char		*why;
+
+	(void)state;
+	alarm_stats(T0, &st);
+	assert_true(st.pct_60 == 100.0 && st.pct_180 == 100.0);
+	a = event(1, "QA", 1, T0);
+	b = event(2, "WA", 2, T0);
+	c = event(3, "QA", 1, T0);
+	event(4, "AT", 3, T0);			/* P3: not in the figures */
+	assert_int_equal(alarm_accept(a, "op1", T0 + 30000, 0, &why), 0);
+	assert_int_equal(alarm_accept(b, "op2", T0 + 120000, 0, &why), 0);
+	alarm_stats(T0 + 200000, &st);		/* c still waiting, 200 s */
+	assert_int_equal(st.answered, 2);
+	assert_int_equal(st.within_60, 1);
+	assert_int_equal(st.within_180, 2);
+	assert_int_equal(st.late_60, 2);	/* b, and c waiting */
+	assert_int_equal(st.late_180, 1);	/* c */
+	assert_int_equal(st.nover_180, 1);
+	assert_int_equal(st.over_180[0], c->id);
+	assert_true(st.pct_60 > 33.3 && st.pct_60 < 33.4);
+	assert_true(st.pct_180 > 66.6 && st.pct_180 < 66.7);
+	assert_int_equal(st.queue[1], 1);
+	assert_int_equal(st.queue[3], 1);
+	/* A new day starts from nothing. */
+	alarm_stats(T0 + 86400000LL * 2, &st);
+	assert_int_equal(st.answered, 0);
+}
+
+static void
+test_outcome_names(void **state)
+{
+	(void)state;
+	assert_int_equal(alarm_outcome_parse("responder_sent"),
+	    OUTCOME_RESPONDER);
+	assert_int_equal(alarm_outcome_parse("restored_before_answer"),
+	    OUTCOME_NONE);		/* the system's, not an operator's */
+	assert_int_equal(alarm_outcome_parse("nonsense"), OUTCOME_NONE);
+	assert_string_equal(alarm_state_name(ALARM_HANDLING), "handling");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_queue_order, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_attach_annotate_raise,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_unregistered_is_at_least_p2, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_one_handler, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_transitions_checked,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_offer_expires, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_service_figures, setup,
+		    teardown),
+		cmocka_unit_test(test_outcome_names),
+	};
+
+	return (cmocka_run_group_tests(tests, NULL, NULL));
+}
