@@ -33,7 +33,7 @@ DEB_PKGS	:= build-essential pkg-config libevent-dev libssl-dev \
 		   libsqlite3-dev sqlite3 libinih-dev libcmocka-dev \
 		   libjansson-dev libncurses-dev libmosquitto-dev mosquitto \
 		   clang libclang-rt-14-dev tmux python3 python3-cryptography \
-		   procps
+		   procps openssl
 
 PROTO_SRCS	:= $(wildcard proto/*.c)
 DB_SRCS		:= $(wildcard db/*.c)
@@ -98,7 +98,7 @@ $(BUILD)/arc-console: $(call obj,$(CONSOLE_SRCS)) $(BUILD)/libcommon.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(CONSOLE_LIBS) $(LIBS)
 
 # The console's protocol state, without curses or sockets, for its tests.
-$(BUILD)/libconsole.a: $(call obj,console/client.c)
+$(BUILD)/libconsole.a: $(call obj,console/client.c console/queue.c console/draft.c)
 	$(AR) rcs $@ $^
 $(BUILD)/tests/test_console_state: $(BUILD)/obj/tests/unit/test_console_state.o \
 		$(BUILD)/libconsole.a $(BUILD)/libcommon.a

@@ -37,6 +37,8 @@ static struct alarm_hooks alarm_hooks;
 static int64_t		 alarm_next_id = 1;
 static struct hmap	 alarm_by_id;		/* id -> alarm * (open) */
 static struct hmap	 alarm_by_unit;		/* unit key -> alarm * */
+static struct hmap	 alarm_by_op;		/* hash(login) -> alarm * */
+static struct hmap	 alarm_op_count;	/* hash(login) -> alarms held */
 static struct alarm	**alarm_heap;		/* owned array, borrowed items */
 static size_t		 alarm_nheap, alarm_heapcap;
 
@@ -163,6 +165,8 @@ alarm_init(const struct alarm_hooks *hooks, int64_t next_id)
 	alarm_next_id = next_id > 0 ? next_id : 1;
 	hmap_init(&alarm_by_id, 256);
 	hmap_init(&alarm_by_unit, 256);
+	hmap_init(&alarm_by_op, 64);
+	hmap_init(&alarm_op_count, 64);
 }
 
 static void
@@ -183,6 +187,8 @@ alarm_free_all(void)
 			    alarm_by_id.vals[i]);
 	hmap_free(&alarm_by_id);
 	hmap_free(&alarm_by_unit);
+	hmap_free(&alarm_by_op);
+	hmap_free(&alarm_op_count);
 	free(alarm_heap);
 	alarm_heap = NULL;
 	alarm_nheap = alarm_heapcap = 0;
@@ -247,6 +253,49 @@ alarm_write(const struct alarm *a, const int64_t *ids, size_t n,
 		alarm_hooks.write(a, ids, n, hwm, actor, action, detail, tag);
 }
 
+static uint64_t
+alarm_op_key(const char *op)
+{
+	return (hash64(op, strlen(op), 0));
+}
+
+/* Keep the per-operator index: a took (held = 1) or let go of an alarm. */
+static void
+alarm_op_index(struct alarm *a, int held)
+{
+	uint64_t	 key = alarm_op_key(a->operator), n = 0, v;
+	struct alarm	*b;
+	size_t		 i;
+
+	hmap_get(&alarm_op_count, key, &n);
+	if (held) {
+		hmap_put(&alarm_op_count, key, n + 1);
+		hmap_put(&alarm_by_op, key, (uintptr_t)a);
+		return;
+	}
+	if (n <= 1)
+		hmap_del(&alarm_op_count, key);
+	else
+		hmap_put(&alarm_op_count, key, n - 1);
+	if (hmap_get(&alarm_by_op, key, &v) != 0 ||
+	    (struct alarm *)(uintptr_t)v != a)
+		return;
+	hmap_del(&alarm_by_op, key);
+	if (n <= 1)
+		return;
+	/* Rare: the operator holds more than one; find another. */
+	for (i = 0; i < alarm_by_id.cap; i++) {
+		if (!alarm_by_id.used[i])
+			continue;
+		b = (struct alarm *)(uintptr_t)alarm_by_id.vals[i];
+		if (b != a && b->state != ALARM_WAITING &&
+		    strcmp(b->operator, a->operator) == 0) {
+			hmap_put(&alarm_by_op, key, (uintptr_t)b);
+			return;
+		}
+	}
+}
+
 /* --- the service figures --- */
 
 static int64_t
@@ -307,12 +356,19 @@ static void
 alarm_set_state(struct alarm *a, enum alarm_state to, const char *op,
     int64_t now, const char *actor, const char *action, uint64_t tag)
 {
+	int	 held, holds, same;
+
 	if (!alarm_moves[a->state][to])
 		fatalx("alarm %lld: illegal transition %s -> %s",
 		    (long long)a->id, alarm_state_name(a->state),
 		    alarm_state_name(to));
+	held = a->state == ALARM_OFFERED || a->state == ALARM_HANDLING;
+	holds = to == ALARM_OFFERED || to == ALARM_HANDLING;
+	same = held && holds && strcmp(a->operator, op) == 0;
 	if (a->state == ALARM_WAITING)
 		alarm_heap_remove(a);
+	if (held && !same)
+		alarm_op_index(a, 0);	/* the operator lets it go */
 	a->state = to;
 	a->version++;
 	switch (to) {
@@ -337,6 +393,8 @@ alarm_set_state(struct alarm *a, enum alarm_state to, const char *op,
 	default:
 		break;
 	}
+	if (holds && !same)
+		alarm_op_index(a, 1);
 	alarm_write(a, NULL, 0, 0, actor, action, alarm_state_name(to), tag);
 	if (to == ALARM_CLOSED)
 		alarm_forget(a);
@@ -426,17 +484,11 @@ alarm_top(void)
 struct alarm *
 alarm_of(const char *op)
 {
-	struct alarm	*a;
-	size_t		 i;
+	uint64_t	 v;
 
-	for (i = 0; i < alarm_by_id.cap; i++) {
-		if (!alarm_by_id.used[i])
-			continue;
-		a = (struct alarm *)(uintptr_t)alarm_by_id.vals[i];
-		if (a->state != ALARM_WAITING && strcmp(a->operator, op) == 0)
-			return (a);
-	}
-	return (NULL);
+	if (hmap_get(&alarm_by_op, alarm_op_key(op), &v) != 0)
+		return (NULL);
+	return ((struct alarm *)(uintptr_t)v);
 }
 
 int
@@ -667,6 +719,8 @@ alarm_restore(const struct db_alarm *da, int64_t now)
 	a->state = s == ALARM_HANDLING ? ALARM_HANDLING : ALARM_WAITING;
 	if (a->state == ALARM_WAITING)
 		alarm_heap_push(a);
+	else
+		alarm_op_index(a, 1);
 	if (a->accepted_at != 0) {
 		alarm_day_roll(now);
 		alarm_count_answer(a);

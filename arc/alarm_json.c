@@ -63,8 +63,9 @@ aj_event(const struct db_event *e, void *arg)
 {
 	json_t	*ev;
 
-	ev = json_pack("{s:I, s:s, s:s, s:i, s:s, s:s, s:s, s:s, s:I}",
-	    "id", (json_int_t)e->id, "code", e->code, "raw_code", e->raw_code,
+	ev = json_pack("{s:I, s:i, s:s, s:s, s:i, s:s, s:s, s:s, s:s, s:I}",
+	    "id", (json_int_t)e->id, "seq", e->seq, "code", e->code,
+	    "raw_code", e->raw_code,
 	    "class", e->class, "qualifier", e->qualifier, "zone", e->zone,
 	    "text", e->text, "location", e->location, "received_at",
 	    (json_int_t)e->received_at);

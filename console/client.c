@@ -32,10 +32,6 @@ static const char *client_state_names[] = {
 	"offline", "connecting", "hello", "login", "auth", "sync", "ready"
 };
 
-static const char *client_alarm_state_names[] = {
-	"waiting", "offered", "handling", "closed", "unknown"
-};
-
 static const char *client_req_names[] = {
 	"login", "ping", "accept", "release", "note", "close", "decline"
 };
@@ -66,15 +62,6 @@ client_state_name(enum client_state s)
 	if ((size_t)s >= sizeof client_state_names / sizeof *client_state_names)
 		return ("?");
 	return (client_state_names[s]);
-}
-
-const char *
-client_alarm_state_name(enum client_alarm_state s)
-{
-	if ((size_t)s >= sizeof client_alarm_state_names /
-	    sizeof *client_alarm_state_names)
-		return ("?");
-	return (client_alarm_state_names[s]);
 }
 
 const char *

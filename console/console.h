@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <wchar.h>
 #include <sys/queue.h>
 
 #ifndef TAILQ_FOREACH_SAFE
@@ -169,7 +170,6 @@ extern const size_t client_noutcomes;
 struct client	*client_new(client_send_fn *, void *);
 void		 client_free(struct client *);
 const char	*client_state_name(enum client_state);
-const char	*client_alarm_state_name(enum client_alarm_state);
 const char	*client_outcome_label(const char *);
 void		 client_set_credentials(struct client *, const char *,
 		     const char *, int64_t);
@@ -188,6 +188,7 @@ void		 client_message(struct client *, int, int64_t, const char *,
 		     ...) __attribute__((format(printf, 4, 5)));
 
 /* --- queue.c --- */
+const char	*queue_state_name(enum client_alarm_state);
 void		 queue_snapshot(struct client *, struct json_t *);
 void		 queue_delta(struct client *, struct json_t *);
 void		 queue_stats(struct client *, struct json_t *);
@@ -267,6 +268,13 @@ int		 ui_utf8(struct ui *);
 
 /* --- ui_key.c --- */
 void		 ui_input(struct ui *, int64_t);
+int		 ui_key_is_enter(int, wint_t);
+int		 ui_key_is_backspace(int, wint_t);
+size_t		 ui_key_utf8(int, wint_t, char *, size_t);
+
+/* --- ui_login.c --- */
+void		 ui_login_draw(struct ui *);
+void		 ui_login_key(struct ui *, int, wint_t, int64_t);
 
 /* --- ui_alarm.c --- */
 enum ui_colour {

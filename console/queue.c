@@ -14,8 +14,16 @@
 #include "console.h"
 
 static const char *queue_state_names[] = {
-	"waiting", "offered", "handling", "closed"
+	"waiting", "offered", "handling", "closed", "unknown"
 };
+
+const char *
+queue_state_name(enum client_alarm_state s)
+{
+	if ((size_t)s >= sizeof queue_state_names / sizeof *queue_state_names)
+		return ("?");
+	return (queue_state_names[s]);
+}
 
 static const char *
 queue_jstr(json_t *o, const char *key)

@@ -252,7 +252,9 @@ static void
 ui_status(struct ui *ui, int64_t now)
 {
 	struct client	*c = ui->con->client;
-	char		 line[256], conn[64], clock[16], who[128];
+	char		 line[256], conn[64], clock[16], who[128], figures[64];
+	const char	*state;
+	double		 pct60, pct180;
 	int64_t		 q[4] = { 0, 0, 0, 0 };
 	size_t		 i;
 	int		 attr = ui_attr(ui, UI_STATUS);
@@ -267,20 +269,19 @@ ui_status(struct ui *ui, int64_t now)
 	who[0] = '\0';
 	if (c->op_login[0] != '\0')
 		snprintf(who, sizeof who, "%s (%s)", c->op_login, c->op_role);
-	snprintf(line, sizeof line, " %s  %s  P1 %lld P2 %lld P3 %lld  "
-	    "60s: %.1f%%  180s: %.1f%%", ui_conn_text(ui, conn, sizeof conn,
-	    now), who, (long long)q[1], (long long)q[2], (long long)q[3],
-	    c->have_stats ? c->pct_60 : 100.0,
-	    c->have_stats ? c->pct_180 : 100.0);
-	if ((int)strlen(line) > COLS - 10 && c->op_login[0] != '\0') {
-		snprintf(who, sizeof who, "%s", c->op_login);
+	state = ui_conn_text(ui, conn, sizeof conn, now);
+	/* Today's figures; '!' below target (98.5 % and 99 %). */
+	pct60 = c->have_stats ? c->pct_60 : 100.0;
+	pct180 = c->have_stats ? c->pct_180 : 100.0;
+	snprintf(figures, sizeof figures, "60s: %.1f%%%s  180s: %.1f%%%s",
+	    pct60, pct60 < 98.5 ? "!" : "", pct180, pct180 < 99.0 ? "!" : "");
+	snprintf(line, sizeof line, " %s  %s  P1 %lld P2 %lld P3 %lld  %s",
+	    state, who, (long long)q[1], (long long)q[2], (long long)q[3],
+	    figures);
+	if ((int)strlen(line) > COLS - 10 && c->op_login[0] != '\0')
 		snprintf(line, sizeof line, " %s  %s  P1 %lld P2 %lld P3 %lld"
-		    "  60s: %.1f%%  180s: %.1f%%", conn[0] ? conn :
-		    ui_conn_text(ui, conn, sizeof conn, now), who,
-		    (long long)q[1], (long long)q[2], (long long)q[3],
-		    c->have_stats ? c->pct_60 : 100.0,
-		    c->have_stats ? c->pct_180 : 100.0);
-	}
+		    "  %s", state, c->op_login, (long long)q[1],
+		    (long long)q[2], (long long)q[3], figures);
 	ui_fill(0, attr);
 	ui_put(0, 0, COLS - 9, attr | A_BOLD, line);
 	ui_put(0, COLS - 9, 9, attr, clock);
@@ -308,7 +309,7 @@ ui_state_text(struct client *c, struct client_alarm *a, char *buf,
 		    a->operator ? a->operator : "?");
 		break;
 	default:
-		snprintf(buf, size, "%s", client_alarm_state_name(a->state));
+		snprintf(buf, size, "%s", queue_state_name(a->state));
 		break;
 	}
 }
@@ -406,6 +407,7 @@ static void
 ui_queue(struct ui *ui, int y, int h, int sel, int64_t now)
 {
 	struct client	*c = ui->con->client;
+	char		 more[32];
 	int		 i, top = 0;
 
 	attron(A_UNDERLINE);
@@ -428,8 +430,12 @@ ui_queue(struct ui *ui, int y, int h, int sel, int64_t now)
 	for (i = 0; i < h && top + i < (int)c->nalarms; i++)
 		ui_queue_row(ui, c->alarms[top + i], y + 1 + i,
 		    top + i == sel, now);
-	if (top + h < (int)c->nalarms)
-		ui_put(y + h, COLS - 12, 12, A_BOLD, "  (more...)");
+	if (top + h < (int)c->nalarms) {
+		snprintf(more, sizeof more, " %d more ",
+		    (int)c->nalarms - top - h);
+		ui_put(y, COLS - (int)strlen(more), (int)strlen(more),
+		    A_BOLD | A_REVERSE, more);
+	}
 }
 
 static void
@@ -500,23 +506,30 @@ ui_message(struct ui *ui, int64_t now)
 		    ui_attr(ui, UI_ERROR) : (int)A_BOLD, c->message);
 }
 
+/* A frame drawn with text (line-drawing in UTF-8, else ASCII). */
 static void
-ui_box(int y, int x, int h, int w)
+ui_box(struct ui *ui, int y, int x, int h, int w)
 {
-	int	 i;
+	const char	*hl = ui->utf8 ? "\xe2\x94\x80" : "-";
+	const char	*vl = ui->utf8 ? "\xe2\x94\x82" : "|";
+	int		 i, j;
 
 	for (i = 0; i < h; i++) {
 		move(y + i, x);
 		hline(' ', w);
 	}
-	mvaddch(y, x, ACS_ULCORNER);
-	mvhline(y, x + 1, ACS_HLINE, w - 2);
-	mvaddch(y, x + w - 1, ACS_URCORNER);
-	mvvline(y + 1, x, ACS_VLINE, h - 2);
-	mvvline(y + 1, x + w - 1, ACS_VLINE, h - 2);
-	mvaddch(y + h - 1, x, ACS_LLCORNER);
-	mvhline(y + h - 1, x + 1, ACS_HLINE, w - 2);
-	mvaddch(y + h - 1, x + w - 1, ACS_LRCORNER);
+	for (j = 1; j < w - 1; j++) {
+		mvaddstr(y, x + j, hl);
+		mvaddstr(y + h - 1, x + j, hl);
+	}
+	for (i = 1; i < h - 1; i++) {
+		mvaddstr(y + i, x, vl);
+		mvaddstr(y + i, x + w - 1, vl);
+	}
+	mvaddstr(y, x, ui->utf8 ? "\xe2\x94\x8c" : "+");
+	mvaddstr(y, x + w - 1, ui->utf8 ? "\xe2\x94\x90" : "+");
+	mvaddstr(y + h - 1, x, ui->utf8 ? "\xe2\x94\x94" : "+");
+	mvaddstr(y + h - 1, x + w - 1, ui->utf8 ? "\xe2\x94\x98" : "+");
 }
 
 static void
@@ -528,14 +541,14 @@ ui_overlay(struct ui *ui)
 
 	if (ui->mode == UI_HELP) {
 		n = sizeof ui_help / sizeof *ui_help;
-		ui_box(2, x, (int)n + 3, w);
+		ui_box(ui, 2, x, (int)n + 3, w);
 		ui_put(2, x + 2, w - 4, A_BOLD, " Keys (any key closes) ");
 		for (i = 0; i < n; i++)
 			ui_put(3 + (int)i, x + 2, w - 4, A_NORMAL, ui_help[i]);
 	} else if (ui->mode == UI_OUTCOME) {
 		w = w > 44 ? 44 : w;
 		x = (COLS - w) / 2;
-		ui_box(3, x, (int)client_noutcomes + 4, w);
+		ui_box(ui, 3, x, (int)client_noutcomes + 4, w);
 		ui_put(3, x + 2, w - 4, A_BOLD, " Close with outcome ");
 		for (i = 0; i < client_noutcomes; i++) {
 			snprintf(line, sizeof line, " %zu  %s ", i + 1,
@@ -546,41 +559,6 @@ ui_overlay(struct ui *ui)
 		ui_put(5 + (int)client_noutcomes, x + 2, w - 4, A_NORMAL,
 		    "1-6 or Enter picks, Esc cancels");
 	}
-}
-
-static void
-ui_login(struct ui *ui)
-{
-	struct console	*con = ui->con;
-	struct client	*c = con->client;
-	char		 line[256];
-	int		 y = LINES / 2 - 4, x = COLS > 60 ? (COLS - 50) / 2 : 1;
-
-	if (y < 2)
-		y = 2;
-	snprintf(line, sizeof line, "arc console: log in to %s:%s",
-	    con->host, con->port);
-	ui_put(y, x, COLS - x, A_BOLD, line);
-	ui_put(y + 2, x, 10, A_NORMAL, "Login:");
-	ui_put(y + 2, x + 10, 30, A_UNDERLINE, "                              ");
-	ui_put(y + 2, x + 10, 30, A_UNDERLINE, ui->login);
-	ui_put(y + 3, x, 10, A_NORMAL, "Password:");
-	ui_put(y + 3, x + 10, 30, A_UNDERLINE, "                              ");
-	if (c->login_error[0] != '\0')
-		ui_put(y + 5, x, COLS - x, ui_attr(ui, UI_ERROR),
-		    c->login_error);
-	else if (c->message[0] != '\0' && c->state < CLIENT_HELLO)
-		ui_put(y + 5, x, COLS - x, ui_attr(ui, UI_ERROR), c->message);
-	ui_put(y + 7, x, COLS - x, A_NORMAL,
-	    "Enter: next / log in   Tab: other field   Ctrl-C: quit");
-	if (ui->field == 0) {
-		int	 cols;
-
-		ui_fit(ui->login, 29, &cols);
-		move(y + 2, x + 10 + cols);
-	} else
-		move(y + 3, x + 10);	/* no echo, not even the length */
-	curs_set(1);
 }
 
 void
@@ -605,7 +583,7 @@ ui_draw(struct ui *ui, int64_t now)
 	}
 	ui_status(ui, now);
 	if (!c->have_creds) {
-		ui_login(ui);
+		ui_login_draw(ui);
 		refresh();
 		return;
 	}

@@ -17,20 +17,20 @@
 #define UI_KEY_ESC	27
 #define UI_KEY_CTRL(c)	((c) & 0x1f)
 
-static int
+int
 ui_key_is_enter(int fn, wint_t k)
 {
 	return ((fn && k == KEY_ENTER) || (!fn && (k == '\n' || k == '\r')));
 }
 
-static int
+int
 ui_key_is_backspace(int fn, wint_t k)
 {
 	return ((fn && k == KEY_BACKSPACE) || (!fn && (k == 127 || k == 8)));
 }
 
 /* A printable character as UTF-8 into buf; returns its length or 0. */
-static size_t
+size_t
 ui_key_utf8(int fn, wint_t k, char *buf, size_t size)
 {
 	mbstate_t	 ps;
@@ -41,59 +41,6 @@ ui_key_utf8(int fn, wint_t k, char *buf, size_t size)
 	memset(&ps, 0, sizeof ps);
 	n = wcrtomb(buf, (wchar_t)k, &ps);
 	return (n == (size_t)-1 ? 0 : n);
-}
-
-static void
-ui_key_field_add(char *field, size_t size, const char *s, size_t n)
-{
-	size_t	 len = strlen(field);
-
-	if (len + n + 1 > size)
-		return;
-	memcpy(field + len, s, n);
-	field[len + n] = '\0';
-}
-
-static void
-ui_key_field_del(char *field)
-{
-	size_t	 len = strlen(field);
-
-	while (len > 0) {
-		len--;
-		if (((unsigned char)field[len] & 0xc0) != 0x80)
-			break;
-	}
-	field[len] = '\0';
-}
-
-static void
-ui_key_login(struct ui *ui, int fn, wint_t k, int64_t now)
-{
-	struct client	*c = ui->con->client;
-	char		 buf[8];
-	char		*field = ui->field ? ui->pass : ui->login;
-	size_t		 size = ui->field ? sizeof ui->pass : sizeof ui->login;
-	size_t		 n;
-
-	if (!fn && k == '\t') {
-		ui->field = !ui->field;
-	} else if (fn && (k == KEY_UP || k == KEY_DOWN)) {
-		ui->field = !ui->field;
-	} else if (ui_key_is_enter(fn, k)) {
-		if (ui->field == 0 || ui->login[0] == '\0') {
-			ui->field = 1;
-			return;
-		}
-		if (ui->pass[0] == '\0')
-			return;
-		client_set_credentials(c, ui->login, ui->pass, now);
-		explicit_bzero(ui->pass, sizeof ui->pass);
-		ui->field = 1;
-	} else if (ui_key_is_backspace(fn, k)) {
-		ui_key_field_del(field);
-	} else if ((n = ui_key_utf8(fn, k, buf, sizeof buf)) != 0)
-		ui_key_field_add(field, size, buf, n);
 }
 
 static void
@@ -250,11 +197,10 @@ ui_key(struct ui *ui, int fn, wint_t k, int64_t now)
 {
 	if (fn && k == KEY_RESIZE) {
 		/* ncurses has resized already (ui_resize pushes this). */
-		(void)now;
 		return;
 	}
 	if (!ui->con->client->have_creds) {
-		ui_key_login(ui, fn, k, now);
+		ui_login_key(ui, fn, k, now);
 		return;
 	}
 	switch (ui->mode) {

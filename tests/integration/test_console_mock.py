@@ -35,12 +35,12 @@ def wait_for(cond, timeout=10.0, what="condition"):
 class Tmux:
     """arc-console in a detached tmux session on a private server socket."""
 
-    def __init__(self, args, x=80, y=24, term="xterm-256color"):
+    def __init__(self, args, asan_dir, x=80, y=24, term="xterm-256color"):
         self.sock = "arcconsole%d" % os.getpid() + str(id(self))
         self.target = "console:0"
+        # Sanitizer reports (SAN=1 builds) go to files the tests check.
         env = "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=%s ASAN_OPTIONS=%s" % (
-            term, "detect_leaks=1:log_path=" + os.path.join(
-                tempfile.gettempdir(), "arc-console-asan"))
+            term, "detect_leaks=1:log_path=" + os.path.join(asan_dir, "asan"))
         cmd = "%s %s %s" % (env, CONSOLE, " ".join(args))
         self.tmux("-f", "/dev/null", "new-session", "-d", "-s", "console",
                   "-x", str(x), "-y", str(y), cmd)
@@ -106,9 +106,15 @@ class ConsoleMockTest(unittest.TestCase):
         self.addr = "127.0.0.1:%d" % self.mock.port
 
     def console(self, *args, **kw):
-        t = Tmux(list(args) + [self.addr], **kw)
+        t = Tmux(list(args) + [self.addr], self.tmp, **kw)
         self.addCleanup(t.kill)
         return t
+
+    def assert_no_sanitizer_report(self):
+        reports = [f for f in os.listdir(self.tmp) if f.startswith("asan")]
+        for f in reports:
+            with open(os.path.join(self.tmp, f)) as fh:
+                self.fail("sanitizer report:\n" + fh.read())
 
     def logged_in(self, **kw):
         t = self.console("-k", "-u", LOGIN, "-p", self.pwfile, **kw)
@@ -175,6 +181,19 @@ class ConsoleMockTest(unittest.TestCase):
         t.wait(r"Quit arc-console\? \(y/n\)")
         t.keys("y")
         wait_for(t.dead, 5, "arc-console to exit")
+        self.assert_no_sanitizer_report()
+
+    def test_tls_verification(self):
+        # Without -k the self-signed certificate is refused ...
+        t = self.console("-u", LOGIN, "-p", self.pwfile)
+        t.wait(r"certificate verify failed")
+        t.wait(r"reconnecting in \d+s")
+        self.assertEqual(self.mock.logins, 0)
+        # ... and accepted when it is the CA given with -C.
+        t2 = self.console("-C", self.mock.cert, "-u", LOGIN, "-p",
+                          self.pwfile)
+        t2.wait(r"connected .*op1")
+        t2.wait(r"Mary Smith")
 
     def test_wrong_password(self):
         t = self.console("-k", "-u", LOGIN)

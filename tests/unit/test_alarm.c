@@ -264,6 +264,32 @@ test_service_figures(void **state)
 }
 
 static void
+test_operator_index(void **state)
+{
+	struct alarm	*a, *b;
+	const char	*why;
+
+	(void)state;
+	a = event(1, "QA", 1, T0);
+	b = event(2, "QA", 1, T0 + 1);
+	assert_null(alarm_of("op1"));
+	assert_int_equal(alarm_offer(a, "op1", T0), 0);
+	assert_ptr_equal(alarm_of("op1"), a);
+	assert_int_equal(alarm_accept(a, "op1", T0, 0, &why), 0);
+	assert_ptr_equal(alarm_of("op1"), a);
+	assert_int_equal(alarm_accept(b, "op1", T0, 0, &why), 0);
+	assert_ptr_equal(alarm_of("op1"), b);
+	assert_int_equal(alarm_release(b, "op1", 0, T0, 0, &why), 0);
+	assert_ptr_equal(alarm_of("op1"), a);	/* still holds a */
+	assert_int_equal(alarm_close(a, "op1", OUTCOME_FALSE_ALARM, NULL, T0,
+	    0, &why), 0);
+	assert_null(alarm_of("op1"));
+	assert_int_equal(alarm_accept(b, "op2", T0, 0, &why), 0);
+	assert_ptr_equal(alarm_of("op2"), b);
+	assert_null(alarm_of("op1"));
+}
+
+static void
 test_outcome_names(void **state)
 {
 	(void)state;
@@ -292,6 +318,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_offer_expires, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_service_figures, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_operator_index, setup,
 		    teardown),
 		cmocka_unit_test(test_outcome_names),
 	};
