@@ -55,7 +55,8 @@ aio_write(const struct alarm *a, const int64_t *ids, size_t n, int64_t hwm,
 	alarm_to_db(a, &w->da);
 	w->version = a->version;
 	w->tag = tag;
-	memcpy(w->ids, ids, n * sizeof *ids);
+	if (n > 0)
+		memcpy(w->ids, ids, n * sizeof *ids);
 	w->nids = n;
 	strlcpy(w->actor, actor ? actor : "arcd", sizeof w->actor);
 	strlcpy(w->action, action ? action : "", sizeof w->action);

@@ -45,6 +45,9 @@ static const struct option loadgen_opts[] = {
 	{ "acked-log", required_argument, NULL, 'l' },
 	{ "json", no_argument, NULL, 'j' },
 	{ "expect-all", no_argument, NULL, 'e' },
+	{ "console", required_argument, NULL, 'C' },
+	{ "console-login", required_argument, NULL, 'N' },
+	{ "console-password-file", required_argument, NULL, 'P' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
@@ -62,6 +65,12 @@ loadgen_usage(void)
 	    "[--heartbeat S]\n"
 	    "\t[--retry S] [--seed N] [--acked-log FILE] [--json] "
 	    "[--expect-all]\n"
+	    "\t[--console HOST:PORT --console-password-file FILE "
+	    "[--console-login LOGIN]]\n"
+	    "--console: an operator console that accepts and closes every "
+	    "offer and times\n"
+	    "\tframe to alarm shown; TLS WITHOUT certificate verification "
+	    "(a test tool)\n"
 	    "mix names: pendant medical fall smoke co flood mains battery "
 	    "comms tamper\n"
 	    "\ttest cancel restore, or Contact ID codes EEE / QEEE; "
@@ -221,6 +230,15 @@ loadgen_option(int ch, const char *arg)
 	case 'e':
 		lg.expect_all = 1;
 		break;
+	case 'C':
+		lg.console = arg;
+		break;
+	case 'N':
+		lg.console_login = arg;
+		break;
+	case 'P':
+		lg.console_pwfile = arg;
+		break;
 	default:
 		loadgen_usage();
 	}
@@ -252,6 +270,12 @@ loadgen_options(int argc, char **argv)
 		loadgen_usage();
 	if (lg.udp && lg.reconnect)
 		fatalx("--udp and --reconnect do not mix");
+	if (lg.console != NULL && lg.console_pwfile == NULL)
+		fatalx("--console needs --console-password-file");
+	if (lg.console == NULL &&
+	    (lg.console_pwfile != NULL || lg.console_login != NULL))
+		fatalx("--console-login and --console-password-file need "
+		    "--console");
 	if (lg.retry == 0)
 		lg.retry = lg.udp ? 1.0 : 2.0;
 	if (!seeded)
@@ -284,24 +308,24 @@ loadgen_end(void)
 	event_base_loopbreak(lg.base);
 }
 
-/* Draining and nothing left in flight: stop now. */
+/* Draining, nothing left in flight, every ACKed event shown: stop now. */
 void
 loadgen_check_done(void)
 {
 	if (lg.phase == PHASE_DRAIN && lg.st.inflight == 0 &&
-	    lg.st.queued == 0)
+	    lg.st.queued == 0 && console_pending() == 0)
 		loadgen_end();
 }
 
 /*
  * The clock starts once every persistent unit is connected (or after
  * LOADGEN_CONNECT_WAIT s), so a connection storm is not measured as ACK
- * latency.
+ * latency; with --console, not before the console has its snapshot.
  */
 void
 loadgen_begin(uint64_t now)
 {
-	if (lg.phase != PHASE_CONNECT)
+	if (lg.phase != PHASE_CONNECT || !console_ready())
 		return;
 	lg.phase = PHASE_RUN;
 	lg.start_us = now;
@@ -319,9 +343,13 @@ loadgen_tick_cb(evutil_socket_t fd, short what, void *arg)
 	(void)arg;
 	if (lg.phase == PHASE_CONNECT &&
 	    now >= lg.start_us + LOADGEN_CONNECT_WAIT * 1000000ULL) {
-		log_warnx("only %llu of %u units up after %d s; starting",
-		    (unsigned long long)lg.st.connected, lg.units,
-		    LOADGEN_CONNECT_WAIT);
+		if (!console_ready())
+			fatalx("console %s: not logged in after %d s",
+			    lg.console, LOADGEN_CONNECT_WAIT);
+		if (!lg.reconnect)
+			log_warnx("only %llu of %u units up after %d s; "
+			    "starting", (unsigned long long)lg.st.connected,
+			    lg.units, LOADGEN_CONNECT_WAIT);
 		loadgen_begin(now);
 	}
 	if (lg.phase == PHASE_RUN &&
@@ -394,9 +422,11 @@ loadgen_report_json(void)
 	    st->unsent, st->dropped, st->dup_acks, st->connects,
 	    st->connect_fail, st->lost, lg.seed);
 	printf(", \"latency_ms\": {\"p50\": %.3f, \"p90\": %.3f, "
-	    "\"p99\": %.3f, \"p999\": %.3f, \"max\": %.3f}}\n",
+	    "\"p99\": %.3f, \"p999\": %.3f, \"max\": %.3f}",
 	    loadgen_ms(0.5), loadgen_ms(0.9), loadgen_ms(0.99),
 	    loadgen_ms(0.999), loadgen_ms(1.0));
+	console_report_json();
+	printf("}\n");
 }
 
 static void
@@ -428,9 +458,13 @@ loadgen_report_text(void)
 	printf("latency ms       p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  "
 	    "max %.3f\n", loadgen_ms(0.5), loadgen_ms(0.9), loadgen_ms(0.99),
 	    loadgen_ms(0.999), loadgen_ms(1.0));
+	console_report_text();
 }
 
-/* 1 if nothing at all got through (or, with --expect-all, anything not). */
+/*
+ * 1 if nothing at all got through (or, with --expect-all, anything not,
+ * including an ACKed event the console never showed).
+ */
 static int
 loadgen_status(void)
 {
@@ -444,6 +478,9 @@ loadgen_status(void)
 		return (1);
 	if (lg.expect_all &&
 	    st->unacked + st->unsent + st->nak + st->duh != 0)
+		return (1);
+	if (lg.expect_all && console_enabled() &&
+	    console_stats()->not_shown != 0)
 		return (1);
 	return (0);
 }
@@ -471,9 +508,11 @@ main(int argc, char **argv)
 	lg.start_us = loadgen_now();
 	wheel_init(lg.start_us / 1000);
 	sim_init();
-	lg.phase = lg.reconnect ? PHASE_RUN : PHASE_CONNECT;
+	lg.phase = lg.reconnect && lg.console == NULL ? PHASE_RUN :
+	    PHASE_CONNECT;
 	if (lg.phase == PHASE_RUN)
 		gen_start(lg.start_us);
+	console_init();
 	sim_start();
 	event_add(tick, &tv);
 	event_base_dispatch(lg.base);
@@ -491,6 +530,7 @@ main(int argc, char **argv)
 	if (lg.acked_log != NULL && fclose(lg.acked_log) == EOF)
 		log_warn("acked log");
 	sim_free();
+	console_free();
 	event_free(tick);
 	event_free(sigint);
 	event_free(sigterm);

@@ -10,6 +10,10 @@
  * Latency runs from a frame's first send to its ACK (with --reconnect,
  * from the connect made for its first send, so the handshake counts).
  *
+ * With --console (console.c) a scripted operator console logs in to arcd
+ * and times each event frame from its first send to the first "alarm"
+ * push that shows it.
+ *
  * arc-echo (echo.c) answers every frame with one fixed ACK for account
  * LOADGEN_ECHO_ACCT, seq 0000; loadgen accepts that ACK as a wildcard for
  * any outstanding frame (plain or encrypted), so arc-echo is a baseline
@@ -109,6 +113,20 @@ struct loadgen_stats {
 	uint64_t	 queued;	/* arrivals queued now */
 };
 
+/* --console: what the scripted operator saw and did. */
+struct console_stats {
+	uint64_t	 alarms_seen;	/* "alarm" pushes */
+	uint64_t	 events_shown;	/* remembered frames shown */
+	uint64_t	 not_shown;	/* ACKed, never shown; set at the end */
+	uint64_t	 evicted;	/* forgotten unshown: ring full */
+	uint64_t	 accepted;
+	uint64_t	 closed;
+	uint64_t	 errors;	/* accept/close replies not ok */
+	uint64_t	 logins;
+	uint64_t	 disconnects;
+	uint64_t	 connect_fail;
+};
+
 /* The mix of events: cumulative weights. */
 struct mix_entry {
 	uint16_t	 code;
@@ -141,6 +159,9 @@ struct loadgen {
 	size_t			 nmix;
 	uint32_t		 mix_total;
 	FILE			*acked_log;	/* owned */
+	const char		*console;	/* borrowed: HOST:PORT */
+	const char		*console_login;	/* borrowed */
+	const char		*console_pwfile; /* borrowed */
 
 	/* Run time. */
 	struct event_base	*base;		/* owned */
@@ -197,5 +218,17 @@ void		 sim_timer(struct unit *, uint64_t);
 void		 sim_drain(void);
 void		 sim_finish(void);
 void		 sim_free(void);
+
+/* console.c */
+void		 console_init(void);
+int		 console_enabled(void);
+int		 console_ready(void);
+uint64_t	 console_pending(void);
+void		 console_sent(uint32_t, uint16_t, uint64_t);
+void		 console_acked(uint32_t, uint16_t);
+const struct console_stats *console_stats(void);
+void		 console_report_json(void);
+void		 console_report_text(void);
+void		 console_free(void);
 
 #endif /* ARC_LOADGEN_H */

@@ -182,9 +182,10 @@ sim_send(struct unit *u, uint64_t now)
 		u->out_sent = 1;
 		if (u->first_us == 0)
 			u->first_us = now;
-		if (u->out == OUT_EVENT)
+		if (u->out == OUT_EVENT) {
 			lg.st.sent++;
-		else
+			console_sent(u->idx, u->seq, now);
+		} else
 			lg.st.polls_sent++;
 		u->poll_due = now / 1000 +
 		    (uint64_t)(lg.heartbeat * 1000.0);
@@ -337,14 +338,17 @@ sim_start(void)
 	}
 }
 
-/* The run starts: closed-loop units send their first frame. */
+/*
+ * The run starts: closed-loop units send their first frame (with
+ * --reconnect and --console, every unit: none is connected yet).
+ */
 void
 sim_begin(uint64_t now)
 {
 	uint32_t	 i;
 
 	for (i = 0; i < lg.units; i++)
-		if (lg.unit[i].state == UNIT_UP)
+		if (lg.unit[i].state == UNIT_UP || lg.reconnect)
 			sim_kick(&lg.unit[i], now);
 }
 
@@ -408,6 +412,7 @@ sim_done(struct unit *u, uint64_t now, int acked)
 				lg.st.acked_run++;
 			hist_add(lg.lat, now - u->first_us);
 			sim_acked_log(u);
+			console_acked(u->idx, u->seq);
 		}
 	} else if (acked)
 		lg.st.polls_acked++;

@@ -82,5 +82,60 @@ class TestLoadgen(unittest.TestCase):
         self.assertEqual(s["acked"], 0)
 
 
+class TestLoadgenConsole(unittest.TestCase):
+    """--console: a scripted operator sees every ACKed event in an alarm
+    push, and accepts and closes every offer."""
+
+    def setUp(self):
+        self.arcd = Arcd(console=True)
+        self.addCleanup(self.arcd.cleanup)
+        for i in range(20):
+            self.arcd.arcctl("unit", "add", "%06X" % (0x100000 + i))
+        self.arcd.operator("loadgen", "secret-pass-1")
+        self.arcd.start()
+        self.pw = os.path.join(self.arcd.dir, "loadgen-pw")
+        with open(self.pw, "w") as f:
+            f.write("secret-pass-1\n")
+
+    def run_console(self, *args):
+        return subprocess.run(
+            [LOADGEN, "--target", "127.0.0.1:%d" % self.arcd.port,
+             "--console", "127.0.0.1:%d" % self.arcd.cport,
+             "--console-password-file", self.pw, "--json"] + list(args),
+            capture_output=True, text=True, timeout=60)
+
+    def test_console_sees_every_event(self):
+        r = self.run_console("--units", "20", "--rate", "50", "--duration",
+                             "2", "--drain", "10", "--console-login",
+                             "loadgen")
+        self.assertEqual(r.returncode, 0, r.stderr + r.stdout)
+        s = json.loads(r.stdout)
+        c = s["console"]
+        self.assertGreater(s["acked"], 30)
+        self.assertEqual(s["unacked"], 0)
+        self.assertEqual(c["events_shown"], s["acked"], r.stdout)
+        self.assertEqual(c["not_shown"], 0)
+        self.assertEqual(c["evicted"], 0)
+        self.assertGreater(c["alarms_seen"], 0)
+        self.assertGreater(c["accepted"], 0)
+        self.assertGreater(c["closed"], 0)
+        # The default mix is all pendant (P1): every shown event is P1.
+        self.assertGreater(c["p1_shown_ms"]["max"], 0)
+        self.assertGreaterEqual(c["shown_ms"]["p99"], c["shown_ms"]["p50"])
+        closed = self.arcd.rows(
+            "SELECT count(*) FROM alarm WHERE state = 'closed' AND "
+            "outcome = 'false_alarm'")[0][0]
+        self.assertGreater(closed, 0)
+        self.assertGreaterEqual(closed, c["closed"])
+
+    def test_console_refused_login_is_fatal(self):
+        with open(self.pw, "w") as f:
+            f.write("wrong-password\n")
+        r = self.run_console("--units", "2", "--rate", "5", "--duration", "1")
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("refused", r.stderr)
+        self.assertEqual(r.stdout, "")
+
+
 if __name__ == "__main__":
     unittest.main()
