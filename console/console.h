@@ -2,10 +2,12 @@
  * console.h -- arc-console, the operator's terminal: one internal header,
  * a section per file.
  *
- * client.c owns the protocol state (docs/console-protocol.md) and never
- * touches curses or sockets: lines in, lines out through a send function,
- * time passed in as data. console.c owns the process and the TLS
- * connection; ui.c and ui_alarm.c render the state with ncurses.
+ * client.c (session, requests and replies), queue.c (the alarms in queue
+ * order) and draft.c (what the operator types) are the protocol state:
+ * no curses, no sockets; lines in, lines out through a send function,
+ * time passed in as data (libconsole.a, unit-tested alone). console.c owns
+ * the process and the TLS connection; ui.c, ui_alarm.c, ui_key.c and
+ * ui_login.c render that state with ncurses and turn keys into requests.
  */
 #ifndef CONSOLE_H
 #define CONSOLE_H

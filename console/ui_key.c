@@ -97,7 +97,8 @@ ui_key_accept(struct ui *ui, int64_t now)
 	if (c->offer_id != 0 && queue_index(c, c->offer_id) != -1)
 		id = c->offer_id;
 	else if ((a = queue_find(c, ui->sel_id)) != NULL &&
-	    (a->state == ALARM_WAITING || queue_is_mine(c, a)))
+	    (a->state == ALARM_WAITING ||
+	    (a->state == ALARM_OFFERED && queue_is_mine(c, a))))
 		id = a->id;
 	client_accept(c, id, now);
 }
