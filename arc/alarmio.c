@@ -44,6 +44,7 @@ static struct event		*aio_tick;
 static struct alarm_lost	*aio_lost;		/* owned list */
 static struct alarm_stats	 aio_last_stats;
 static int			 aio_stopping;
+static int64_t			 aio_hwm_at;	/* when hwm was last written */
 
 static void
 aio_write(const struct alarm *a, const int64_t *ids, size_t n, int64_t hwm,
@@ -65,7 +66,14 @@ aio_write(const struct alarm *a, const int64_t *ids, size_t n, int64_t hwm,
 	w->req.alarm = &w->da;
 	w->req.event_ids = w->ids;
 	w->req.nevent_ids = n;
-	w->req.hwm = hwm;
+	/*
+	 * The high-water mark only bounds the replay at start-up (which
+	 * skips events already linked), so once a second is enough.
+	 */
+	if (hwm > 0 && now_ms() - aio_hwm_at >= 1000) {
+		w->req.hwm = hwm;
+		aio_hwm_at = now_ms();
+	}
 	w->req.actor = w->actor;
 	w->req.action = action != NULL ? w->action : NULL;
 	w->req.subject = NULL;
@@ -80,6 +88,8 @@ aio_show(const struct alarm_write *w)
 {
 	struct alarm	*a, tmp;
 
+	if (!session_any())
+		return;		/* nobody to show it to */
 	a = alarm_find(w->da.id);
 	if (a != NULL && a->version != w->version)
 		return;		/* a later write will show it */

@@ -262,6 +262,7 @@ void	 session_reply_tag(uint64_t tag, const char *error, json_t *extra);
 /* Call fn for each logged-in operator, in login order. */
 void	 session_foreach_login(void (*)(const char *, int, void *), void *);
 int	 session_logged_in(const char *login);
+int	 session_any(void);
 void	 session_push_operators(void);
 
 /* --- arcd.c --- */

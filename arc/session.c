@@ -13,6 +13,9 @@
  */
 #include <sys/queue.h>
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/bufferevent_ssl.h>
@@ -50,6 +53,7 @@ struct session {
 	struct event		*delay;		/* owned: a refused login */
 	json_t			*delayed;	/* owned: its reply */
 	int			 closing;
+	const char		*close_after;	/* close once output is sent */
 	TAILQ_ENTRY(session)	 entry;
 };
 TAILQ_HEAD(session_list, session);
@@ -73,6 +77,7 @@ static uint64_t			 sess_next_id = 1, sess_next_tag = 1;
 static size_t			 sess_count;
 
 static void	session_close(struct session *, const char *);
+static void	session_close_soon(struct session *, const char *);
 
 static struct session *
 session_by_id(uint64_t id)
@@ -193,6 +198,18 @@ session_foreach_login(void (*fn)(const char *, int, void *), void *arg)
 	TAILQ_FOREACH_SAFE(s, &sessions, entry, t)
 		if (s->authed && !s->closing)
 			fn(s->login, s->super, arg);
+}
+
+/* Is any console logged in? */
+int
+session_any(void)
+{
+	struct session	*s;
+
+	TAILQ_FOREACH(s, &sessions, entry)
+		if (s->authed && !s->closing)
+			return (1);
+	return (0);
 }
 
 int
@@ -364,7 +381,7 @@ session_delay_cb(evutil_socket_t fd, short what, void *arg)
 	s->delayed = NULL;
 	session_send(s, r);
 	if (s->fails >= SESSION_MAX_FAILS)
-		session_close(s, "too many failed logins");
+		session_close_soon(s, "too many failed logins");
 }
 
 /* A refused login is answered after a second, and counted. */
@@ -396,7 +413,7 @@ session_welcome(struct session *s, json_t *id)
 			session_send(t, json_pack("{s:s, s:s}", "type",
 			    "system", "text", "logged in elsewhere"));
 			t->authed = 0;	/* its alarms stay with the login */
-			session_close(t, "logged in elsewhere");
+			session_close_soon(t, "logged in elsewhere");
 		}
 	}
 	/* Move to the end: offers go in login order. */
@@ -498,6 +515,29 @@ session_read_cb(struct bufferevent *bev, void *arg)
 	}
 }
 
+/* Output drained: a session told to go goes now. */
+static void
+session_write_cb(struct bufferevent *bev, void *arg)
+{
+	struct session	*s = arg;
+
+	(void)bev;
+	if (s->close_after != NULL)
+		session_close(s, s->close_after);
+}
+
+/* Send what is queued, then close (a goodbye the console should read). */
+static void
+session_close_soon(struct session *s, const char *why)
+{
+	if (s->closing)
+		return;
+	s->close_after = why;
+	bufferevent_disable(s->bev, EV_READ);
+	if (evbuffer_get_length(bufferevent_get_output(s->bev)) == 0)
+		session_close(s, why);
+}
+
 static void
 session_event_cb(struct bufferevent *bev, short what, void *arg)
 {
@@ -560,7 +600,7 @@ session_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 {
 	struct session	*s;
 	SSL		*ssl;
-	int		 sndbuf = 65536;
+	int		 sndbuf = 65536, one = 1;
 
 	(void)l;
 	(void)salen;
@@ -573,6 +613,7 @@ session_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 	}
 	/* Keep the kernel's share small too: the bound is ours to count. */
 	setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	s = xcalloc(1, sizeof *s);
 	s->id = sess_next_id++;
 	source_name(sa, "console", s->peer, sizeof s->peer);
@@ -584,7 +625,8 @@ session_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 		free(s);
 		return;
 	}
-	bufferevent_setcb(s->bev, session_read_cb, NULL, session_event_cb, s);
+	bufferevent_setcb(s->bev, session_read_cb, session_write_cb,
+	    session_event_cb, s);
 	bufferevent_enable(s->bev, EV_READ | EV_WRITE);
 	TAILQ_INSERT_TAIL(&sessions, s, entry);
 	hmap_put(&sess_by_id, s->id, (uintptr_t)s);

@@ -202,7 +202,10 @@ int		 db_alarm_foreach_since(struct db *, int64_t since,
 int64_t		 db_alarm_max_id(struct db *);
 /* The highest event id the alarm logic has seen (meta alarm_hwm). */
 int64_t		 db_alarm_hwm(struct db *);
-/* Events with id > after, oldest first (crash recovery of alarms). */
+/*
+ * Events with id > after not linked to an alarm, oldest first (crash
+ * recovery of alarms).
+ */
 int		 db_event_foreach_after(struct db *, int64_t after,
 		    int (*fn)(const struct db_event *, void *), void *);
 /* The newest max events of an alarm, newest first. */

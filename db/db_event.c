@@ -25,7 +25,8 @@ static const char event_since_sql[] =
     "SELECT " DB_EVENT_COLUMNS " FROM event "
     "WHERE received_at >= ? ORDER BY received_at, id";
 static const char event_after_sql[] =
-    "SELECT " DB_EVENT_COLUMNS " FROM event WHERE id > ? ORDER BY id";
+    "SELECT " DB_EVENT_COLUMNS " FROM event WHERE id > ? AND "
+    "alarm_id IS NULL ORDER BY id";
 static const char event_dedupe_sql[] =
     "SELECT dedupe, id FROM event WHERE received_at >= ?";
 

@@ -222,26 +222,49 @@ store_get_stats(struct store *s, struct store_stats *st)
 
 /* --- the writer thread --- */
 
-/* Insert a request's events; several are all-or-nothing (a savepoint). */
+/*
+ * A request of several statements is all or nothing. Savepoints cost
+ * (SQLite allocates per savepoint, glibc trims the writer's arena), so a
+ * batch first runs without them; only if a statement fails is the whole
+ * transaction rolled back and the batch run again "carefully", each
+ * request in its own savepoint.
+ */
 static int
-store_events(struct db *db, struct store_req *req)
+store_sp_begin(struct db *db, int careful)
+{
+	return (careful ? db_exec(db, "SAVEPOINT store_req") : 0);
+}
+
+static int
+store_sp_end(struct db *db, int careful, int ok)
+{
+	if (!careful)
+		return (ok ? 0 : -1);
+	if (!ok)
+		db_exec(db, "ROLLBACK TO store_req");
+	if (db_exec(db, "RELEASE store_req") == -1)
+		return (-1);
+	return (ok ? 0 : -1);
+}
+
+/* Insert a request's events. */
+static int
+store_events(struct db *db, struct store_req *req, int careful)
 {
 	size_t	 i;
 
 	if (req->nev == 1)
 		return (db_event_insert(db, &req->ev[0]));
-	if (db_exec(db, "SAVEPOINT store_req") == -1)
+	if (store_sp_begin(db, careful) == -1)
 		return (-1);
 	for (i = 0; i < req->nev; i++) {
 		if (db_event_insert(db, &req->ev[i]) == -1) {
 			log_warnx("store: event %zu/%zu: %s", i + 1, req->nev,
 			    db_errmsg(db));
-			db_exec(db, "ROLLBACK TO store_req");
-			db_exec(db, "RELEASE store_req");
-			return (-1);
+			return (store_sp_end(db, careful, 0));
 		}
 	}
-	return (db_exec(db, "RELEASE store_req"));
+	return (store_sp_end(db, careful, 1));
 }
 
 /* "alarm 42" when the caller gave no subject. */
@@ -260,14 +283,14 @@ store_subject(const struct store_req *req, int64_t id, char *buf,
  * all or nothing (a savepoint inside the batch transaction).
  */
 static int
-store_alarm(struct db *db, struct store_req *req)
+store_alarm(struct db *db, struct store_req *req, int careful)
 {
 	char	 subject[32];
 	size_t	 i;
 
 	if (req->alarm == NULL)
 		return (-1);
-	if (db_exec(db, "SAVEPOINT store_req") == -1)
+	if (store_sp_begin(db, careful) == -1)
 		return (-1);
 	if (db_alarm_write(db, req->alarm) == -1) {
 		log_warnx("store: alarm %lld: %s", (long long)req->alarm->id,
@@ -288,21 +311,19 @@ store_alarm(struct db *db, struct store_req *req)
 	    store_subject(req, req->alarm->id, subject, sizeof subject),
 	    req->detail) == -1)
 		goto fail;
-	return (db_exec(db, "RELEASE store_req"));
+	return (store_sp_end(db, careful, 1));
 
 fail:
-	db_exec(db, "ROLLBACK TO store_req");
-	db_exec(db, "RELEASE store_req");
-	return (-1);
+	return (store_sp_end(db, careful, 0));
 }
 
 /* A note on alarm req->id by req->actor, text req->detail, and its audit. */
 static int
-store_note(struct db *db, struct store_req *req)
+store_note(struct db *db, struct store_req *req, int careful)
 {
 	char	 subject[32];
 
-	if (db_exec(db, "SAVEPOINT store_req") == -1)
+	if (store_sp_begin(db, careful) == -1)
 		return (-1);
 	if (db_alarm_note_add(db, req->id, req->at, req->actor,
 	    req->detail) == -1) {
@@ -313,12 +334,10 @@ store_note(struct db *db, struct store_req *req)
 	if (db_audit(db, req->actor, "note", store_subject(req, req->id,
 	    subject, sizeof subject), req->detail) == -1)
 		goto fail;
-	return (db_exec(db, "RELEASE store_req"));
+	return (store_sp_end(db, careful, 1));
 
 fail:
-	db_exec(db, "ROLLBACK TO store_req");
-	db_exec(db, "RELEASE store_req");
-	return (-1);
+	return (store_sp_end(db, careful, 0));
 }
 
 static const char *
@@ -342,11 +361,11 @@ store_op_name(enum store_op op)
 }
 
 static int
-store_one(struct db *db, struct store_req *req)
+store_one(struct db *db, struct store_req *req, int careful)
 {
 	switch (req->op) {
 	case STORE_EVENTS:
-		return (store_events(db, req));
+		return (store_events(db, req, careful));
 	case STORE_DUPLICATE:
 		return (db_event_duplicate(db, req->id));
 	case STORE_LASTSEEN:
@@ -355,9 +374,9 @@ store_one(struct db *db, struct store_req *req)
 		return (db_audit(db, req->actor, req->action, req->subject,
 		    req->detail));
 	case STORE_ALARM:
-		return (store_alarm(db, req));
+		return (store_alarm(db, req, careful));
 	case STORE_NOTE:
-		return (store_note(db, req));
+		return (store_note(db, req, careful));
 	}
 	return (-1);
 }
@@ -378,9 +397,13 @@ store_fail_all(struct store_req *batch)
 	}
 }
 
-/* Run every request of the batch in one transaction. 0 or -1. */
+/*
+ * Run every request of the batch in one transaction. 0, -1, or (not
+ * careful) -2: a request failed, the transaction was rolled back, run the
+ * batch again carefully.
+ */
 static int
-store_transaction(struct db *db, struct store_req *batch)
+store_transaction(struct db *db, struct store_req *batch, int careful)
 {
 	struct store_req	*req;
 	size_t			 i;
@@ -390,7 +413,11 @@ store_transaction(struct db *db, struct store_req *batch)
 		return (-1);
 	}
 	for (req = batch; req != NULL; req = req->next) {
-		req->result = store_one(db, req);
+		req->result = store_one(db, req, careful);
+		if (req->result == -1 && !careful) {
+			db_rollback(db);
+			return (-2);
+		}
 		if (req->result == -1) {
 			log_warnx("store: %s request failed", store_op_name(req->op));
 			if (!db_in_transaction(db))
@@ -424,8 +451,16 @@ store_write(struct store *s, struct store_req *batch)
 		}
 		log_info("store: %s: reopened", s->path);
 	}
-	if (store_transaction(s->wdb, batch) == 0)
+	switch (store_transaction(s->wdb, batch, 0)) {
+	case 0:
 		return (0);
+	case -2:
+		if (store_transaction(s->wdb, batch, 1) == 0)
+			return (0);
+		break;
+	default:
+		break;
+	}
 	store_fail_all(batch);
 	if (db_broken(s->wdb)) {
 		db_close(s->wdb);

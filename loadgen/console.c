@@ -20,6 +20,9 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
 #include <errno.h>
 #include <inttypes.h>
 #include <netdb.h>
@@ -534,21 +537,30 @@ console_event_cb(struct bufferevent *bev, short what, void *arg)
 		console_drop(console_ssl_error(bev));
 }
 
+/* One attempt; a failure comes back through console_drop. */
 static void
 console_connect(void)
 {
 	SSL	*ssl;
+	int	 fd, one = 1;
 
+	con->state = CONSOLE_CONNECTING;
+	fd = socket(con->addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	if (fd == -1) {
+		console_drop(strerror(errno));
+		return;
+	}
+	/* Requests are small and pipelined: send each at once. */
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	if ((ssl = SSL_new(con->ctx)) == NULL)
 		fatalx("console: SSL_new failed");
-	con->bev = bufferevent_openssl_socket_new(lg.base, -1, ssl,
+	con->bev = bufferevent_openssl_socket_new(lg.base, fd, ssl,
 	    BUFFEREVENT_SSL_CONNECTING, BEV_OPT_CLOSE_ON_FREE);
 	if (con->bev == NULL)
 		fatalx("console: cannot create a TLS connection");
 	bufferevent_setcb(con->bev, console_read_cb, NULL, console_event_cb,
 	    NULL);
 	bufferevent_enable(con->bev, EV_READ | EV_WRITE);
-	con->state = CONSOLE_CONNECTING;
 	errno = 0;
 	if (bufferevent_socket_connect(con->bev,
 	    (struct sockaddr *)&con->addr, con->addr_len) == -1)

@@ -168,6 +168,43 @@ def latency():
                                              for r in runs)), flush=True)
 
 
+def console_latency():
+    """Frame sent to alarm shown on a logged-in console that accepts and
+    closes everything, at 1,000 events/s over 10,000 connections."""
+    if not want("console latency"):
+        return
+    runs = []
+    for _ in range(RUNS):
+        a = Arcd("max_connections = 19500\nmax_per_source = 19500\n",
+                 verbose=False, console=True)
+        try:
+            bulk_units(a, 0x100000, 10000)
+            a.operator("loadgen", "bench-pass-1")
+            pw = os.path.join(a.dir, "pw-loadgen")
+            a.start()
+            runs.append(loadgen(a.port, "--units", "10000", "--rate", "1000",
+                                "--sources", "4", "--console",
+                                "127.0.0.1:%d" % a.cport, "--console-login",
+                                "loadgen", "--console-password-file", pw,
+                                duration=10))
+        finally:
+            a.cleanup()
+    for r in runs:
+        r["shown_p99"] = r["console"]["shown_ms"]["p99"]
+        r["p1_p99"] = r["console"]["p1_shown_ms"]["p99"]
+    p99 = record("arcd console shown 1000/s 10k conns", runs, "shown_p99")
+    p1 = record("arcd console P1 shown 1000/s 10k conns", runs, "p1_p99")
+    c = runs[-1]["console"]
+    s, p = c["shown_ms"], c["p1_shown_ms"]
+    print("%-22s shown p50 %.3f p99 %.3f p99.9 %.3f max %.3f ms   P1 p50 %.3f"
+          " p99 %.3f ms   ack p99 %.3f ms   shown %d/%d acked, not shown %d,"
+          " closed %d, errors %d   (p99 runs: %s)"
+          % ("console latency", s["p50"], p99, s["p999"], s["max"], p["p50"],
+             p1, runs[-1]["latency_ms"]["p99"], c["events_shown"],
+             runs[-1]["acked"], c["not_shown"], c["closed"], c["errors"],
+             " ".join("%.3f" % r["shown_p99"] for r in runs)), flush=True)
+
+
 def idle():
     if not want("idle"):
         return
@@ -211,6 +248,7 @@ def main():
           "durable (synchronous=FULL) storage" % (RUNS, SECONDS), flush=True)
     throughput()
     latency()
+    console_latency()
     idle()
     out = os.path.join(BUILD, "bench.json")
     with open(out, "w") as f:

@@ -72,8 +72,10 @@ CREATE TABLE alarm (
 	account		TEXT NOT NULL,
 	class		INTEGER NOT NULL CHECK (class BETWEEN 1 AND 3),
 	code		TEXT,
-	state		TEXT NOT NULL CHECK (state IN ('waiting', 'offered',
-			    'handling', 'closed')),
+	-- Not "IN (...)": an IN list costs an ephemeral table on every write.
+	state		TEXT NOT NULL CHECK (state = 'waiting' OR
+			    state = 'offered' OR state = 'handling' OR
+			    state = 'closed'),
 	operator	TEXT,				-- login, NULL = none
 	opened_at	INTEGER NOT NULL,
 	last_at		INTEGER NOT NULL,

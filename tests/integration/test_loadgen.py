@@ -6,7 +6,8 @@ import os
 import subprocess
 import unittest
 
-from arctest import LOADGEN, Arcd
+from arctest import LOADGEN, Arcd, wait_for
+from consoleclient import Console
 
 KEY = "ascii:AAAAAAAAAAAAAAAA"
 
@@ -127,6 +128,37 @@ class TestLoadgenConsole(unittest.TestCase):
             "outcome = 'false_alarm'")[0][0]
         self.assertGreater(closed, 0)
         self.assertGreaterEqual(closed, c["closed"])
+
+    def test_console_reconnects(self):
+        # A second login of the same operator takes the session over:
+        # loadgen's connection is closed, and it logs in again.
+        cmd = [LOADGEN, "--target", "127.0.0.1:%d" % self.arcd.port,
+               "--console", "127.0.0.1:%d" % self.arcd.cport,
+               "--console-password-file", self.pw, "--json", "--units", "20",
+               "--rate", "50", "--duration", "4", "--drain", "10"]
+        p = subprocess.Popen(cmd, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+        try:
+            wait_for(lambda: self.arcd.rows(
+                "SELECT count(*) FROM alarm WHERE state = 'closed'")[0][0] > 5,
+                10, "loadgen to close alarms")
+            c = Console(self.arcd.cport)
+            self.assertTrue(c.login("loadgen", "secret-pass-1")["ok"])
+            c.close()
+            out, err = p.communicate(timeout=60)
+        finally:
+            if p.poll() is None:
+                p.kill()
+                p.communicate()
+        self.assertEqual(p.returncode, 0, err + out)
+        s = json.loads(out)
+        c = s["console"]
+        self.assertGreaterEqual(c["disconnects"], 1, err)
+        self.assertGreaterEqual(c["logins"], 2, err)
+        self.assertEqual(c["events_shown"], s["acked"], out)
+        self.assertEqual(c["not_shown"], 0)
+        # Closed after the reconnect too: nothing left waiting for us.
+        self.assertGreater(c["closed"], 5)
 
     def test_console_refused_login_is_fatal(self):
         with open(self.pw, "w") as f:
