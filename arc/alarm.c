@@ -238,6 +238,17 @@ alarm_find(int64_t id)
 	return ((struct alarm *)(uintptr_t)v);
 }
 
+int64_t
+alarm_open_id(int64_t unit_id, const char *account)
+{
+	uint64_t	 v;
+
+	if (hmap_get(&alarm_by_unit, alarm_unit_key(unit_id, account),
+	    &v) != 0)
+		return (0);
+	return (((struct alarm *)(uintptr_t)v)->id);
+}
+
 size_t
 alarm_count_open(void)
 {
@@ -462,14 +473,23 @@ alarm_events(const struct db_event *ev, size_t n, int64_t now)
 			}
 		} else if (a == NULL)
 			continue;
-		ids[nids++] = ev[i].id;
+		if (ev[i].alarm_id != a->id)	/* not linked at insert */
+			ids[nids++] = ev[i].id;
 	}
 	if (a == NULL)
 		return (NULL);
+	/* A P4 note already linked at insert changes nothing to write. */
+	if (nids == 0 && strcmp(action, "annotate") == 0)
+		return (a);
 	a->version++;
+	/*
+	 * Opening is a decision and is audited; attaching and annotating are
+	 * recorded by the event's link and the alarm's count.
+	 */
 	snprintf(detail, sizeof detail, "event %lld %s P%d",
 	    (long long)ev[0].id, ev[0].code, ev[0].class);
-	alarm_write(a, ids, nids, hwm, "arcd", action, detail, 0);
+	alarm_write(a, ids, nids, hwm, "arcd", strcmp(action, "open") == 0 ?
+	    action : NULL, detail, 0);
 	return (a);
 }
 

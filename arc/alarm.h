@@ -98,6 +98,8 @@ void		 alarm_restore_closed(const struct db_alarm *);
 struct alarm	*alarm_events(const struct db_event *, size_t n, int64_t now);
 
 struct alarm	*alarm_find(int64_t id);
+/* The id of a unit's open alarm, 0 if none (events are linked to it). */
+int64_t		 alarm_open_id(int64_t unit_id, const char *account);
 /* The top of the queue (waiting only), or NULL. */
 struct alarm	*alarm_top(void);
 /* The alarm an operator has offered or in hand, or NULL. */

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "alarm.h"
 #include "arc.h"
 
 /* What a reply needs, copied out of the frame. */
@@ -237,6 +238,9 @@ ingest_pending_new(const struct dc09_frame *f, const struct dc09_event *evs,
 	for (i = 0; i < nev; i++) {
 		ingest_fill(&p->ev[i], f, n ? &evs[i] : NULL, u, dkey,
 		    srcname, now);
+		/* Linked now to the unit's open alarm, if it stays open. */
+		p->ev[i].alarm_id = alarm_open_id(p->ev[i].unit_id,
+		    p->ev[i].account);
 		p->ev[i].part = i;
 		p->ev[i].raw = (const char *)copy;
 		p->ev[i].raw_len = rawlen;

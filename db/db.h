@@ -77,6 +77,7 @@ struct db_event {
 	const char	*raw;		/* the frame, borrowed */
 	size_t		 raw_len;
 	int		 dup_count;
+	int64_t		 alarm_id;	/* linked at insert, 0 = none */
 };
 /* Events with received_at >= since (ms), oldest first. */
 int		 db_event_foreach(struct db *, int64_t since,

@@ -17,8 +17,9 @@
 static const char event_insert_sql[] =
     "INSERT INTO event (unit_id, protocol, account, seq, token, dedupe, "
     "part, code, raw_code, class, qualifier, area, zone, text, location, "
-    "device_time, received_at, source, flags, raw, dup_count) VALUES "
-    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "device_time, received_at, source, flags, raw, dup_count, alarm_id) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+    "?)";
 static const char event_dup_sql[] =
     "UPDATE event SET dup_count = dup_count + 1 WHERE id = ?";
 static const char event_since_sql[] =
@@ -80,6 +81,10 @@ event_bind(sqlite3_stmt *st, const struct db_event *ev)
 	if (ev->raw != NULL)
 		sqlite3_bind_blob(st, 20, ev->raw, ev->raw_len, SQLITE_STATIC);
 	sqlite3_bind_int(st, 21, ev->dup_count);
+	if (ev->alarm_id != 0)
+		sqlite3_bind_int64(st, 22, ev->alarm_id);
+	else
+		sqlite3_bind_null(st, 22);
 }
 
 /* Insert one row and set ev->id. 0 or -1. */

@@ -124,15 +124,47 @@ test_attach_annotate_raise(void **state)
 	assert_int_equal(a->count, 2);
 	assert_int_equal(a->class, 1);		/* raised to the pendant */
 	assert_string_equal(a->code, "QA");
-	assert_string_equal(last_write()->action, "attach");
+	assert_string_equal(last_write()->action, "");	/* not audited */
+	assert_int_equal(last_write()->nids, 1);	/* but linked */
 	b = event(7, "OC", 4, T0 + 2000);	/* a cancel annotates */
 	assert_ptr_equal(a, b);
 	assert_int_equal(a->count, 2);
 	assert_int_equal(a->state, ALARM_WAITING);	/* never closes a P1 */
-	assert_string_equal(last_write()->action, "annotate");
+	assert_string_equal(last_write()->action, "");
+	assert_int_equal(last_write()->nids, 1);
 	assert_int_equal(last_write()->hwm, next_event - 1);
 	assert_null(event(8, "RP", 4, T0));	/* P4 alone: no alarm */
 	assert_int_equal(alarm_count_open(), 1);
+}
+
+static void
+test_linked_at_insert(void **state)
+{
+	struct db_event	 e;
+	struct alarm	*a;
+	size_t		 before;
+
+	(void)state;
+	a = event(9, "QA", 1, T0);
+	memset(&e, 0, sizeof e);
+	e.id = next_event++;
+	e.unit_id = 9;
+	snprintf(e.account, sizeof e.account, "%06llX",
+	    (unsigned long long)(0x100000 + 9));
+	snprintf(e.code, sizeof e.code, "RP");
+	e.class = 4;
+	e.alarm_id = alarm_open_id(9, e.account);
+	assert_int_equal(e.alarm_id, a->id);
+	before = nwrites;
+	assert_ptr_equal(alarm_events(&e, 1, T0 + 1), a);
+	assert_int_equal(nwrites, before);	/* nothing new to write */
+	e.id = next_event++;
+	snprintf(e.code, sizeof e.code, "QA");
+	e.class = 1;				/* a press: count goes up */
+	assert_ptr_equal(alarm_events(&e, 1, T0 + 2), a);
+	assert_int_equal(nwrites, before + 1);
+	assert_int_equal(last_write()->nids, 0);	/* already linked */
+	assert_int_equal(a->count, 2);
 }
 
 static void
@@ -311,6 +343,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_unregistered_is_at_least_p2, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_linked_at_insert, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_one_handler, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_transitions_checked,
