@@ -406,6 +406,7 @@ alarm_set_state(struct alarm *a, enum alarm_state to, const char *op,
 	}
 	if (holds && !same)
 		alarm_op_index(a, 1);
+	a->dirty = 0;
 	alarm_write(a, NULL, 0, 0, actor, action, alarm_state_name(to), tag);
 	if (to == ALARM_CLOSED)
 		alarm_forget(a);
@@ -482,10 +483,19 @@ alarm_events(const struct db_event *ev, size_t n, int64_t now)
 	if (nids == 0 && strcmp(action, "annotate") == 0)
 		return (a);
 	a->version++;
+	if (nids == 0 && strcmp(action, "attach") == 0) {
+		/*
+		 * Linked at insert: the event row is the record. The alarm's
+		 * count and last time follow in alarm_flush(), coalesced.
+		 */
+		a->dirty = 1;
+		return (a);
+	}
 	/*
 	 * Opening is a decision and is audited; attaching and annotating are
 	 * recorded by the event's link and the alarm's count.
 	 */
+	a->dirty = 0;
 	snprintf(detail, sizeof detail, "event %lld %s P%d",
 	    (long long)ev[0].id, ev[0].code, ev[0].class);
 	alarm_write(a, ids, nids, hwm, "arcd", strcmp(action, "open") == 0 ?
@@ -583,6 +593,26 @@ alarm_close(struct alarm *a, const char *op, enum alarm_outcome outcome,
 	    NULL;
 	alarm_set_state(a, ALARM_CLOSED, op, now, op, "close", tag);
 	return (0);
+}
+
+int
+alarm_flush(void)
+{
+	struct alarm	*a;
+	size_t		 i;
+	int		 n = 0;
+
+	for (i = 0; i < alarm_by_id.cap; i++) {
+		if (!alarm_by_id.used[i])
+			continue;
+		a = (struct alarm *)(uintptr_t)alarm_by_id.vals[i];
+		if (!a->dirty)
+			continue;
+		a->dirty = 0;
+		alarm_write(a, NULL, 0, 0, "arcd", NULL, "", 0);
+		n++;
+	}
+	return (n);
 }
 
 int

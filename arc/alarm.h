@@ -49,6 +49,7 @@ struct alarm {
 	char		*outcome_text;	/* owned, NULL = none */
 	size_t		 heap;		/* index in the queue, or SIZE_MAX */
 	uint64_t	 version;	/* bumped on every change */
+	int		 dirty;		/* count/last_at not yet written */
 };
 
 /* How alarm.c reaches the rest of arcd (all optional in tests). */
@@ -120,6 +121,8 @@ int		 alarm_release(struct alarm *, const char *op, int super,
 int		 alarm_close(struct alarm *, const char *op,
 		    enum alarm_outcome, const char *text, int64_t now,
 		    uint64_t tag, const char **why);
+/* Write the alarms whose count or last time changed; returns how many. */
+int		 alarm_flush(void);
 /* Offers past their time go back to the queue; returns how many. */
 int		 alarm_expire_offers(int64_t now);
 void		 alarm_stats(int64_t now, struct alarm_stats *);

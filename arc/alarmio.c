@@ -82,6 +82,15 @@ aio_write(const struct alarm *a, const int64_t *ids, size_t n, int64_t hwm,
 	ingest_submit(&w->req);
 }
 
+/* Show an alarm as it is now (its events are committed). */
+static void
+aio_show_now(const struct alarm *a)
+{
+	if (session_any())
+		session_broadcast(json_pack("{s:s, s:o}", "type", "alarm",
+		    "alarm", alarm_json(a)));
+}
+
 /* Show the durable state of an alarm to every console. */
 static void
 aio_show(const struct alarm_write *w)
@@ -163,6 +172,8 @@ alarmio_frame(const struct db_event *ev, size_t n, int64_t now)
 	    ev[0].received_at : now);
 	if (a != NULL && alarm_count_open() > before)
 		COUNT(C_ALARMS_OPENED);
+	if (a != NULL && a->dirty)
+		aio_show_now(a);	/* attached: shown without a write */
 }
 
 /* Offer the top of the queue to every operator with nothing in hand. */
@@ -245,6 +256,7 @@ aio_tick_cb(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	(void)arg;
+	alarm_flush();
 	alarm_expire_offers(now);
 	aio_grace(now);
 	alarmio_dispatch(now);
@@ -357,6 +369,7 @@ alarmio_init(struct event_base *base, const struct config *cfg,
 void
 alarmio_quiesce(void)
 {
+	alarm_flush();		/* the last counts, before the store stops */
 	aio_stopping = 1;
 	if (aio_tick != NULL)
 		event_free(aio_tick);

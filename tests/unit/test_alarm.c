@@ -162,9 +162,14 @@ test_linked_at_insert(void **state)
 	snprintf(e.code, sizeof e.code, "QA");
 	e.class = 1;				/* a press: count goes up */
 	assert_ptr_equal(alarm_events(&e, 1, T0 + 2), a);
-	assert_int_equal(nwrites, before + 1);
-	assert_int_equal(last_write()->nids, 0);	/* already linked */
+	assert_int_equal(nwrites, before);	/* linked: written later */
 	assert_int_equal(a->count, 2);
+	assert_true(a->dirty);
+	assert_int_equal(alarm_flush(), 1);	/* the count, coalesced */
+	assert_int_equal(nwrites, before + 1);
+	assert_int_equal(last_write()->nids, 0);
+	assert_false(a->dirty);
+	assert_int_equal(alarm_flush(), 0);
 }
 
 static void
