@@ -42,7 +42,7 @@ COMMON_SRCS	:= arc/log.c arc/xmalloc.c
 # link just the modules they test.
 ARCLIB_SRCS	:= arc/config.c arc/listen.c arc/device.c \
 		   arc/udp.c arc/ingest.c arc/dedupe.c arc/unit.c arc/metrics.c \
-		   arc/hmap.c arc/alarm.c arc/alarm_json.c arc/alarmio.c \
+		   arc/hmap.c arc/alarm.c arc/alarmq.c arc/alarm_json.c arc/alarmio.c \
 		   arc/session.c
 ARCD_SRCS	:= arc/arcd.c
 ARCCTL_SRCS	:= arc/arcctl.c arc/arcctl_people.c

@@ -39,8 +39,6 @@ static struct hmap	 alarm_by_id;		/* id -> alarm * (open) */
 static struct hmap	 alarm_by_unit;		/* unit key -> alarm * */
 static struct hmap	 alarm_by_op;		/* hash(login) -> alarm * */
 static struct hmap	 alarm_op_count;	/* hash(login) -> alarms held */
-static struct alarm	**alarm_heap;		/* owned array, borrowed items */
-static size_t		 alarm_nheap, alarm_heapcap;
 
 /* Today's P1/P2 answers, for the service figures. */
 static int64_t		 alarm_day;
@@ -79,82 +77,6 @@ alarm_unit_key(int64_t unit_id, const char *account)
 	return (hash64(account, strlen(account), 0) | (1ULL << 63));
 }
 
-/* --- the queue: a binary heap ordered by class, then age, then id --- */
-
-static int
-alarm_before(const struct alarm *a, const struct alarm *b)
-{
-	if (a->class != b->class)
-		return (a->class < b->class);
-	if (a->opened_at != b->opened_at)
-		return (a->opened_at < b->opened_at);
-	return (a->id < b->id);
-}
-
-static void
-alarm_heap_set(size_t i, struct alarm *a)
-{
-	alarm_heap[i] = a;
-	a->heap = i;
-}
-
-static void
-alarm_heap_up(size_t i)
-{
-	struct alarm	*a = alarm_heap[i];
-
-	while (i > 0 && alarm_before(a, alarm_heap[(i - 1) / 2])) {
-		alarm_heap_set(i, alarm_heap[(i - 1) / 2]);
-		i = (i - 1) / 2;
-	}
-	alarm_heap_set(i, a);
-}
-
-static void
-alarm_heap_down(size_t i)
-{
-	struct alarm	*a = alarm_heap[i];
-	size_t		 c;
-
-	while ((c = 2 * i + 1) < alarm_nheap) {
-		if (c + 1 < alarm_nheap &&
-		    alarm_before(alarm_heap[c + 1], alarm_heap[c]))
-			c++;
-		if (!alarm_before(alarm_heap[c], a))
-			break;
-		alarm_heap_set(i, alarm_heap[c]);
-		i = c;
-	}
-	alarm_heap_set(i, a);
-}
-
-static void
-alarm_heap_push(struct alarm *a)
-{
-	if (alarm_nheap == alarm_heapcap) {
-		alarm_heapcap = alarm_heapcap ? alarm_heapcap * 2 : 64;
-		alarm_heap = xreallocarray(alarm_heap, alarm_heapcap,
-		    sizeof *alarm_heap);
-	}
-	alarm_heap_set(alarm_nheap++, a);
-	alarm_heap_up(a->heap);
-}
-
-static void
-alarm_heap_remove(struct alarm *a)
-{
-	size_t	 i = a->heap;
-
-	if (i == SIZE_MAX)
-		return;
-	a->heap = SIZE_MAX;
-	if (i == --alarm_nheap)
-		return;
-	alarm_heap_set(i, alarm_heap[alarm_nheap]);
-	alarm_heap_up(i);
-	alarm_heap_down(alarm_heap[i]->heap);
-}
-
 /* --- lifetime --- */
 
 void
@@ -189,9 +111,7 @@ alarm_free_all(void)
 	hmap_free(&alarm_by_unit);
 	hmap_free(&alarm_by_op);
 	hmap_free(&alarm_op_count);
-	free(alarm_heap);
-	alarm_heap = NULL;
-	alarm_nheap = alarm_heapcap = 0;
+	alarmq_free();
 	alarm_answered = alarm_within_60 = alarm_within_180 = 0;
 	alarm_nlate = 0;
 	alarm_day = 0;
@@ -220,7 +140,7 @@ alarm_forget(struct alarm *a)
 {
 	uint64_t	 key = alarm_unit_key(a->unit_id, a->account), v;
 
-	alarm_heap_remove(a);
+	alarmq_remove(a);
 	hmap_del(&alarm_by_id, (uint64_t)a->id);
 	if (hmap_get(&alarm_by_unit, key, &v) == 0 &&
 	    (struct alarm *)(uintptr_t)v == a)
@@ -377,7 +297,7 @@ alarm_set_state(struct alarm *a, enum alarm_state to, const char *op,
 	holds = to == ALARM_OFFERED || to == ALARM_HANDLING;
 	same = held && holds && strcmp(a->operator, op) == 0;
 	if (a->state == ALARM_WAITING)
-		alarm_heap_remove(a);
+		alarmq_remove(a);
 	if (held && !same)
 		alarm_op_index(a, 0);	/* the operator lets it go */
 	a->state = to;
@@ -385,7 +305,7 @@ alarm_set_state(struct alarm *a, enum alarm_state to, const char *op,
 	switch (to) {
 	case ALARM_WAITING:
 		a->operator[0] = '\0';
-		alarm_heap_push(a);
+		alarmq_push(a);
 		break;
 	case ALARM_OFFERED:
 		strlcpy(a->operator, op, sizeof a->operator);
@@ -434,7 +354,7 @@ alarm_open(const struct db_event *e, int class, int64_t now)
 	a->opened_at = a->last_at = now;
 	a->count = 0;
 	a->state = ALARM_WAITING;
-	alarm_heap_push(a);
+	alarmq_push(a);
 	return (a);
 }
 
@@ -470,7 +390,7 @@ alarm_events(const struct db_event *ev, size_t n, int64_t now)
 				a->class = class;
 				strlcpy(a->code, ev[i].code, sizeof a->code);
 				if (a->heap != SIZE_MAX)
-					alarm_heap_up(a->heap);
+					alarmq_raise(a);
 			}
 		} else if (a == NULL)
 			continue;
@@ -508,7 +428,7 @@ alarm_events(const struct db_event *ev, size_t n, int64_t now)
 struct alarm *
 alarm_top(void)
 {
-	return (alarm_nheap > 0 ? alarm_heap[0] : NULL);
+	return (alarmq_top());
 }
 
 struct alarm *
@@ -643,7 +563,7 @@ alarm_cmp(const void *pa, const void *pb)
 	const struct alarm	*a = *(struct alarm *const *)pa;
 	const struct alarm	*b = *(struct alarm *const *)pb;
 
-	return (alarm_before(a, b) ? -1 : alarm_before(b, a) ? 1 : 0);
+	return (alarmq_before(a, b) ? -1 : alarmq_before(b, a) ? 1 : 0);
 }
 
 void
@@ -768,7 +688,7 @@ alarm_restore(const struct db_alarm *da, int64_t now)
 		strlcpy(a->operator, da->operator, sizeof a->operator);
 	a->state = s == ALARM_HANDLING ? ALARM_HANDLING : ALARM_WAITING;
 	if (a->state == ALARM_WAITING)
-		alarm_heap_push(a);
+		alarmq_push(a);
 	else
 		alarm_op_index(a, 1);
 	if (a->accepted_at != 0) {

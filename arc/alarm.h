@@ -130,4 +130,12 @@ void		 alarm_stats(int64_t now, struct alarm_stats *);
 void		 alarm_to_db(const struct alarm *, struct db_alarm *);
 void		 alarm_from_db(const struct db_alarm *, struct alarm *);
 
+/* alarmq.c: the call queue, for alarm.c only. */
+int		 alarmq_before(const struct alarm *, const struct alarm *);
+void		 alarmq_push(struct alarm *);
+void		 alarmq_remove(struct alarm *);
+void		 alarmq_raise(struct alarm *);	/* its class went up */
+struct alarm	*alarmq_top(void);
+void		 alarmq_free(void);
+
 #endif /* ARC_ALARM_H */
