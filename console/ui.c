@@ -314,12 +314,18 @@ ui_state_text(struct client *c, struct client_alarm *a, char *buf,
 	}
 }
 
-/* What the queue calls an alarm: zone label, else event name, else code. */
+/*
+ * What the queue calls an alarm: for a person's alarm the zone label
+ * ("pendant"), for a technical one what happened ("AC (mains) loss");
+ * else whichever there is, else the code.
+ */
 static const char *
 ui_alarm_what(struct client_alarm *a)
 {
 	const char	*s;
 
+	if (a->class >= 3 && a->name != NULL && *a->name != '\0')
+		return (a->name);
 	s = json_string_value(json_object_get(json_object_get(a->obj, "unit"),
 	    "zone_label"));
 	if (s != NULL && *s != '\0')
