@@ -43,7 +43,7 @@ COMMON_SRCS	:= arc/log.c arc/xmalloc.c
 ARCLIB_SRCS	:= arc/config.c arc/listen.c arc/device.c \
 		   arc/udp.c arc/ingest.c arc/dedupe.c arc/unit.c arc/metrics.c \
 		   arc/hmap.c arc/alarm.c arc/alarmq.c arc/alarm_json.c arc/alarmio.c \
-		   arc/session.c
+		   arc/session.c arc/supervise.c arc/clock.c
 ARCD_SRCS	:= arc/arcd.c
 ARCCTL_SRCS	:= arc/arcctl.c arc/arcctl_people.c
 LOADGEN_SRCS	:= $(filter-out loadgen/echo.c,$(wildcard loadgen/*.c))
@@ -98,7 +98,8 @@ $(BUILD)/arc-console: $(call obj,$(CONSOLE_SRCS)) $(BUILD)/libcommon.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(CONSOLE_LIBS) $(LIBS)
 
 # The console's protocol state, without curses or sockets, for its tests.
-$(BUILD)/libconsole.a: $(call obj,console/client.c console/queue.c console/draft.c)
+CONSOLE_STATE_SRCS := console/client.c console/queue.c console/draft.c
+$(BUILD)/libconsole.a: $(call obj,$(CONSOLE_STATE_SRCS))
 	$(AR) rcs $@ $^
 $(BUILD)/tests/test_console_state: $(BUILD)/obj/tests/unit/test_console_state.o \
 		$(BUILD)/libconsole.a $(BUILD)/libcommon.a
@@ -114,6 +115,10 @@ $(BUILD)/tests/test_%: $(BUILD)/obj/tests/unit/test_%.o $(ARCLIBS)
 $(BUILD)/tests/replay_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(BUILD)/obj/tests/fuzz/replay.o $(ARCLIBS)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+$(BUILD)/tests/replay_console: $(BUILD)/obj/tests/fuzz/fuzz_console.o \
+		$(BUILD)/obj/tests/fuzz/replay.o $(BUILD)/libconsole.a $(ARCLIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 # ... and fuzzed by libFuzzer under clang.
 FUZZ_SECONDS	?= 60
@@ -122,6 +127,18 @@ FUZZ_CFLAGS	:= -std=c11 -g -O1 -D_GNU_SOURCE -Iproto -Idb -Iarc \
 build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(PROTO_SRCS)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ $^ $(shell $(PKG_CONFIG) --libs openssl)
+# The two that are not pure proto/: the CSV import (db/ + SQLite) and the
+# console's protocol state (+ jansson).
+build-fuzz/fuzz_csv: tests/fuzz/fuzz_csv.c $(PROTO_SRCS) $(DB_SRCS) \
+		$(BUILD)/migrations.c $(COMMON_SRCS)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -pthread -o $@ $^ \
+	    $(shell $(PKG_CONFIG) --libs sqlite3 openssl)
+build-fuzz/fuzz_console: tests/fuzz/fuzz_console.c $(CONSOLE_STATE_SRCS) \
+		$(COMMON_SRCS)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -Iconsole $(shell $(PKG_CONFIG) --cflags jansson) \
+	    -o $@ $^ $(shell $(PKG_CONFIG) --libs jansson)
 
 fuzz: deps $(patsubst %,build-fuzz/fuzz_%,$(FUZZ_NAMES))
 	@for f in $(FUZZ_NAMES); do \

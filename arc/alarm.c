@@ -358,8 +358,8 @@ alarm_open(const struct db_event *e, int class, int64_t now)
 	return (a);
 }
 
-struct alarm *
-alarm_events(const struct db_event *ev, size_t n, int64_t now)
+static struct alarm *
+alarm_events_apply(const struct db_event *ev, size_t n, int64_t now)
 {
 	struct alarm	*a = NULL;
 	const char	*action = "annotate";
@@ -421,6 +421,52 @@ alarm_events(const struct db_event *ev, size_t n, int64_t now)
 	alarm_write(a, ids, nids, hwm, "arcd", strcmp(action, "open") == 0 ?
 	    action : NULL, detail, 0);
 	return (a);
+}
+
+/* Technical conditions and the restores that end them (SIA codes). */
+static const char *alarm_restores[][2] = {
+	{ "AR", "AT" },		/* AC (mains) */
+	{ "YR", "YT" },		/* system battery */
+	{ "XR", "XT" },		/* transmitter battery */
+	{ "YK", "YC" },		/* communications */
+	{ "YK", "YS" },		/* communications trouble; unit silent */
+	{ "TR", "TA" },		/* tamper */
+	{ "LR", "LT" },		/* phone line */
+	{ "UJ", "UT" },		/* radio supervision */
+};
+
+static int
+alarm_frame_restores(const struct db_event *ev, size_t n, const char *code)
+{
+	size_t	 i, j;
+
+	for (i = 0; i < n; i++)
+		for (j = 0; j < nitems(alarm_restores); j++)
+			if (strcmp(ev[i].code, alarm_restores[j][0]) == 0 &&
+			    strcmp(code, alarm_restores[j][1]) == 0)
+				return (1);
+	return (0);
+}
+
+/*
+ * Apply a frame's events. A technical restore clears the matching
+ * technical alarm if nobody has taken it yet ("restored before answer");
+ * an alarm an operator holds is only annotated. Returns the alarm still
+ * open, or NULL.
+ */
+struct alarm *
+alarm_events(const struct db_event *ev, size_t n, int64_t now)
+{
+	struct alarm	*a;
+
+	a = alarm_events_apply(ev, n, now);
+	if (a == NULL || a->state != ALARM_WAITING || a->class != 3 ||
+	    !alarm_frame_restores(ev, n, a->code))
+		return (a);
+	a->outcome = OUTCOME_RESTORED;
+	alarm_set_state(a, ALARM_CLOSED, "arcd", now, "arcd",
+	    "restored before answer", 0);
+	return (NULL);
 }
 
 /* --- operators --- */

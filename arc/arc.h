@@ -56,6 +56,8 @@ struct config {
 	int			 lastseen_flush;	/* s */
 	int			 time_ahead;		/* s, encrypted window */
 	int			 time_behind;		/* s */
+	int			 supervision_default;	/* s */
+	int			 supervision_grace;	/* s */
 	char			 tls_cert[1024];	/* console TLS */
 	char			 tls_key[1024];
 	int			 console_grace;		/* s */
@@ -151,6 +153,8 @@ struct unit {
 	int		 interval;
 	int64_t		 last_seen;	/* unix ms */
 	int		 dirty;		/* last_seen not yet written */
+	int		 silent;	/* missed its supervision deadline */
+	struct event	*sup_ev;	/* owned: the deadline (supervise.c) */
 };
 int	 unit_load(struct db *, char **cause);
 void	 unit_free_all(void);
@@ -160,6 +164,13 @@ size_t	 unit_count(void);
 void	 unit_seen(struct unit *, int64_t now_ms);
 /* Submit dirty last_seen times to the store; returns how many. */
 size_t	 unit_flush_seen(struct store *);
+
+/* --- supervise.c: a deadline per unit --- */
+void	 supervise_init(struct event_base *, const struct config *);
+int64_t	 supervise_deadline(int64_t seen, int secs, int grace, int64_t now);
+void	 supervise_arm(struct unit *, int64_t now);
+void	 supervise_touch(struct unit *, int64_t now);
+void	 supervise_disarm(struct unit *);
 
 /* --- dedupe.c: frames seen within the window --- */
 struct pending;
@@ -191,6 +202,10 @@ int	 ingest_init(struct event_base *, const struct config *,
 	    struct db *, char **cause);
 void	 ingest_shutdown(void);
 void	 ingest_submit(struct store_req *);
+/* An event arcd itself raises for a unit (supervision), stored as any. */
+void	 ingest_system_event(const struct unit *, const char *code,
+	    int class, const char *text, int64_t now);
+void	 ingest_unit_silent(int64_t unit_id, int64_t at);
 int	 ingest_storage_ok(void);
 int	 ingest_frame(const struct reply_to *, struct source *,
 	    const char *srcname, const uint8_t *, size_t);
@@ -265,7 +280,7 @@ int	 session_logged_in(const char *login);
 int	 session_any(void);
 void	 session_push_operators(void);
 
-/* --- arcd.c --- */
+/* --- clock.c --- */
 int64_t	 now_ms(void);		/* UTC wall clock, ms */
 
 #endif /* ARC_ARC_H */

@@ -5,7 +5,7 @@
  *	arcctl [-D database] init
  *	arcctl [-D database] unit add ACCOUNT [--key ascii:KEY|hex:KEY]
  *	    [--client ID] [--interval SECONDS]
- *	arcctl [-D database] unit list [--json]
+ *	arcctl [-D database] unit list [--json] [--silent]
  *	arcctl [-D database] events [--since TIME] [--json]
  *	arcctl [-D database] audit verify
  *	arcctl [-D database] unit link | zone add | client ... |
@@ -50,7 +50,7 @@ ctl_usage(void)
 	    "       arcctl [-D database] unit add ACCOUNT "
 	    "[--key ascii:KEY|hex:KEY]\n"
 	    "              [--client ID] [--interval SECONDS]\n"
-	    "       arcctl [-D database] unit list [--json]\n"
+	    "       arcctl [-D database] unit list [--json] [--silent]\n"
 	    "       arcctl [-D database] events [--since TIME] [--json]\n"
 	    "       arcctl [-D database] unit link ACCOUNT REF\n"
 	    "       arcctl [-D database] zone add ACCOUNT ZONE LABEL\n"
@@ -324,28 +324,35 @@ static int
 ctl_unit_print(const struct db_unit *u, void *arg)
 {
 	struct ctl	*ctl = arg;
-	char		 seen[40], iv[16];
+	char		 seen[40], iv[16], silent[40];
 
+	if (ctl->silent_only && u->silent_since == 0)
+		return (0);
+	if (u->silent_since != 0)
+		ctl_time_format(u->silent_since, silent, sizeof silent);
+	else
+		snprintf(silent, sizeof silent, "-");
 	if (u->last_seen != 0)
 		ctl_time_format(u->last_seen, seen, sizeof seen);
 	else
 		snprintf(seen, sizeof seen, "never");
 	if (ctl->json) {
 		json_array_append_new(ctl->array, json_pack(
-		    "{s:s, s:s, s:s?, s:s, s:i, s:s?}",
+		    "{s:s, s:s, s:s?, s:s, s:i, s:s?, s:s?}",
 		    "account", u->account, "protocol", u->protocol,
 		    "key", u->key[0] != '\0' ? ctl_key_encoding(u->key) : NULL,
 		    "client", u->client, "interval", u->interval,
-		    "last_seen", u->last_seen != 0 ? seen : NULL));
+		    "last_seen", u->last_seen != 0 ? seen : NULL,
+		    "silent_since", u->silent_since != 0 ? silent : NULL));
 		return (0);
 	}
 	if (u->interval != 0)
 		snprintf(iv, sizeof iv, "%d", u->interval);
 	else
 		snprintf(iv, sizeof iv, "default");
-	printf("%-16s %-8s %-5s %-16s %8s %s\n", u->account, u->protocol,
-	    ctl_key_encoding(u->key), u->client[0] != '\0' ? u->client : "-",
-	    iv, seen);
+	printf("%-16s %-8s %-5s %-16s %8s %-24s %s\n", u->account,
+	    u->protocol, ctl_key_encoding(u->key), u->client[0] != '\0' ?
+	    u->client : "-", iv, seen, silent);
 	return (0);
 }
 
@@ -362,6 +369,10 @@ ctl_json_arg(int argc, char **argv, struct ctl *ctl)
 static int
 ctl_unit_list(struct ctl *ctl, int argc, char **argv)
 {
+	if (argc >= 2 && strcmp(argv[argc - 1], "--silent") == 0) {
+		ctl->silent_only = 1;	/* units that missed their deadline */
+		argc--;
+	}
 	if (ctl_json_arg(argc, argv, ctl) == -1)
 		return (ctl_usage());
 	if (ctl_open(ctl, 0) == -1)
@@ -369,8 +380,9 @@ ctl_unit_list(struct ctl *ctl, int argc, char **argv)
 	if (ctl->json)
 		ctl->array = json_array();
 	else
-		printf("%-16s %-8s %-5s %-16s %8s %s\n", "ACCOUNT", "PROTOCOL",
-		    "KEY", "CLIENT", "INTERVAL", "LAST SEEN");
+		printf("%-16s %-8s %-5s %-16s %8s %-24s %s\n", "ACCOUNT",
+		    "PROTOCOL", "KEY", "CLIENT", "INTERVAL", "LAST SEEN",
+		    "SILENT SINCE");
 	if (db_unit_foreach(ctl->db, ctl_unit_print, ctl) == -1) {
 		ctl_error("unit list: %s", db_errmsg(ctl->db));
 		return (1);

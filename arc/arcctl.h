@@ -15,6 +15,7 @@ struct ctl {
 	struct db	*db;		/* owned */
 	int		 json;
 	json_t		*array;		/* owned, --json output */
+	int		 silent_only;	/* unit list --silent */
 };
 
 /* arcctl.c */

@@ -30,15 +30,6 @@ usage(void)
 	exit(1);
 }
 
-int64_t
-now_ms(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return ((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
-}
-
 static void
 arcd_signal_cb(evutil_socket_t sig, short what, void *arg)
 {

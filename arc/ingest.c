@@ -42,6 +42,7 @@ struct pending {
 	struct ackinfo	 ack;
 	struct waiter	*waiters;	/* owned: duplicates awaiting this */
 	int		 nwaiters;
+	int		 system;	/* raised by arcd: nobody to answer */
 	size_t		 nev;
 	struct db_event	 ev[];		/* then the raw frame */
 };
@@ -462,7 +463,8 @@ ingest_committed(struct pending *p)
 			de->event_id = p->ev[0].id;
 		}
 		ingest_log(p, "stored");
-		ingest_ack(&p->to, &p->ack);
+		if (!p->system)
+			ingest_ack(&p->to, &p->ack);
 		for (w = p->waiters; w != NULL; w = w->next)
 			ingest_ack(&w->to, &w->ack);
 		alarmio_frame(p->ev, p->nev, p->ev[0].received_at);
@@ -471,7 +473,8 @@ ingest_committed(struct pending *p)
 		if (de != NULL && de->pending == p)
 			dedupe_remove(p->dkey);
 	}
-	ingest_reply_done(&p->to);
+	if (!p->system)
+		ingest_reply_done(&p->to);
 	for (w = p->waiters; w != NULL; w = w->next)
 		ingest_reply_done(&w->to);
 	ingest_npending--;
@@ -590,6 +593,7 @@ ingest_init(struct event_base *base, const struct config *cfg,
 	ingest_base = base;
 	ingest_cfg = cfg;
 	ingest_rdb = rdb;
+	supervise_init(base, cfg);
 	ingest_last_flush = now;
 	dedupe_init(cfg->dedupe_max, cfg->dedupe_window);
 	if (db_dedupe_foreach(rdb, now - cfg->dedupe_window * 1000LL,
@@ -616,6 +620,58 @@ ingest_init(struct event_base *base, const struct config *cfg,
 	log_notice("ingest: %zu units, %zu frames in the dedupe window",
 	    unit_count(), dedupe_count());
 	return (0);
+}
+
+/*
+ * An event arcd raises itself for a unit (supervision): stored and turned
+ * into an alarm like any other, answered to nobody.
+ */
+void
+ingest_system_event(const struct unit *u, const char *code, int class,
+    const char *text, int64_t now)
+{
+	struct pending	*p;
+	struct db_event	*e;
+	char		 key[64];
+
+	p = xcalloc(1, sizeof *p + sizeof p->ev[0]);
+	p->system = 1;
+	p->nev = 1;
+	e = &p->ev[0];
+	e->unit_id = u->id;
+	strlcpy(e->protocol, "dc09", sizeof e->protocol);
+	strlcpy(e->account, u->account, sizeof e->account);
+	strlcpy(e->token, "ARC", sizeof e->token);
+	snprintf(key, sizeof key, "%s %s %lld", u->account, code,
+	    (long long)now);
+	e->dedupe = (int64_t)(hash64(key, strlen(key), 0) & INT64_MAX);
+	strlcpy(e->code, code, sizeof e->code);
+	strlcpy(e->raw_code, code, sizeof e->raw_code);
+	e->class = class;
+	strlcpy(e->text, text, sizeof e->text);
+	e->received_at = now;
+	strlcpy(e->source, "arcd", sizeof e->source);
+	e->flags = EVENT_SUPERVISION;
+	e->alarm_id = alarm_open_id(u->id, u->account);
+	p->dkey = (uint64_t)e->dedupe;
+	p->req.op = STORE_EVENTS;
+	p->req.ev = p->ev;
+	p->req.nev = 1;
+	p->req.arg = p;
+	ingest_npending++;
+	ingest_submit(&p->req);
+}
+
+void
+ingest_unit_silent(int64_t unit_id, int64_t at)
+{
+	struct store_req	*r;
+
+	r = xcalloc(1, sizeof *r);
+	r->op = STORE_SILENT;
+	r->id = unit_id;
+	r->at = at;
+	ingest_submit(r);
 }
 
 /* Hand a request to the store writer; refused once it has stopped. */

@@ -45,6 +45,7 @@ unit_load_one(const struct db_unit *du, void *arg)
 	}
 	u->interval = du->interval;
 	u->last_seen = du->last_seen;
+	u->silent = du->silent_since != 0;
 	c->n++;
 	return (0);
 }
@@ -70,10 +71,11 @@ unit_load(struct db *db, char **cause)
 		unit_wipe(c.u, c.n);
 		return (-1);
 	}
-	/* Keep last-seen times not yet written. */
+	/* Keep last-seen times not yet written, and who is silent. */
 	for (i = 0; i < c.n; i++) {
 		if ((old = unit_by_id(c.u[i].id)) == NULL)
 			continue;
+		c.u[i].silent = old->silent;
 		if (old->last_seen > c.u[i].last_seen) {
 			c.u[i].last_seen = old->last_seen;
 			c.u[i].dirty = old->dirty;
@@ -88,6 +90,7 @@ unit_load(struct db *db, char **cause)
 		hmap_put(&by_account, hash64(units[j].account,
 		    strlen(units[j].account), 0), j);
 		hmap_put(&by_id, (uint64_t)units[j].id, j);
+		supervise_arm(&units[j], now_ms());
 	}
 	return (0);
 }
@@ -95,6 +98,10 @@ unit_load(struct db *db, char **cause)
 void
 unit_free_all(void)
 {
+	size_t	 i;
+
+	for (i = 0; i < nunits; i++)
+		supervise_disarm(&units[i]);
 	unit_wipe(units, nunits);
 	units = NULL;
 	nunits = 0;
@@ -136,6 +143,7 @@ unit_seen(struct unit *u, int64_t now)
 {
 	u->last_seen = now;
 	u->dirty = 1;
+	supervise_touch(u, now);
 }
 
 size_t

@@ -392,7 +392,9 @@ client_snapshot(struct client *c, json_t *m, int64_t now)
 {
 	queue_snapshot(c, json_object_get(m, "alarms"));
 	queue_stats(c, json_object_get(m, "stats"));
-	if (json_is_integer(json_object_get(m, "server_time")))
+	/* Unix ms: a negative one is junk (and would overflow the skew). */
+	if (json_is_integer(json_object_get(m, "server_time")) &&
+	    client_jint(m, "server_time") >= 0 && now >= 0)
 		c->skew = client_jint(m, "server_time") - now;
 	c->state = CLIENT_READY;
 	client_flush(c, now);

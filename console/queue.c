@@ -98,7 +98,9 @@ queue_alarm_cmp(const void *pa, const void *pb)
 static void
 queue_sort(struct client *c)
 {
-	qsort(c->alarms, c->nalarms, sizeof *c->alarms, queue_alarm_cmp);
+	if (c->nalarms > 1)	/* alarms is NULL until the first one */
+		qsort(c->alarms, c->nalarms, sizeof *c->alarms,
+		    queue_alarm_cmp);
 }
 
 int

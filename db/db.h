@@ -39,6 +39,7 @@ struct db_unit {
 	char		 client[64];	/* client id text, "" if none */
 	int		 interval;	/* supervision seconds, 0 = default */
 	int64_t		 last_seen;	/* unix ms, 0 = never */
+	int64_t		 silent_since;	/* unix ms, 0 = heard */
 };
 /* 0, or -1 with *cause ("account 1234 exists", ...). */
 int		 db_unit_add(struct db *, const struct db_unit *, char **cause);
@@ -52,6 +53,7 @@ int64_t		 db_unit_version(struct db *);
 #define EVENT_UNREGISTERED	0x01	/* unknown account */
 #define EVENT_ENCRYPTED		0x02
 #define EVENT_UNKNOWN_CODE	0x04
+#define EVENT_SUPERVISION	0x08	/* raised by arcd: unit silent/heard */
 
 struct db_event {
 	int64_t		 id;		/* set by the store */
@@ -230,6 +232,7 @@ enum store_op {
 	STORE_EVENTS,		/* insert ev[0..nev-1], fills ev[i].id */
 	STORE_DUPLICATE,	/* dup_count += 1 on event id dup_of */
 	STORE_LASTSEEN,		/* unit id: last_seen = at */
+	STORE_SILENT,		/* unit id: silent_since = at (0: heard) */
 	STORE_AUDIT,		/* an audit row */
 	STORE_ALARM,		/* write *alarm (insert or update by id), link
 				   event_ids to it, raise the event high-water
@@ -298,6 +301,7 @@ int		 db_broken(struct db *);
 int		 db_event_insert(struct db *, struct db_event *);	/* sets id */
 int		 db_event_duplicate(struct db *, int64_t id);
 int		 db_unit_seen(struct db *, int64_t id, int64_t at);
+int		 db_unit_silent(struct db *, int64_t id, int64_t at);
 /* The event columns db_event_row() reads, in order, for SELECTs. */
 #define DB_EVENT_COLUMNS \
     "id, unit_id, protocol, account, seq, token, dedupe, part, code, " \

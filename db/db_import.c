@@ -75,7 +75,7 @@ static void __attribute__((format(printf, 3, 4)))
 import_error(struct import *im, int line, const char *fmt, ...)
 {
 	va_list	 ap;
-	char	 msg[512];
+	char	 msg[512], *p;
 	int	 n;
 
 	if (im->nerrors++ >= IMPORT_MAX_ERRORS)
@@ -83,6 +83,11 @@ import_error(struct import *im, int line, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	/* Quoted text from the file: one error a line, no terminal controls. */
+	for (p = msg; *p != '\0'; p++) {
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	}
 	if (im->nerrors == IMPORT_MAX_ERRORS)
 		snprintf(msg, sizeof msg, "stopped after %d errors",
 		    IMPORT_MAX_ERRORS);

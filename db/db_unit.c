@@ -19,13 +19,15 @@ static const char unit_insert_sql[] =
     "INSERT INTO unit (protocol, account, key, client, interval) "
     "VALUES (?, ?, ?, ?, ?)";
 static const char unit_all_sql[] =
-    "SELECT id, protocol, account, key, client, interval, last_seen "
-    "FROM unit ORDER BY account, protocol";
+    "SELECT id, protocol, account, key, client, interval, last_seen, "
+    "silent_since FROM unit ORDER BY account, protocol";
 static const char unit_version_sql[] =
     "SELECT value FROM meta WHERE key = 'unit_version'";
 static const char unit_seen_sql[] =
     "UPDATE unit SET last_seen = ?2 WHERE id = ?1 AND "
     "(last_seen IS NULL OR last_seen < ?2)";
+static const char unit_silent_sql[] =
+    "UPDATE unit SET silent_since = ?2 WHERE id = ?1";
 
 /* 3..16 hex digits, copied upper case into out. */
 static int
@@ -167,6 +169,7 @@ db_unit_foreach(struct db *db, int (*fn)(const struct db_unit *, void *),
 		unit_copy(u.client, sizeof u.client, sqlite3_column_text(st, 4));
 		u.interval = sqlite3_column_int(st, 5);
 		u.last_seen = sqlite3_column_int64(st, 6);
+		u.silent_since = sqlite3_column_int64(st, 7);
 		stop = fn(&u, arg);
 		explicit_bzero(&u, sizeof u);
 	}
@@ -200,6 +203,25 @@ db_unit_seen(struct db *db, int64_t id, int64_t at)
 		return (-1);
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, at);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return (rc == SQLITE_DONE ? 0 : -1);
+}
+
+/* A unit fell silent at `at` (ms), or was heard again (at = 0). */
+int
+db_unit_silent(struct db *db, int64_t id, int64_t at)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = db_stmt(db, unit_silent_sql)) == NULL)
+		return (-1);
+	sqlite3_bind_int64(st, 1, id);
+	if (at != 0)
+		sqlite3_bind_int64(st, 2, at);
+	else
+		sqlite3_bind_null(st, 2);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	return (rc == SQLITE_DONE ? 0 : -1);

@@ -350,6 +350,8 @@ store_op_name(enum store_op op)
 		return ("duplicate");
 	case STORE_LASTSEEN:
 		return ("last-seen");
+	case STORE_SILENT:
+		return ("silent");
 	case STORE_AUDIT:
 		return ("audit");
 	case STORE_ALARM:
@@ -370,6 +372,8 @@ store_one(struct db *db, struct store_req *req, int careful)
 		return (db_event_duplicate(db, req->id));
 	case STORE_LASTSEEN:
 		return (db_unit_seen(db, req->id, req->at));
+	case STORE_SILENT:
+		return (db_unit_silent(db, req->id, req->at));
 	case STORE_AUDIT:
 		return (db_audit(db, req->actor, req->action, req->subject,
 		    req->detail));

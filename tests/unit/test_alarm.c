@@ -327,6 +327,33 @@ test_operator_index(void **state)
 }
 
 static void
+test_restore_before_answer(void **state)
+{
+	struct alarm	*a, *b, *c;
+	const char	*why;
+	int64_t		 id;
+
+	(void)state;
+	a = event(1, "AT", 3, T0);		/* mains lost, waiting */
+	id = a->id;
+	assert_null(event(1, "AR", 4, T0 + 1000));	/* mains back */
+	assert_null(alarm_find(id));
+	assert_string_equal(last_write()->action, "restored before answer");
+	assert_string_equal(last_write()->state, "closed");
+	b = event(2, "AT", 3, T0);		/* taken by an operator */
+	assert_int_equal(alarm_accept(b, "op1", T0, 0, &why), 0);
+	assert_ptr_equal(event(2, "AR", 4, T0 + 1000), b);
+	assert_int_equal(b->state, ALARM_HANDLING);	/* only annotated */
+	c = event(3, "QA", 1, T0);		/* a pendant is never cleared */
+	assert_ptr_equal(event(3, "AR", 4, T0 + 1000), c);
+	assert_ptr_equal(event(3, "YK", 4, T0 + 1000), c);
+	assert_int_equal(c->state, ALARM_WAITING);
+	b = event(4, "YS", 3, T0);		/* unit silent ... */
+	assert_ptr_equal(event(4, "AR", 4, T0 + 1), b);	/* not its restore */
+	assert_null(event(4, "YK", 4, T0 + 2));	/* heard again */
+}
+
+static void
 test_outcome_names(void **state)
 {
 	(void)state;
@@ -360,6 +387,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_operator_index, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_restore_before_answer,
+		    setup, teardown),
 		cmocka_unit_test(test_outcome_names),
 	};
 
