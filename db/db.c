@@ -316,3 +316,25 @@ db_broken(struct db *db)
 	}
 	return (0);
 }
+
+/* Text of at most size bytes, or NULL when empty; s outlives the step. */
+void
+db_bind_text(struct sqlite3_stmt *st, int i, const char *s, size_t size)
+{
+	size_t	 len = strnlen(s, size);
+
+	if (len == 0)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_text(st, i, s, len, SQLITE_STATIC);
+}
+
+/* A number, or NULL when 0 (never, none). */
+void
+db_bind_int64(struct sqlite3_stmt *st, int i, int64_t v)
+{
+	if (v == 0)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_int64(st, i, v);
+}

@@ -289,6 +289,9 @@ struct sqlite3	*db_sqlite(struct db *);
 /* A cached prepared statement for sql (keyed by the pointer), reset. */
 struct sqlite3_stmt *db_stmt(struct db *, const char *sql);
 int		 db_exec(struct db *, const char *sql);	/* 0 or -1 */
+void		 db_bind_text(struct sqlite3_stmt *, int, const char *, size_t);
+void		 db_bind_int64(struct sqlite3_stmt *, int, int64_t);
+#define BIND_TEXT(st, i, f)	db_bind_text(st, i, f, sizeof f)
 int		 db_begin(struct db *);		/* BEGIN IMMEDIATE */
 int		 db_commit(struct db *);
 void		 db_rollback(struct db *);	/* no-op outside a transaction */
@@ -308,6 +311,8 @@ int		 db_unit_silent(struct db *, int64_t id, int64_t at);
     "raw_code, class, qualifier, area, zone, text, location, device_time, " \
     "received_at, source, flags, raw, dup_count"
 void		 db_event_row(struct sqlite3_stmt *, struct db_event *);
+int		 db_event_rows(struct sqlite3_stmt *,
+		    int (*)(const struct db_event *, void *), void *);
 /* A client's problems, one fn(field, why) call each; their number. */
 int		 db_client_check(const struct db_client *,
 		    void (*fn)(const char *field, const char *why, void *),

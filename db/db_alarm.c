@@ -50,27 +50,6 @@ static const char alarm_notes_sql[] =
     "SELECT at, operator, text FROM alarm_note WHERE alarm_id = ? "
     "ORDER BY at, id";
 
-static void
-alarm_bind_text(sqlite3_stmt *st, int i, const char *s, size_t size)
-{
-	size_t	 len = strnlen(s, size);
-
-	if (len == 0)
-		sqlite3_bind_null(st, i);
-	else
-		sqlite3_bind_text(st, i, s, len, SQLITE_STATIC);
-}
-
-static void
-alarm_bind_time(sqlite3_stmt *st, int i, int64_t v)
-{
-	if (v == 0)
-		sqlite3_bind_null(st, i);
-	else
-		sqlite3_bind_int64(st, i, v);
-}
-
-#define BIND_TEXT(st, i, f)	alarm_bind_text(st, i, f, sizeof f)
 
 /* Insert or update the alarm row a->id (an upsert: notes keep their row). */
 int
@@ -84,7 +63,7 @@ db_alarm_write(struct db *db, const struct db_alarm *a)
 	if ((st = db_stmt(db, alarm_write_sql)) == NULL)
 		return (-1);
 	sqlite3_bind_int64(st, 1, a->id);
-	alarm_bind_time(st, 2, a->unit_id);
+	db_bind_int64(st, 2, a->unit_id);
 	sqlite3_bind_text(st, 3, a->account, strnlen(a->account,
 	    sizeof a->account), SQLITE_STATIC);
 	sqlite3_bind_int(st, 4, a->class);
@@ -94,9 +73,9 @@ db_alarm_write(struct db *db, const struct db_alarm *a)
 	BIND_TEXT(st, 7, a->operator);
 	sqlite3_bind_int64(st, 8, a->opened_at);
 	sqlite3_bind_int64(st, 9, a->last_at);
-	alarm_bind_time(st, 10, a->offered_at);
-	alarm_bind_time(st, 11, a->accepted_at);
-	alarm_bind_time(st, 12, a->closed_at);
+	db_bind_int64(st, 10, a->offered_at);
+	db_bind_int64(st, 11, a->accepted_at);
+	db_bind_int64(st, 12, a->closed_at);
 	sqlite3_bind_int(st, 13, a->count);
 	BIND_TEXT(st, 14, a->outcome);
 	BIND_TEXT(st, 15, a->outcome_text);
@@ -266,19 +245,11 @@ db_alarm_events(struct db *db, int64_t alarm_id, int max,
     int (*fn)(const struct db_event *, void *), void *arg)
 {
 	sqlite3_stmt	*st;
-	struct db_event	 ev;
-	int		 rc = SQLITE_DONE, stop = 0;
-
 	if ((st = db_stmt(db, alarm_events_sql)) == NULL)
 		return (-1);
 	sqlite3_bind_int64(st, 1, alarm_id);
 	sqlite3_bind_int(st, 2, max);
-	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		db_event_row(st, &ev);
-		stop = fn(&ev, arg);
-	}
-	sqlite3_reset(st);
-	return (stop || rc == SQLITE_DONE ? 0 : -1);
+	return (db_event_rows(st, fn, arg));
 }
 
 /* An alarm's notes, oldest first. */

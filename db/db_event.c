@@ -31,33 +31,11 @@ static const char event_after_sql[] =
 static const char event_dedupe_sql[] =
     "SELECT dedupe, id FROM event WHERE received_at >= ?";
 
-/* Text, or NULL when empty; the caller's buffer outlives the step. */
-static void
-event_bind_text(sqlite3_stmt *st, int i, const char *s, size_t size)
-{
-	size_t	 len = strnlen(s, size);
-
-	if (len == 0)
-		sqlite3_bind_null(st, i);
-	else
-		sqlite3_bind_text(st, i, s, len, SQLITE_STATIC);
-}
-
-static void
-event_bind_int64(sqlite3_stmt *st, int i, int64_t v)
-{
-	if (v == 0)
-		sqlite3_bind_null(st, i);
-	else
-		sqlite3_bind_int64(st, i, v);
-}
-
-#define BIND_TEXT(st, i, f)	event_bind_text(st, i, f, sizeof f)
 
 static void
 event_bind(sqlite3_stmt *st, const struct db_event *ev)
 {
-	event_bind_int64(st, 1, ev->unit_id);
+	db_bind_int64(st, 1, ev->unit_id);
 	BIND_TEXT(st, 2, ev->protocol);
 	sqlite3_bind_text(st, 3, ev->account, strnlen(ev->account,
 	    sizeof ev->account), SQLITE_STATIC);
@@ -74,7 +52,7 @@ event_bind(sqlite3_stmt *st, const struct db_event *ev)
 	BIND_TEXT(st, 13, ev->zone);
 	BIND_TEXT(st, 14, ev->text);
 	BIND_TEXT(st, 15, ev->location);
-	event_bind_int64(st, 16, ev->device_time);
+	db_bind_int64(st, 16, ev->device_time);
 	sqlite3_bind_int64(st, 17, ev->received_at);
 	BIND_TEXT(st, 18, ev->source);
 	sqlite3_bind_int(st, 19, ev->flags);
@@ -132,6 +110,22 @@ event_text(sqlite3_stmt *st, int i, char *dst, size_t size)
 
 #define COL_TEXT(st, i, f)	event_text(st, i, f, sizeof f)
 
+/* Step st through its rows of DB_EVENT_COLUMNS, calling fn on each. */
+int
+db_event_rows(sqlite3_stmt *st, int (*fn)(const struct db_event *, void *),
+    void *arg)
+{
+	struct db_event	 ev;
+	int		 rc = SQLITE_DONE, stop = 0;
+
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		db_event_row(st, &ev);
+		stop = fn(&ev, arg);
+	}
+	sqlite3_reset(st);
+	return (stop || rc == SQLITE_DONE ? 0 : -1);
+}
+
 /* Fill ev from a row of DB_EVENT_COLUMNS; ev->raw points into the row. */
 void
 db_event_row(sqlite3_stmt *st, struct db_event *ev)
@@ -171,18 +165,10 @@ db_event_foreach(struct db *db, int64_t since,
     int (*fn)(const struct db_event *, void *), void *arg)
 {
 	sqlite3_stmt	*st;
-	struct db_event	 ev;
-	int		 rc = SQLITE_DONE, stop = 0;
-
 	if ((st = db_stmt(db, event_since_sql)) == NULL)
 		return (-1);
 	sqlite3_bind_int64(st, 1, since);
-	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		db_event_row(st, &ev);
-		stop = fn(&ev, arg);
-	}
-	sqlite3_reset(st);
-	return (stop || rc == SQLITE_DONE ? 0 : -1);
+	return (db_event_rows(st, fn, arg));
 }
 
 /* Dedupe keys seen since a time (ms), for the dedupe window at start-up. */
@@ -212,16 +198,8 @@ db_event_foreach_after(struct db *db, int64_t after,
     int (*fn)(const struct db_event *, void *), void *arg)
 {
 	sqlite3_stmt	*st;
-	struct db_event	 ev;
-	int		 rc = SQLITE_DONE, stop = 0;
-
 	if ((st = db_stmt(db, event_after_sql)) == NULL)
 		return (-1);
 	sqlite3_bind_int64(st, 1, after);
-	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		db_event_row(st, &ev);
-		stop = fn(&ev, arg);
-	}
-	sqlite3_reset(st);
-	return (stop || rc == SQLITE_DONE ? 0 : -1);
+	return (db_event_rows(st, fn, arg));
 }

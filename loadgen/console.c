@@ -569,33 +569,6 @@ console_connect(void)
 
 /* --- set-up, report, tear-down --- */
 
-static void
-console_address(const char *s)
-{
-	struct addrinfo	 hints, *res;
-	char		*host, *port;
-	int		 error;
-
-	host = xstrdup(s);
-	if ((port = strrchr(host, ':')) == NULL)
-		fatalx("--console: want HOST:PORT");
-	*port++ = '\0';
-	if (host[0] == '[' && port - host >= 3 && port[-2] == ']') {
-		port[-2] = '\0';
-		memmove(host, host + 1, strlen(host + 1) + 1);
-	}
-	memset(&hints, 0, sizeof hints);
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	error = getaddrinfo(host, port, &hints, &res);
-	if (error != 0)
-		fatalx("--console %s: %s", s, gai_strerror(error));
-	memcpy(&con->addr, res->ai_addr, res->ai_addrlen);
-	con->addr_len = res->ai_addrlen;
-	freeaddrinfo(res);
-	free(host);
-}
-
 /* The first line of path, without its newline. */
 static char *
 console_password(const char *path)
@@ -627,7 +600,7 @@ console_init(void)
 		fatalx("--console needs --console-password-file");
 	con = xcalloc(1, sizeof *con);
 	con->where = xstrdup(lg.console);
-	console_address(lg.console);
+	loadgen_addr("--console", lg.console, &con->addr, &con->addr_len);
 	con->login = xstrdup(lg.console_login != NULL ? lg.console_login :
 	    "loadgen");
 	con->password = console_password(lg.console_pwfile);

@@ -102,8 +102,10 @@ loadgen_number(const char *name, const char *s, double min, double max)
 }
 
 /* HOST:PORT, [V6]:PORT. */
-static void
-loadgen_target(const char *s)
+/* HOST:PORT or [v6]:PORT for option opt; exits with a clear error. */
+void
+loadgen_addr(const char *opt, const char *s, struct sockaddr_storage *ss,
+    socklen_t *len)
 {
 	struct addrinfo	 hints, *res;
 	char		*host, *port;
@@ -111,7 +113,7 @@ loadgen_target(const char *s)
 
 	host = xstrdup(s);
 	if ((port = strrchr(host, ':')) == NULL)
-		fatalx("--target: want HOST:PORT");
+		fatalx("%s: want HOST:PORT", opt);
 	*port++ = '\0';
 	if (host[0] == '[' && port - host >= 3 && port[-2] == ']') {
 		port[-2] = '\0';
@@ -122,9 +124,9 @@ loadgen_target(const char *s)
 	hints.ai_socktype = SOCK_STREAM;
 	error = getaddrinfo(host, port, &hints, &res);
 	if (error != 0)
-		fatalx("--target %s: %s", s, gai_strerror(error));
-	memcpy(&lg.target, res->ai_addr, res->ai_addrlen);
-	lg.target_len = res->ai_addrlen;
+		fatalx("%s %s: %s", opt, s, gai_strerror(error));
+	memcpy(ss, res->ai_addr, res->ai_addrlen);
+	*len = res->ai_addrlen;
 	freeaddrinfo(res);
 	free(host);
 }
@@ -175,7 +177,7 @@ loadgen_option(int ch, const char *arg)
 
 	switch (ch) {
 	case 't':
-		loadgen_target(arg);
+		loadgen_addr("--target", arg, &lg.target, &lg.target_len);
 		break;
 	case 'u':
 		lg.units = loadgen_number("units", arg, 1, 1e6);

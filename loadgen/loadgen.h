@@ -178,6 +178,8 @@ extern struct loadgen	 lg;
 /* loadgen.c */
 uint64_t	 loadgen_now(void);
 void		 loadgen_check_done(void);
+void		 loadgen_addr(const char *, const char *,
+		    struct sockaddr_storage *, socklen_t *);
 void		 loadgen_begin(uint64_t);
 #define LOADGEN_CONNECT_WAIT	10	/* s */
 

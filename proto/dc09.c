@@ -40,7 +40,8 @@ dc09_token_name(enum dc09_token t)
 	return (dc09_token_names[t]);
 }
 
-static int
+/* A hex digit's value, either case, or -1. */
+int
 dc09_hexval(int c)
 {
 	if (c >= '0' && c <= '9')

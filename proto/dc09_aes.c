@@ -23,17 +23,6 @@ static const char dc09_aes_hexdigits[] = "0123456789ABCDEF";
 static const char dc09_aes_padchars[] =
     "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
-static int
-dc09_aes_hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return (c - '0');
-	if (c >= 'A' && c <= 'F')
-		return (c - 'A' + 10);
-	if (c >= 'a' && c <= 'f')
-		return (c - 'a' + 10);
-	return (-1);
-}
 
 /* 2n hex digits to n bytes. 0 or -1. */
 static int
@@ -43,8 +32,8 @@ dc09_aes_unhex(const char *s, size_t n, uint8_t *out)
 	int	hi, lo;
 
 	for (i = 0; i < n; i++) {
-		hi = dc09_aes_hexval((unsigned char)s[2 * i]);
-		lo = dc09_aes_hexval((unsigned char)s[2 * i + 1]);
+		hi = dc09_hexval((unsigned char)s[2 * i]);
+		lo = dc09_hexval((unsigned char)s[2 * i + 1]);
 		if (hi == -1 || lo == -1)
 			return (-1);
 		out[i] = (uint8_t)(hi << 4 | lo);

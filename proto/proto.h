@@ -148,6 +148,9 @@ size_t		 dc09_encode_head(const struct dc09_msg *, uint8_t *, size_t);
 size_t		 dc09_encode_finish(int, uint8_t *, size_t, size_t);
 enum proto_err	 dc09_parse_block(const char *, size_t, struct dc09_frame *);
 
+/* A hex digit's value, either case, or -1 (shared by the dc09 files). */
+int		 dc09_hexval(int);
+
 /* --- dc09_aes.c --- */
 struct dc09_key {
 	uint8_t		 k[32];
