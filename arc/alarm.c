@@ -112,6 +112,7 @@ alarm_free_all(void)
 	hmap_free(&alarm_by_op);
 	hmap_free(&alarm_op_count);
 	alarmq_free();
+	runaway_free();
 	alarm_answered = alarm_within_60 = alarm_within_180 = 0;
 	alarm_nlate = 0;
 	alarm_day = 0;
@@ -358,6 +359,17 @@ alarm_open(const struct db_event *e, int class, int64_t now)
 	return (a);
 }
 
+static uint64_t
+alarm_runaway_key(const struct db_event *e)
+{
+	char	 key[64];
+	int	 n;
+
+	n = snprintf(key, sizeof key, "%lld %s %s %s", (long long)e->unit_id,
+	    e->unit_id ? "" : e->account, e->code, e->zone);
+	return (hash64(key, n > 0 ? (size_t)n : 0, 0));
+}
+
 static struct alarm *
 alarm_events_apply(const struct db_event *ev, size_t n, int64_t now)
 {
@@ -366,7 +378,7 @@ alarm_events_apply(const struct db_event *ev, size_t n, int64_t now)
 	int64_t		 ids[DC09_MAX_EVENTS], hwm = 0;
 	uint64_t	 v;
 	size_t		 i, nids = 0;
-	int		 class;
+	int		 class, runaway;
 	char		 detail[64];
 
 	if (n == 0)
@@ -378,9 +390,16 @@ alarm_events_apply(const struct db_event *ev, size_t n, int64_t now)
 		if (ev[i].id > hwm)
 			hwm = ev[i].id;
 		class = alarm_event_class(&ev[i]);
+		runaway = class >= 1 && class <= 3 &&
+		    runaway_take(alarm_runaway_key(&ev[i]), now) != 0;
+		if (runaway)
+			class = 3;	/* past its bucket: never raises */
 		if (class >= 1 && class <= 3) {
 			if (a == NULL) {
 				a = alarm_open(&ev[i], class, now);
+				if (runaway)
+					strlcpy(a->code, ALARM_RUNAWAY,
+					    sizeof a->code);
 				action = "open";
 			} else if (strcmp(action, "open") != 0)
 				action = "attach";

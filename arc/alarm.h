@@ -65,6 +65,7 @@ struct alarm_hooks {
 };
 
 #define ALARM_OFFER_MS		30000	/* an offer not accepted returns */
+#define ALARM_RUNAWAY		"RU"	/* arc's code: a runaway unit */
 #define ALARM_TOP_TARGET_MS	60000
 #define ALARM_LATE_MS		180000
 
@@ -129,6 +130,12 @@ void		 alarm_stats(int64_t now, struct alarm_stats *);
 /* Copy for a STORE_ALARM request, and back (not registered). */
 void		 alarm_to_db(const struct alarm *, struct db_alarm *);
 void		 alarm_from_db(const struct db_alarm *, struct alarm *);
+
+/* runaway.c: a token bucket per (unit, code, zone). */
+void		 runaway_init(int burst, int per_min);
+int		 runaway_take(uint64_t key, int64_t now);
+size_t		 runaway_sweep(int64_t now);
+void		 runaway_free(void);
 
 /* alarmq.c: the call queue, for alarm.c only. */
 int		 alarmq_before(const struct alarm *, const struct alarm *);

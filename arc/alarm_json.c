@@ -100,7 +100,7 @@ alarm_json(const struct alarm *a)
 {
 	json_t		*o, *events, *resp, *notes, *first;
 	int64_t		 client_id;
-	const char	*zone = NULL;
+	const char	*zone = NULL, *name;
 	struct code_info ci;
 
 	events = json_array();
@@ -110,10 +110,13 @@ alarm_json(const struct alarm *a)
 	db_alarm_notes(aj_db, a->id, aj_note, notes);
 	if ((first = json_array_get(events, json_array_size(events) - 1)))
 		zone = json_string_value(json_object_get(first, "zone"));
+	if (strcmp(a->code, ALARM_RUNAWAY) == 0)
+		name = "runaway unit";
+	else
+		name = codes_sia(a->code, &ci) == 0 ? ci.name : "unknown event";
 	o = json_pack("{s:I, s:s, s:i, s:s, s:s, s:o, s:I, s:I, s:i}",
 	    "id", (json_int_t)a->id, "state", alarm_state_name(a->state),
-	    "class", a->class, "code", a->code, "name",
-	    codes_sia(a->code, &ci) == 0 ? ci.name : "unknown event",
+	    "class", a->class, "code", a->code, "name", name,
 	    "operator", aj_str(a->operator), "opened_at",
 	    (json_int_t)a->opened_at, "last_at", (json_int_t)a->last_at,
 	    "count", a->count);

@@ -259,6 +259,7 @@ aio_tick_cb(evutil_socket_t fd, short what, void *arg)
 	alarm_flush();
 	alarm_expire_offers(now);
 	aio_grace(now);
+	runaway_sweep(now);
 	alarmio_dispatch(now);
 	alarm_stats(now, &st);
 	if (memcmp(&st, &aio_last_stats, sizeof st) != 0) {
@@ -342,6 +343,7 @@ alarmio_init(struct event_base *base, const struct config *cfg,
 	aio_cfg = cfg;
 	alarm_json_init(rdb);
 	alarm_init(&hooks, db_alarm_max_id(rdb) + 1);
+	runaway_init(cfg->runaway_burst, cfg->runaway_per_min);
 	if (db_alarm_foreach_open(rdb, aio_restore_open, &now) != 0 ||
 	    db_alarm_foreach_since(rdb, now - now % 86400000,
 	    aio_restore_closed, NULL) != 0) {

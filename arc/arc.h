@@ -56,6 +56,8 @@ struct config {
 	int			 lastseen_flush;	/* s */
 	int			 time_ahead;		/* s, encrypted window */
 	int			 time_behind;		/* s */
+	int			 runaway_burst;		/* events */
+	int			 runaway_per_min;
 	int			 supervision_default;	/* s */
 	int			 supervision_grace;	/* s */
 	char			 tls_cert[1024];	/* console TLS */

@@ -47,6 +47,8 @@ static const struct config_int config_ints[] = {
 	CI(time_ahead, 0, 3600),
 	CI(time_behind, 0, 3600),
 	CI(console_grace, 0, 3600),
+	CI(runaway_burst, 1, 100000),
+	CI(runaway_per_min, 1, 100000),
 	CI(supervision_default, 20, 90000),
 	CI(supervision_grace, 1, 86400),
 	CI(max_consoles, 1, 4096),
@@ -86,6 +88,8 @@ config_defaults(struct config *cfg)
 	cfg->time_ahead = 20;
 	cfg->time_behind = 40;
 	cfg->console_grace = 60;
+	cfg->runaway_burst = 10;
+	cfg->runaway_per_min = 6;
 	cfg->supervision_default = 3600;
 	cfg->supervision_grace = 60;
 	cfg->max_consoles = 64;

@@ -354,6 +354,38 @@ test_restore_before_answer(void **state)
 }
 
 static void
+test_runaway_unit(void **state)
+{
+	struct alarm	*a, *r;
+	const char	*why;
+	int		 i;
+
+	(void)state;
+	runaway_init(3, 60);		/* a burst of 3, one a second back */
+	for (i = 0; i < 3; i++) {	/* closed as false alarms, again ... */
+		a = event(5, "FA", 1, T0 + i);
+		assert_int_equal(a->class, 1);
+		assert_int_equal(alarm_accept(a, "op1", T0 + i, 0, &why), 0);
+		assert_int_equal(alarm_close(a, "op1", OUTCOME_FALSE_ALARM,
+		    NULL, T0 + i, 0, &why), 0);
+	}
+	r = event(5, "FA", 1, T0 + 3);	/* ... past the burst */
+	assert_int_equal(r->class, 3);
+	assert_string_equal(r->code, ALARM_RUNAWAY);
+	assert_string_equal(last_write()->action, "open");
+	assert_ptr_equal(event(5, "FA", 1, T0 + 4), r);	/* attached */
+	assert_int_equal(r->class, 3);			/* not raised */
+	assert_int_equal(r->count, 2);
+	assert_ptr_equal(event(5, "QA", 1, T0 + 5), r);	/* a real press */
+	assert_int_equal(r->class, 1);			/* is raised */
+	assert_ptr_equal(alarm_top(), r);
+	/* Another unit is not affected; a full bucket is forgotten. */
+	assert_int_equal(event(6, "FA", 1, T0 + 6)->class, 1);
+	assert_true(runaway_sweep(T0 + 3600000) == 0);
+	runaway_init(10, 6);
+}
+
+static void
 test_outcome_names(void **state)
 {
 	(void)state;
@@ -389,6 +421,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_restore_before_answer,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_runaway_unit, setup,
+		    teardown),
 		cmocka_unit_test(test_outcome_names),
 	};
 
