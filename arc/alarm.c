@@ -34,6 +34,11 @@ static const uint8_t alarm_moves[ALARM_STATE_MAX][ALARM_STATE_MAX] = {
 };
 
 static struct alarm_hooks alarm_hooks;
+static struct {
+	char		 code[8];
+	int		 secs;
+}			 alarm_holds[16];
+static size_t		 alarm_nholds;
 static int64_t		 alarm_next_id = 1;
 static struct hmap	 alarm_by_id;		/* id -> alarm * (open) */
 static struct hmap	 alarm_by_unit;		/* unit key -> alarm * */
@@ -113,6 +118,7 @@ alarm_free_all(void)
 	hmap_free(&alarm_op_count);
 	alarmq_free();
 	runaway_free();
+	alarm_nholds = 0;
 	alarm_answered = alarm_within_60 = alarm_within_180 = 0;
 	alarm_nlate = 0;
 	alarm_day = 0;
@@ -299,6 +305,7 @@ alarm_set_state(struct alarm *a, enum alarm_state to, const char *op,
 	same = held && holds && strcmp(a->operator, op) == 0;
 	if (a->state == ALARM_WAITING)
 		alarmq_remove(a);
+	a->held_until = 0;
 	if (held && !same)
 		alarm_op_index(a, 0);	/* the operator lets it go */
 	a->state = to;
@@ -348,6 +355,7 @@ static struct alarm *
 alarm_open(const struct db_event *e, int class, int64_t now)
 {
 	struct alarm	*a;
+	size_t		 i;
 
 	a = alarm_add(alarm_next_id, e->unit_id, e->account);
 	a->class = class;
@@ -355,7 +363,11 @@ alarm_open(const struct db_event *e, int class, int64_t now)
 	a->opened_at = a->last_at = now;
 	a->count = 0;
 	a->state = ALARM_WAITING;
-	alarmq_push(a);
+	for (i = 0; class == 3 && i < alarm_nholds; i++)
+		if (strcmp(a->code, alarm_holds[i].code) == 0)
+			a->held_until = now + alarm_holds[i].secs * 1000LL;
+	if (a->held_until == 0)
+		alarmq_push(a);
 	return (a);
 }
 
@@ -408,7 +420,10 @@ alarm_events_apply(const struct db_event *ev, size_t n, int64_t now)
 			if (class < a->class) {
 				a->class = class;
 				strlcpy(a->code, ev[i].code, sizeof a->code);
-				if (a->heap != SIZE_MAX)
+				if (a->held_until != 0) {
+					a->held_until = 0;	/* a person now */
+					alarmq_push(a);
+				} else if (a->heap != SIZE_MAX)
 					alarmq_raise(a);
 			}
 		} else if (a == NULL)
@@ -580,6 +595,40 @@ alarm_close(struct alarm *a, const char *op, enum alarm_outcome outcome,
 	return (0);
 }
 
+void
+alarm_hold(const char *code, int secs)
+{
+	if (alarm_nholds == nitems(alarm_holds))
+		return;
+	strlcpy(alarm_holds[alarm_nholds].code, code,
+	    sizeof alarm_holds[0].code);
+	alarm_holds[alarm_nholds++].secs = secs;
+}
+
+int
+alarm_release_holds(int64_t now)
+{
+	struct alarm	*a;
+	size_t		 i;
+	int		 n = 0;
+
+	for (i = 0; i < alarm_by_id.cap; i++) {
+		if (!alarm_by_id.used[i])
+			continue;
+		a = (struct alarm *)(uintptr_t)alarm_by_id.vals[i];
+		if (a->held_until == 0 || a->held_until > now)
+			continue;
+		a->held_until = 0;
+		if (a->state == ALARM_WAITING && a->heap == SIZE_MAX)
+			alarmq_push(a);
+		a->version++;
+		a->dirty = 0;
+		alarm_write(a, NULL, 0, 0, "arcd", "queued after hold", "", 0);
+		n++;
+	}
+	return (n);
+}
+
 int
 alarm_flush(void)
 {
@@ -670,7 +719,8 @@ alarm_stats(int64_t now, struct alarm_stats *st)
 		if (!alarm_by_id.used[i])
 			continue;
 		a = (struct alarm *)(uintptr_t)alarm_by_id.vals[i];
-		if (a->state != ALARM_HANDLING && a->class >= 1 && a->class <= 3)
+		if (a->state != ALARM_HANDLING && a->held_until == 0 &&
+		    a->class >= 1 && a->class <= 3)
 			st->queue[a->class]++;
 		if (a->accepted_at != 0 || a->class > 2 ||
 		    alarm_day_of(a->opened_at) != alarm_day)

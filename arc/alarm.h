@@ -50,6 +50,7 @@ struct alarm {
 	size_t		 heap;		/* index in the queue, or SIZE_MAX */
 	uint64_t	 version;	/* bumped on every change */
 	int		 dirty;		/* count/last_at not yet written */
+	int64_t		 held_until;	/* not queued before (ms), 0 = no */
 };
 
 /* How alarm.c reaches the rest of arcd (all optional in tests). */
@@ -122,6 +123,10 @@ int		 alarm_release(struct alarm *, const char *op, int super,
 int		 alarm_close(struct alarm *, const char *op,
 		    enum alarm_outcome, const char *text, int64_t now,
 		    uint64_t tag, const char **why);
+/* Hold a technical code for secs before queueing it (restores clear it). */
+void		 alarm_hold(const char *code, int secs);
+/* Queue the held alarms whose hold is over; returns how many. */
+int		 alarm_release_holds(int64_t now);
 /* Write the alarms whose count or last time changed; returns how many. */
 int		 alarm_flush(void);
 /* Offers past their time go back to the queue; returns how many. */

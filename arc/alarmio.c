@@ -86,7 +86,7 @@ aio_write(const struct alarm *a, const int64_t *ids, size_t n, int64_t hwm,
 static void
 aio_show_now(const struct alarm *a)
 {
-	if (session_any())
+	if (a->held_until == 0 && session_any())
 		session_broadcast(json_pack("{s:s, s:o}", "type", "alarm",
 		    "alarm", alarm_json(a)));
 }
@@ -102,6 +102,8 @@ aio_show(const struct alarm_write *w)
 	a = alarm_find(w->da.id);
 	if (a != NULL && a->version != w->version)
 		return;		/* a later write will show it */
+	if (a != NULL && a->held_until != 0)
+		return;		/* held: not in the queue yet */
 	if (a == NULL) {
 		alarm_from_db(&w->da, &tmp);
 		a = &tmp;
@@ -257,6 +259,7 @@ aio_tick_cb(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	(void)arg;
 	alarm_flush();
+	alarm_release_holds(now);
 	alarm_expire_offers(now);
 	aio_grace(now);
 	runaway_sweep(now);
@@ -272,7 +275,8 @@ aio_tick_cb(evutil_socket_t fd, short what, void *arg)
 static void
 aio_snapshot_one(struct alarm *a, void *arg)
 {
-	json_array_append_new(arg, alarm_json(a));
+	if (a->held_until == 0)
+		json_array_append_new(arg, alarm_json(a));
 }
 
 void
@@ -339,11 +343,14 @@ alarmio_init(struct event_base *base, const struct config *cfg,
 	struct aio_replay	*r;
 	struct timeval		 tv = { 1, 0 };
 	int64_t			 now = now_ms();
+	size_t			 i;
 
 	aio_cfg = cfg;
 	alarm_json_init(rdb);
 	alarm_init(&hooks, db_alarm_max_id(rdb) + 1);
 	runaway_init(cfg->runaway_burst, cfg->runaway_per_min);
+	for (i = 0; i < cfg->nholds; i++)
+		alarm_hold(cfg->holds[i].code, cfg->holds[i].secs);
 	if (db_alarm_foreach_open(rdb, aio_restore_open, &now) != 0 ||
 	    db_alarm_foreach_since(rdb, now - now % 86400000,
 	    aio_restore_closed, NULL) != 0) {

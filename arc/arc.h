@@ -56,6 +56,11 @@ struct config {
 	int			 lastseen_flush;	/* s */
 	int			 time_ahead;		/* s, encrypted window */
 	int			 time_behind;		/* s */
+	struct {
+		char		 code[8];	/* SIA code, e.g. "AT" */
+		int		 secs;
+	}			 holds[16];		/* hold = AT:300 */
+	size_t			 nholds;
 	int			 runaway_burst;		/* events */
 	int			 runaway_per_min;
 	int			 supervision_default;	/* s */

@@ -184,6 +184,33 @@ config_add_listen(struct config *cfg, const char *spec, char **cause)
 	return (0);
 }
 
+/* "AT:300": queue a technical code only if no restore comes within. */
+static int
+config_add_hold(struct config *cfg, const char *value, char **why)
+{
+	const char	*colon = strchr(value, ':');
+	char		*end;
+	long		 secs;
+	size_t		 n;
+
+	if (cfg->nholds == nitems(cfg->holds)) {
+		xasprintf(why, "hold: at most %zu", nitems(cfg->holds));
+		return (-1);
+	}
+	n = colon != NULL ? (size_t)(colon - value) : 0;
+	secs = colon != NULL ? strtol(colon + 1, &end, 10) : 0;
+	if (n < 2 || n >= sizeof cfg->holds[0].code || *end != '\0' ||
+	    secs < 1 || secs > 86400) {
+		xasprintf(why, "hold = %s: want CODE:SECONDS, e.g. AT:300",
+		    value);
+		return (-1);
+	}
+	memcpy(cfg->holds[cfg->nholds].code, value, n);
+	cfg->holds[cfg->nholds].code[n] = '\0';
+	cfg->holds[cfg->nholds++].secs = (int)secs;
+	return (0);
+}
+
 static int
 config_set_int(struct config *cfg, const struct config_int *ci,
     const char *value, char **cause)
@@ -240,6 +267,8 @@ config_handler(void *arg, const char *section, const char *name,
 			rc = 0;
 		else
 			xasprintf(&why, "%s: too long", name);
+	} else if (strcmp(name, "hold") == 0) {
+		rc = config_add_hold(cfg, value, &why);
 	} else if (strcmp(name, "listen") == 0) {
 		if (!cp->listen_seen)
 			cfg->nlisten = 0;
@@ -321,6 +350,9 @@ config_print(const struct config *cfg, FILE *f)
 	for (i = 0; i < cfg->nlisten; i++)
 		fprintf(f, "listen = %s=%s\n",
 		    listen_kind_name(cfg->listen[i].kind), cfg->listen[i].text);
+	for (i = 0; i < cfg->nholds; i++)
+		fprintf(f, "hold = %s:%d\n", cfg->holds[i].code,
+		    cfg->holds[i].secs);
 	for (i = 0; i < NCONFIG_INTS; i++)
 		fprintf(f, "%s = %d\n", config_ints[i].name,
 		    *(const int *)((const char *)cfg + config_ints[i].off));

@@ -7,9 +7,10 @@
  * The database holds one client, C-0001, so a file naming it meets a
  * duplicate. Invariants: all or nothing -- on success *cause is NULL and
  * exactly *n clients are new; on failure *n is 0, nothing is new, and
- * *cause names the file on every line. Either way no transaction is left
- * open. The imported clients are deleted after each input so every input
- * sees the same database (the audit trail, append-only, keeps growing).
+ * *cause names the file on every line and holds no other control
+ * characters (it quotes the file's text). Either way no transaction is
+ * left open. The imported clients are deleted after each input so every
+ * input sees the same database (the audit trail, append-only, grows).
  * FUZZ_VERBOSE=1 in the environment prints each result.
  */
 #include <stdint.h>

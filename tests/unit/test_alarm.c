@@ -386,6 +386,36 @@ test_runaway_unit(void **state)
 }
 
 static void
+test_hold_technical(void **state)
+{
+	struct alarm_stats	 st;
+	struct alarm		*a, *b, *c;
+	int64_t			 id;
+
+	(void)state;
+	alarm_hold("AT", 300);		/* mains lost: wait 5 minutes */
+	a = event(1, "AT", 3, T0);
+	id = a->id;
+	assert_null(alarm_top());	/* held, not queued */
+	alarm_stats(T0, &st);
+	assert_int_equal(st.queue[3], 0);
+	assert_null(event(1, "AR", 4, T0 + 60000));	/* restored in time */
+	assert_null(alarm_find(id));
+	assert_string_equal(last_write()->action, "restored before answer");
+	b = event(2, "AT", 3, T0);	/* no restore comes */
+	assert_int_equal(alarm_release_holds(T0 + 299999), 0);
+	assert_null(alarm_top());
+	assert_int_equal(alarm_release_holds(T0 + 300000), 1);
+	assert_string_equal(last_write()->action, "queued after hold");
+	assert_ptr_equal(alarm_top(), b);
+	c = event(3, "AT", 3, T0);	/* held, then a pendant press */
+	assert_ptr_equal(event(3, "QA", 1, T0 + 1000), c);
+	assert_int_equal(c->held_until, 0);
+	assert_ptr_equal(alarm_top(), c);	/* queued at once, as P1 */
+	assert_int_equal(event(4, "YT", 3, T0)->held_until, 0); /* not held */
+}
+
+static void
 test_outcome_names(void **state)
 {
 	(void)state;
@@ -422,6 +452,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_restore_before_answer,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_runaway_unit, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_hold_technical, setup,
 		    teardown),
 		cmocka_unit_test(test_outcome_names),
 	};

@@ -1,0 +1,46 @@
+"""Holds: with `hold = AT:2` a "mains lost" is queued only if no restore
+arrives within 2 s. A restore in time clears it unseen ("restored before
+answer", audited); without one it reaches the consoles after the hold."""
+import time
+import unittest
+
+from arctest import frame, read_reply, stamp, wait_for
+from test_console import ConsoleCase
+
+
+def cid(seq, q, code, acct="100000", zone="000"):
+    return frame('"ADM-CID"%04dR1L1#%s[#%s|%s%s 01 %s]_%s'
+                 % (seq, acct, acct, q, code, zone, stamp()))
+
+
+class TestHold(ConsoleCase):
+    conf_extra = ConsoleCase.conf_extra + "hold = AT:2\n"
+
+    def test_restored_in_time_is_never_queued(self):
+        c = self.console()
+        s = self.arcd.tcp()
+        s.sendall(cid(1, "1", "301"))           # mains lost
+        read_reply(s)
+        s.sendall(cid(2, "3", "301"))           # mains restored
+        read_reply(s)
+        wait_for(lambda: self.arcd.rows(
+            "SELECT state, outcome FROM alarm WHERE account='100000'") ==
+            [("closed", "restored_before_answer")], 10, "the alarm cleared")
+        self.assertIn("restored before answer", [r[0] for r in self.arcd.rows(
+            "SELECT action FROM audit")])
+        self.assertEqual(c.request("accept", alarm_id=None)["error"],
+                         "not_found")           # nothing was queued
+
+    def test_no_restore_queues_after_the_hold(self):
+        c = self.console()
+        s = self.arcd.tcp()
+        t0 = time.monotonic()
+        s.sendall(cid(1, "1", "301"))
+        read_reply(s)
+        a = c.wait_alarm(lambda a: a["code"] == "AT", 10, "the held alarm")
+        self.assertGreaterEqual(time.monotonic() - t0, 1.9)
+        self.assertEqual(a["class"], 3)
+
+
+if __name__ == "__main__":
+    unittest.main()
