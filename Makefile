@@ -44,7 +44,8 @@ ARCLIB_SRCS	:= arc/config.c arc/listen.c arc/device.c \
 		   arc/udp.c arc/ingest.c arc/dedupe.c arc/unit.c arc/metrics.c \
 		   arc/hmap.c arc/alarm.c arc/alarmq.c arc/alarm_json.c arc/alarmio.c \
 		   arc/session.c arc/supervise.c arc/clock.c \
-		   arc/runaway.c
+		   arc/runaway.c arc/storm.c \
+		   arc/incident.c arc/alarm_stats.c
 ARCD_SRCS	:= arc/arcd.c
 ARCCTL_SRCS	:= arc/arcctl.c arc/arcctl_people.c
 LOADGEN_SRCS	:= $(filter-out loadgen/echo.c,$(wildcard loadgen/*.c))

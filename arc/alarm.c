@@ -39,17 +39,12 @@ static struct {
 	int		 secs;
 }			 alarm_holds[16];
 static size_t		 alarm_nholds;
-static int64_t		 alarm_next_id = 1;
+int64_t			 alarm_next_id = 1;
 static struct hmap	 alarm_by_id;		/* id -> alarm * (open) */
 static struct hmap	 alarm_by_unit;		/* unit key -> alarm * */
 static struct hmap	 alarm_by_op;		/* hash(login) -> alarm * */
 static struct hmap	 alarm_op_count;	/* hash(login) -> alarms held */
 
-/* Today's P1/P2 answers, for the service figures. */
-static int64_t		 alarm_day;
-static int		 alarm_answered, alarm_within_60, alarm_within_180;
-static int64_t		 alarm_late[16];
-static size_t		 alarm_nlate;
 
 const char *
 alarm_state_name(enum alarm_state s)
@@ -74,7 +69,7 @@ alarm_outcome_parse(const char *s)
 	return (OUTCOME_NONE);
 }
 
-static uint64_t
+uint64_t
 alarm_unit_key(int64_t unit_id, const char *account)
 {
 	if (unit_id > 0)
@@ -118,13 +113,12 @@ alarm_free_all(void)
 	hmap_free(&alarm_op_count);
 	alarmq_free();
 	runaway_free();
+	storm_free();
 	alarm_nholds = 0;
-	alarm_answered = alarm_within_60 = alarm_within_180 = 0;
-	alarm_nlate = 0;
-	alarm_day = 0;
+	alarm_stats_reset();
 }
 
-static struct alarm *
+struct alarm *
 alarm_add(int64_t id, int64_t unit_id, const char *account)
 {
 	struct alarm	*a;
@@ -146,6 +140,13 @@ static void
 alarm_forget(struct alarm *a)
 {
 	uint64_t	 key = alarm_unit_key(a->unit_id, a->account), v;
+	struct alarm	*inc;
+
+	if (a->incident_id != 0 && (inc = alarm_find(a->incident_id)) != NULL) {
+		inc->count--;		/* the live count of the storm */
+		inc->dirty = 1;
+		inc->version++;
+	}
 
 	alarmq_remove(a);
 	hmap_del(&alarm_by_id, (uint64_t)a->id);
@@ -165,6 +166,17 @@ alarm_find(int64_t id)
 	return ((struct alarm *)(uintptr_t)v);
 }
 
+/* Every open alarm, in no order; fn must not open or forget alarms. */
+void
+alarm_each(void (*fn)(struct alarm *, void *), void *arg)
+{
+	size_t	 i;
+
+	for (i = 0; i < alarm_by_id.cap; i++)
+		if (alarm_by_id.used[i])
+			fn((struct alarm *)(uintptr_t)alarm_by_id.vals[i], arg);
+}
+
 int64_t
 alarm_open_id(int64_t unit_id, const char *account)
 {
@@ -182,7 +194,7 @@ alarm_count_open(void)
 	return (alarm_by_id.n);
 }
 
-static void
+void
 alarm_write(const struct alarm *a, const int64_t *ids, size_t n,
     int64_t hwm, const char *actor, const char *action, const char *detail,
     uint64_t tag)
@@ -234,63 +246,13 @@ alarm_op_index(struct alarm *a, int held)
 	}
 }
 
-/* --- the service figures --- */
-
-static int64_t
-alarm_day_of(int64_t ms)
-{
-	return (ms / 86400000);
-}
-
-static void
-alarm_day_roll(int64_t now)
-{
-	if (alarm_day_of(now) == alarm_day)
-		return;
-	alarm_day = alarm_day_of(now);
-	alarm_answered = alarm_within_60 = alarm_within_180 = 0;
-	alarm_nlate = 0;
-}
-
-/* A P1/P2 alarm of today was accepted for the first time. */
-static void
-alarm_count_answer(const struct alarm *a)
-{
-	int64_t	 took = a->accepted_at - a->opened_at;
-
-	alarm_day_roll(a->accepted_at);
-	if (a->class > 2 || alarm_day_of(a->opened_at) != alarm_day)
-		return;
-	alarm_answered++;
-	if (took <= ALARM_TOP_TARGET_MS)
-		alarm_within_60++;
-	if (took <= ALARM_LATE_MS)
-		alarm_within_180++;
-	else if (alarm_nlate < nitems(alarm_late))
-		alarm_late[alarm_nlate++] = a->id;
-}
-
-void
-alarm_restore_closed(const struct db_alarm *da)
-{
-	struct alarm	 a;
-
-	memset(&a, 0, sizeof a);
-	a.id = da->id;
-	a.class = da->class;
-	a.opened_at = da->opened_at;
-	a.accepted_at = da->accepted_at;
-	if (a.accepted_at != 0)
-		alarm_count_answer(&a);
-}
-
 /* --- state --- */
 
 /*
  * The only writer of a->state. An illegal transition is a bug: callers
  * check what an operator may do before they get here.
  */
-static void
+void
 alarm_set_state(struct alarm *a, enum alarm_state to, const char *op,
     int64_t now, const char *actor, const char *action, uint64_t tag)
 {
@@ -363,6 +325,8 @@ alarm_open(const struct db_event *e, int class, int64_t now)
 	a->opened_at = a->last_at = now;
 	a->count = 0;
 	a->state = ALARM_WAITING;
+	if (class == 3 && alarm_storm(a, now) != NULL)
+		return (a);		/* collapsed into the incident */
 	for (i = 0; class == 3 && i < alarm_nholds; i++)
 		if (strcmp(a->code, alarm_holds[i].code) == 0)
 			a->held_until = now + alarm_holds[i].secs * 1000LL;
@@ -420,7 +384,10 @@ alarm_events_apply(const struct db_event *ev, size_t n, int64_t now)
 			if (class < a->class) {
 				a->class = class;
 				strlcpy(a->code, ev[i].code, sizeof a->code);
-				if (a->held_until != 0) {
+				if (a->incident_id != 0)
+					alarm_leave(a);	/* P1/P2 never collapse */
+				if (a->held_until != 0 || (a->state ==
+				    ALARM_WAITING && a->heap == SIZE_MAX)) {
 					a->held_until = 0;	/* a person now */
 					alarmq_push(a);
 				} else if (a->heap != SIZE_MAX)
@@ -591,6 +558,8 @@ alarm_close(struct alarm *a, const char *op, enum alarm_outcome outcome,
 	free(a->outcome_text);
 	a->outcome_text = (text != NULL && *text != '\0') ? xstrdup(text) :
 	    NULL;
+	if (a->incident)
+		alarm_close_members(a, op, now);
 	alarm_set_state(a, ALARM_CLOSED, op, now, op, "close", tag);
 	return (0);
 }
@@ -699,51 +668,6 @@ alarm_foreach_open(void (*fn)(struct alarm *, void *), void *arg)
 	free(all);
 }
 
-void
-alarm_stats(int64_t now, struct alarm_stats *st)
-{
-	struct alarm	*a;
-	size_t		 i;
-	int64_t		 waited;
-
-	alarm_day_roll(now);
-	memset(st, 0, sizeof *st);
-	st->answered = alarm_answered;
-	st->within_60 = alarm_within_60;
-	st->within_180 = alarm_within_180;
-	st->late_60 = alarm_answered - alarm_within_60;
-	st->late_180 = alarm_answered - alarm_within_180;
-	memcpy(st->over_180, alarm_late, alarm_nlate * sizeof *alarm_late);
-	st->nover_180 = alarm_nlate;
-	for (i = 0; i < alarm_by_id.cap; i++) {
-		if (!alarm_by_id.used[i])
-			continue;
-		a = (struct alarm *)(uintptr_t)alarm_by_id.vals[i];
-		if (a->state != ALARM_HANDLING && a->held_until == 0 &&
-		    a->class >= 1 && a->class <= 3)
-			st->queue[a->class]++;
-		if (a->accepted_at != 0 || a->class > 2 ||
-		    alarm_day_of(a->opened_at) != alarm_day)
-			continue;
-		waited = now - a->opened_at;
-		if (waited > ALARM_TOP_TARGET_MS)
-			st->late_60++;
-		if (waited > ALARM_LATE_MS) {
-			st->late_180++;
-			if (st->nover_180 < nitems(st->over_180))
-				st->over_180[st->nover_180++] = a->id;
-		}
-	}
-	st->pct_60 = 100.0 * st->within_60 /
-	    (st->within_60 + st->late_60 ? st->within_60 + st->late_60 : 1);
-	st->pct_180 = 100.0 * st->within_180 /
-	    (st->within_180 + st->late_180 ? st->within_180 + st->late_180 : 1);
-	if (st->within_60 + st->late_60 == 0)
-		st->pct_60 = 100.0;
-	if (st->within_180 + st->late_180 == 0)
-		st->pct_180 = 100.0;
-}
-
 /* --- the database --- */
 
 static enum alarm_state
@@ -777,6 +701,8 @@ alarm_from_db(const struct db_alarm *da, struct alarm *a)
 	a->accepted_at = da->accepted_at;
 	a->closed_at = da->closed_at;
 	a->count = da->count;
+	a->incident_id = da->incident_id;
+	a->incident = da->account[0] == ALARM_INCIDENT;
 	for (o = OUTCOME_NO_ASSISTANCE; o < OUTCOME_MAX; o++)
 		if (strcmp(da->outcome, alarm_outcome_names[o]) == 0)
 			a->outcome = o;
@@ -802,7 +728,10 @@ alarm_restore(const struct db_alarm *da, int64_t now)
 	if (s == ALARM_HANDLING)
 		strlcpy(a->operator, da->operator, sizeof a->operator);
 	a->state = s == ALARM_HANDLING ? ALARM_HANDLING : ALARM_WAITING;
-	if (a->state == ALARM_WAITING)
+	a->incident_id = da->incident_id;
+	if ((a->incident = da->account[0] == ALARM_INCIDENT))
+		storm_set_incident(a->code, a->id);
+	if (a->state == ALARM_WAITING && a->incident_id == 0)
 		alarmq_push(a);
 	else
 		alarm_op_index(a, 1);
@@ -834,4 +763,5 @@ alarm_to_db(const struct alarm *a, struct db_alarm *da)
 	if (a->outcome_text != NULL)
 		strlcpy(da->outcome_text, a->outcome_text,
 		    sizeof da->outcome_text);
+	da->incident_id = a->incident_id;
 }

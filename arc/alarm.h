@@ -51,6 +51,8 @@ struct alarm {
 	uint64_t	 version;	/* bumped on every change */
 	int		 dirty;		/* count/last_at not yet written */
 	int64_t		 held_until;	/* not queued before (ms), 0 = no */
+	int64_t		 incident_id;	/* collapsed into this incident */
+	int		 incident;	/* this is an incident (a storm) */
 };
 
 /* How alarm.c reaches the rest of arcd (all optional in tests). */
@@ -67,6 +69,7 @@ struct alarm_hooks {
 
 #define ALARM_OFFER_MS		30000	/* an offer not accepted returns */
 #define ALARM_RUNAWAY		"RU"	/* arc's code: a runaway unit */
+#define ALARM_INCIDENT		'*'	/* an incident's account: "*AT" */
 #define ALARM_TOP_TARGET_MS	60000
 #define ALARM_LATE_MS		180000
 
@@ -125,6 +128,11 @@ int		 alarm_close(struct alarm *, const char *op,
 		    uint64_t tag, const char **why);
 /* Hold a technical code for secs before queueing it (restores clear it). */
 void		 alarm_hold(const char *code, int secs);
+/* Storms that have been quiet end (the incident stays for its operator). */
+int		 alarm_storms_over(int64_t now);
+/* Call fn on the alarms collapsed into an incident. */
+void		 alarm_foreach_member(int64_t incident,
+		    void (*)(struct alarm *, void *), void *);
 /* Queue the held alarms whose hold is over; returns how many. */
 int		 alarm_release_holds(int64_t now);
 /* Write the alarms whose count or last time changed; returns how many. */
@@ -135,6 +143,35 @@ void		 alarm_stats(int64_t now, struct alarm_stats *);
 /* Copy for a STORE_ALARM request, and back (not registered). */
 void		 alarm_to_db(const struct alarm *, struct db_alarm *);
 void		 alarm_from_db(const struct db_alarm *, struct alarm *);
+
+/* Internal to alarm*.c and incident.c. */
+struct alarm	*alarm_add(int64_t id, int64_t unit_id, const char *account);
+void		 alarm_write(const struct alarm *, const int64_t *, size_t,
+		    int64_t, const char *, const char *, const char *,
+		    uint64_t);
+void		 alarm_set_state(struct alarm *, enum alarm_state,
+		    const char *, int64_t, const char *, const char *,
+		    uint64_t);
+uint64_t	 alarm_unit_key(int64_t unit_id, const char *account);
+void		 alarm_each(void (*)(struct alarm *, void *), void *);
+extern int64_t	 alarm_next_id;
+/* alarm_stats.c */
+void		 alarm_stats_reset(void);
+void		 alarm_day_roll(int64_t now);
+void		 alarm_count_answer(const struct alarm *);
+/* incident.c */
+struct alarm	*alarm_storm(struct alarm *, int64_t now);
+void		 alarm_leave(struct alarm *);
+void		 alarm_close_members(struct alarm *, const char *, int64_t);
+
+/* storm.c: distinct units per technical code within a window. */
+void		 storm_init(int threshold, int window_s, int quiet_s);
+int		 storm_threshold_units(void);
+int		 storm_count(const char *code, uint64_t unit, int64_t now);
+int64_t		 storm_incident(const char *code);
+void		 storm_set_incident(const char *code, int64_t id);
+void		 storm_expire(int64_t now, void (*)(int64_t, void *), void *);
+void		 storm_free(void);
 
 /* runaway.c: a token bucket per (unit, code, zone). */
 void		 runaway_init(int burst, int per_min);

@@ -94,6 +94,40 @@ aj_unit(const struct alarm *a, const char *zone)
 	    aj_str(label)));
 }
 
+#define ALARM_JSON_MEMBERS	100
+
+struct aj_members {
+	json_t	*list;
+	size_t	 n;
+};
+
+static void
+aj_member(struct alarm *a, void *arg)
+{
+	struct aj_members	*m = arg;
+	struct db_client	 c;
+
+	if (m->n++ >= ALARM_JSON_MEMBERS)
+		return;
+	if (a->unit_id == 0 || db_client_by_unit(aj_db, a->unit_id, &c) != 0)
+		memset(&c, 0, sizeof c);
+	json_array_append_new(m->list, json_pack("{s:I, s:s, s:o, s:o, s:o}",
+	    "alarm_id", (json_int_t)a->id, "account", a->account, "client",
+	    aj_str(c.name), "address", aj_str(c.address), "phone",
+	    aj_str(c.phone)));
+}
+
+/* An incident: its live count and (the first of) its units and clients. */
+static json_t *
+aj_incident(const struct alarm *a)
+{
+	struct aj_members	 m = { json_array(), 0 };
+
+	alarm_foreach_member(a->id, aj_member, &m);
+	return (json_pack("{s:i, s:o}", "units", a->count, "members",
+	    m.list));
+}
+
 /* The whole alarm object, as every console sees it. */
 json_t *
 alarm_json(const struct alarm *a)
@@ -133,6 +167,10 @@ alarm_json(const struct alarm *a)
 	json_object_set_new(o, "responders", resp);
 	json_object_set_new(o, "events", events);
 	json_object_set_new(o, "notes", notes);
+	json_object_set_new(o, "incident", a->incident ? aj_incident(a) :
+	    json_null());
+	json_object_set_new(o, "incident_id", a->incident_id ?
+	    json_integer(a->incident_id) : json_null());
 	return (o);
 }
 

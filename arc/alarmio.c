@@ -86,7 +86,8 @@ aio_write(const struct alarm *a, const int64_t *ids, size_t n, int64_t hwm,
 static void
 aio_show_now(const struct alarm *a)
 {
-	if (a->held_until == 0 && session_any())
+	/* A storm's member is shown through its incident (flushed). */
+	if (a->held_until == 0 && a->incident_id == 0 && session_any())
 		session_broadcast(json_pack("{s:s, s:o}", "type", "alarm",
 		    "alarm", alarm_json(a)));
 }
@@ -104,6 +105,9 @@ aio_show(const struct alarm_write *w)
 		return;		/* a later write will show it */
 	if (a != NULL && a->held_until != 0)
 		return;		/* held: not in the queue yet */
+	if (a != NULL && a->incident_id != 0 &&
+	    strcmp(w->action, "joined incident") != 0)
+		return;		/* shown through its incident */
 	if (a == NULL) {
 		alarm_from_db(&w->da, &tmp);
 		a = &tmp;
@@ -258,6 +262,7 @@ aio_tick_cb(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	(void)arg;
+	alarm_storms_over(now);
 	alarm_flush();
 	alarm_release_holds(now);
 	alarm_expire_offers(now);
@@ -275,7 +280,7 @@ aio_tick_cb(evutil_socket_t fd, short what, void *arg)
 static void
 aio_snapshot_one(struct alarm *a, void *arg)
 {
-	if (a->held_until == 0)
+	if (a->held_until == 0 && a->incident_id == 0)
 		json_array_append_new(arg, alarm_json(a));
 }
 
@@ -349,6 +354,7 @@ alarmio_init(struct event_base *base, const struct config *cfg,
 	alarm_json_init(rdb);
 	alarm_init(&hooks, db_alarm_max_id(rdb) + 1);
 	runaway_init(cfg->runaway_burst, cfg->runaway_per_min);
+	storm_init(cfg->storm_units, cfg->storm_window, cfg->storm_quiet);
 	for (i = 0; i < cfg->nholds; i++)
 		alarm_hold(cfg->holds[i].code, cfg->holds[i].secs);
 	if (db_alarm_foreach_open(rdb, aio_restore_open, &now) != 0 ||

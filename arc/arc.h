@@ -61,6 +61,9 @@ struct config {
 		int		 secs;
 	}			 holds[16];		/* hold = AT:300 */
 	size_t			 nholds;
+	int			 storm_units;		/* to call a storm */
+	int			 storm_window;		/* s */
+	int			 storm_quiet;		/* s */
 	int			 runaway_burst;		/* events */
 	int			 runaway_per_min;
 	int			 supervision_default;	/* s */

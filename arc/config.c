@@ -47,6 +47,9 @@ static const struct config_int config_ints[] = {
 	CI(time_ahead, 0, 3600),
 	CI(time_behind, 0, 3600),
 	CI(console_grace, 0, 3600),
+	CI(storm_units, 2, 1000000),
+	CI(storm_window, 1, 86400),
+	CI(storm_quiet, 1, 86400),
 	CI(runaway_burst, 1, 100000),
 	CI(runaway_per_min, 1, 100000),
 	CI(supervision_default, 20, 90000),
@@ -88,6 +91,9 @@ config_defaults(struct config *cfg)
 	cfg->time_ahead = 20;
 	cfg->time_behind = 40;
 	cfg->console_grace = 60;
+	cfg->storm_units = 50;
+	cfg->storm_window = 60;
+	cfg->storm_quiet = 120;
 	cfg->runaway_burst = 10;
 	cfg->runaway_per_min = 6;
 	cfg->supervision_default = 3600;

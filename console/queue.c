@@ -180,6 +180,15 @@ queue_store(struct client *c, struct client_alarm *a, int ring)
 		queue_keep_closed(c, a);
 		return;
 	}
+	/* Collapsed into an incident: the incident's row stands for it. */
+	if (json_is_integer(json_object_get(a->obj, "incident_id"))) {
+		if (idx != -1) {
+			queue_alarm_free(c->alarms[idx]);
+			c->alarms[idx] = c->alarms[--c->nalarms];
+		}
+		queue_alarm_free(a);
+		return;
+	}
 	if (idx != -1) {
 		queue_alarm_free(c->alarms[idx]);
 		c->alarms[idx] = a;

@@ -338,8 +338,15 @@ ui_alarm_what(struct client_alarm *a)
 static const char *
 ui_alarm_who(struct client_alarm *a)
 {
+	static char	 inc[48];
 	const char	*s;
+	json_t		*o;
 
+	if (json_is_object(o = json_object_get(a->obj, "incident"))) {
+		snprintf(inc, sizeof inc, "INCIDENT: %lld units",
+		    (long long)json_integer_value(json_object_get(o, "units")));
+		return (inc);
+	}
 	s = json_string_value(json_object_get(json_object_get(a->obj,
 	    "client"), "name"));
 	if (s != NULL && *s != '\0')

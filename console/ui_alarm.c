@@ -213,6 +213,26 @@ pane_notes(struct pane *p, json_t *list)
 	}
 }
 
+/* An incident (a storm): how many units, and who, for welfare checks. */
+static void
+pane_incident(struct pane *p, json_t *inc)
+{
+	json_t	*m;
+	size_t	 i;
+	char	 buf[512];
+
+	snprintf(buf, sizeof buf, "%lld units affected",
+	    (long long)json_integer_value(json_object_get(inc, "units")));
+	pane_field(p, "Incident", A_BOLD, buf);
+	pane_head(p, "Units and clients");
+	json_array_foreach(json_object_get(inc, "members"), i, m) {
+		snprintf(buf, sizeof buf, "%-10s %s  %s  %s",
+		    pane_str(m, "account"), pane_str(m, "client"),
+		    pane_str(m, "phone"), pane_str(m, "address"));
+		pane_field(p, NULL, A_NORMAL, buf);
+	}
+}
+
 /*
  * Draw alarm a in rows y..y+h-1, skipping scroll lines; returns how many
  * lines it has so the caller can bound the scroll.
@@ -232,6 +252,11 @@ ui_alarm_draw(struct ui *ui, struct client_alarm *a, int y, int h, int w,
 		snprintf(buf, sizeof buf, "CLOSED %s: %s", t,
 		    a->outcome ? client_outcome_label(a->outcome) : "?");
 		pane_field(&p, "Outcome", A_BOLD | A_REVERSE, buf);
+	}
+	if (json_is_object(json_object_get(o, "incident"))) {
+		pane_incident(&p, json_object_get(o, "incident"));
+		pane_notes(&p, json_object_get(o, "notes"));
+		return (p.line);
 	}
 	pane_client(&p, json_object_get(o, "client"), now);
 	pane_unit(&p, a, json_object_get(o, "unit"));

@@ -196,6 +196,7 @@ struct db_alarm {
 	int		 count;		/* events attached */
 	char		 outcome[24];	/* "" until closed */
 	char		 outcome_text[1024];
+	int64_t		 incident_id;	/* the storm it is part of, 0 = none */
 };
 int		 db_alarm_foreach_open(struct db *,
 		    int (*fn)(const struct db_alarm *, void *), void *);

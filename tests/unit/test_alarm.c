@@ -416,6 +416,43 @@ test_hold_technical(void **state)
 }
 
 static void
+test_storm_incident(void **state)
+{
+	struct alarm	*a, *inc, *p1;
+	const char	*why;
+	int		 i;
+
+	(void)state;
+	storm_init(5, 60, 120);		/* 5 units within 60 s */
+	for (i = 0; i < 4; i++)
+		assert_int_equal(event(100 + i, "AT", 3, T0 + i)->incident_id,
+		    0);
+	a = event(104, "AT", 3, T0 + 4);	/* the fifth: a storm */
+	assert_int_not_equal(a->incident_id, 0);
+	inc = alarm_find(a->incident_id);
+	assert_non_null(inc);
+	assert_true(inc->incident);
+	assert_int_equal(inc->count, 5);	/* the four before joined */
+	assert_ptr_equal(alarm_top(), inc);	/* one row in the queue */
+	p1 = event(200, "QA", 1, T0 + 5);	/* a pendant mid-storm */
+	assert_ptr_equal(alarm_top(), p1);
+	assert_int_equal(event(105, "AT", 3, T0 + 6)->incident_id, inc->id);
+	assert_int_equal(inc->count, 6);
+	event(103, "QA", 1, T0 + 7);		/* a member's pendant: leaves */
+	assert_int_equal(inc->count, 5);
+	assert_null(event(101, "AR", 4, T0 + 8));	/* restored */
+	assert_int_equal(inc->count, 4);
+	assert_int_equal(alarm_storms_over(T0 + 60000), 0);
+	assert_int_equal(alarm_storms_over(T0 + 130000), 1);
+	assert_int_equal(event(300, "AT", 3, T0 + 130001)->incident_id, 0);
+	assert_int_equal(alarm_accept(inc, "op1", T0, 0, &why), 0);
+	assert_int_equal(alarm_close(inc, "op1", OUTCOME_TECHNICAL, NULL, T0,
+	    0, &why), 0);
+	assert_null(alarm_find(a->id));		/* closed with it */
+	storm_init(50, 60, 120);
+}
+
+static void
 test_outcome_names(void **state)
 {
 	(void)state;
@@ -454,6 +491,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_runaway_unit, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_hold_technical, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_storm_incident, setup,
 		    teardown),
 		cmocka_unit_test(test_outcome_names),
 	};
