@@ -55,6 +55,10 @@ if [ ! -f "$DB" ]; then
 		ctl client link-responder C-000$((i + 1)) "$r"
 		i=$((i + 1))
 	done
+	# 10,000 more homes (no clients) for arc-loadgen --scenario storm.
+	sqlite3 "$DB" "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1
+	    FROM n WHERE i < 9999) INSERT INTO unit (account, interval)
+	    SELECT printf('%X', 3145728 + i), 3600 FROM n;"
 	pw=$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
 	printf '%s\n' "$pw" >run/operator.pw
 	chmod 600 run/operator.pw
@@ -99,6 +103,10 @@ Answer the alarms in another terminal:
     $BUILD/arc-console -k -u demo -p run/operator.pw 127.0.0.1:$CPORT
   operator: demo   password: $(cat run/operator.pw)   (supervisor: super, same password)
 Stored events:  $BUILD/arcctl -D $DB events --since -10m
+A power cut (5,000 "mains lost" in 30 s, then a reconnect wave) over
+10,000 more homes, while pendants keep being pressed:
+    $BUILD/arc-loadgen --target 127.0.0.1:$PORT --scenario storm \\
+        --units 10000 --first-account 300000 --sources 4 --rate 2 --duration 60
 Ctrl-C stops arcd and the simulated homes.
 
 MSG

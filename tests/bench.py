@@ -243,6 +243,91 @@ def idle():
                           " ".join("%.0f" % x for x in per)), flush=True)
 
 
+class QueueWatcher:
+    """A passive console: the longest queue an operator saw (open alarms
+    that are not members of an incident) and whether a P1 was ever behind
+    a technical alarm in it."""
+
+    def __init__(self, port, login, password):
+        import threading
+        from consoleclient import Console
+        self.c = Console(port)
+        self.c.login(login, password)
+        self.open = {a["id"]: a for a in self.c.snapshot["alarms"]}
+        self.max_rows = len(self.open)
+        self.p1_behind = 0
+        self.stop = False
+        self.t = threading.Thread(target=self.run, daemon=True)
+        self.t.start()
+
+    def run(self):
+        while not self.stop:
+            try:
+                m = self.c.read(0.5)
+            except Exception:
+                continue
+            if m.get("type") != "alarm":
+                continue
+            a = m["alarm"]
+            if a["state"] == "closed" or a.get("incident_id"):
+                self.open.pop(a["id"], None)
+            else:
+                self.open[a["id"]] = a
+            rows = sorted(self.open.values(),
+                          key=lambda x: (x["class"], x["opened_at"], x["id"]))
+            self.max_rows = max(self.max_rows, len(rows))
+            seen_tech = False
+            for r in rows:      # queue order: a P1 after a P3 is a defect
+                seen_tech = seen_tech or r["class"] == 3
+                if r["class"] == 1 and seen_tech:
+                    self.p1_behind += 1
+                    break
+
+    def close(self):
+        self.stop = True
+        self.t.join(2)
+        self.c.close()
+
+
+def storm():
+    """The storm scenario: 10,000 units, 5,000 "mains lost" within 30 s,
+    then every unit reconnects at once, pendants throughout."""
+    if not want("storm"):
+        return
+    pw = "bench-password-1"
+    a = Arcd("max_connections = 19500\nmax_per_source = 19500\n",
+             verbose=False, console=True)
+    try:
+        bulk_units(a, 0x100000, 10000)
+        a.operator("loadgen", pw)
+        a.operator("watch", pw)
+        pwfile = os.path.join(a.dir, "pw")
+        with open(pwfile, "w") as f:
+            f.write(pw + "\n")
+        a.start()
+        w = QueueWatcher(a.cport, "watch", pw)
+        r = loadgen(a.port, "--scenario", "storm", "--units", "10000",
+                    "--sources", "4", "--rate", "20", "--storm-spread", "30",
+                    "--console", "127.0.0.1:%d" % a.cport,
+                    "--console-login", "loadgen",
+                    "--console-password-file", pwfile, duration=60)
+        w.close()
+        stored = a.rows("SELECT count(*) FROM event WHERE raw_code = '301'")[0][0]
+        incidents = a.rows("SELECT count(*) FROM alarm WHERE account LIKE '*%'")[0][0]
+    finally:
+        a.cleanup()
+    con = r.get("console", {})
+    p1 = con.get("p1_shown_ms", {})
+    results["storm"] = {"p1_shown_ms": p1, "technical_stored": stored,
+                        "incidents": incidents, "max_queue_rows": w.max_rows,
+                        "p1_behind_technical": w.p1_behind, "loadgen": r}
+    print("%-22s P1 frame->console p50 %.3f p99 %.3f max %.3f ms; mains "
+          "stored %d; incidents %d; longest queue %d rows; P1 behind a "
+          "technical alarm: %d" % ("storm", p1.get("p50", 0), p1.get("p99", 0),
+                                   p1.get("max", 0), stored, incidents,
+                                   w.max_rows, w.p1_behind), flush=True)
+
+
 def main():
     print("arc benchmarks: %d runs of %.0f s each, medians; loopback, "
           "durable (synchronous=FULL) storage" % (RUNS, SECONDS), flush=True)

@@ -420,6 +420,7 @@ test_storm_incident(void **state)
 {
 	struct alarm	*a, *inc, *p1;
 	const char	*why;
+	int64_t		 aid;
 	int		 i;
 
 	(void)state;
@@ -446,9 +447,10 @@ test_storm_incident(void **state)
 	assert_int_equal(alarm_storms_over(T0 + 130000), 1);
 	assert_int_equal(event(300, "AT", 3, T0 + 130001)->incident_id, 0);
 	assert_int_equal(alarm_accept(inc, "op1", T0, 0, &why), 0);
+	aid = a->id;
 	assert_int_equal(alarm_close(inc, "op1", OUTCOME_TECHNICAL, NULL, T0,
 	    0, &why), 0);
-	assert_null(alarm_find(a->id));		/* closed with it */
+	assert_null(alarm_find(aid));		/* closed with it */
 	storm_init(50, 60, 120);
 }
 
