@@ -14,6 +14,13 @@
  * remembered records now - first send and forgets it. The ring is bounded:
  * the oldest entry is evicted, and counted, when it is full.
  *
+ * With --console-urgent-only the operator handles P1 and P2 alarms only:
+ * it accepts each one it sees waiting (or offered to it) directly by id
+ * and closes it, ignores offers, and never touches a technical alarm or
+ * an incident (a P3 offer stays pending until arcd takes it back). So a
+ * storm's incident stays open and keeps its members, as it would with a
+ * supervisor handling it while the operators answer pendants.
+ *
  * A lost connection is made again after CONSOLE_RETRY_S; the session logs
  * in again and takes a new snapshot. A refused login is fatal.
  */
@@ -46,6 +53,7 @@
 #define CONSOLE_LINE_MAX	65536
 #define CONSOLE_RETRY_S		1
 #define CONSOLE_KINDS_MAX	8		/* error strings kept apart */
+#define CONSOLE_TAKEN_MAX	256		/* urgent-only: ids taken */
 
 /* Request kinds, in the low two bits of a request id. */
 #define CONSOLE_REQ_LOGIN	1
@@ -99,6 +107,8 @@ struct console {
 	uint64_t		 kinds_other;
 	struct hist		*shown;		/* owned */
 	struct hist		*p1;		/* owned */
+	json_int_t		 taken[CONSOLE_TAKEN_MAX]; /* urgent-only */
+	unsigned		 ntaken;	/* next slot, wraps */
 };
 
 static struct console	*con;
@@ -313,6 +323,41 @@ console_take(json_int_t alarm_id, int accept)
 	    "outcome", "false_alarm"));
 }
 
+/*
+ * --console-urgent-only: take a P1/P2 alarm that waits or is ours, once
+ * (pushes repeat while an alarm changes). Technical alarms are left.
+ */
+static void
+console_take_urgent(json_t *alarm)
+{
+	json_int_t	 id, class;
+	const char	*state, *op;
+	unsigned	 i;
+	int		 accept;
+
+	id = json_integer_value(json_object_get(alarm, "id"));
+	class = json_integer_value(json_object_get(alarm, "class"));
+	state = json_string_value(json_object_get(alarm, "state"));
+	op = json_string_value(json_object_get(alarm, "operator"));
+	if (id <= 0 || class < 1 || class > 2 || state == NULL)
+		return;
+	if (strcmp(state, "waiting") == 0)
+		accept = 1;
+	else if (op == NULL || strcmp(op, con->login) != 0)
+		return;
+	else if (strcmp(state, "offered") == 0)
+		accept = 1;
+	else if (strcmp(state, "handling") == 0)
+		accept = 0;
+	else
+		return;
+	for (i = 0; i < CONSOLE_TAKEN_MAX; i++)
+		if (con->taken[i] == id)
+			return;
+	con->taken[con->ntaken++ % CONSOLE_TAKEN_MAX] = id;
+	console_take(id, accept);
+}
+
 static void
 console_error(const char *why)
 {
@@ -381,6 +426,10 @@ console_snapshot(json_t *m, uint64_t now)
 	alarms = json_object_get(m, "alarms");
 	json_array_foreach(alarms, i, a) {
 		console_alarm_events(a, now);
+		if (lg.console_urgent_only) {
+			console_take_urgent(a);
+			continue;
+		}
 		state = json_string_value(json_object_get(a, "state"));
 		op = json_string_value(json_object_get(a, "operator"));
 		if (state == NULL || op == NULL || strcmp(op, con->login) != 0)
@@ -421,7 +470,9 @@ console_message(const char *line, size_t len, uint64_t now)
 	if (strcmp(type, "alarm") == 0) {
 		con->st.alarms_seen++;
 		console_alarm_events(json_object_get(m, "alarm"), now);
-	} else if (strcmp(type, "offer") == 0) {
+		if (lg.console_urgent_only && con->state == CONSOLE_READY)
+			console_take_urgent(json_object_get(m, "alarm"));
+	} else if (strcmp(type, "offer") == 0 && !lg.console_urgent_only) {
 		alarm_id = json_object_get(m, "alarm_id");
 		if (json_is_integer(alarm_id))
 			console_take(json_integer_value(alarm_id), 1);

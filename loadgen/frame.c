@@ -173,7 +173,8 @@ frame_event(struct unit *u, time_t now)
 	char			 acct[LOADGEN_ACCT_MAX + 1];
 	char			 data[LOADGEN_ACCT_MAX + 32];
 
-	m = frame_mix_pick();
+	if ((m = scenario_event(u)) == NULL)
+		m = frame_mix_pick();
 	acct[0] = '#';
 	frame_account(u->idx, acct + 1);
 	snprintf(data, sizeof data, "%s|%c%03u 01 %03u", acct, m->qual,

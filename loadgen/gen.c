@@ -89,8 +89,8 @@ gen_tick(uint64_t now)
 	if (lg.phase != PHASE_RUN || lg.rate <= 0 || lg.closed)
 		return;
 	while (gen_next_us <= now) {
-		u = &lg.unit[gen_random() % lg.units];
-		sim_arrival(u);
+		if ((u = scenario_pick()) != NULL)
+			sim_arrival(u);
 		gen_next_us += gen_interval();
 	}
 }

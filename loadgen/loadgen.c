@@ -48,6 +48,9 @@ static const struct option loadgen_opts[] = {
 	{ "console", required_argument, NULL, 'C' },
 	{ "console-login", required_argument, NULL, 'N' },
 	{ "console-password-file", required_argument, NULL, 'P' },
+	{ "console-urgent-only", no_argument, NULL, 'O' },
+	{ "scenario", required_argument, NULL, 'Z' },
+	{ "storm-spread", required_argument, NULL, 'W' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
@@ -66,15 +69,32 @@ loadgen_usage(void)
 	    "\t[--retry S] [--seed N] [--acked-log FILE] [--json] "
 	    "[--expect-all]\n"
 	    "\t[--console HOST:PORT --console-password-file FILE "
-	    "[--console-login LOGIN]]\n"
+	    "[--console-login LOGIN]\n"
+	    "\t[--console-urgent-only]]\n"
+	    "\t[--scenario storm|runaway|silent] [--storm-spread S]\n"
 	    "--console: an operator console that accepts and closes every "
 	    "offer and times\n"
 	    "\tframe to alarm shown; TLS WITHOUT certificate verification "
-	    "(a test tool)\n"
+	    "(a test tool);\n"
+	    "\twith --console-urgent-only it takes P1/P2 alarms only and "
+	    "leaves technical\n"
+	    "\talarms and incidents alone\n"
 	    "mix names: pendant medical fall smoke co flood mains battery "
 	    "comms tamper\n"
 	    "\ttest cancel restore, or Contact ID codes EEE / QEEE; "
-	    "e.g. pendant=60,mains=40\n");
+	    "e.g. pendant=60,mains=40\n"
+	    "--scenario (persistent TCP units; the scenario picks the "
+	    "events):\n"
+	    "\tstorm    first half: one mains lost each within "
+	    "--storm-spread S (30);\n"
+	    "\t         at S+5 s every connection closes and reconnects; "
+	    "last 10 %%\n"
+	    "\t         press pendants at --rate; suggest --duration 60\n"
+	    "\trunaway  unit 0 sends smoke every second; the others "
+	    "pendants at --rate\n"
+	    "\tsilent   all poll at --heartbeat S (required); the first "
+	    "10 %% fall\n"
+	    "\t         silent at half the duration\n");
 	exit(2);
 }
 
@@ -211,6 +231,7 @@ loadgen_option(int ch, const char *arg)
 		loadgen_key(arg);
 		break;
 	case 'm':
+		lg.mix_set = 1;
 		if (frame_mix_parse(arg, &cause) == -1)
 			fatalx("%s", cause);
 		break;
@@ -241,6 +262,18 @@ loadgen_option(int ch, const char *arg)
 	case 'P':
 		lg.console_pwfile = arg;
 		break;
+	case 'O':
+		lg.console_urgent_only = 1;
+		break;
+	case 'Z':
+		if (scenario_parse(arg) == -1)
+			fatalx("--scenario: want storm, runaway or silent");
+		break;
+	case 'W':
+		lg.storm_spread = loadgen_number("storm-spread", arg, 0.001,
+		    86400);
+		lg.storm_spread_set = 1;
+		break;
 	default:
 		loadgen_usage();
 	}
@@ -258,6 +291,7 @@ loadgen_options(int argc, char **argv)
 	lg.duration = 10;
 	lg.drain = 5;
 	lg.sources = 1;
+	lg.storm_spread = 30;
 	frame_mix_default();
 	while ((ch = getopt_long(argc, argv, "v", loadgen_opts, NULL)) != -1) {
 		if (ch == 'v')
@@ -275,9 +309,11 @@ loadgen_options(int argc, char **argv)
 	if (lg.console != NULL && lg.console_pwfile == NULL)
 		fatalx("--console needs --console-password-file");
 	if (lg.console == NULL &&
-	    (lg.console_pwfile != NULL || lg.console_login != NULL))
-		fatalx("--console-login and --console-password-file need "
-		    "--console");
+	    (lg.console_pwfile != NULL || lg.console_login != NULL ||
+	    lg.console_urgent_only))
+		fatalx("--console-login, --console-password-file and "
+		    "--console-urgent-only need --console");
+	scenario_check();
 	if (lg.retry == 0)
 		lg.retry = lg.udp ? 1.0 : 2.0;
 	if (!seeded)
@@ -333,6 +369,7 @@ loadgen_begin(uint64_t now)
 	lg.start_us = now;
 	gen_start(now);
 	sim_begin(now);
+	scenario_begin(now);
 }
 
 static void
@@ -366,6 +403,7 @@ loadgen_tick_cb(evutil_socket_t fd, short what, void *arg)
 		loadgen_end();
 	if (lg.phase == PHASE_DONE)
 		return;
+	scenario_tick(now);
 	gen_tick(now);
 	wheel_run(now / 1000);
 }
@@ -423,6 +461,7 @@ loadgen_report_json(void)
 	    ", \"seed\": %" PRIu64,
 	    st->unsent, st->dropped, st->dup_acks, st->connects,
 	    st->connect_fail, st->lost, lg.seed);
+	scenario_report_json();
 	printf(", \"latency_ms\": {\"p50\": %.3f, \"p90\": %.3f, "
 	    "\"p99\": %.3f, \"p999\": %.3f, \"max\": %.3f}",
 	    loadgen_ms(0.5), loadgen_ms(0.9), loadgen_ms(0.99),
@@ -460,6 +499,7 @@ loadgen_report_text(void)
 	printf("latency ms       p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  "
 	    "max %.3f\n", loadgen_ms(0.5), loadgen_ms(0.9), loadgen_ms(0.99),
 	    loadgen_ms(0.999), loadgen_ms(1.0));
+	scenario_report_text();
 	console_report_text();
 }
 
@@ -510,6 +550,7 @@ main(int argc, char **argv)
 	lg.start_us = loadgen_now();
 	wheel_init(lg.start_us / 1000);
 	sim_init();
+	scenario_init();
 	lg.phase = lg.reconnect && lg.console == NULL ? PHASE_RUN :
 	    PHASE_CONNECT;
 	if (lg.phase == PHASE_RUN)
@@ -532,6 +573,7 @@ main(int argc, char **argv)
 	if (lg.acked_log != NULL && fclose(lg.acked_log) == EOF)
 		log_warn("acked log");
 	sim_free();
+	scenario_free();
 	console_free();
 	event_free(tick);
 	event_free(sigint);

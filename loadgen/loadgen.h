@@ -14,6 +14,9 @@
  * and times each event frame from its first send to the first "alarm"
  * push that shows it.
  *
+ * With --scenario (scenario.c) the units play a storm, a runaway unit or
+ * a silence: who sends what, and when, on top of the same machinery.
+ *
  * arc-echo (echo.c) answers every frame with one fixed ACK for account
  * LOADGEN_ECHO_ACCT, seq 0000; loadgen accepts that ACK as a wildcard for
  * any outstanding frame (plain or encrypted), so arc-echo is a baseline
@@ -46,6 +49,13 @@ enum loadgen_phase {
 	PHASE_RUN,		/* creating events */
 	PHASE_DRAIN,		/* waiting for outstanding ACKs */
 	PHASE_DONE
+};
+
+enum scenario {
+	SCENARIO_NONE = 0,
+	SCENARIO_STORM,
+	SCENARIO_RUNAWAY,
+	SCENARIO_SILENT
 };
 
 enum unit_state {
@@ -162,6 +172,11 @@ struct loadgen {
 	const char		*console;	/* borrowed: HOST:PORT */
 	const char		*console_login;	/* borrowed */
 	const char		*console_pwfile; /* borrowed */
+	int			 console_urgent_only;
+	int			 mix_set;	/* --mix given */
+	int			 scenario;	/* enum scenario */
+	double			 storm_spread;
+	int			 storm_spread_set;
 
 	/* Run time. */
 	struct event_base	*base;		/* owned */
@@ -220,6 +235,7 @@ void		 sim_timer(struct unit *, uint64_t);
 void		 sim_drain(void);
 void		 sim_finish(void);
 void		 sim_free(void);
+int		 sim_drop(struct unit *, uint64_t);
 
 /* console.c */
 void		 console_init(void);
@@ -232,5 +248,21 @@ const struct console_stats *console_stats(void);
 void		 console_report_json(void);
 void		 console_report_text(void);
 void		 console_free(void);
+
+/* scenario.c */
+const char	*scenario_name(int);
+int		 scenario_parse(const char *);
+void		 scenario_check(void);
+void		 scenario_init(void);
+void		 scenario_begin(uint64_t);
+void		 scenario_tick(uint64_t);
+struct unit	*scenario_pick(void);
+const struct mix_entry *scenario_event(const struct unit *);
+int		 scenario_muted(const struct unit *);
+void		 scenario_sent(const struct unit *);
+void		 scenario_acked(const struct unit *);
+void		 scenario_report_json(void);
+void		 scenario_report_text(void);
+void		 scenario_free(void);
 
 #endif /* ARC_LOADGEN_H */

@@ -184,6 +184,7 @@ sim_send(struct unit *u, uint64_t now)
 			u->first_us = now;
 		if (u->out == OUT_EVENT) {
 			lg.st.sent++;
+			scenario_sent(u);
 			console_sent(u->idx, u->seq, now);
 		} else
 			lg.st.polls_sent++;
@@ -219,6 +220,10 @@ sim_next(struct unit *u, uint64_t now)
 static void
 sim_kick(struct unit *u, uint64_t now)
 {
+	if (u->out == OUT_NONE && scenario_muted(u)) {
+		wheel_del(u);		/* silent: connected, sends nothing */
+		return;
+	}
 	if (u->out == OUT_NONE)
 		sim_next(u, now);
 	if (u->out != OUT_NONE) {
@@ -412,6 +417,7 @@ sim_done(struct unit *u, uint64_t now, int acked)
 				lg.st.acked_run++;
 			hist_add(lg.lat, now - u->first_us);
 			sim_acked_log(u);
+			scenario_acked(u);
 			console_acked(u->idx, u->seq);
 		}
 	} else if (acked)
@@ -562,6 +568,20 @@ sim_read_cb(evutil_socket_t fd, short what, void *arg)
 	}
 	if (n <= 0 || sim_frames(u, sim_buf, have + n, now) == -1)
 		sim_lost(u, now);
+}
+
+/*
+ * Close the unit's connection as if it were lost (--scenario storm's
+ * reconnect wave); it comes back with the normal back-off and resends
+ * what is outstanding. 1 if there was a connection to close.
+ */
+int
+sim_drop(struct unit *u, uint64_t now)
+{
+	if (lg.udp || u->state != UNIT_UP)
+		return (0);
+	sim_lost(u, now);
+	return (1);
 }
 
 /* Sending stopped: idle units stop their heartbeat timers. */

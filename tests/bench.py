@@ -310,7 +310,8 @@ def storm():
                     "--sources", "4", "--rate", "20", "--storm-spread", "30",
                     "--console", "127.0.0.1:%d" % a.cport,
                     "--console-login", "loadgen",
-                    "--console-password-file", pwfile, duration=60)
+                    "--console-password-file", pwfile,
+                    "--console-urgent-only", duration=60)
         w.close()
         stored = a.rows("SELECT count(*) FROM event WHERE raw_code = '301'")[0][0]
         incidents = a.rows("SELECT count(*) FROM alarm WHERE account LIKE '*%'")[0][0]
