@@ -620,27 +620,6 @@ console_connect(void)
 
 /* --- set-up, report, tear-down --- */
 
-/* The first line of path, without its newline. */
-static char *
-console_password(const char *path)
-{
-	FILE	*f;
-	char	*line = NULL;
-	size_t	 size = 0;
-	ssize_t	 n;
-
-	if ((f = fopen(path, "r")) == NULL)
-		fatal("--console-password-file %s", path);
-	n = getline(&line, &size, f);
-	fclose(f);
-	if (n == -1)
-		fatalx("--console-password-file %s: empty", path);
-	line[strcspn(line, "\r\n")] = '\0';
-	if (*line == '\0')
-		fatalx("--console-password-file %s: empty first line", path);
-	return (line);
-}
-
 /* Set up and connect, if --console was given. */
 void
 console_init(void)
@@ -654,7 +633,8 @@ console_init(void)
 	loadgen_addr("--console", lg.console, &con->addr, &con->addr_len);
 	con->login = xstrdup(lg.console_login != NULL ? lg.console_login :
 	    "loadgen");
-	con->password = console_password(lg.console_pwfile);
+	con->password = loadgen_first_line("--console-password-file",
+	    lg.console_pwfile);
 	con->ring = xcalloc(CONSOLE_PENDING_MAX, sizeof *con->ring);
 	con->hash = xcalloc(CONSOLE_HASH_SIZE, sizeof *con->hash);
 	con->shown = hist_new();

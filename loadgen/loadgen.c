@@ -122,6 +122,27 @@ loadgen_number(const char *name, const char *s, double min, double max)
 }
 
 /* HOST:PORT, [V6]:PORT. */
+/* The first line of path, without its newline. */
+char *
+loadgen_first_line(const char *opt, const char *path)
+{
+	FILE	*f;
+	char	*line = NULL;
+	size_t	 size = 0;
+	ssize_t	 n;
+
+	if ((f = fopen(path, "r")) == NULL)
+		fatal("%s %s", opt, path);
+	n = getline(&line, &size, f);
+	fclose(f);
+	if (n == -1)
+		fatalx("%s %s: empty", opt, path);
+	line[strcspn(line, "\r\n")] = '\0';
+	if (*line == '\0')
+		fatalx("%s %s: empty first line", opt, path);
+	return (line);
+}
+
 /* HOST:PORT or [v6]:PORT for option opt; exits with a clear error. */
 void
 loadgen_addr(const char *opt, const char *s, struct sockaddr_storage *ss,

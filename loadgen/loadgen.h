@@ -193,6 +193,7 @@ extern struct loadgen	 lg;
 /* loadgen.c */
 uint64_t	 loadgen_now(void);
 void		 loadgen_check_done(void);
+char		*loadgen_first_line(const char *opt, const char *path);
 void		 loadgen_addr(const char *, const char *,
 		    struct sockaddr_storage *, socklen_t *);
 void		 loadgen_begin(uint64_t);

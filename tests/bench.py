@@ -336,6 +336,7 @@ def main():
     latency()
     console_latency()
     idle()
+    storm()
     out = os.path.join(BUILD, "bench.json")
     with open(out, "w") as f:
         json.dump(results, f, indent=1)
