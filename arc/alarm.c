@@ -327,7 +327,7 @@ alarm_open(const struct db_event *e, int class, int64_t now)
 	a->state = ALARM_WAITING;
 	if (class == 3 && alarm_storm(a, now) != NULL)
 		return (a);		/* collapsed into the incident */
-	for (i = 0; class == 3 && i < alarm_nholds; i++)
+	for (i = 0; class == 3 && a->held_until == 0 && i < alarm_nholds; i++)
 		if (strcmp(a->code, alarm_holds[i].code) == 0)
 			a->held_until = now + alarm_holds[i].secs * 1000LL;
 	if (a->held_until == 0)

@@ -167,6 +167,8 @@ void		 alarm_close_members(struct alarm *, const char *, int64_t);
 /* storm.c: distinct units per technical code within a window. */
 void		 storm_init(int threshold, int window_s, int quiet_s);
 int		 storm_threshold_units(void);
+int		 storm_suspect_units(void);
+int64_t		 storm_window_ms(void);
 int		 storm_count(const char *code, uint64_t unit, int64_t now);
 int64_t		 storm_incident(const char *code);
 void		 storm_set_incident(const char *code, int64_t id);

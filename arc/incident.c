@@ -4,9 +4,12 @@
  * join one incident: a single queue row (an alarm with account "*CODE"
  * and no unit) carrying the live count and the list of affected units;
  * the member alarms stay in the database, pointing at it, and are not
- * queued. P1 and P2 never collapse: a member raised to P1/P2 leaves. The
- * storm ends after a quiet period; the incident stays until an operator
- * closes it, which closes its members with the same outcome.
+ * queued. Past a tenth of the threshold a storm is suspected and new
+ * alarms of the code are held (at most one window) until it is clear
+ * whether they collapse. P1 and P2 never collapse: a member raised to
+ * P1/P2 leaves. The storm ends after a quiet period; the incident stays
+ * until an operator closes it, which closes its members with the same
+ * outcome.
  *
  * Thread: network thread.
  */
@@ -102,6 +105,8 @@ alarm_storm(struct alarm *a, int64_t now)
 		inc = alarm_incident_start(a->code, now);
 	if (inc != NULL && a->incident_id == 0)
 		alarm_join(a, inc);
+	else if (inc == NULL && n >= storm_suspect_units())
+		a->held_until = now + storm_window_ms();	/* suspected */
 	return (inc);
 }
 

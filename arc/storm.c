@@ -46,6 +46,23 @@ storm_threshold_units(void)
 	return (storm_threshold);
 }
 
+/*
+ * Past a tenth of the threshold a storm is suspected: new alarms of the
+ * code wait (at most one window) to see whether it becomes one, so an
+ * operator's queue does not fill with what is about to collapse.
+ */
+int
+storm_suspect_units(void)
+{
+	return (storm_threshold / 10 > 2 ? storm_threshold / 10 : 2);
+}
+
+int64_t
+storm_window_ms(void)
+{
+	return (storm_window);
+}
+
 static struct storm_code *
 storm_code(const char *code)
 {

@@ -428,6 +428,10 @@ test_storm_incident(void **state)
 	for (i = 0; i < 4; i++)
 		assert_int_equal(event(100 + i, "AT", 3, T0 + i)->incident_id,
 		    0);
+	/* From the second a storm is suspected: held, not queued. */
+	assert_int_equal(alarm_find(alarm_open_id(100, "100064")) != NULL, 1);
+	assert_int_equal(alarm_find(alarm_open_id(101, "100065"))->held_until,
+	    T0 + 1 + 60000);
 	a = event(104, "AT", 3, T0 + 4);	/* the fifth: a storm */
 	assert_int_not_equal(a->incident_id, 0);
 	inc = alarm_find(a->incident_id);
