@@ -314,14 +314,15 @@ alarm_event_class(const struct db_event *e)
 }
 
 static struct alarm *
-alarm_open(const struct db_event *e, int class, int64_t now)
+alarm_open(const struct db_event *e, int class, const char *code,
+    int64_t now)
 {
 	struct alarm	*a;
 	size_t		 i;
 
 	a = alarm_add(alarm_next_id, e->unit_id, e->account);
 	a->class = class;
-	strlcpy(a->code, e->code, sizeof a->code);
+	strlcpy(a->code, code, sizeof a->code);
 	a->opened_at = a->last_at = now;
 	a->count = 0;
 	a->state = ALARM_WAITING;
@@ -372,10 +373,8 @@ alarm_events_apply(const struct db_event *ev, size_t n, int64_t now)
 			class = 3;	/* past its bucket: never raises */
 		if (class >= 1 && class <= 3) {
 			if (a == NULL) {
-				a = alarm_open(&ev[i], class, now);
-				if (runaway)
-					strlcpy(a->code, ALARM_RUNAWAY,
-					    sizeof a->code);
+				a = alarm_open(&ev[i], class, runaway ?
+				    ALARM_RUNAWAY : ev[i].code, now);
 				action = "open";
 			} else if (strcmp(action, "open") != 0)
 				action = "attach";
