@@ -146,6 +146,11 @@ alarm_json(const struct alarm *a)
 		zone = json_string_value(json_object_get(first, "zone"));
 	if (strcmp(a->code, ALARM_RUNAWAY) == 0)
 		name = "runaway unit";
+	else if (first != NULL && strcmp(a->code, "YS") == 0 &&
+	    strcmp(json_string_value(json_object_get(first, "text")) ?
+	    json_string_value(json_object_get(first, "text")) : "",
+	    "unit silent") == 0)
+		name = "unit silent";	/* raised by supervision */
 	else
 		name = codes_sia(a->code, &ci) == 0 ? ci.name : "unknown event";
 	o = json_pack("{s:I, s:s, s:i, s:s, s:s, s:o, s:I, s:I, s:i}",
