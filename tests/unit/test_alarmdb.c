@@ -20,6 +20,7 @@
 #include <sqlite3.h>
 
 #include "db.h"
+#include "tmpdb.h"
 
 #define DEADLINE_MS	20000
 
@@ -67,18 +68,11 @@ static int
 teardown(void **state)
 {
 	struct fixture	*f = *state;
-	char		 p[320];
-
 	store_stop(f->store);
 	db_close(f->db);
 	close(f->pipe[0]);
 	close(f->pipe[1]);
-	unlink(f->path);
-	snprintf(p, sizeof p, "%s-wal", f->path);
-	unlink(p);
-	snprintf(p, sizeof p, "%s-shm", f->path);
-	unlink(p);
-	rmdir(f->dir);
+	tmpdb_remove(f->dir, f->path);
 	free(f);
 	return (0);
 }
@@ -107,14 +101,10 @@ run(struct fixture *f, struct store_req *req)
 static int64_t
 count_rows(struct db *db, const char *sql)
 {
-	sqlite3_stmt	*st;
-	int64_t		 n = -1;
+	int64_t	 n = tmpdb_count(db_sqlite(db), sql);
 
-	if (sqlite3_prepare_v2(db_sqlite(db), sql, -1, &st, NULL) != SQLITE_OK)
+	if (n == -1)
 		fail_msg("%s: %s", sql, sqlite3_errmsg(db_sqlite(db)));
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
 	return (n);
 }
 

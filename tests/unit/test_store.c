@@ -20,6 +20,7 @@
 #include <sqlite3.h>
 
 #include "db.h"
+#include "tmpdb.h"
 
 #define NREQ		5000
 #define DEADLINE_MS	20000
@@ -70,18 +71,11 @@ static int
 teardown(void **state)
 {
 	struct fixture	*f = *state;
-	char		 p[320];
-
 	if (f->store != NULL)
 		store_stop(f->store);
 	close(f->pipe[0]);
 	close(f->pipe[1]);
-	unlink(f->path);
-	snprintf(p, sizeof p, "%s-wal", f->path);
-	unlink(p);
-	snprintf(p, sizeof p, "%s-shm", f->path);
-	unlink(p);
-	rmdir(f->dir);
+	tmpdb_remove(f->dir, f->path);
 	free(f);
 	return (0);
 }
