@@ -33,7 +33,8 @@ static const char *client_state_names[] = {
 };
 
 static const char *client_req_names[] = {
-	"login", "ping", "accept", "release", "note", "close", "decline"
+	"login", "ping", "accept", "release", "note", "close", "decline",
+	"operators"
 };
 
 /* Protocol error words and what an operator reads. */
@@ -132,6 +133,7 @@ client_free(struct client *c)
 	while ((r = TAILQ_FIRST(&c->requests)) != NULL)
 		client_request_remove(c, r);
 	queue_free(c);
+	free(c->operators);
 	free(c->login);
 	freezero_str(c->password);
 	draft_clear(c);
@@ -209,6 +211,7 @@ client_send_request(struct client *c, struct client_request *r, int64_t now)
 		json_object_set_new(o, "password", json_string(c->password));
 		break;
 	case REQ_PING:
+	case REQ_OPERATORS:
 		break;
 	case REQ_NOTE:
 	case REQ_CLOSE:
@@ -314,6 +317,23 @@ client_close(struct client *c, int64_t alarm_id, const char *outcome,
 	return (client_request(c, REQ_CLOSE, alarm_id, text, outcome, now));
 }
 
+int
+client_is_supervisor(struct client *c)
+{
+	return (strcmp(c->op_role, "supervisor") == 0);
+}
+
+/* Ask for the operators list (supervisors only; others are refused). */
+int64_t
+client_operators(struct client *c, int64_t now)
+{
+	if (!client_is_supervisor(c)) {
+		client_message(c, 1, now, "operators: for supervisors only");
+		return (-1);
+	}
+	return (client_request(c, REQ_OPERATORS, 0, NULL, NULL, now));
+}
+
 /* The transport is starting a connection. */
 void
 client_connecting(struct client *c)
@@ -398,6 +418,67 @@ client_snapshot(struct client *c, json_t *m, int64_t now)
 		c->skew = client_jint(m, "server_time") - now;
 	c->state = CLIENT_READY;
 	client_flush(c, now);
+	/* Pushes only say what changed: a supervisor asks for the list. */
+	if (client_is_supervisor(c))
+		client_operators(c, now);
+}
+
+static void
+client_operator_parse(struct client_operator *op, json_t *o)
+{
+	json_t	*ids, *id;
+	size_t	 i;
+
+	memset(op, 0, sizeof *op);
+	snprintf(op->login, sizeof op->login, "%s", client_jstr(o, "login"));
+	snprintf(op->name, sizeof op->name, "%s", client_jstr(o, "name") ?
+	    client_jstr(o, "name") : "");
+	snprintf(op->role, sizeof op->role, "%s", client_jstr(o, "role") ?
+	    client_jstr(o, "role") : "");
+	op->connected = json_is_true(json_object_get(o, "connected"));
+	ids = json_object_get(o, "alarms");
+	json_array_foreach(ids, i, id) {
+		if (!json_is_integer(id))
+			continue;
+		op->alarms_total++;
+		if (op->nalarms < CLIENT_OPERATOR_ALARMS)
+			op->alarms[op->nalarms++] = json_integer_value(id);
+	}
+}
+
+/*
+ * Replace the operators list (a push or the reply to a request). Ignored
+ * unless we are a supervisor; entries without a login are counted junk.
+ */
+static void
+client_operators_set(struct client *c, json_t *list)
+{
+	json_t	*o;
+	size_t	 i, n;
+
+	if (!client_is_supervisor(c))
+		return;
+	if (!json_is_array(list)) {
+		c->bad_messages++;
+		return;
+	}
+	n = json_array_size(list);
+	if (n > CLIENT_MAX_OPERATORS) {
+		c->dropped_operators += n - CLIENT_MAX_OPERATORS;
+		n = CLIENT_MAX_OPERATORS;
+	}
+	free(c->operators);
+	c->operators = xreallocarray(NULL, n + 1, sizeof *c->operators);
+	c->noperators = 0;
+	for (i = 0; i < n; i++) {
+		o = json_array_get(list, i);
+		if (!json_is_object(o) || client_jstr(o, "login") == NULL) {
+			c->bad_messages++;
+			continue;
+		}
+		client_operator_parse(&c->operators[c->noperators++], o);
+	}
+	c->have_operators = 1;
 }
 
 /*
@@ -495,6 +576,14 @@ client_reply(struct client *c, json_t *m, int64_t now)
 		break;
 	case REQ_PING:
 		break;
+	case REQ_OPERATORS:
+		if (ok)
+			client_operators_set(c, json_object_get(m,
+			    "operators"));
+		else
+			client_message(c, 1, now, "operators: %s",
+			    client_error_text(client_jstr(m, "error")));
+		break;
 	default:
 		if (!ok) {
 			client_message(c, 1, now, "%s %lld: %s", what,
@@ -559,6 +648,8 @@ client_input(struct client *c, const char *line, size_t len, int64_t now)
 	} else if (strcmp(type, "stats") == 0)
 		queue_stats(c, json_object_get(m, "stats") ?
 		    json_object_get(m, "stats") : m);
+	else if (strcmp(type, "operators") == 0)
+		client_operators_set(c, json_object_get(m, "operators"));
 	else if (strcmp(type, "system") == 0 && client_jstr(m, "text"))
 		client_message(c, 1, now, "server: %s", client_jstr(m, "text"));
 	json_decref(m);

@@ -6,8 +6,9 @@
  * order) and draft.c (what the operator types) are the protocol state:
  * no curses, no sockets; lines in, lines out through a send function,
  * time passed in as data (libconsole.a, unit-tested alone). console.c owns
- * the process and the TLS connection; ui.c, ui_alarm.c, ui_key.c and
- * ui_login.c render that state with ncurses and turn keys into requests.
+ * the process and the TLS connection; ui.c, ui_alarm.c, ui_operators.c,
+ * ui_key.c and ui_login.c render that state with ncurses and turn keys
+ * into requests.
  */
 #ifndef CONSOLE_H
 #define CONSOLE_H
@@ -38,6 +39,9 @@ struct ssl_ctx_st;
 #define CLIENT_CLOSED_KEEP	8	/* closed alarms kept for display */
 #define CLIENT_PING_IDLE	30000	/* ms without input before a ping */
 #define CLIENT_PING_TIMEOUT	20000	/* ms a ping may wait for its reply */
+#define CLIENT_MAX_OPERATORS	256	/* operators kept from a list */
+#define CLIENT_OPERATOR_ALARMS	8	/* alarm ids kept per operator */
+#define CLIENT_LATE_KEEP	64	/* over_180 ids kept */
 
 /* --- client.c --- */
 enum client_state {
@@ -65,7 +69,8 @@ enum client_req {
 	REQ_RELEASE,
 	REQ_NOTE,
 	REQ_CLOSE,
-	REQ_DECLINE
+	REQ_DECLINE,
+	REQ_OPERATORS		/* supervisor: the operators list */
 };
 
 enum client_draft_kind {
@@ -116,6 +121,17 @@ struct client_outcome {
 	const char		*label;		/* for people */
 };
 
+/* One operator as the last operators list showed them (supervisors). */
+struct client_operator {
+	char			 login[64];
+	char			 name[128];
+	char			 role[32];
+	int			 connected;
+	int64_t			 alarms[CLIENT_OPERATOR_ALARMS];
+	size_t			 nalarms;	/* ids kept in alarms */
+	size_t			 alarms_total;	/* ids the server listed */
+};
+
 typedef void client_send_fn(const char *, size_t, void *);
 
 struct client {
@@ -143,7 +159,13 @@ struct client {
 	double			 pct_60;
 	double			 pct_180;
 	int64_t			 answered;
-	size_t			 over_180;
+	size_t			 over_180;	/* ids the server listed */
+	int64_t			 late[CLIENT_LATE_KEEP]; /* over_180 ids */
+	size_t			 nlate;		/* ids kept in late */
+
+	struct client_operator	*operators;	/* owned; supervisors */
+	size_t			 noperators;
+	int			 have_operators;
 
 	int64_t			 skew;		/* server - local, ms */
 	int64_t			 offer_id;	/* offered to us, or 0 */
@@ -164,6 +186,7 @@ struct client {
 	uint64_t		 stray_replies;
 	uint64_t		 bad_messages;
 	uint64_t		 dropped_alarms;
+	uint64_t		 dropped_operators;
 };
 
 extern const struct client_outcome client_outcomes[];
@@ -186,6 +209,8 @@ int64_t		 client_decline(struct client *, int64_t, int64_t);
 int64_t		 client_note(struct client *, int64_t, const char *, int64_t);
 int64_t		 client_close(struct client *, int64_t, const char *,
 		     const char *, int64_t);
+int64_t		 client_operators(struct client *, int64_t);
+int		 client_is_supervisor(struct client *);
 void		 client_message(struct client *, int, int64_t, const char *,
 		     ...) __attribute__((format(printf, 4, 5)));
 
@@ -199,6 +224,7 @@ void		 queue_free(struct client *);
 int		 queue_index(struct client *, int64_t);
 struct client_alarm *queue_find(struct client *, int64_t);
 int		 queue_is_mine(struct client *, const struct client_alarm *);
+int		 queue_is_late(struct client *, int64_t);
 
 /* --- draft.c --- */
 void		 draft_start(struct client *, enum client_draft_kind, int64_t,
@@ -246,6 +272,7 @@ struct ui {
 	struct console	*con;		/* borrowed */
 	enum ui_mode	 mode;
 	int64_t		 sel_id;	/* selected alarm, or 0 */
+	int		 show_operators; /* supervisor: operators pane */
 	int		 scroll;	/* alarm pane, in lines */
 	int		 outcome_sel;
 	char		 login[64];
@@ -277,6 +304,9 @@ size_t		 ui_key_utf8(int, wint_t, char *, size_t);
 /* --- ui_login.c --- */
 void		 ui_login_draw(struct ui *);
 void		 ui_login_key(struct ui *, int, wint_t, int64_t);
+
+/* --- ui_operators.c --- */
+void		 ui_operators_draw(struct ui *, int, int);
 
 /* --- ui_alarm.c --- */
 enum ui_colour {

@@ -209,6 +209,36 @@ queue_store(struct client *c, struct client_alarm *a, int ring)
 		c->bells++;
 }
 
+/* The ids of the alarms past 180 s: the first CLIENT_LATE_KEEP kept. */
+static void
+queue_late(struct client *c, json_t *list)
+{
+	json_t	*o;
+	size_t	 i;
+
+	c->over_180 = json_array_size(list);
+	c->nlate = 0;
+	json_array_foreach(list, i, o) {
+		if (!json_is_integer(json_object_get(o, "id")))
+			continue;
+		if (c->nlate == CLIENT_LATE_KEEP)
+			break;
+		c->late[c->nlate++] = queue_jint(o, "id");
+	}
+}
+
+int
+queue_is_late(struct client *c, int64_t id)
+{
+	size_t	 i;
+
+	for (i = 0; i < c->nlate; i++) {
+		if (c->late[i] == id)
+			return (1);
+	}
+	return (0);
+}
+
 void
 queue_stats(struct client *c, json_t *s)
 {
@@ -228,7 +258,7 @@ queue_stats(struct client *c, json_t *s)
 		c->pct_180 = json_number_value(json_object_get(t, "pct_180"));
 	}
 	if ((o = json_object_get(s, "over_180")) != NULL)
-		c->over_180 = json_array_size(o);
+		queue_late(c, o);
 }
 
 void

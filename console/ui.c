@@ -31,9 +31,11 @@ static const char *ui_help[] = {
 	"c          close the selected alarm: pick an outcome, then a text",
 	"r          release the selected alarm back to the queue",
 	"d          decline the alarm offered to you",
+	"o          supervisors: the operators pane instead of the alarm",
 	"Ctrl-L     redraw             ?  this help       q  quit",
 	"",
-	"Ages: ! past 60 s, !! past 180 s. A bell rings for every new P1.",
+	"Ages: ! past 60 s, !! past 180 s; late: counted past 180 s today.",
+	"A bell rings for every new P1.",
 	"A note typed while disconnected is sent after the reconnect.",
 };
 
@@ -248,11 +250,45 @@ ui_conn_text(struct ui *ui, char *buf, size_t size, int64_t now)
 	return ("?");
 }
 
+/*
+ * " (late: 40 41 +3)": the alarms past 180 s, as many whole ids as fit in
+ * room columns (nothing when not even one does).
+ */
+static void
+ui_status_late(struct client *c, char *buf, size_t size, int room)
+{
+	char	 id[32];
+	size_t	 i, len, tail;
+
+	buf[0] = '\0';
+	if (c->nlate == 0 || room <= 0 || size < 64)
+		return;
+	len = (size_t)snprintf(buf, size, " (late:");
+	for (i = 0; i < c->nlate; i++) {
+		snprintf(id, sizeof id, " %lld", (long long)c->late[i]);
+		/* Room for what follows: ")" or " +N)". */
+		tail = i + 1 < c->over_180 ? 8 : 1;
+		if (len + strlen(id) + tail > (size_t)room ||
+		    len + strlen(id) + tail >= size)
+			break;
+		len += (size_t)snprintf(buf + len, size - len, "%s", id);
+	}
+	if (i == 0) {
+		buf[0] = '\0';
+		return;
+	}
+	if (i < c->over_180)
+		snprintf(buf + len, size - len, " +%zu)", c->over_180 - i);
+	else
+		snprintf(buf + len, size - len, ")");
+}
+
 static void
 ui_status(struct ui *ui, int64_t now)
 {
 	struct client	*c = ui->con->client;
 	char		 line[256], conn[64], clock[16], who[128], figures[64];
+	char		 late[128];
 	const char	*state;
 	double		 pct60, pct180;
 	int64_t		 q[4] = { 0, 0, 0, 0 };
@@ -278,10 +314,15 @@ ui_status(struct ui *ui, int64_t now)
 	snprintf(line, sizeof line, " %s  %s  P1 %lld P2 %lld P3 %lld  %s",
 	    state, who, (long long)q[1], (long long)q[2], (long long)q[3],
 	    figures);
-	if ((int)strlen(line) > COLS - 10 && c->op_login[0] != '\0')
+	/* Narrow: drop the role, to keep room for one late id. */
+	if ((int)strlen(line) + (c->nlate ? 12 : 0) > COLS - 10 &&
+	    c->op_login[0] != '\0')
 		snprintf(line, sizeof line, " %s  %s  P1 %lld P2 %lld P3 %lld"
 		    "  %s", state, c->op_login, (long long)q[1],
 		    (long long)q[2], (long long)q[3], figures);
+	ui_status_late(c, late, sizeof late, COLS - 10 - (int)strlen(line));
+	if (strlen(line) + strlen(late) < sizeof line)
+		memcpy(line + strlen(line), late, strlen(late) + 1);
 	ui_fill(0, attr);
 	ui_put(0, 0, COLS - 9, attr | A_BOLD, line);
 	ui_put(0, COLS - 9, 9, attr, clock);
@@ -364,7 +405,7 @@ ui_queue_row(struct ui *ui, struct client_alarm *a, int y, int sel,
 	char		 age[80], buf[64], cls[4];
 	int64_t		 ms = now + c->skew - a->opened_at;
 	int		 wname, wwhat, x, row = sel ? A_REVERSE : A_NORMAL;
-	int		 aattr = row;
+	int		 aattr = row, late, cols;
 
 	wname = UI_QUEUE_NAME;
 	wwhat = UI_QUEUE_WHAT;
@@ -391,7 +432,13 @@ ui_queue_row(struct ui *ui, struct client_alarm *a, int y, int sel,
 	ui_put(y, x, 5, row, buf);
 	x += 6;
 	ui_state_text(c, a, buf, sizeof buf);
-	ui_put(y, x, COLS - x, row | (queue_is_mine(c, a) ? A_BOLD : 0), buf);
+	late = queue_is_late(c, a->id) ? 5 : 0;	/* " late" */
+	ui_put(y, x, COLS - x - late, row | (queue_is_mine(c, a) ? A_BOLD :
+	    0), buf);
+	if (late) {
+		ui_fit(buf, COLS - x - late, &cols);
+		ui_put(y, x + cols + 1, 4, ui_attr(ui, UI_OVERDUE), "late");
+	}
 }
 
 /* Keep the selection on an alarm that exists; returns its index or -1. */
@@ -454,14 +501,14 @@ ui_queue(struct ui *ui, int y, int h, int sel, int64_t now)
 static void
 ui_keybar(struct ui *ui)
 {
-	const char	*keys;
+	char	 keys[160];
 
-	if (ui->utf8)
-		keys = " a accept  \xe2\x86\x91/\xe2\x86\x93 j/k move  n note"
-		    "  c close  r release  ? help  q quit";
-	else
-		keys = " a accept  Up/Dn j/k move  n note  c close  r release"
-		    "  ? help  q quit";
+	/* With a supervisor's o it is 80 columns. */
+	snprintf(keys, sizeof keys, " a accept  %s j/k move  n note  c close"
+	    "  r release  %s? help  q quit", ui->utf8 ?
+	    "\xe2\x86\x91/\xe2\x86\x93" : "Up/Dn",
+	    client_is_supervisor(ui->con->client) ? ui->show_operators ?
+	    "o alarm  " : "o operators  " : "");
 	ui_fill(LINES - 1, ui_attr(ui, UI_STATUS));
 	ui_put(LINES - 1, 0, COLS, ui_attr(ui, UI_STATUS), keys);
 }
@@ -606,7 +653,9 @@ ui_draw(struct ui *ui, int64_t now)
 	ay = qh + 2;
 	a = queue_find(c, ui->sel_id);
 	ui_fill(ay, ui_attr(ui, UI_TITLE));
-	if (a != NULL) {
+	if (ui->show_operators && client_is_supervisor(c))
+		ui_operators_draw(ui, ay, LINES - 3 - ay);
+	else if (a != NULL) {
 		snprintf(title, sizeof title, " Alarm %lld  P%d  %s",
 		    (long long)a->id, a->class, a->name ? a->name : "");
 		ui_put(ay, 0, COLS, ui_attr(ui, UI_TITLE) | A_BOLD, title);

@@ -124,6 +124,20 @@ ui_key_move(struct ui *ui, int delta)
 	ui->sel_id = c->alarms[idx]->id;
 }
 
+/* o: a supervisor's operators pane in place of the alarm, and back. */
+static void
+ui_key_operators(struct ui *ui, int64_t now)
+{
+	struct client	*c = ui->con->client;
+
+	if (!client_is_supervisor(c))
+		return;			/* operators: not a key */
+	ui->show_operators = !ui->show_operators;
+	ui->scroll = 0;
+	if (ui->show_operators && c->state == CLIENT_READY)
+		client_operators(c, now);	/* fresh, not just the pushes */
+}
+
 static void
 ui_key_main(struct ui *ui, int fn, wint_t k, int64_t now)
 {
@@ -180,6 +194,9 @@ ui_key_main(struct ui *ui, int fn, wint_t k, int64_t now)
 	case 'd':
 		if (c->offer_id != 0)
 			client_decline(c, c->offer_id, now);
+		break;
+	case 'o':
+		ui_key_operators(ui, now);
 		break;
 	case '?':
 		ui->mode = UI_HELP;

@@ -151,7 +151,7 @@ fuzz_check(struct client *c)
 	}
 	TAILQ_FOREACH(r, &c->requests, entry) {
 		n++;
-		if ((unsigned)r->kind > REQ_DECLINE)
+		if ((unsigned)r->kind > REQ_OPERATORS)
 			abort();
 		if ((r->sent_at != 0) != (r->id != 0) || r->id < 0 ||
 		    r->id >= c->next_id)
@@ -173,6 +173,18 @@ fuzz_check(struct client *c)
 	    strnlen(c->op_name, sizeof c->op_name) == sizeof c->op_name ||
 	    strnlen(c->op_role, sizeof c->op_role) == sizeof c->op_role)
 		abort();
+	if (c->noperators > CLIENT_MAX_OPERATORS ||
+	    (c->noperators != 0 && !c->have_operators) ||
+	    c->nlate > CLIENT_LATE_KEEP || c->nlate > c->over_180)
+		abort();
+	for (i = 0; i < c->noperators; i++) {
+		if (c->operators[i].nalarms > CLIENT_OPERATOR_ALARMS ||
+		    c->operators[i].nalarms > c->operators[i].alarms_total ||
+		    strnlen(c->operators[i].login,
+		    sizeof c->operators[i].login) ==
+		    sizeof c->operators[i].login)
+			abort();
+	}
 	if (c->draft.len > CLIENT_TEXT_MAX ||
 	    strlen(c->draft.text) != c->draft.len)
 		abort();

@@ -2,11 +2,13 @@
 docs/console-protocol.md, to develop and test arc-console without arcd.
 
 TLS with a self-signed certificate made by the openssl CLI in a temporary
-directory; one JSON object per line; hello, login (op1 / secret-pass), a
-snapshot of three alarms, an offer of the top one, replies to accept,
-note, close, release, decline and ping, and an `alarm` delta to every
-console after each change. Every request received is kept in
-`MockConsole.requests` for the tests.
+directory; one JSON object per line; hello, login (op1 / secret-pass, or
+the supervisor boss / boss-pass), a snapshot of three alarms, an offer of
+the top one (to operators), replies to accept, note, close, release,
+decline, ping and (supervisors) operators, an `alarm` delta and `stats`
+(with `over_180`) to every console after each change, and an `operators`
+push to supervisors whenever someone logs in or out or an alarm changes.
+Every request received is kept in `MockConsole.requests` for the tests.
 
     python3 mockconsole.py [--port 7010]      # then: arc-console -k 127.0.0.1:7010
 """
@@ -24,6 +26,12 @@ import time
 
 LOGIN = "op1"
 PASSWORD = "secret-pass"
+SUPERVISOR = "boss"
+SUPERVISOR_PASSWORD = "boss-pass"
+ACCOUNTS = {    # login: (password, name, role)
+    LOGIN: (PASSWORD, "Ann Operator", "operator"),
+    SUPERVISOR: (SUPERVISOR_PASSWORD, "Sam Supervisor", "supervisor"),
+}
 OUTCOMES = {"no_assistance", "assisted_by_phone", "responder_sent",
             "emergency_services", "false_alarm", "technical_fault"}
 
@@ -93,6 +101,7 @@ class Session:
         self.server = server
         self.sock = sock
         self.login = None
+        self.role = None
         self.wlock = threading.Lock()
         self.alive = True
 
@@ -208,6 +217,8 @@ class MockConsole:
         with self.lock:
             if s in self.sessions:
                 self.sessions.remove(s)
+                if s.login:
+                    self.push_operators()
 
     # --- state ---
     def queue(self):
@@ -219,9 +230,27 @@ class MockConsole:
         q = {"p1": 0, "p2": 0, "p3": 0}
         for a in self.queue():
             q["p%d" % a["class"]] += 1
+        # Like arcd: today's alarms answered (or still waiting) past 180 s.
+        over = [{"id": a["id"], "opened_at": a["opened_at"]}
+                for a in sorted(self.alarms.values(), key=lambda a: a["id"])
+                if (a["accepted_at"] or now_ms()) - a["opened_at"] > 180000]
         return {"queue": q, "today": {"answered": 3, "within_60": 3,
                 "within_180": 3, "pct_60": 100.0, "pct_180": 100.0},
-                "over_180": [], "broker": "n/a", "storage": "ok"}
+                "over_180": over, "broker": "n/a", "storage": "ok"}
+
+    def operators(self):
+        """What arcd lists: every logged-in console and the alarm it holds."""
+        return [{"login": s.login, "name": ACCOUNTS[s.login][1],
+                 "role": s.role, "connected": True,
+                 "alarms": [a["id"] for a in self.queue()
+                            if a["operator"] == s.login]}
+                for s in self.sessions if s.login]
+
+    def push_operators(self):
+        msg = {"type": "operators", "operators": self.operators()}
+        for s in list(self.sessions):
+            if s.role == "supervisor":
+                s.send(msg)
 
     def broadcast(self, a):
         msg = {"type": "alarm", "alarm": copy.deepcopy(a)}
@@ -230,6 +259,7 @@ class MockConsole:
             if s.login:
                 s.send(msg)
                 s.send(stats)
+        self.push_operators()
 
     def push_alarm(self, cls=1, name="Alice Brown", label="pendant"):
         """A new alarm arrives (sent to every logged-in console)."""
@@ -277,24 +307,28 @@ class MockConsole:
     def on_login(self, s, msg):
         if msg.get("protocol") != 1:
             return self.reply(s, msg, False, "protocol")
-        if msg.get("login") != LOGIN or msg.get("password") != PASSWORD:
+        login = msg.get("login")
+        if login not in ACCOUNTS or msg.get("password") != ACCOUNTS[login][0]:
             time.sleep(self.auth_delay)
             return self.reply(s, msg, False, "auth")
         with self.lock:
-            s.login = LOGIN
+            s.login = login
+            s.role = ACCOUNTS[login][2]
             self.logins += 1
-            self.reply(s, msg, operator={"login": LOGIN,
-                       "name": "Ann Operator", "role": "operator"})
+            self.reply(s, msg, operator={"login": login,
+                       "name": ACCOUNTS[login][1], "role": s.role})
             s.send({"type": "snapshot",
                     "alarms": copy.deepcopy(self.queue()),
                     "stats": self.stats(), "server_time": now_ms()})
+            self.push_operators()
             mine = [a for a in self.alarms.values()
-                    if a["operator"] == LOGIN or a["offered_to"] == LOGIN]
-            if self.offer and not mine and self.queue():
+                    if a["operator"] == login or a["offered_to"] == login]
+            if (self.offer and s.role == "operator" and not mine
+                    and self.queue()):
                 top = self.queue()[0]
                 if top["state"] == "waiting":
                     top["state"] = "offered"
-                    top["offered_to"] = LOGIN
+                    top["offered_to"] = login
                     s.send({"type": "offer", "alarm_id": top["id"]})
                     self.broadcast(top)
 
@@ -331,7 +365,7 @@ class MockConsole:
         a = self.find(s, msg)
         if a is None:
             return
-        if a["operator"] != s.login:
+        if a["operator"] != s.login and s.role != "supervisor":
             return self.reply(s, msg, False, "not_yours")
         a.update(state="waiting", operator=None, accepted_at=None)
         self.reply(s, msg)
@@ -359,6 +393,11 @@ class MockConsole:
         self.reply(s, msg, note=note)
         self.broadcast(a)
 
+    def on_operators(self, s, msg):
+        if s.role != "supervisor":
+            return self.reply(s, msg, False, "forbidden")
+        self.reply(s, msg, operators=self.operators())
+
     def on_close(self, s, msg):
         a = self.find(s, msg)
         if a is None:
@@ -385,8 +424,10 @@ def main():
                     help="push a new P1 alarm every N seconds")
     args = ap.parse_args()
     m = MockConsole(port=args.port).start()
-    print("mockconsole on 127.0.0.1:%d (login %s, password %s)"
-          % (m.port, LOGIN, PASSWORD), flush=True)
+    print("mockconsole on 127.0.0.1:%d (login %s, password %s; "
+          "supervisor %s, password %s)" % (m.port, LOGIN, PASSWORD,
+                                           SUPERVISOR, SUPERVISOR_PASSWORD),
+          flush=True)
     try:
         while True:
             time.sleep(args.every or 3600)

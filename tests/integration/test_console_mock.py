@@ -2,7 +2,8 @@
 log in, see the alarms with the client's name, accept, add a note, close
 with an outcome, and check the mock received those requests; a wrong
 password; a note typed across a reconnect; a bell on a new P1; a live
-resize; a monochrome terminal.
+resize; a monochrome terminal; the alarms past 180 s marked late; a
+supervisor's operators pane (key o), which an operator does not have.
 
 Every wait polls capture-pane (or the mock's request list) with a deadline.
 """
@@ -14,7 +15,8 @@ import tempfile
 import time
 import unittest
 
-from mockconsole import LOGIN, PASSWORD, MockConsole
+from mockconsole import (LOGIN, PASSWORD, SUPERVISOR, SUPERVISOR_PASSWORD,
+                         MockConsole)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BUILD = os.path.join(ROOT, os.environ.get("BUILD", "build"))
@@ -264,6 +266,59 @@ class ConsoleMockTest(unittest.TestCase):
         self.assertRegex(esc, r"\x1b\[[0-9;]*1[;m]")      # bold
         self.assertNotRegex(esc, r"\x1b\[[0-9;]*(3[0-7]|4[0-7]|38|48)[;m]")
         self.assertRegex(t.screen(), r"\d\d:\d\d!!")     # overdue marker
+
+    def test_late_alarms(self):
+        # Alarm 43 has waited 200 s: in over_180, so named in the status
+        # line and marked on its row; 42 (70 s) is not.
+        t = self.logged_in()
+        t.wait(r"Robert Jones .*waiting late")
+        s = t.screen()
+        self.assertRegex(s.splitlines()[0], r"180s: [0-9.]+%!? \(late: 43\)")
+        self.assertRegex(s.splitlines()[0], r"\d\d:\d\d:\d\d\s*$")
+        mary = [l for l in s.splitlines() if "Mary Smith" in l][0]
+        self.assertNotIn("late", mary)
+
+    def test_operator_has_no_operators_pane(self):
+        t = self.logged_in()
+        self.assertNotIn("o operators", t.screen().splitlines()[-1])
+        t.keys("o")
+        t.keys("?")
+        t.wait(r"Keys \(any key closes\)")  # o was read before ?
+        self.assertNotIn("Operators", t.screen())
+        self.assertEqual(self.mock.requests_of("operators"), [])
+
+    def test_supervisor_operators_pane(self):
+        op = self.logged_in()
+        op.keys("a")
+        op.wait(r"Mary Smith .*handling by you")
+        pw = os.path.join(self.tmp, "bosspw")
+        with open(pw, "w") as f:
+            f.write(SUPERVISOR_PASSWORD + "\n")
+        t = self.console("-k", "-u", SUPERVISOR, "-p", pw)
+        t.wait(r"connected .*boss")
+        t.wait(r"key safe 1234 by back door")     # the alarm pane
+        self.assertIn("o operators", t.screen().splitlines()[-1])
+        self.one("operators")                       # asked after login
+        t.keys("o")
+        t.wait(r"Operators +2 connected")
+        t.wait(r"op1 +Ann Operator +operator +42\b")
+        t.wait(r"boss +Sam Supervisor +supervisor +-")
+        s = t.screen()
+        self.assertNotIn("key safe 1234", s)        # replaced, not added
+        self.assertIn("o alarm", s.splitlines()[-1])
+        self.assertIn("Mary Smith", s)              # the queue stays
+        # A push: op1 releases 42 and the pane follows.
+        op.keys("r")
+        t.wait(r"op1 +Ann Operator +operator +-")
+        # o again: back to the alarm.
+        t.keys("o")
+        t.wait(r"key safe 1234 by back door")
+        t.wait_gone(r"Operators +\d+ connected")
+        t.keys("q")
+        t.wait(r"Quit arc-console\? \(y/n\)")
+        t.keys("y")
+        wait_for(t.dead, 5, "arc-console to exit")
+        self.assert_no_sanitizer_report()
 
 
 if __name__ == "__main__":

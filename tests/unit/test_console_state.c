@@ -2,8 +2,10 @@
  * test_console_state.c -- arc-console's protocol state (console/client.c)
  * driven with protocol lines written out here from
  * docs/console-protocol.md: queue order after a snapshot and deltas, closed
- * alarms leaving the queue, replies matched to requests by id, and the
- * note draft surviving a reconnect and being sent after it.
+ * alarms leaving the queue, replies matched to requests by id, the
+ * note draft surviving a reconnect and being sent after it, a
+ * supervisor's operators list (asked for, pushed, replaced; ignored for
+ * an operator) and the ids of the alarms past 180 s.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -96,14 +98,15 @@ alarm_json(char *buf, size_t size, int id, const char *state, int class,
 	return (buf);
 }
 
-/* Log c in as op1 and take the login line off the wire. */
+/* Log c in as who (a role) and take the login line off the wire. */
 static void
-login(struct client *c, struct wire *w)
+login_as(struct client *c, struct wire *w, const char *who,
+    const char *role)
 {
 	json_t	*o;
 
 	if (!c->have_creds)
-		client_set_credentials(c, "op1", "secret-pass", T0);
+		client_set_credentials(c, who, "secret-pass", T0);
 	client_connected(c, T0);
 	feed(c, "{\"type\":\"hello\",\"server\":\"arcd\",\"protocol\":1}");
 	assert_int_equal(c->state, CLIENT_AUTH);
@@ -111,13 +114,21 @@ login(struct client *c, struct wire *w)
 	assert_string_equal(json_string_value(json_object_get(o, "type")),
 	    "login");
 	assert_string_equal(json_string_value(json_object_get(o, "login")),
-	    "op1");
+	    who);
 	feedf(c, "{\"type\":\"reply\",\"id\":%lld,\"ok\":true,\"operator\":"
-	    "{\"login\":\"op1\",\"name\":\"Ann Operator\",\"role\":"
-	    "\"operator\"}}", json_integer_value(json_object_get(o, "id")));
+	    "{\"login\":\"%s\",\"name\":\"Ann Operator\",\"role\":"
+	    "\"%s\"}}", json_integer_value(json_object_get(o, "id")), who,
+	    role);
 	json_decref(o);
 	assert_int_equal(c->state, CLIENT_SYNC);
-	assert_string_equal(c->op_login, "op1");
+	assert_string_equal(c->op_login, who);
+	assert_string_equal(c->op_role, role);
+}
+
+static void
+login(struct client *c, struct wire *w)
+{
+	login_as(c, w, "op1", "operator");
 }
 
 /* A snapshot with the given alarm objects. */
@@ -358,6 +369,144 @@ test_wrong_password(void **state)
 	client_free(c);
 }
 
+/* An operators list as the protocol document shows it. */
+#define OPS_TWO	"[{\"login\":\"op1\",\"name\":\"Ann Operator\"," \
+	"\"role\":\"operator\",\"connected\":true,\"alarms\":[42]}," \
+	"{\"login\":\"boss\",\"name\":\"Sam Super\"," \
+	"\"role\":\"supervisor\",\"connected\":true,\"alarms\":[]}]"
+
+static void
+test_operators(void **state)
+{
+	struct wire	 w = { .len = 0 };
+	struct client	*c = client_new(wire_send, &w);
+	char		 a1[1024];
+	json_t		*o;
+	int64_t		 id;
+
+	(void)state;
+	login_as(c, &w, "boss", "supervisor");
+	assert_true(client_is_supervisor(c));
+	snapshot(c, alarm_json(a1, sizeof a1, 42, "handling", 1, T0, "[]"),
+	    NULL, NULL);
+	/* After the snapshot a supervisor asks for the list. */
+	o = wire_take(&w);
+	assert_non_null(o);
+	assert_string_equal(json_string_value(json_object_get(o, "type")),
+	    "operators");
+	id = json_integer_value(json_object_get(o, "id"));
+	assert_true(id > 0);
+	assert_null(json_object_get(o, "alarm_id"));
+	json_decref(o);
+	assert_false(c->have_operators);
+	feedf(c, "{\"type\":\"reply\",\"id\":%lld,\"ok\":true,"
+	    "\"operators\":%s}", (long long)id, OPS_TWO);
+	assert_int_equal(c->nrequests, 0);
+	assert_true(c->have_operators);
+	assert_int_equal(c->noperators, 2);
+	assert_string_equal(c->operators[0].login, "op1");
+	assert_string_equal(c->operators[0].name, "Ann Operator");
+	assert_string_equal(c->operators[0].role, "operator");
+	assert_true(c->operators[0].connected);
+	assert_int_equal(c->operators[0].nalarms, 1);
+	assert_int_equal(c->operators[0].alarms[0], 42);
+	assert_string_equal(c->operators[1].role, "supervisor");
+	assert_int_equal(c->operators[1].nalarms, 0);
+
+	/* A push replaces the list; ids past the bound are counted. */
+	feed(c, "{\"type\":\"operators\",\"operators\":[{\"login\":"
+	    "\"op2\",\"name\":\"Bo\",\"role\":\"operator\",\"connected\":"
+	    "false,\"alarms\":[1,2,3,4,5,6,7,8,9,10]},{\"name\":\"no login\"}]}");
+	assert_int_equal(c->noperators, 1);
+	assert_string_equal(c->operators[0].login, "op2");
+	assert_false(c->operators[0].connected);
+	assert_int_equal(c->operators[0].nalarms, CLIENT_OPERATOR_ALARMS);
+	assert_int_equal(c->operators[0].alarms_total, 10);
+	assert_int_equal(c->bad_messages, 1);
+	/* An empty list is a list. */
+	feed(c, "{\"type\":\"operators\",\"operators\":[]}");
+	assert_int_equal(c->noperators, 0);
+	assert_true(c->have_operators);
+	/* Asking again; a refusal is shown, the list kept. */
+	id = client_operators(c, T0);
+	assert_true(id > 0);
+	json_decref(wire_take(&w));
+	feedf(c, "{\"type\":\"reply\",\"id\":%lld,\"ok\":false,"
+	    "\"error\":\"forbidden\"}", (long long)id);
+	assert_true(c->message_error);
+	assert_non_null(strstr(c->message, "not allowed for your role"));
+	assert_true(c->have_operators);
+	client_free(c);
+}
+
+static void
+test_operators_not_for_operators(void **state)
+{
+	struct wire	 w = { .len = 0 };
+	struct client	*c = client_new(wire_send, &w);
+	char		 a1[1024];
+
+	(void)state;
+	login(c, &w);
+	assert_false(client_is_supervisor(c));
+	snapshot(c, alarm_json(a1, sizeof a1, 42, "waiting", 1, T0, "[]"),
+	    NULL, NULL);
+	assert_null(wire_take(&w));		/* no operators request */
+	assert_int_equal(client_operators(c, T0), -1);
+	assert_null(wire_take(&w));
+	feed(c, "{\"type\":\"operators\",\"operators\":" OPS_TWO "}");
+	assert_false(c->have_operators);
+	assert_int_equal(c->noperators, 0);
+	client_free(c);
+}
+
+static void
+test_over_180(void **state)
+{
+	struct wire	 w = { .len = 0 };
+	struct client	*c = client_new(wire_send, &w);
+	char		 line[4096], a1[1024];
+	size_t		 i, len;
+
+	(void)state;
+	login(c, &w);
+	snapshot(c, alarm_json(a1, sizeof a1, 40, "waiting", 1, T0 - 200000,
+	    "[]"), NULL, NULL);
+	assert_int_equal(c->nlate, 0);
+	assert_false(queue_is_late(c, 40));
+	feed(c, "{\"type\":\"stats\",\"stats\":{\"queue\":{\"p1\":1,"
+	    "\"p2\":0,\"p3\":0},\"today\":{\"answered\":50,\"pct_60\":96.0,"
+	    "\"pct_180\":98.0},\"over_180\":[{\"id\":40,\"opened_at\":1},"
+	    "{\"id\":41},{\"opened_at\":5}]}}");
+	assert_int_equal(c->over_180, 3);	/* as listed */
+	assert_int_equal(c->nlate, 2);		/* the ids */
+	assert_int_equal(c->late[0], 40);
+	assert_int_equal(c->late[1], 41);
+	assert_true(queue_is_late(c, 40));
+	assert_true(queue_is_late(c, 41));
+	assert_false(queue_is_late(c, 42));
+	assert_true(c->pct_180 > 97.9 && c->pct_180 < 98.1);
+	/* A longer list than is kept: the first ids, the total counted. */
+	len = (size_t)snprintf(line, sizeof line, "{\"type\":\"stats\","
+	    "\"stats\":{\"over_180\":[");
+	for (i = 0; i < CLIENT_LATE_KEEP + 6; i++)
+		len += (size_t)snprintf(line + len, sizeof line - len,
+		    "%s{\"id\":%zu}", i ? "," : "", 100 + i);
+	snprintf(line + len, sizeof line - len, "]}}");
+	feed(c, line);
+	assert_int_equal(c->over_180, CLIENT_LATE_KEEP + 6);
+	assert_int_equal(c->nlate, CLIENT_LATE_KEEP);
+	assert_int_equal(c->late[CLIENT_LATE_KEEP - 1],
+	    100 + CLIENT_LATE_KEEP - 1);
+	assert_false(queue_is_late(c, 40));
+	/* Replaced, not added to: an empty list clears it. */
+	feed(c, "{\"type\":\"stats\",\"stats\":{\"over_180\":[]}}");
+	assert_int_equal(c->nlate, 0);
+	assert_int_equal(c->over_180, 0);
+	assert_false(queue_is_late(c, 100));
+	client_free(c);
+}
+
 int
 main(void)
 {
@@ -367,6 +516,9 @@ main(void)
 		cmocka_unit_test(test_reply_ids),
 		cmocka_unit_test(test_draft_survives_reconnect),
 		cmocka_unit_test(test_wrong_password),
+		cmocka_unit_test(test_operators),
+		cmocka_unit_test(test_operators_not_for_operators),
+		cmocka_unit_test(test_over_180),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
