@@ -264,6 +264,8 @@ alarm_set_state(struct alarm *a, enum alarm_state to, const char *op,
 		    alarm_state_name(to));
 	held = a->state == ALARM_OFFERED || a->state == ALARM_HANDLING;
 	holds = to == ALARM_OFFERED || to == ALARM_HANDLING;
+	if (holds && a->incident_id != 0)
+		alarm_leave(a);		/* an operator takes it on its own */
 	same = held && holds && strcmp(a->operator, op) == 0;
 	if (a->state == ALARM_WAITING)
 		alarmq_remove(a);
@@ -376,13 +378,16 @@ alarm_events_apply(const struct db_event *ev, size_t n, int64_t now)
 				a = alarm_open(&ev[i], class, runaway ?
 				    ALARM_RUNAWAY : ev[i].code, now);
 				action = "open";
-			} else if (strcmp(action, "open") != 0)
+			} else if (strcmp(action, "open") != 0 &&
+			    strcmp(action, "raise") != 0)
 				action = "attach";
 			a->count++;
 			a->last_at = now;
 			if (class < a->class) {
 				a->class = class;
 				strlcpy(a->code, ev[i].code, sizeof a->code);
+				if (strcmp(action, "open") != 0)
+					action = "raise";	/* audited now */
 				if (a->incident_id != 0)
 					alarm_leave(a);	/* P1/P2 never collapse */
 				if (a->held_until != 0 || (a->state ==
@@ -412,14 +417,15 @@ alarm_events_apply(const struct db_event *ev, size_t n, int64_t now)
 		return (a);
 	}
 	/*
-	 * Opening is a decision and is audited; attaching and annotating are
-	 * recorded by the event's link and the alarm's count.
+	 * Opening and raising the class are decisions and are audited at
+	 * once; attaching and annotating are recorded by the event's link
+	 * and the alarm's count.
 	 */
 	a->dirty = 0;
 	snprintf(detail, sizeof detail, "event %lld %s P%d",
 	    (long long)ev[0].id, ev[0].code, ev[0].class);
-	alarm_write(a, ids, nids, hwm, "arcd", strcmp(action, "open") == 0 ?
-	    action : NULL, detail, 0);
+	alarm_write(a, ids, nids, hwm, "arcd", strcmp(action, "open") == 0 ||
+	    strcmp(action, "raise") == 0 ? action : NULL, detail, 0);
 	return (a);
 }
 
@@ -732,12 +738,30 @@ alarm_restore(const struct db_alarm *da, int64_t now)
 		storm_set_incident(a->code, a->id);
 	if (a->state == ALARM_WAITING && a->incident_id == 0)
 		alarmq_push(a);
-	else
+	else if (a->state != ALARM_WAITING)
 		alarm_op_index(a, 1);
 	if (a->accepted_at != 0) {
 		alarm_day_roll(now);
 		alarm_count_answer(a);
 	}
+}
+
+static void
+alarm_orphan_one(struct alarm *a, void *arg)
+{
+	(void)arg;
+	if (a->incident_id == 0 || alarm_find(a->incident_id) != NULL)
+		return;
+	a->incident_id = 0;	/* its incident is closed: queue it alone */
+	if (a->state == ALARM_WAITING && a->heap == SIZE_MAX)
+		alarmq_push(a);
+}
+
+/* After every open alarm is restored: members whose incident is gone. */
+void
+alarm_restore_done(void)
+{
+	alarm_each(alarm_orphan_one, NULL);
 }
 
 void

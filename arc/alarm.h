@@ -93,6 +93,8 @@ void		 alarm_init(const struct alarm_hooks *, int64_t next_id);
 void		 alarm_free_all(void);
 /* Rebuild from the database at start-up. */
 void		 alarm_restore(const struct db_alarm *, int64_t now);
+/* After the last alarm_restore(): members whose incident is gone. */
+void		 alarm_restore_done(void);
 /* Count an alarm closed today (for the service figures). */
 void		 alarm_restore_closed(const struct db_alarm *);
 

@@ -47,6 +47,8 @@ alarm_count_answer(const struct alarm *a)
 {
 	int64_t	 took = a->accepted_at - a->opened_at;
 
+	if (alarm_day_of(a->accepted_at) < alarm_day)
+		return;		/* an earlier day's: never roll back */
 	alarm_day_roll(a->accepted_at);
 	if (a->class > 2 || alarm_day_of(a->opened_at) != alarm_day)
 		return;

@@ -108,6 +108,8 @@ aio_show(const struct alarm_write *w)
 	if (a != NULL && a->incident_id != 0 &&
 	    strcmp(w->action, "joined incident") != 0)
 		return;		/* shown through its incident */
+	if (strcmp(w->action, "closed with incident") == 0)
+		return;		/* the incident's own row says it */
 	if (a == NULL) {
 		alarm_from_db(&w->da, &tmp);
 		a = &tmp;
@@ -221,6 +223,21 @@ alarmio_lost(const char *login, int64_t now)
 	l->deadline = now + aio_cfg->console_grace * 1000LL;
 	l->next = aio_lost;
 	aio_lost = l;
+}
+
+/* The operator is back: their alarms no longer wait for the grace. */
+void
+alarmio_found(const char *login)
+{
+	struct alarm_lost	**lp, *l;
+
+	for (lp = &aio_lost; (l = *lp) != NULL;) {
+		if (strcmp(l->login, login) == 0) {
+			*lp = l->next;
+			free(l);
+		} else
+			lp = &l->next;
+	}
 }
 
 static void
@@ -363,6 +380,7 @@ alarmio_init(struct event_base *base, const struct config *cfg,
 		xasprintf(cause, "loading alarms: %s", db_errmsg(rdb));
 		return (-1);
 	}
+	alarm_restore_done();
 	r = xcalloc(1, sizeof *r);
 	r->now = now;
 	if (db_event_foreach_after(rdb, db_alarm_hwm(rdb), aio_replay_one,

@@ -270,6 +270,7 @@ void	 alarmio_frame(const struct db_event *, size_t, int64_t now);
 void	 alarmio_done(struct store_req *);
 void	 alarmio_dispatch(int64_t now);
 void	 alarmio_lost(const char *login, int64_t now);
+void	 alarmio_found(const char *login);
 void	 alarmio_snapshot(json_t *alarms);
 json_t	*alarmio_stats_json(int64_t now);
 /* A note: stored, then tag is answered. 0 or -1 (not found). */

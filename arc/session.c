@@ -39,6 +39,7 @@
 #define SESSION_LINE_MAX	65536
 #define SESSION_OUT_MAX		(1024 * 1024)
 #define SESSION_MAX_FAILS	5
+#define SESSION_LOGIN_SECS	30
 #define SESSION_PROTOCOL	1
 
 struct session {
@@ -53,6 +54,7 @@ struct session {
 	struct event		*delay;		/* owned: a refused login */
 	json_t			*delayed;	/* owned: its reply */
 	int			 closing;
+	int			 cut;		/* not reading: close from reap */
 	const char		*close_after;	/* close once output is sent */
 	TAILQ_ENTRY(session)	 entry;
 };
@@ -98,7 +100,20 @@ session_send(struct session *s, json_t *msg)
 
 	if (msg == NULL)
 		return;
-	if (s->closing) {
+	if (s->closing || s->cut) {
+		json_decref(msg);
+		return;
+	}
+	out = bufferevent_get_output(s->bev);
+	if (evbuffer_get_length(out) > SESSION_OUT_MAX) {
+		/*
+		 * Already a full buffer behind: this console is not reading.
+		 * Cut it from the reap event, not here: we may be inside a
+		 * loop over the sessions.
+		 */
+		COUNT(C_CONSOLE_SLOW);
+		s->cut = 1;
+		event_active(sess_reap_ev, EV_TIMEOUT, 0);
 		json_decref(msg);
 		return;
 	}
@@ -106,14 +121,9 @@ session_send(struct session *s, json_t *msg)
 	json_decref(msg);
 	if (txt == NULL)
 		return;
-	out = bufferevent_get_output(s->bev);
 	evbuffer_add(out, txt, strlen(txt));
 	evbuffer_add(out, "\n", 1);
 	free(txt);
-	if (evbuffer_get_length(out) > SESSION_OUT_MAX) {
-		COUNT(C_CONSOLE_SLOW);
-		session_close(s, "not reading: output limit reached");
-	}
 }
 
 static void
@@ -174,7 +184,7 @@ session_broadcast(json_t *msg)
 	if (msg == NULL)
 		return;
 	TAILQ_FOREACH(s, &sessions, entry)
-		if (s->authed)
+		if (s->authed && !s->cut)
 			session_send(s, json_incref(msg));
 	json_decref(msg);
 }
@@ -196,7 +206,7 @@ session_foreach_login(void (*fn)(const char *, int, void *), void *arg)
 	struct session	*s, *t;
 
 	TAILQ_FOREACH_SAFE(s, &sessions, entry, t)
-		if (s->authed && !s->closing)
+		if (s->authed && !s->closing && !s->cut)
 			fn(s->login, s->super, arg);
 }
 
@@ -404,11 +414,12 @@ session_refuse(struct session *s, json_t *id, const char *login)
 static void
 session_welcome(struct session *s, json_t *id)
 {
-	struct session	*t;
+	struct session	*t, *next;
 	json_t		*alarms;
 	int64_t		 now = now_ms();
 
-	TAILQ_FOREACH(t, &sessions, entry) {
+	alarmio_found(s->login);
+	TAILQ_FOREACH_SAFE(t, &sessions, entry, next) {
 		if (t != s && t->authed && strcmp(t->login, s->login) == 0) {
 			session_send(t, json_pack("{s:s, s:s}", "type",
 			    "system", "text", "logged in elsewhere"));
@@ -448,7 +459,7 @@ session_login(struct session *s, json_t *req)
 		session_reply(s, id, "protocol", NULL);
 		return;
 	}
-	if (login == NULL || pw == NULL || s->delayed != NULL) {
+	if (login == NULL || pw == NULL || s->delayed != NULL || s->authed) {
 		session_reply(s, id, "bad_request", NULL);
 		return;
 	}
@@ -460,6 +471,7 @@ session_login(struct session *s, json_t *req)
 		return;
 	}
 	s->authed = 1;
+	bufferevent_set_timeouts(s->bev, NULL, NULL);
 	s->super = strcmp(op.role, "supervisor") == 0;
 	strlcpy(s->login, op.login, sizeof s->login);
 	strlcpy(s->name, op.name, sizeof s->name);
@@ -585,9 +597,14 @@ session_reap_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct session	*s;
 
+	struct session	*t;
+
 	(void)fd;
 	(void)what;
 	(void)arg;
+	TAILQ_FOREACH_SAFE(s, &sessions, entry, t)
+		if (s->cut)
+			session_close(s, "not reading: output limit reached");
 	while ((s = TAILQ_FIRST(&sess_reap)) != NULL) {
 		TAILQ_REMOVE(&sess_reap, s, entry);
 		session_free(s);
@@ -600,6 +617,7 @@ session_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 {
 	struct session	*s;
 	SSL		*ssl;
+	struct timeval	 login_tv = { SESSION_LOGIN_SECS, 0 };
 	int		 sndbuf = 65536, one = 1;
 
 	(void)l;
@@ -627,6 +645,8 @@ session_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 	}
 	bufferevent_setcb(s->bev, session_read_cb, session_write_cb,
 	    session_event_cb, s);
+	/* A console has this long to finish TLS and log in. */
+	bufferevent_set_timeouts(s->bev, &login_tv, NULL);
 	bufferevent_enable(s->bev, EV_READ | EV_WRITE);
 	TAILQ_INSERT_TAIL(&sessions, s, entry);
 	hmap_put(&sess_by_id, s->id, (uintptr_t)s);

@@ -124,11 +124,15 @@ test_attach_annotate_raise(void **state)
 	assert_int_equal(a->count, 2);
 	assert_int_equal(a->class, 1);		/* raised to the pendant */
 	assert_string_equal(a->code, "QA");
+	assert_string_equal(last_write()->action, "raise");	/* audited */
+	assert_int_equal(last_write()->nids, 1);
+	b = event(7, "QA", 1, T0 + 1500);	/* another press: attaches */
 	assert_string_equal(last_write()->action, "");	/* not audited */
 	assert_int_equal(last_write()->nids, 1);	/* but linked */
+	assert_int_equal(a->count, 3);
 	b = event(7, "OC", 4, T0 + 2000);	/* a cancel annotates */
 	assert_ptr_equal(a, b);
-	assert_int_equal(a->count, 2);
+	assert_int_equal(a->count, 3);
 	assert_int_equal(a->state, ALARM_WAITING);	/* never closes a P1 */
 	assert_string_equal(last_write()->action, "");
 	assert_int_equal(last_write()->nids, 1);
@@ -170,6 +174,31 @@ test_linked_at_insert(void **state)
 	assert_int_equal(last_write()->nids, 0);
 	assert_false(a->dirty);
 	assert_int_equal(alarm_flush(), 0);
+}
+
+static void
+test_linked_raise_is_written_at_once(void **state)
+{
+	struct db_event	 e;
+	struct alarm	*a;
+	size_t		 before;
+
+	(void)state;
+	a = event(11, "AT", 3, T0);
+	memset(&e, 0, sizeof e);
+	e.id = next_event++;
+	e.unit_id = 11;
+	snprintf(e.account, sizeof e.account, "%06llX",
+	    (unsigned long long)(0x100000 + 11));
+	snprintf(e.code, sizeof e.code, "QA");
+	e.class = 1;
+	e.alarm_id = a->id;			/* linked at insert */
+	before = nwrites;
+	assert_ptr_equal(alarm_events(&e, 1, T0 + 1), a);
+	assert_int_equal(nwrites, before + 1);	/* not left to the flush */
+	assert_string_equal(last_write()->action, "raise");
+	assert_int_equal(a->class, 1);
+	assert_false(a->dirty);
 }
 
 static void
@@ -450,6 +479,12 @@ test_storm_incident(void **state)
 	assert_int_equal(alarm_storms_over(T0 + 60000), 0);
 	assert_int_equal(alarm_storms_over(T0 + 130000), 1);
 	assert_int_equal(event(300, "AT", 3, T0 + 130001)->incident_id, 0);
+	/* A member an operator takes leaves the incident. */
+	p1 = alarm_find(alarm_open_id(102, "100066"));
+	assert_non_null(p1);
+	assert_int_equal(alarm_accept(p1, "op2", T0, 0, &why), 0);
+	assert_int_equal(p1->incident_id, 0);
+	assert_int_equal(inc->count, 3);
 	assert_int_equal(alarm_accept(inc, "op1", T0, 0, &why), 0);
 	aid = a->id;
 	assert_int_equal(alarm_close(inc, "op1", OUTCOME_TECHNICAL, NULL, T0,
@@ -482,6 +517,8 @@ main(void)
 		    test_unregistered_is_at_least_p2, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_linked_at_insert, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_linked_raise_is_written_at_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_one_handler, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_transitions_checked,
