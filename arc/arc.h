@@ -178,7 +178,7 @@ size_t	 unit_flush_seen(struct store *);
 /* --- supervise.c: a deadline per unit --- */
 void	 supervise_init(struct event_base *, const struct config *);
 int64_t	 supervise_deadline(int64_t seen, int secs, int grace, int64_t now);
-void	 supervise_arm(struct unit *, int64_t now);
+void	 supervise_arm(struct unit *, int64_t now, int startup);
 void	 supervise_touch(struct unit *, int64_t now);
 void	 supervise_disarm(struct unit *);
 

@@ -102,9 +102,13 @@ supervise_cb(evutil_socket_t fd, short what, void *arg)
 	ingest_unit_silent(u->id, now);
 }
 
-/* After a (re)load: the timer from the last-seen time. */
+/*
+ * After a (re)load: the timer from the last-seen time. Only at start-up
+ * does an overdue unit get one grace; a reload of the unit table (a unit
+ * added or changed) must not postpone anyone's deadline.
+ */
 void
-supervise_arm(struct unit *u, int64_t now)
+supervise_arm(struct unit *u, int64_t now, int startup)
 {
 	struct timeval	 tv;
 	int64_t		 d;
@@ -115,7 +119,7 @@ supervise_arm(struct unit *u, int64_t now)
 	if (u->silent)
 		return;			/* until it is heard again */
 	if ((d = supervise_deadline(u->last_seen, supervise_secs(u),
-	    sup_cfg->supervision_grace, now)) == 0)
+	    startup ? sup_cfg->supervision_grace : 0, now)) == 0)
 		return;			/* from its first frame */
 	d -= now;
 	tv.tv_sec = d / 1000;

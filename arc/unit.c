@@ -65,6 +65,7 @@ unit_load(struct db *db, char **cause)
 	struct unit		*old;
 	size_t			 i;
 	uint64_t		 j;
+	int			 startup;
 
 	if (db_unit_foreach(db, unit_load_one, &c) != 0) {
 		xasprintf(cause, "loading units: %s", db_errmsg(db));
@@ -81,6 +82,7 @@ unit_load(struct db *db, char **cause)
 			c.u[i].dirty = old->dirty;
 		}
 	}
+	startup = units == NULL;
 	unit_free_all();
 	units = c.u;
 	nunits = c.n;
@@ -90,7 +92,7 @@ unit_load(struct db *db, char **cause)
 		hmap_put(&by_account, hash64(units[j].account,
 		    strlen(units[j].account), 0), j);
 		hmap_put(&by_id, (uint64_t)units[j].id, j);
-		supervise_arm(&units[j], now_ms());
+		supervise_arm(&units[j], now_ms(), startup);
 	}
 	return (0);
 }
