@@ -48,6 +48,7 @@ struct pending {
 };
 
 #define INGEST_MAX_WAITERS	16
+#define INGEST_MAX_DUP_WRITES	4096	/* dup-count writes in flight */
 
 static struct event_base	*ingest_base;
 static const struct config	*ingest_cfg;
@@ -56,6 +57,7 @@ static struct store		*ingest_store;
 static int			 ingest_efd = -1;
 static struct event		*ingest_ev, *ingest_tick;
 static size_t			 ingest_npending;
+static size_t			 ingest_ndups;	/* STORE_DUPLICATE in flight */
 static int64_t			 ingest_unit_version;
 static int64_t			 ingest_last_flush, ingest_fail_logged;
 static uint64_t			 ingest_fail_quiet;
@@ -288,9 +290,18 @@ ingest_duplicate(const struct reply_to *to, struct dedupe_entry *de,
 		return (1);
 	}
 	ingest_ack(to, a);
+	/*
+	 * The copy is counted in the event's row; a flood of copies (they
+	 * cost nothing to send) must not queue unbounded writes.
+	 */
+	if (ingest_ndups >= INGEST_MAX_DUP_WRITES) {
+		COUNT(C_DUPLICATES_UNCOUNTED);
+		return (0);
+	}
 	r = xcalloc(1, sizeof *r);
 	r->op = STORE_DUPLICATE;
 	r->id = de->event_id;
+	ingest_ndups++;
 	store_submit(ingest_store, r);
 	return (0);
 }
@@ -514,6 +525,10 @@ ingest_complete(struct store_req *list)
 		case STORE_ALARM:
 		case STORE_NOTE:
 			alarmio_done(r);
+			break;
+		case STORE_DUPLICATE:
+			ingest_ndups--;
+			free(r);
 			break;
 		default:
 			free(r);

@@ -39,6 +39,7 @@ static const char *counter_names[C_COUNTER_MAX] = {
 	"events_unregistered",
 	"events_unknown_code",
 	"duplicates",
+	"duplicates_not_counted",
 	"unregistered_rate_limited",
 	"pending_full",
 	"store_failed",

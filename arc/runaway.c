@@ -68,10 +68,13 @@ size_t
 runaway_sweep(int64_t now)
 {
 	struct runaway_bucket	*b;
-	uint64_t		 gone[256];
+	uint64_t		*gone;
 	size_t			 i, n = 0;
 
-	for (i = 0; i < rw_buckets.cap && n < nitems(gone); i++) {
+	if (rw_buckets.n == 0)
+		return (0);
+	gone = xreallocarray(NULL, rw_buckets.n, sizeof *gone);
+	for (i = 0; i < rw_buckets.cap; i++) {
 		if (!rw_buckets.used[i])
 			continue;
 		b = (struct runaway_bucket *)(uintptr_t)rw_buckets.vals[i];
@@ -83,6 +86,7 @@ runaway_sweep(int64_t now)
 	}
 	for (i = 0; i < n; i++)
 		hmap_del(&rw_buckets, gone[i]);
+	free(gone);
 	return (rw_buckets.n);
 }
 
