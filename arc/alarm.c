@@ -579,47 +579,47 @@ alarm_hold(const char *code, int secs)
 	alarm_holds[alarm_nholds++].secs = secs;
 }
 
+static void
+alarm_release_one(struct alarm *a, void *arg)
+{
+	int64_t		*now = arg;
+
+	if (a->held_until == 0 || a->held_until > now[0])
+		return;
+	a->held_until = 0;
+	if (a->state == ALARM_WAITING && a->heap == SIZE_MAX)
+		alarmq_push(a);
+	a->version++;
+	a->dirty = 0;
+	alarm_write(a, NULL, 0, 0, "arcd", "queued after hold", "", 0);
+	now[1]++;
+}
+
 int
 alarm_release_holds(int64_t now)
 {
-	struct alarm	*a;
-	size_t		 i;
-	int		 n = 0;
+	int64_t	 walk[2] = { now, 0 };	/* now, released */
 
-	for (i = 0; i < alarm_by_id.cap; i++) {
-		if (!alarm_by_id.used[i])
-			continue;
-		a = (struct alarm *)(uintptr_t)alarm_by_id.vals[i];
-		if (a->held_until == 0 || a->held_until > now)
-			continue;
-		a->held_until = 0;
-		if (a->state == ALARM_WAITING && a->heap == SIZE_MAX)
-			alarmq_push(a);
-		a->version++;
-		a->dirty = 0;
-		alarm_write(a, NULL, 0, 0, "arcd", "queued after hold", "", 0);
-		n++;
-	}
-	return (n);
+	alarm_each(alarm_release_one, walk);
+	return ((int)walk[1]);
+}
+
+static void
+alarm_flush_one(struct alarm *a, void *arg)
+{
+	if (!a->dirty)
+		return;
+	a->dirty = 0;
+	alarm_write(a, NULL, 0, 0, "arcd", NULL, "", 0);
+	(*(int *)arg)++;
 }
 
 int
 alarm_flush(void)
 {
-	struct alarm	*a;
-	size_t		 i;
-	int		 n = 0;
+	int	 n = 0;
 
-	for (i = 0; i < alarm_by_id.cap; i++) {
-		if (!alarm_by_id.used[i])
-			continue;
-		a = (struct alarm *)(uintptr_t)alarm_by_id.vals[i];
-		if (!a->dirty)
-			continue;
-		a->dirty = 0;
-		alarm_write(a, NULL, 0, 0, "arcd", NULL, "", 0);
-		n++;
-	}
+	alarm_each(alarm_flush_one, &n);
 	return (n);
 }
 

@@ -18,7 +18,7 @@
 #include <cmocka.h>
 #include <openssl/evp.h>
 
-#include "proto.h"
+#include "dc09_oracle.h"
 
 static const char real_hub[] = "\n76D80055\"*NULL\"0000R0L0#AAAB["
     "B4BC8B40D0E6D959D6BEA78E88CC0B2155741A3C44FBB96D476A3E557CAD64D9\r";
@@ -47,25 +47,6 @@ static const char *const fips_cipher[3] = {
 	"dda97ca4864cdfe06eaf70a0ec0d7191",
 	"8ea2b7ca516745bfeafc49904b496089",
 };
-
-static uint16_t
-oracle_crc(const void *buf, size_t len)
-{
-	const uint8_t	*p = buf;
-	uint16_t	 crc = 0;
-	size_t		 i;
-	int		 b;
-
-	for (i = 0; i < len; i++) {
-		for (b = 0; b < 8; b++) {
-			if (((crc ^ (p[i] >> b)) & 1) != 0)
-				crc = (crc >> 1) ^ 0xA001;
-			else
-				crc >>= 1;
-		}
-	}
-	return (crc);
-}
 
 static size_t
 unhex(const char *s, uint8_t *out)
@@ -125,13 +106,6 @@ mkframe_cipher(char *out, size_t size, const char *head, const char *hex)
 	    oracle_crc(body, strlen(body)), (unsigned)strlen(body), body);
 	assert_true(n > 0 && (size_t)n < size);
 	return ((size_t)n);
-}
-
-static void
-assert_span(struct proto_span sp, const char *s)
-{
-	assert_int_equal(sp.len, strlen(s));
-	assert_memory_equal(sp.p, s, sp.len);
 }
 
 static void
