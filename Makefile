@@ -1,11 +1,12 @@
 # arc -- one GNU Makefile for every program, test, fuzzer and benchmark.
 #
-#   make deps     install the missing Debian packages (apt-get)
-#   make          build every program into $(BUILD)/
-#   make run      deps + build + arcd on a demo database with simulated units
-#   make test     deps + build + every test (SAN=1: ASan + UBSan build)
-#   make fuzz     run the libFuzzer targets for FUZZ_SECONDS each
-#   make bench    the benchmarks of docs/BENCHMARKS.md
+#   make deps          install the missing Debian packages (apt-get)
+#   make               build every program into $(BUILD)/
+#   make run           deps + build + arcd on a demo database with simulated units
+#   make test          deps + build + check-layers + every test (SAN=1: ASan + UBSan)
+#   make check-layers  prove the layers on the objects (tests/layers.py)
+#   make fuzz          run the libFuzzer targets for FUZZ_SECONDS each
+#   make bench         the benchmarks of docs/BENCHMARKS.md
 
 BUILD		:= build
 ifeq ($(SAN),1)
@@ -16,13 +17,12 @@ endif
 
 CC		?= cc
 PKG_CONFIG	?= pkg-config
-PKGS		:= libevent libevent_pthreads libevent_openssl openssl sqlite3 inih \
-		   jansson
+PKGS		:= libevent libevent_openssl openssl sqlite3 inih jansson
 OPT		?= -O2 -g
 WARN		:= -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 		   -Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral \
 		   -Wpointer-arith -Wcast-qual -Wno-missing-field-initializers
-CPPFLAGS	+= -D_GNU_SOURCE -Iproto -Idb -Iarc -Iloadgen -Iconsole -Itests/unit
+CPPFLAGS	+= -D_GNU_SOURCE
 CFLAGS		+= -std=c11 $(OPT) $(WARN) $(SANFLAGS) -pthread \
 		   $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 LDFLAGS		+= $(SANFLAGS) -pthread
@@ -35,38 +35,60 @@ DEB_PKGS	:= build-essential pkg-config libevent-dev libssl-dev \
 		   clang libclang-rt-14-dev tmux python3 python3-cryptography \
 		   procps openssl
 
-PROTO_SRCS	:= $(wildcard proto/*.c)
-DB_SRCS		:= $(wildcard db/*.c)
-COMMON_SRCS	:= arc/log.c arc/xmalloc.c
-# arcd's own files; all but arcd.c go into libarc.a so unit tests can
-# link just the modules they test.
-ARCLIB_SRCS	:= arc/config.c arc/listen.c arc/device.c \
-		   arc/udp.c arc/ingest.c arc/dedupe.c arc/unit.c arc/metrics.c \
-		   arc/hmap.c arc/alarm.c arc/alarmq.c arc/alarm_json.c arc/alarmio.c \
-		   arc/session.c arc/supervise.c arc/clock.c \
-		   arc/runaway.c arc/storm.c \
-		   arc/incident.c arc/alarm_stats.c
+# The layers (docs/DESIGN.md). Each folder obeys a rule the build checks.
+RUNTIME_SRCS	:= $(wildcard arc/runtime/*.c)	# every program: libc only
+PROTO_SRCS	:= $(wildcard proto/*.c)	# pure codecs: libc, libcrypto
+DB_SRCS		:= $(wildcard db/*.c)		# SQLite, the writer, the worker
+CORE_SRCS	:= $(wildcard arc/core/*.c)	# decisions: links alone
+PIPE_SRCS	:= arc/config.c arc/notify.c arc/commit.c arc/lookup.c \
+		   arc/card.c arc/refresh.c arc/history.c arc/alarm_json.c \
+		   arc/alarmio.c arc/alarmload.c arc/ingest.c
+ADAPTER_SRCS	:= arc/source.c arc/listen.c arc/device.c arc/udp.c \
+		   arc/dc09.c arc/session.c arc/metrics.c
 ARCD_SRCS	:= arc/arcd.c
-ARCCTL_SRCS	:= arc/arcctl.c arc/arcctl_people.c
+CTL_SRCS	:= $(wildcard arc/ctl/*.c)
 LOADGEN_SRCS	:= $(filter-out loadgen/echo.c,$(wildcard loadgen/*.c))
 ECHO_SRCS	:= loadgen/echo.c
 CONSOLE_SRCS	:= $(wildcard console/*.c)
 CONSOLE_LIBS	:= $(shell $(PKG_CONFIG) --libs ncursesw 2>/dev/null)
 UNIT_TESTS	:= $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
+# Core tests link the core and the runtime alone: nothing else exists.
+CORE_TESTS	:= test_alarm test_supervise test_dispatch test_runtime
 FUZZ_NAMES	:= $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_REPLAY	:= $(patsubst %,$(BUILD)/tests/replay_%,$(FUZZ_NAMES))
 
 obj		= $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
-PROGS		:= $(BUILD)/arcd $(BUILD)/arcctl $(BUILD)/arc-loadgen $(BUILD)/arc-echo \
-		   $(BUILD)/arc-console
+# Per-program include paths: a file sees the headers of what it may use.
+INC_RUNTIME	:= -Iarc/runtime
+INC_CORE	:= -Iarc/core $(INC_RUNTIME) -Idb -Iproto
+INC_ARC		:= -Iarc $(INC_CORE)
+$(BUILD)/obj/arc/runtime/%.o:	INC := $(INC_RUNTIME)
+$(BUILD)/obj/proto/%.o:		INC := -Iproto
+$(BUILD)/obj/db/%.o:		INC := -Idb $(INC_RUNTIME) -Iproto
+$(BUILD)/obj/arc/core/%.o:	INC := $(INC_CORE)
+$(BUILD)/obj/arc/%.o:		INC := $(INC_ARC)
+$(BUILD)/obj/arc/ctl/%.o:	INC := -Iarc/ctl $(INC_RUNTIME) -Idb -Iproto
+$(BUILD)/obj/console/%.o:	INC := -Iconsole $(INC_RUNTIME)
+$(BUILD)/obj/loadgen/%.o:	INC := -Iloadgen $(INC_RUNTIME) -Iproto
+$(BUILD)/obj/tests/%.o:		INC := $(INC_ARC) -Iconsole -Itests/unit
 
-.PHONY: all deps run test unit fuzz bench clean
+PROGS		:= $(BUILD)/arcd $(BUILD)/arcd-test $(BUILD)/arcctl \
+		   $(BUILD)/arc-loadgen $(BUILD)/arc-echo $(BUILD)/arc-console
+
+.PHONY: all deps run test unit fuzz bench clean check-layers
+# Keep generated intermediates (migrations.c): a no-op make relinks nothing.
+.SECONDARY:
 all: $(PROGS) $(UNIT_TESTS) $(FUZZ_REPLAY)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(INC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+# arcd's test build: the same objects, arcd.c with the test controls.
+$(BUILD)/obj/arc/arcd-test.o: arc/arcd.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(INC_ARC) -DARC_TEST $(CFLAGS) -MMD -MP -c -o $@ $<
 
 $(BUILD)/obj/migrations.o: $(BUILD)/migrations.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
@@ -75,40 +97,52 @@ $(BUILD)/migrations.c: db/embed.sh $(sort $(wildcard db/migrations/*.sql))
 	@mkdir -p $(dir $@)
 	sh db/embed.sh $(sort $(wildcard db/migrations/*.sql)) > $@
 
+$(BUILD)/libruntime.a: $(call obj,$(RUNTIME_SRCS))
+	rm -f $@ && $(AR) rcs $@ $^
 $(BUILD)/libproto.a: $(call obj,$(PROTO_SRCS))
-	$(AR) rcs $@ $^
+	rm -f $@ && $(AR) rcs $@ $^
 $(BUILD)/libdb.a: $(call obj,$(DB_SRCS)) $(BUILD)/obj/migrations.o
-	$(AR) rcs $@ $^
-$(BUILD)/libcommon.a: $(call obj,$(COMMON_SRCS))
-	$(AR) rcs $@ $^
+	rm -f $@ && $(AR) rcs $@ $^
+$(BUILD)/libcore.a: $(call obj,$(CORE_SRCS))
+	rm -f $@ && $(AR) rcs $@ $^
+$(BUILD)/libarc.a: $(call obj,$(PIPE_SRCS) $(ADAPTER_SRCS))
+	rm -f $@ && $(AR) rcs $@ $^
 
-$(BUILD)/libarc.a: $(call obj,$(ARCLIB_SRCS))
-	$(AR) rcs $@ $^
-
-ARCLIBS		:= $(BUILD)/libarc.a $(BUILD)/libdb.a $(BUILD)/libproto.a \
-		   $(BUILD)/libcommon.a
+ARCLIBS		:= $(BUILD)/libarc.a $(BUILD)/libcore.a $(BUILD)/libdb.a \
+		   $(BUILD)/libproto.a $(BUILD)/libruntime.a
 
 $(BUILD)/arcd: $(call obj,$(ARCD_SRCS)) $(ARCLIBS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
-$(BUILD)/arcctl: $(call obj,$(ARCCTL_SRCS)) $(ARCLIBS)
+$(BUILD)/arcd-test: $(BUILD)/obj/arc/arcd-test.o $(ARCLIBS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
-$(BUILD)/arc-loadgen: $(call obj,$(LOADGEN_SRCS)) $(BUILD)/libproto.a $(BUILD)/libcommon.a
+$(BUILD)/arcctl: $(call obj,$(CTL_SRCS)) $(BUILD)/libdb.a $(BUILD)/libproto.a \
+		$(BUILD)/libruntime.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
-$(BUILD)/arc-echo: $(call obj,$(ECHO_SRCS)) $(BUILD)/libproto.a $(BUILD)/libcommon.a
+$(BUILD)/arc-loadgen: $(call obj,$(LOADGEN_SRCS)) $(BUILD)/libproto.a \
+		$(BUILD)/libruntime.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
-$(BUILD)/arc-console: $(call obj,$(CONSOLE_SRCS)) $(BUILD)/libcommon.a
+$(BUILD)/arc-echo: $(call obj,$(ECHO_SRCS)) $(BUILD)/libproto.a \
+		$(BUILD)/libruntime.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+$(BUILD)/arc-console: $(call obj,$(CONSOLE_SRCS)) $(BUILD)/libruntime.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(CONSOLE_LIBS) $(LIBS)
 
 # The console's protocol state, without curses or sockets, for its tests.
 CONSOLE_STATE_SRCS := console/client.c console/queue.c console/draft.c
 $(BUILD)/libconsole.a: $(call obj,$(CONSOLE_STATE_SRCS))
-	$(AR) rcs $@ $^
+	rm -f $@ && $(AR) rcs $@ $^
 $(BUILD)/tests/test_console_state: $(BUILD)/obj/tests/unit/test_console_state.o \
-		$(BUILD)/libconsole.a $(BUILD)/libcommon.a
+		$(BUILD)/libconsole.a $(BUILD)/libruntime.a
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS) $(LIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS) $(shell $(PKG_CONFIG) --libs jansson)
 
-# Unit tests link the archives: only the modules they use come along.
+# The core's tests: the core and the runtime, no other library at all.
+$(patsubst %,$(BUILD)/tests/%,$(CORE_TESTS)): $(BUILD)/tests/%: \
+		$(BUILD)/obj/tests/unit/%.o $(BUILD)/libcore.a $(BUILD)/libruntime.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS) -lm
+
+# Other unit tests link the archives: only the modules they use come along.
 $(BUILD)/tests/test_%: $(BUILD)/obj/tests/unit/test_%.o $(ARCLIBS)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS) $(LIBS)
@@ -124,7 +158,7 @@ $(BUILD)/tests/replay_console: $(BUILD)/obj/tests/fuzz/fuzz_console.o \
 
 # ... and fuzzed by libFuzzer under clang.
 FUZZ_SECONDS	?= 60
-FUZZ_CFLAGS	:= -std=c11 -g -O1 -D_GNU_SOURCE -Iproto -Idb -Iarc \
+FUZZ_CFLAGS	:= -std=c11 -g -O1 -D_GNU_SOURCE -Iproto -Idb -Iarc/runtime \
 		   -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(PROTO_SRCS)
 	@mkdir -p $(dir $@)
@@ -132,12 +166,12 @@ build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(PROTO_SRCS)
 # The two that are not pure proto/: the CSV import (db/ + SQLite) and the
 # console's protocol state (+ jansson).
 build-fuzz/fuzz_csv: tests/fuzz/fuzz_csv.c $(PROTO_SRCS) $(DB_SRCS) \
-		$(BUILD)/migrations.c $(COMMON_SRCS)
+		$(BUILD)/migrations.c $(RUNTIME_SRCS)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -pthread -o $@ $^ \
 	    $(shell $(PKG_CONFIG) --libs sqlite3 openssl)
 build-fuzz/fuzz_console: tests/fuzz/fuzz_console.c $(CONSOLE_STATE_SRCS) \
-		$(COMMON_SRCS)
+		$(RUNTIME_SRCS)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -Iconsole $(shell $(PKG_CONFIG) --cflags jansson) \
 	    -o $@ $^ $(shell $(PKG_CONFIG) --libs jansson)
@@ -150,6 +184,22 @@ fuzz: deps $(patsubst %,build-fuzz/fuzz_%,$(FUZZ_NAMES))
 		    -max_len=2048 build-fuzz/corpus-$$f tests/fuzz/corpus/$$f \
 		    || exit 1; \
 	done
+
+# Calls go down only, no call cycle between files, the pure layers pure.
+check-layers: $(call obj,$(RUNTIME_SRCS) $(PROTO_SRCS) $(DB_SRCS) \
+		$(CORE_SRCS) $(PIPE_SRCS) $(ADAPTER_SRCS) $(ARCD_SRCS) \
+		$(CTL_SRCS) $(CONSOLE_SRCS) $(LOADGEN_SRCS) $(ECHO_SRCS))
+	@python3 tests/layers.py \
+	    runtime: $(call obj,$(RUNTIME_SRCS)) \
+	    proto: $(call obj,$(PROTO_SRCS)) \
+	    db: $(call obj,$(DB_SRCS)) \
+	    core: $(call obj,$(CORE_SRCS)) \
+	    pipeline: $(call obj,$(PIPE_SRCS)) \
+	    adapters: $(call obj,$(ADAPTER_SRCS)) \
+	    arcd: $(call obj,$(ARCD_SRCS)) \
+	    ctl: $(call obj,$(CTL_SRCS)) \
+	    console: $(call obj,$(CONSOLE_SRCS)) \
+	    loadgen: $(call obj,$(LOADGEN_SRCS) $(ECHO_SRCS))
 
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do \
@@ -169,8 +219,8 @@ run: deps
 	BUILD=$(BUILD) sh arc/demo.sh
 
 test: deps
-	$(MAKE) --no-print-directory all
-	BUILD=$(BUILD) sh tests/run
+	$(MAKE) --no-print-directory all check-layers
+	BUILD=$(BUILD) SAN=$(SAN) sh tests/run
 
 bench: deps
 	$(MAKE) --no-print-directory all

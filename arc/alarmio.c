@@ -1,422 +1,498 @@
 /*
- * alarmio.c -- alarms between the store and the consoles.
+ * alarmio.c -- alarm changes to the store, then to the consoles.
  *
- * alarm.c decides; this file makes the decisions durable and visible:
- * every change of an alarm becomes a STORE_ALARM request (the alarm row,
- * its event links, the event high-water mark and the audit row, in the
- * writer's next group commit); when it comes back committed, every
- * console gets the alarm, and the operator who asked gets the reply.
- * Then the free operators get offers.
+ * The core decides and hands back typed changes (struct alarm_change);
+ * this file makes them durable and visible. A frame's changes ride in the
+ * frame's own store request (alarmio_frame: the event rows and the alarm
+ * rows in one transaction, before the ACK); an operator's request, an
+ * offer and the once-a-second work get a request of their own. When a
+ * request comes back, each change goes back to the core (alarm_done:
+ * kept, or undone so memory is what is stored), the consoles are shown
+ * the alarms as stored, the operator who asked gets the reply, and the
+ * free operators get offers (once per loop turn).
  *
- * At start-up the open alarms are loaded, today's answered ones counted,
- * and every stored event past the high-water mark (stored, then a crash
- * before its alarm was written) goes through alarm.c again.
- *
- * Thread: network thread. Across a commit we hold the alarm id and tag.
+ * Thread: the network thread. Across a commit we hold alarm ids and a
+ * reply tag, never pointers to alarms or sessions.
  */
-#include <event2/event.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "alarm.h"
 #include "arc.h"
 
 struct alarm_write {
-	struct store_req req;
-	struct db_alarm	 da;
-	uint64_t	 version;
-	uint64_t	 tag;
-	char		 actor[32];
-	char		 action[32];
-	char		 detail[96];
-	size_t		 nids;
-	int64_t		 ids[];
+	struct store_req	 req;	/* its own (a frame's rides elsewhere) */
+	struct alarm_change	*v;	/* owned */
+	size_t			 n;
+	struct store_alarm	*parts;	/* owned: the rows, in change order */
+	size_t			 nparts;
+	int64_t			*links;	/* owned: replayed events to link */
+	size_t			 nlinks;
+	uint64_t		 tag;	/* an operator's request; 0 = none */
+	int64_t			 alarm_id;	/* for the reply */
+	int64_t			 note_at;	/* a note: when */
+	char			*note;		/* owned: a note's text */
+	char			 login[32];	/* a note's author */
 };
 
-struct alarm_lost {
-	char		 login[32];
-	int64_t		 deadline;
-	struct alarm_lost *next;
-};
-
-static const struct config	*aio_cfg;
-static struct event		*aio_tick;
-static struct alarm_lost	*aio_lost;		/* owned list */
+static struct alarmio_hooks	 aio_hooks;
+static struct alarm_changes	 aio_cs;	/* one core call's changes */
+static int			 aio_dispatch_due, aio_stopping;
 static struct alarm_stats	 aio_last_stats;
-static int			 aio_stopping;
-static int64_t			 aio_hwm_at;	/* when hwm was last written */
+static int64_t			 aio_hwm_at;	/* mono: hwm last raised */
 
-static void
-aio_write(const struct alarm *a, const int64_t *ids, size_t n, int64_t hwm,
-    const char *actor, const char *action, const char *detail, uint64_t tag)
+static void	aio_write_done(struct store_req *);
+
+/* The core's changes so far, with their rows as they are now. */
+static struct alarm_write *
+aio_collect(void)
 {
 	struct alarm_write	*w;
+	struct alarm_change	*c;
+	struct store_alarm	*p;
+	struct alarm		*a;
+	size_t			 i;
 
-	w = xcalloc(1, sizeof *w + n * sizeof *w->ids);
-	alarm_to_db(a, &w->da);
-	w->version = a->version;
-	w->tag = tag;
-	if (n > 0)
-		memcpy(w->ids, ids, n * sizeof *ids);
-	w->nids = n;
-	strlcpy(w->actor, actor ? actor : "arcd", sizeof w->actor);
-	strlcpy(w->action, action ? action : "", sizeof w->action);
-	strlcpy(w->detail, detail ? detail : "", sizeof w->detail);
-	w->req.op = STORE_ALARM;
-	w->req.alarm = &w->da;
-	w->req.event_ids = w->ids;
-	w->req.nevent_ids = n;
-	/*
-	 * The high-water mark only bounds the replay at start-up (which
-	 * skips events already linked), so once a second is enough.
-	 */
-	if (hwm > 0 && now_ms() - aio_hwm_at >= 1000) {
-		w->req.hwm = hwm;
-		aio_hwm_at = now_ms();
+	if (aio_cs.n == 0)
+		return (NULL);
+	w = xcalloc(1, sizeof *w);
+	w->n = aio_cs.n;
+	w->v = xreallocarray(NULL, w->n, sizeof *w->v);
+	memcpy(w->v, aio_cs.v, w->n * sizeof *w->v);
+	w->parts = xcalloc(w->n, sizeof *w->parts);
+	alarm_changes_clear(&aio_cs);
+	for (i = 0; i < w->n; i++) {
+		c = &w->v[i];
+		if ((a = alarm_find(c->alarm_id)) == NULL)
+			fatalx("alarm %lld: changed and gone",
+			    (long long)c->alarm_id);
+		c->version = a->version;
+		if (!c->row)
+			continue;
+		alarm_snapshot(a, &c->snap);
+		p = &w->parts[w->nparts++];
+		alarm_to_db(a, &p->row);
+		p->actor = c->actor;
+		p->action = alarm_action_name(c->action);
+		p->detail = c->detail;
 	}
-	w->req.actor = w->actor;
-	w->req.action = action != NULL ? w->action : NULL;
-	w->req.subject = NULL;
-	w->req.detail = w->detail;
-	w->req.arg = w;
-	ingest_submit(&w->req);
+	return (w);
 }
 
-/* Show an alarm as it is now (its events are committed). */
 static void
-aio_show_now(const struct alarm *a)
+aio_free(struct alarm_write *w)
 {
-	/* A storm's member is shown through its incident (flushed). */
-	if (a->held_until == 0 && a->incident_id == 0 && session_any())
-		session_broadcast(json_pack("{s:s, s:o}", "type", "alarm",
-		    "alarm", alarm_json(a)));
+	free(w->v);
+	free(w->parts);
+	free(w->links);
+	free(w->note);
+	free(w);
 }
 
-/* Show the durable state of an alarm to every console. */
-static void
-aio_show(const struct alarm_write *w)
+/* The row a change wrote (changes with rows, in order, own the parts). */
+static const struct db_alarm *
+aio_row(const struct alarm_write *w, size_t i)
 {
-	struct alarm	*a, tmp;
+	size_t	 j, k = 0;
 
-	if (!session_any())
-		return;		/* nobody to show it to */
-	a = alarm_find(w->da.id);
-	if (a != NULL && a->version != w->version)
-		return;		/* a later write will show it */
-	if (a != NULL && a->held_until != 0)
-		return;		/* held: not in the queue yet */
-	if (a != NULL && a->incident_id != 0 &&
-	    strcmp(w->action, "joined incident") != 0)
-		return;		/* shown through its incident */
-	if (strcmp(w->action, "closed with incident") == 0)
+	for (j = 0; j < i; j++)
+		k += w->v[j].row;
+	return (w->v[i].row ? &w->parts[k].row : NULL);
+}
+
+/* Show one alarm as stored (after its change came back). */
+static void
+aio_show(const struct alarm_change *c, const struct db_alarm *row, int ok)
+{
+	struct alarm	*a = alarm_find(c->alarm_id), tmp;
+
+	if (aio_hooks.show == NULL)
+		return;
+	if (!ok) {
+		/* Put back: consoles may have missed an earlier change. */
+		if (a != NULL && a->writing == 0 && alarm_visible(a))
+			aio_hooks.show(a);
+		return;
+	}
+	if (a != NULL && a->version != c->version)
+		return;		/* a later change shows it */
+	if (c->action == ACTION_MEMBER_CLOSED)
 		return;		/* the incident's own row says it */
+	if (a != NULL && !alarm_visible(a) && c->action != ACTION_JOINED)
+		return;		/* held, or shown through its incident */
 	if (a == NULL) {
-		alarm_from_db(&w->da, &tmp);
-		a = &tmp;
+		if (row == NULL)
+			return;
+		alarm_from_db(row, &tmp);	/* closed: shown once more */
+		aio_hooks.show(&tmp);
+		history_drop(c->alarm_id);
+		return;
 	}
-	session_broadcast(json_pack("{s:s, s:o}", "type", "alarm", "alarm",
-	    alarm_json(a)));
+	aio_hooks.show(a);
 }
 
-void
-alarmio_done(struct store_req *r)
+/* A write came back: to the core, then to the consoles and the asker. */
+static void
+aio_finish(struct alarm_write *w, int ok)
+{
+	struct hmap	 shown;
+	size_t		 i;
+
+	for (i = 0; i < w->n; i++) {
+		alarm_done(&w->v[i], ok);
+		if (ok && w->v[i].action == ACTION_OPEN)
+			COUNT(C_ALARMS_OPENED);
+	}
+	if (!ok && w->nparts > 0) {
+		COUNT(C_ALARM_WRITE_FAILED);
+		log_warnx("alarm %lld: write failed (%s); memory as stored",
+		    (long long)w->v[0].alarm_id,
+		    alarm_action_name(w->v[0].action) ? alarm_action_name(
+		    w->v[0].action) : "count");
+	}
+	hmap_init(&shown, w->n);
+	for (i = w->n; i > 0; i--) {
+		if (hmap_get(&shown, (uint64_t)w->v[i - 1].alarm_id, NULL) == 0)
+			continue;	/* its last change shows it */
+		hmap_put(&shown, (uint64_t)w->v[i - 1].alarm_id, 1);
+		aio_show(&w->v[i - 1], aio_row(w, i - 1), ok);
+	}
+	hmap_free(&shown);
+	for (i = 0; ok && aio_hooks.offer != NULL && i < w->n; i++)
+		if (w->v[i].action == ACTION_OFFER)
+			aio_hooks.offer(w->v[i].snap.operator,
+			    w->v[i].alarm_id);
+	if (w->tag != 0 && aio_hooks.reply != NULL)
+		aio_hooks.reply(w->tag, ok ? NULL : "storage",
+		    json_pack("{s:I}", "alarm_id", (json_int_t)w->alarm_id));
+	aio_dispatch_due = 1;
+}
+
+/* Write the core's changes in a request of their own. */
+static void
+aio_submit(struct alarm_write *w)
+{
+	if (w == NULL)
+		return;
+	if (w->nparts == 0) {
+		aio_finish(w, 1);
+		aio_free(w);
+		return;
+	}
+	w->req.op = STORE_ALARM;
+	w->req.alarms = w->parts;
+	w->req.nalarms = w->nparts;
+	w->req.done = aio_write_done;
+	w->req.arg = w;
+	commit_submit(&w->req);
+}
+
+static void
+aio_write_done(struct store_req *r)
 {
 	struct alarm_write	*w = r->arg;
 
-	if (r->op == STORE_NOTE) {
-		if (r->result == 0)
-			aio_show(w);
-		session_reply_tag(w->tag, r->result == 0 ? NULL : "storage",
-		    NULL);
-		free(w);
-		return;
-	}
-	if (r->result != 0) {
-		COUNT(C_ALARM_WRITE_FAILED);
-		log_warnx("alarm %lld: write failed (%s); kept in memory",
-		    (long long)w->da.id, w->action);
-	} else
-		aio_show(w);
-	if (w->tag != 0)
-		session_reply_tag(w->tag, r->result == 0 ? NULL : "storage",
-		    json_pack("{s:I}", "alarm_id", (json_int_t)w->da.id));
-	free(w);
-	alarmio_dispatch(now_ms());
+	aio_finish(w, r->result == 0);
+	aio_free(w);
 }
 
-int
-alarmio_note(int64_t alarm_id, const char *op, const char *text,
-    uint64_t tag)
+/* --- frames --- */
+
+struct alarm_write *
+alarmio_frame(struct db_event *ev, size_t n, int64_t wall, int64_t mono,
+    struct store_req *r)
 {
-	struct alarm		*a;
 	struct alarm_write	*w;
 
-	if ((a = alarm_find(alarm_id)) == NULL)
-		return (-1);
-	w = xcalloc(1, sizeof *w + strlen(text) + 1);
-	alarm_to_db(a, &w->da);
-	w->version = a->version;
-	w->tag = tag;
-	strlcpy(w->actor, op, sizeof w->actor);
-	memcpy((char *)w->ids, text, strlen(text) + 1);
-	w->req.op = STORE_NOTE;
-	w->req.id = alarm_id;
-	w->req.at = now_ms();
-	w->req.actor = w->actor;
-	w->req.detail = (const char *)w->ids;
-	w->req.arg = w;
-	ingest_submit(&w->req);
-	return (0);
+	alarm_events(ev, n, wall, mono, &aio_cs);
+	/* The replay at start-up reads from the mark; once a second. */
+	if (mono - aio_hwm_at >= 1000) {
+		r->hwm = STORE_HWM_LAST;
+		aio_hwm_at = mono;
+	}
+	if ((w = aio_collect()) == NULL)
+		return (NULL);
+	r->alarms = w->parts;
+	r->nalarms = w->nparts;
+	return (w);
 }
 
 void
-alarmio_frame(const struct db_event *ev, size_t n, int64_t now)
+alarmio_frame_done(struct alarm_write *w, const struct store_req *r)
+{
+	size_t	 i;
+
+	for (i = 0; r->result == 0 && i < r->nev; i++)
+		if (r->ev[i].alarm_id != 0)
+			history_event(r->ev[i].alarm_id, &r->ev[i]);
+	if (w == NULL)
+		return;
+	aio_finish(w, r->result == 0);
+	aio_free(w);
+}
+
+/* Each part links the replayed events of its alarm (once per alarm). */
+static void
+aio_links(struct alarm_write *w, const struct db_event *ev, size_t n)
+{
+	struct store_alarm	*p;
+	size_t			 i, j, k;
+
+	w->links = xreallocarray(NULL, n, sizeof *w->links);
+	for (j = 0; j < w->nparts; j++) {
+		p = &w->parts[j];
+		for (k = 0; k < j; k++)
+			if (w->parts[k].row.id == p->row.id)
+				break;
+		if (k < j)
+			continue;
+		p->link = w->links + w->nlinks;
+		for (i = 0; i < n; i++) {
+			if (ev[i].alarm_id == p->row.id) {
+				w->links[w->nlinks++] = ev[i].id;
+				p->nlink++;
+			}
+		}
+	}
+}
+
+/*
+ * Start-up: events stored but never linked to an alarm (written by an
+ * older arcd) go through the core again; their links are written with
+ * the alarm's row.
+ */
+void
+alarmio_replay(struct db_event *ev, size_t n)
+{
+	struct alarm_write	*w;
+	struct alarm		*a;
+	size_t			 i;
+
+	a = alarm_events(ev, n, ev[0].received_at, clock_mono(), &aio_cs);
+	if (a != NULL)		/* a row to carry the links */
+		alarm_change(&aio_cs, a, ACTION_COUNTED, "arcd", 1);
+	if ((w = aio_collect()) == NULL)
+		return;
+	aio_links(w, ev, n);
+	for (i = 0; i < n; i++)
+		if (ev[i].alarm_id != 0)
+			history_event(ev[i].alarm_id, &ev[i]);
+	aio_submit(w);
+}
+
+/* --- operators --- */
+
+static void
+aio_reply_now(uint64_t tag, const char *error)
+{
+	if (aio_hooks.reply != NULL)
+		aio_hooks.reply(tag, error, NULL);
+}
+
+/* The alarm a request means: by id, else the one offered, else the top. */
+static struct alarm *
+aio_resolve(const struct alarmio_req *q)
 {
 	struct alarm	*a;
-	size_t		 before = alarm_count_open();
 
-	/* An alarm's age counts from when the unit reported. */
-	a = alarm_events(ev, n, n > 0 && ev[0].received_at ?
-	    ev[0].received_at : now);
-	if (a != NULL && alarm_count_open() > before)
-		COUNT(C_ALARMS_OPENED);
-	if (a != NULL && a->dirty)
-		aio_show_now(a);	/* attached: shown without a write */
-}
-
-/* Offer the top of the queue to every operator with nothing in hand. */
-static void
-aio_offer_one(const char *login, int super, void *arg)
-{
-	struct alarm	*top;
-	int64_t		*now = arg;
-
-	(void)super;
-	if (alarm_of(login) != NULL || (top = alarm_top()) == NULL)
-		return;
-	if (alarm_offer(top, login, *now) == 0)
-		session_offer(login, top->id);
+	if (q->alarm_id != 0)
+		a = alarm_find(q->alarm_id);
+	else if ((a = dispatch_offered(q->login)) == NULL)
+		a = alarm_top();
+	return (a != NULL && !a->closing ? a : NULL);
 }
 
 void
-alarmio_dispatch(int64_t now)
+alarmio_request(const struct alarmio_req *q)
 {
-	if (aio_stopping)
-		return;
-	session_foreach_login(aio_offer_one, &now);
-}
-
-/* An operator's console went away: their alarms wait for the grace. */
-void
-alarmio_lost(const char *login, int64_t now)
-{
+	struct alarm_write	*w;
 	struct alarm		*a;
-	struct alarm_lost	*l;
-	const char		*why;
+	const char		*why = "bad_request";
+	int64_t			 wall = clock_wall(), id;
+	int			 rc = -1;
 
-	if ((a = alarm_of(login)) != NULL && a->state == ALARM_OFFERED)
-		alarm_decline(a, login, now, 0, &why);
-	if (alarm_of(login) == NULL)
+	if ((a = aio_resolve(q)) == NULL) {
+		aio_reply_now(q->tag, "not_found");
 		return;
-	l = xcalloc(1, sizeof *l);
-	strlcpy(l->login, login, sizeof l->login);
-	l->deadline = now + aio_cfg->console_grace * 1000LL;
-	l->next = aio_lost;
-	aio_lost = l;
-}
-
-/* The operator is back: their alarms no longer wait for the grace. */
-void
-alarmio_found(const char *login)
-{
-	struct alarm_lost	**lp, *l;
-
-	for (lp = &aio_lost; (l = *lp) != NULL;) {
-		if (strcmp(l->login, login) == 0) {
-			*lp = l->next;
-			free(l);
-		} else
-			lp = &l->next;
 	}
+	id = a->id;
+	switch (q->action) {
+	case ACTION_ACCEPT:
+		rc = alarm_accept(a, q->login, wall, &aio_cs, &why);
+		break;
+	case ACTION_DECLINE:
+		rc = alarm_decline(a, q->login, wall, &aio_cs, &why);
+		break;
+	case ACTION_RELEASE:
+		rc = alarm_release(a, q->login, q->super, ACTION_RELEASE, wall,
+		    &aio_cs, &why);
+		break;
+	case ACTION_CLOSE:
+		rc = alarm_close(a, q->login, q->outcome, q->text, wall,
+		    &aio_cs, &why);
+		break;
+	default:
+		break;
+	}
+	if (rc != 0) {
+		aio_reply_now(q->tag, why);
+		return;
+	}
+	if ((w = aio_collect()) == NULL)
+		return;
+	w->tag = q->tag;
+	w->alarm_id = id;
+	aio_submit(w);
 }
 
 static void
-aio_grace(int64_t now)
+aio_note_done(struct store_req *r)
 {
-	struct alarm_lost	**lp, *l;
+	struct alarm_write	*w = r->arg;
 	struct alarm		*a;
-	const char		*why;
 
-	for (lp = &aio_lost; (l = *lp) != NULL;) {
-		if (l->deadline > now) {
-			lp = &l->next;
-			continue;
-		}
-		*lp = l->next;
-		if (!session_logged_in(l->login)) {
-			while ((a = alarm_of(l->login)) != NULL)
-				alarm_release(a, "arcd", 1, now, 0, &why);
-			log_notice("operator %s: console lost, alarms back in "
-			    "the queue", l->login);
-		}
-		free(l);
+	if (r->result == 0) {
+		history_note(w->alarm_id, w->note_at, w->login, w->note);
+		if ((a = alarm_find(w->alarm_id)) != NULL && aio_hooks.show &&
+		    alarm_visible(a))
+			aio_hooks.show(a);
 	}
+	if (aio_hooks.reply != NULL)
+		aio_hooks.reply(w->tag, r->result == 0 ? NULL : "storage",
+		    NULL);
+	free(w->note);
+	free(w);
 }
 
-json_t *
-alarmio_stats_json(int64_t now)
+void
+alarmio_note(int64_t alarm_id, const char *login, const char *text,
+    uint64_t tag)
 {
-	alarm_stats(now, &aio_last_stats);
-	return (alarm_json_stats(&aio_last_stats));
+	struct alarm_write	*w;
+	struct alarm		*a;
+
+	if ((a = alarm_find(alarm_id)) == NULL || a->closing) {
+		aio_reply_now(tag, "not_found");
+		return;
+	}
+	w = xcalloc(1, sizeof *w);
+	w->tag = tag;
+	w->alarm_id = alarm_id;
+	w->note_at = clock_wall();
+	w->note = xstrdup(text);
+	w->req.op = STORE_NOTE;
+	w->req.id = alarm_id;
+	w->req.at = w->note_at;
+	strlcpy(w->login, login, sizeof w->login);
+	w->req.actor = w->login;
+	w->req.detail = w->note;
+	w->req.done = aio_note_done;
+	w->req.arg = w;
+	commit_submit(&w->req);
 }
 
-static void
-aio_tick_cb(evutil_socket_t fd, short what, void *arg)
+void
+alarmio_login(const char *login, const char *name, int super)
 {
-	struct alarm_stats	 st;
-	int64_t			 now = now_ms();
+	operator_login(login, name, super);
+	aio_dispatch_due = 1;
+}
 
-	(void)fd;
-	(void)what;
-	(void)arg;
-	alarm_storms_over(now);
-	alarm_flush();
-	alarm_release_holds(now);
-	alarm_expire_offers(now);
-	aio_grace(now);
-	runaway_sweep(now);
-	alarmio_dispatch(now);
-	alarm_stats(now, &st);
-	if (memcmp(&st, &aio_last_stats, sizeof st) != 0) {
-		aio_last_stats = st;
-		session_broadcast(json_pack("{s:s, s:o}", "type", "stats",
-		    "stats", alarm_json_stats(&st)));
-	}
+void
+alarmio_logout(const char *login)
+{
+	dispatch_logout(login, clock_wall(), clock_mono(), &aio_cs);
+	aio_submit(aio_collect());
 }
 
 static void
 aio_snapshot_one(struct alarm *a, void *arg)
 {
-	if (a->held_until == 0 && a->incident_id == 0)
+	if (alarm_visible(a))
 		json_array_append_new(arg, alarm_json(a));
 }
 
-void
-alarmio_snapshot(json_t *alarms)
+json_t *
+alarmio_snapshot(void)
 {
+	json_t	*alarms = json_array();
+
 	alarm_foreach_open(aio_snapshot_one, alarms);
+	return (alarms);
 }
 
-/* --- start-up and shutdown --- */
-
-static int
-aio_restore_open(const struct db_alarm *da, void *arg)
+json_t *
+alarmio_stats_json(void)
 {
-	alarm_restore(da, *(int64_t *)arg);
-	return (0);
+	alarm_stats(clock_wall(), &aio_last_stats);
+	return (alarm_json_stats(&aio_last_stats));
 }
 
-static int
-aio_restore_closed(const struct db_alarm *da, void *arg)
+/* --- the loop --- */
+
+void
+alarmio_turn(void)
 {
-	(void)arg;
-	if (strcmp(da->state, "closed") == 0)
-		alarm_restore_closed(da);
-	return (0);
+	if (!aio_dispatch_due || aio_stopping)
+		return;
+	aio_dispatch_due = 0;
+	dispatch_run(clock_wall(), clock_mono(), &aio_cs);
+	aio_submit(aio_collect());
 }
 
-struct aio_replay {
-	struct db_event	 ev[DC09_MAX_EVENTS];
-	size_t		 n;
-	size_t		 total;
-	int64_t		 now;
-};
-
-static void
-aio_replay_flush(struct aio_replay *r)
+void
+alarmio_tick(void)
 {
-	if (r->n > 0)
-		alarmio_frame(r->ev, r->n, r->now);
-	r->total += r->n;
-	r->n = 0;
+	struct alarm_stats	 st;
+	int64_t			 wall = clock_wall(), mono = clock_mono();
+
+	if (aio_stopping)
+		return;
+	alarm_storms_over(mono, &aio_cs);
+	alarm_flush(&aio_cs);
+	alarm_release_holds(mono, &aio_cs);
+	dispatch_expire(wall, mono, &aio_cs);
+	aio_submit(aio_collect());
+	runaway_sweep(mono);
+	aio_dispatch_due = 1;
+	alarm_stats(wall, &st);
+	if (memcmp(&st, &aio_last_stats, sizeof st) != 0) {
+		aio_last_stats = st;
+		if (aio_hooks.broadcast != NULL)
+			aio_hooks.broadcast(json_pack("{s:s, s:o}", "type",
+			    "stats", "stats", alarm_json_stats(&st)));
+	}
 }
 
-/* Events stored but never seen by alarm.c: one frame at a time. */
-static int
-aio_replay_one(const struct db_event *e, void *arg)
+void
+alarmio_start(const struct config *cfg, const struct alarmio_hooks *hooks)
 {
-	struct aio_replay	*r = arg;
+	size_t	 i;
 
-	if (r->n > 0 && (r->ev[0].dedupe != e->dedupe ||
-	    strcmp(r->ev[0].account, e->account) != 0 ||
-	    r->n == nitems(r->ev)))
-		aio_replay_flush(r);
-	r->ev[r->n] = *e;
-	r->ev[r->n].raw = NULL;
-	r->n++;
-	return (0);
-}
-
-int
-alarmio_init(struct event_base *base, const struct config *cfg,
-    struct db *rdb, char **cause)
-{
-	struct alarm_hooks	 hooks = { aio_write };
-	struct aio_replay	*r;
-	struct timeval		 tv = { 1, 0 };
-	int64_t			 now = now_ms();
-	size_t			 i;
-
-	aio_cfg = cfg;
-	alarm_json_init(rdb);
-	alarm_init(&hooks, db_alarm_max_id(rdb) + 1);
+	aio_hooks = *hooks;
+	operator_init(cfg->console_grace);
+	dispatch_init();
 	runaway_init(cfg->runaway_burst, cfg->runaway_per_min);
 	storm_init(cfg->storm_units, cfg->storm_window, cfg->storm_quiet);
 	for (i = 0; i < cfg->nholds; i++)
 		alarm_hold(cfg->holds[i].code, cfg->holds[i].secs);
-	if (db_alarm_foreach_open(rdb, aio_restore_open, &now) != 0 ||
-	    db_alarm_foreach_since(rdb, now - now % 86400000,
-	    aio_restore_closed, NULL) != 0) {
-		xasprintf(cause, "loading alarms: %s", db_errmsg(rdb));
-		return (-1);
-	}
-	alarm_restore_done();
-	r = xcalloc(1, sizeof *r);
-	r->now = now;
-	if (db_event_foreach_after(rdb, db_alarm_hwm(rdb), aio_replay_one,
-	    r) != 0) {
-		xasprintf(cause, "replaying events: %s", db_errmsg(rdb));
-		free(r);
-		return (-1);
-	}
-	aio_replay_flush(r);
-	log_notice("alarms: %zu open, %zu stored events replayed",
-	    alarm_count_open(), r->total);
-	free(r);
-	aio_tick = event_new(base, -1, EV_PERSIST, aio_tick_cb, NULL);
-	event_add(aio_tick, &tv);
-	return (0);
 }
 
-/* Before the store drains: no more offers, no more ticks. */
+/* Before the store drains: the last counts, then no more changes. */
 void
 alarmio_quiesce(void)
 {
-	alarm_flush();		/* the last counts, before the store stops */
+	alarm_flush(&aio_cs);
+	aio_submit(aio_collect());
 	aio_stopping = 1;
-	if (aio_tick != NULL)
-		event_free(aio_tick);
-	aio_tick = NULL;
 }
 
 void
-alarmio_shutdown(void)
+alarmio_stop(void)
 {
-	struct alarm_lost	*l;
-
-	while ((l = aio_lost) != NULL) {
-		aio_lost = l->next;
-		free(l);
-	}
+	alarm_changes_free(&aio_cs);
 	alarm_free_all();
+	alarm_hold_clear();
+	operator_free_all();
+	dispatch_free();
+	history_free_all();
 }

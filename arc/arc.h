@@ -1,10 +1,26 @@
 /*
- * arc.h -- arcd's internal header: one section per file.
+ * arc.h -- arcd's pipeline and adapters: one section per file.
+ *
+ * Layers (calls go down only; make check-layers proves it):
+ *
+ *	arcd.c		wiring: creates everything, sets every hook
+ *	adapters	source, listen, device (DC-09 TCP), udp, dc09, session
+ *			(consoles), metrics
+ *	pipeline	ingest (protocol-neutral) -> commit (the store) ->
+ *			alarmio (alarm changes to the store and the consoles),
+ *			refresh/lookup (reads off the loop), card, history,
+ *			alarm_json, notify, config
+ *	core/		decisions (core.h)
+ *	runtime/	log, xmalloc, hmap, heap, clock, bucket (runtime.h)
+ *
+ * An upward need (a change a console must see, a freed slot that must
+ * wake the accept loop) is a hook or an ops table that arcd.c sets.
  *
  * Threads: everything declared here runs on the network thread (one
  * libevent event_base), except the store writer and checkpointer threads
- * inside db/store.c. The only crossing is store_submit() (network ->
- * writer) and the eventfd + store_done() (writer -> network); see ingest.c.
+ * inside db/store.c and the reader thread inside db/worker.c; the
+ * crossings are commit.c (store) and lookup.c (worker), each woken by an
+ * eventfd (notify.c).
  */
 #ifndef ARC_ARC_H
 #define ARC_ARC_H
@@ -14,15 +30,15 @@
 #include <jansson.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <time.h>
 
+#include "core.h"
 #include "db.h"
-#include "log.h"
 #include "proto.h"
+#include "runtime.h"
 
 struct event_base;
 
-/* --- config.c --- */
+/* --- config.c: arc.conf and -L --- */
 enum listen_kind {
 	LISTEN_DC09_TCP,
 	LISTEN_DC09_UDP,
@@ -85,214 +101,266 @@ void	 config_print(const struct config *, FILE *);
 int	 config_parse_addr(const char *, struct sockaddr_storage *,
 	    socklen_t *);
 
-/* --- metrics.c: counters, /metrics and /healthz --- */
-enum counter {
-	C_CONN_ACCEPTED,
-	C_CONN_CLOSED,
-	C_CONN_REFUSED_CAP,
-	C_CONN_REFUSED_SOURCE,
-	C_CONN_IDLE,
-	C_CONN_TOOLONG,
-	C_CONN_OUTPUT_FULL,
-	C_ACCEPT_ERRORS,
-	C_FRAMES,
-	C_FRAME_JUNK_BYTES,
-	C_FRAME_BADCRC,
-	C_FRAME_BADLEN,
-	C_FRAME_BADFRAME,
-	C_FRAME_BADTOKEN,
-	C_FRAME_BADDATA,
-	C_NAK_DECRYPT,
-	C_NAK_NOTIME,
-	C_NAK_TIME,
-	C_NAK_PLAINTEXT,
-	C_POLLS,
-	C_EVENTS,
-	C_EVENTS_STORED,
-	C_EVENTS_UNREGISTERED,
-	C_EVENTS_UNKNOWN_CODE,
-	C_DUPLICATES,
-	C_DUPLICATES_UNCOUNTED,
-	C_UNREGISTERED_LIMITED,
-	C_PENDING_FULL,
-	C_STORE_FAILED,
-	C_ACKS,
-	C_REPLY_LOST,
-	C_UDP_DATAGRAMS,
-	C_UDP_SEND_ERRORS,
-	C_DEDUPE_EVICTED,
-	C_CONSOLE_ACCEPTED,
-	C_CONSOLE_LOGINS,
-	C_CONSOLE_LOGIN_FAILED,
-	C_CONSOLE_BAD_INPUT,
-	C_CONSOLE_SLOW,
-	C_CONSOLE_REFUSED,
-	C_ALARMS_OPENED,
-	C_ALARM_WRITE_FAILED,
-	C_COUNTER_MAX
-};
-extern uint64_t	 counters[C_COUNTER_MAX];
-#define COUNT(c)	(counters[(c)]++)
-const char	*counter_name(enum counter);
-int	 metrics_listen(struct event_base *, const struct listen_spec *,
-	    char **cause);
-void	 metrics_close(void);
-void	 metrics_log(void);
+/* --- notify.c: another thread wakes the loop (an eventfd) --- */
+struct notify;
+struct notify	*notify_new(struct event_base *, void (*)(void *), void *,
+		    char **cause);
+/* From any thread: wake the loop; it calls the callback. */
+void		 notify_poke(void *notify);
+void		 notify_free(struct notify *);
 
-/* --- hmap.c: open addressing, uint64 key -> uint64 value --- */
-struct hmap {
-	uint64_t	*keys;		/* owned */
-	uint64_t	*vals;		/* owned */
-	uint8_t		*used;		/* owned */
-	size_t		 cap;		/* power of two */
-	size_t		 n;
-	uint64_t	 seed;
-};
-void	 hmap_init(struct hmap *, size_t hint);
-void	 hmap_free(struct hmap *);
-int	 hmap_get(const struct hmap *, uint64_t, uint64_t *);
-void	 hmap_put(struct hmap *, uint64_t, uint64_t);
-int	 hmap_del(struct hmap *, uint64_t);
-uint64_t hash64(const void *, size_t, uint64_t);
+/* --- commit.c: the store writer, seen from the loop --- */
+int	 commit_start(struct event_base *, const char *path, char **cause);
+/* Queue a write; r->done runs on the loop once it is written or failed. */
+void	 commit_submit(struct store_req *);
+/* Nothing failed in the last 10 s. */
+int	 commit_storage_ok(void);
+void	 commit_fail_alarms(int n);	/* fault injection (tests) */
+size_t	 commit_inflight(void);
+/* Write what is queued, run every done, stop the writer. */
+void	 commit_stop(void);
 
-/* --- unit.c: the table of registered units --- */
-struct unit {
+/* --- lookup.c: slow reads on the worker thread, seen from the loop --- */
+int	 lookup_start(struct event_base *, const char *path, char **cause);
+/* Run job->run on the worker; job->done runs on the loop. */
+void	 lookup_submit(struct worker_job *);
+void	 lookup_stop(void);
+
+/* --- card.c: the client cards and zone labels, in memory --- */
+struct card_responder {
+	int		 rank;
+	char		*name, *relation, *phones, *availability; /* owned */
+};
+struct card {
+	char		*ref, *name, *born, *address, *phone;	/* owned */
+	char		*language, *medical, *access;		/* owned */
+	char		 level[3];
+	struct card_responder *resp;	/* owned, by rank */
+	size_t		 nresp;
+};
+struct card_set;
+/* Worker thread: every card and zone label, read with db. */
+struct card_set	*card_read(struct db *, char **cause);
+/* Loop: the set read becomes the one in use (the old one is freed). */
+void		 card_use(struct card_set *);
+void		 card_set_free(struct card_set *);
+const struct card *card_of(const char *ref);
+/* The label of a unit's zone ("pendant"), or NULL. */
+const char	*card_zone(int64_t unit_id, const char *zone);
+size_t		 card_count(void);
+
+/* --- refresh.c: unit and card changes, read off the loop --- */
+/* Start-up: the units and cards, read with the loop's own db. */
+int	 refresh_load(struct db *, char **cause);
+/* Check for changes (on the worker); applied on the loop when read. */
+void	 refresh_tick(void);
+void	 refresh_free(void);
+
+/* --- history.c: each open alarm's newest events and notes --- */
+#define HISTORY_EVENTS	20
+struct history_event {
 	int64_t		 id;
-	char		 account[DC09_ACCT_MAX + 1];
-	int		 has_key;
-	struct dc09_key	 key;		/* wiped on free */
-	int		 interval;
-	int64_t		 last_seen;	/* unix ms */
-	int		 dirty;		/* last_seen not yet written */
-	int		 silent;	/* missed its supervision deadline */
-	struct event	*sup_ev;	/* owned: the deadline (supervise.c) */
+	int		 seq;
+	char		 code[8];
+	char		 raw_code[8];
+	int		 class;
+	char		 qualifier[2];
+	char		 zone[8];
+	char		 text[64];
+	char		 location[128];
+	int64_t		 received_at;
 };
-int	 unit_load(struct db *, char **cause);
-void	 unit_free_all(void);
-struct unit *unit_find(const char *account);
-struct unit *unit_by_id(int64_t);
-size_t	 unit_count(void);
-void	 unit_seen(struct unit *, int64_t now_ms);
-/* Submit dirty last_seen times to the store; returns how many. */
-size_t	 unit_flush_seen(struct store *);
+/* An event linked to an alarm was stored. */
+void	 history_event(int64_t alarm_id, const struct db_event *);
+void	 history_note(int64_t alarm_id, int64_t at, const char *op,
+	    const char *text);
+/* Newest first. */
+void	 history_each_event(int64_t alarm_id,
+	    void (*)(const struct history_event *, void *), void *);
+/* The oldest event kept (the one that opened it, mostly), or NULL. */
+const struct history_event *history_oldest(int64_t alarm_id);
+void	 history_each_note(int64_t alarm_id, void (*)(int64_t at,
+	    const char *op, const char *text, void *), void *);
+void	 history_drop(int64_t alarm_id);
+/* Start-up: read an open alarm's events and notes. */
+int	 history_load(struct db *, int64_t alarm_id);
+void	 history_free_all(void);
 
-/* --- supervise.c: a deadline per unit --- */
-void	 supervise_init(struct event_base *, const struct config *);
-int64_t	 supervise_deadline(int64_t seen, int secs, int grace, int64_t now);
-void	 supervise_arm(struct unit *, int64_t now, int startup);
-void	 supervise_touch(struct unit *, int64_t now);
-void	 supervise_disarm(struct unit *);
-
-/* --- dedupe.c: frames seen within the window --- */
-struct pending;
-struct dedupe_entry {
-	uint64_t	 key;
-	int64_t		 event_id;	/* 0 while the commit is pending */
-	int64_t		 expires;	/* unix ms */
-	struct pending	*pending;	/* borrowed, ingest.c owns it */
-};
-void	 dedupe_init(size_t max, int window_s);
-void	 dedupe_free(void);
-struct dedupe_entry *dedupe_find(uint64_t key, int64_t now_ms);
-/* Add (evicting expired or, if full, the oldest entry). */
-struct dedupe_entry *dedupe_add(uint64_t key, int64_t now_ms);
-void	 dedupe_remove(uint64_t key);
-size_t	 dedupe_count(void);
-uint64_t dedupe_key(const struct dc09_frame *);
-
-/* --- ingest.c: one frame from a unit, to the store and back --- */
-struct reply_to {
-	int		 udp;
-	uint64_t	 conn;		/* TCP: device id */
-	int		 fd;		/* UDP: the listener socket */
-	struct sockaddr_storage peer;	/* UDP */
-	socklen_t	 peerlen;
-};
-struct source;
-int	 ingest_init(struct event_base *, const struct config *,
-	    struct db *, char **cause);
-void	 ingest_shutdown(void);
-void	 ingest_submit(struct store_req *);
-/* An event arcd itself raises for a unit (supervision), stored as any. */
-void	 ingest_system_event(const struct unit *, const char *code,
-	    int class, const char *text, int64_t now);
-void	 ingest_unit_silent(int64_t unit_id, int64_t at);
-int	 ingest_storage_ok(void);
-int	 ingest_frame(const struct reply_to *, struct source *,
-	    const char *srcname, const uint8_t *, size_t);
-size_t	 ingest_pending(void);
-
-/* --- listen.c: sockets, accept, per-source accounting --- */
-struct source {
-	uint64_t	 key;
-	int		 conns;
-	double		 tokens;	/* unregistered-frame bucket */
-	int64_t		 refill;	/* unix ms */
-};
-int	 listen_open(struct event_base *, struct config *, char **cause);
-void	 listen_close(void);
-void	 listen_resume(void);		/* a slot freed: accept again */
-struct source *source_get(const struct sockaddr *);
-void	 source_release(struct source *);
-/* Take one unregistered-frame token: 0 ok, -1 limited. */
-int	 source_take(struct source *, int64_t now_ms);
-void	 source_name(const struct sockaddr *, const char *proto, char *,
-	    size_t);
-
-/* --- device.c: TCP sessions with units --- */
-void	 device_init(struct event_base *, const struct config *);
-int	 device_new(int fd, const struct sockaddr *, socklen_t,
-	    struct source *);
-/* Queue bytes to a device by id; -1 if it is gone. */
-int	 device_send(uint64_t id, const uint8_t *, size_t);
-void	 device_done(uint64_t id);	/* one pending reply resolved */
-void	 device_close_all(void);
-size_t	 device_count(void);
-
-/* --- udp.c --- */
-int	 udp_open(struct event_base *, int fd, const struct listen_spec *,
-	    char **cause);
-void	 udp_close_all(void);
-int	 udp_send(const struct reply_to *, const uint8_t *, size_t);
-
-/* --- alarm_json.c: console protocol objects --- */
-struct alarm;
-struct alarm_stats;
-void	 alarm_json_init(struct db *);
+/* --- alarm_json.c: console protocol objects (from memory only) --- */
 json_t	*alarm_json(const struct alarm *);
 json_t	*alarm_json_stats(const struct alarm_stats *);
 
-/* --- alarmio.c: alarms to the store and to the consoles --- */
-int	 alarmio_init(struct event_base *, const struct config *,
-	    struct db *, char **cause);
-void	 alarmio_quiesce(void);
-void	 alarmio_shutdown(void);
-void	 alarmio_frame(const struct db_event *, size_t, int64_t now);
-void	 alarmio_done(struct store_req *);
-void	 alarmio_dispatch(int64_t now);
-void	 alarmio_lost(const char *login, int64_t now);
-void	 alarmio_found(const char *login);
-void	 alarmio_snapshot(json_t *alarms);
-json_t	*alarmio_stats_json(int64_t now);
-/* A note: stored, then tag is answered. 0 or -1 (not found). */
-int	 alarmio_note(int64_t alarm_id, const char *op, const char *text,
+/* --- alarmio.c: alarm changes to the store, then to the consoles --- */
+struct alarmio_hooks {
+	void	(*show)(const struct alarm *);	/* to every console */
+	void	(*broadcast)(json_t *);		/* to every console; steals */
+	/* Answer an operator's request by tag; steals extra. */
+	void	(*reply)(uint64_t tag, const char *error, json_t *extra);
+	void	(*offer)(const char *login, int64_t alarm_id);
+};
+/* An operator's request on an alarm: answered through reply by tag. */
+struct alarmio_req {
+	enum alarm_action action;	/* ACCEPT, DECLINE, RELEASE, CLOSE */
+	const char	*login;
+	int		 super;
+	int64_t		 alarm_id;	/* 0: the one offered, else the top */
+	enum alarm_outcome outcome;	/* CLOSE */
+	const char	*text;		/* CLOSE, optional */
+	uint64_t	 tag;
+};
+struct alarm_write;
+void	 alarmio_start(const struct config *, const struct alarmio_hooks *);
+/*
+ * A frame's events, before they are stored: decide what they do to the
+ * unit's alarm; the rows to write go into r (r->alarms, r->nalarms), in
+ * the same request. NULL when there is nothing to write or show.
+ */
+struct alarm_write *alarmio_frame(struct db_event *, size_t n,
+	    int64_t wall, int64_t mono, struct store_req *r);
+/* The frame's request came back (r->result): keep or undo, then show. */
+void	 alarmio_frame_done(struct alarm_write *, const struct store_req *);
+/* Start-up: a stored frame never linked to an alarm, through the core. */
+void	 alarmio_replay(struct db_event *, size_t n);
+void	 alarmio_request(const struct alarmio_req *);
+void	 alarmio_note(int64_t alarm_id, const char *login, const char *text,
 	    uint64_t tag);
+/* A console logged in as (login, name) / went away. */
+void	 alarmio_login(const char *login, const char *name, int super);
+void	 alarmio_logout(const char *login);
+json_t	*alarmio_snapshot(void);
+json_t	*alarmio_stats_json(void);
+/* The end of a loop turn: offers, once. */
+void	 alarmio_turn(void);
+/* The once-a-second work: storms, counts, holds, expiry, figures. */
+void	 alarmio_tick(void);
+void	 alarmio_quiesce(void);	/* before the store drains */
+void	 alarmio_stop(void);
+
+/* --- alarmload.c: the alarms at start-up --- */
+/* Open alarms, today's figures, their history; replay unlinked events. */
+int	 alarmload(struct db *, char **cause);
+
+/* --- ingest.c: decoded events from any protocol, to the store and back --- */
+#define ORIGIN_CTX	64
+struct origin;
+struct origin_ops {
+	const char	*protocol;	/* the unit table's: "dc09" */
+	/* The events are durable (or a duplicate, or a poll): acknowledge. */
+	void		(*ack)(const struct origin *);
+	/* Send bytes back (a protocol's NAK); -1 if the peer is gone. */
+	int		(*send)(const struct origin *, const uint8_t *, size_t);
+	/* A reply the connection waited for is resolved (sent or not). */
+	void		(*done)(const struct origin *);
+};
+/* Where a frame came from and how to answer it; copied, never borrowed. */
+struct origin {
+	const struct origin_ops	*ops;
+	uint64_t		 conn;		/* the transport's id, 0 = none */
+	int			 fd;		/* a datagram socket */
+	struct sockaddr_storage	 peer;		/* a datagram's sender */
+	socklen_t		 peerlen;
+	int64_t			 unit_id;	/* 0 = unregistered */
+	union {
+		uint8_t		 b[ORIGIN_CTX];	/* the protocol's reply state */
+		int64_t		 align;
+	}			 ctx;
+};
+/* One decoded frame from a unit. */
+struct ingest_in {
+	const char	*account;
+	struct db_event	*ev;		/* the adapter's fields filled */
+	size_t		 nev;		/* 0: a poll (ACKed at once) */
+	const void	*ident;		/* what a retransmission repeats */
+	size_t		 identlen;
+	const uint8_t	*raw;		/* the frame, stored with its events */
+	size_t		 rawlen;
+	const char	*source;	/* "127.0.0.1:4242/tcp" */
+	struct bucket	*unreg;		/* the source's unregistered bucket */
+};
+int	 ingest_start(const struct config *, struct db *, char **cause);
+void	 ingest_stop(void);
+/*
+ * Returns 1 when the acknowledgement will follow (after the commit), 0
+ * when it was answered now or needs no answer.
+ */
+int	 ingest_frame(const struct origin *, const struct ingest_in *);
+/* An event arcd itself raises for a unit (supervision), stored as any. */
+void	 ingest_system_event(const struct unit *, const char *code,
+	    int class, const char *text);
+/* The once-a-second work: supervision, last-seen times. */
+void	 ingest_tick(void);
+size_t	 ingest_pending(void);
+/* Last-seen times to the store (before it stops). */
+void	 ingest_flush(void);
+
+/* --- source.c: per source address: connections and a bucket --- */
+struct source {
+	uint64_t	 key;
+	int		 conns;
+	struct bucket	 unreg;		/* unregistered-frame bucket */
+};
+void	 source_init(const struct config *);
+void	 source_free_all(void);
+struct source *source_get(const struct sockaddr *);
+/* Forget a source with no connections and a full bucket. */
+void	 source_release(struct source *);
+void	 source_name(const struct sockaddr *, const char *proto, char *,
+	    size_t);
+/* A socket for a listen spec (bound; listening if a stream). */
+int	 source_socket(const struct listen_spec *, int type, char **cause);
+void	 source_announce(int fd, const struct listen_spec *);
+
+/* --- listen.c: DC-09 TCP listeners, accept with caps and back-off --- */
+int	 listen_open(struct event_base *, const struct config *,
+	    const struct listen_spec *, char **cause);
+void	 listen_close(void);
+/* A connection closed (device.c's hook): accept again, release source. */
+void	 listen_closed(void *src);
+
+/* --- device.c: DC-09 TCP sessions with units --- */
+void	 device_init(struct event_base *, const struct config *,
+	    void (*closed)(void *));
+void	 device_new(int fd, const struct sockaddr *, void *src,
+	    struct bucket *);
+void	 device_close_all(void);
+size_t	 device_count(void);
+
+/* --- udp.c: DC-09 over UDP --- */
+int	 udp_open(struct event_base *, const struct listen_spec *,
+	    char **cause);
+void	 udp_close_all(void);
+
+/* --- dc09.c: the DC-09 protocol on the server side --- */
+void	 dc09_init(const struct config *);
+/*
+ * One scanned frame from o (a copy of o is kept if needed): parse, answer
+ * per protocol (NAK, DUH, nothing), decrypt and check the time window,
+ * decode the events and hand them to ingest. 1: an ACK will follow.
+ */
+int	 dc09_in(const struct origin *, struct bucket *unreg,
+	    const char *srcname, const uint8_t *, size_t);
+/* An origin's ack for DC-09: ACK or *ACK in the form the request used. */
+void	 dc09_ack(const struct origin *);
 
 /* --- session.c: console sessions (TLS, JSON lines) --- */
 int	 session_listen(struct event_base *, const struct config *,
-	    const struct listen_spec *, struct db *, char **cause);
+	    const struct listen_spec *, char **cause);
 void	 session_close_all(void);
+/* alarmio's hooks. */
 void	 session_broadcast(json_t *);		/* steals the reference */
-void	 session_offer(const char *login, int64_t alarm_id);
-/* Answer a request by tag: ok, or error (with the JSON extra, stolen). */
+void	 session_show(const struct alarm *);
 void	 session_reply_tag(uint64_t tag, const char *error, json_t *extra);
-/* Call fn for each logged-in operator, in login order. */
-void	 session_foreach_login(void (*)(const char *, int, void *), void *);
-int	 session_logged_in(const char *login);
-int	 session_any(void);
-void	 session_push_operators(void);
+void	 session_offer(const char *login, int64_t alarm_id);
+/* The end of a loop turn: the operators view to supervisors, if dirty. */
+void	 session_turn(void);
+size_t	 session_count(void);
 
-/* --- clock.c --- */
-int64_t	 now_ms(void);		/* UTC wall clock, ms */
+/* --- metrics.c: /metrics and /healthz (and, in test builds, /test) --- */
+int	 metrics_listen(struct event_base *, const struct listen_spec *,
+	    char **cause);
+/* A path handled by fn(query) -> 0 (200 OK) or -1 (400). */
+void	 metrics_route(const char *path, int (*)(const char *query));
+void	 metrics_close(void);
+void	 metrics_log(void);
 
 #endif /* ARC_ARC_H */

@@ -1,15 +1,25 @@
 /*
- * arcd.c -- the alarm receiving daemon: options, start-up, signals and
- * an orderly stop. Crash-only: a SIGKILL at any moment loses nothing that
- * was acknowledged, so a restart is a normal start.
+ * arcd.c -- the alarm receiving daemon: options, the wiring of every
+ * layer (the only file that names them all and sets every hook), the
+ * loop, signals and an orderly stop. Crash-only: a SIGKILL at any moment
+ * loses nothing that was acknowledged, so a restart is a normal start.
  *
  *	arcd [-dnv] [-f arc.conf] [-D database] [-L proto=addr:port]...
+ *
+ * The loop runs one turn at a time: the clock is read once per turn, and
+ * at the end of each turn the free operators get offers and the
+ * supervisors the operators view, once (dirty flags, as tmux redraws).
+ *
+ * Built twice: arcd, and arcd-test (-DARC_TEST) whose metrics listener
+ * also answers, to loopback peers only, /test/clock?advance=MS (move the
+ * clock forward and run the tick: supervision, offers, holds and grace
+ * periods are tested without waiting) and /test/fail-alarms?n=N (the
+ * store fails the next N requests that write alarm rows).
  */
 #include <sys/resource.h>
 
 #include <errno.h>
 #include <event2/event.h>
-#include <event2/thread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,7 +29,7 @@
 #include "arc.h"
 
 static struct event_base	*base;
-static struct db		*rdb;		/* the loop's reader */
+static int			 arcd_quit;
 
 static void __attribute__((noreturn))
 usage(void)
@@ -30,18 +40,67 @@ usage(void)
 	exit(1);
 }
 
+/* The once-a-second work of every layer. */
+static void
+arcd_tick(void)
+{
+	ingest_tick();
+	alarmio_tick();
+	refresh_tick();
+}
+
+static void
+arcd_tick_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	arcd_tick();
+}
+
 static void
 arcd_signal_cb(evutil_socket_t sig, short what, void *arg)
 {
 	(void)what;
 	(void)arg;
 	if (sig == SIGHUP) {
-		log_notice("SIGHUP: units reload on the next tick");
+		log_notice("SIGHUP: reading unit and card changes");
+		refresh_tick();
 		return;
 	}
 	log_notice("signal %d: stopping", (int)sig);
-	event_base_loopexit(base, NULL);
+	arcd_quit = 1;
+	event_base_loopbreak(base);
 }
+
+#ifdef ARC_TEST
+/* /test/clock?advance=MS: time passes at once. */
+static int
+arcd_test_clock(const char *query)
+{
+	long long	 ms;
+
+	if (sscanf(query, "advance=%lld", &ms) != 1 || ms <= 0)
+		return (-1);
+	clock_advance(ms);
+	log_notice("test: clock advanced %lld ms", ms);
+	arcd_tick();
+	return (0);
+}
+
+/* /test/fail-alarms?n=N: the next N alarm writes fail. */
+static int
+arcd_test_fail(const char *query)
+{
+	int	 n;
+
+	if (sscanf(query, "n=%d", &n) != 1 || n < 0)
+		return (-1);
+	commit_fail_alarms(n);
+	log_notice("test: the next %d alarm writes fail", n);
+	return (0);
+}
+#endif
 
 /* Hold as many descriptors as the hard limit allows. */
 static void
@@ -109,49 +168,134 @@ arcd_options(int argc, char **argv, struct config *cfg, int *foreground,
 }
 
 static void
-arcd_start(struct config *cfg)
+arcd_audit_done(struct store_req *r)
 {
-	char	*cause = NULL;
-	size_t	 i;
+	free(r);
+}
+
+/* An audit row through the writer (the loop never writes itself). */
+static void
+arcd_audit(const char *action)
+{
+	struct store_req	*r;
+
+	r = xcalloc(1, sizeof *r);
+	r->op = STORE_AUDIT;
+	r->actor = "arcd";
+	r->action = action;
+	r->subject = "";
+	r->detail = "";
+	r->done = arcd_audit_done;
+	commit_submit(r);
+}
+
+static void
+arcd_listen(const struct config *cfg)
+{
+	const struct listen_spec	*ls;
+	char				*cause = NULL;
+	size_t				 i;
+	int				 rc = 0;
+
+	for (i = 0; i < cfg->nlisten && rc == 0; i++) {
+		ls = &cfg->listen[i];
+		switch (ls->kind) {
+		case LISTEN_DC09_TCP:
+			rc = listen_open(base, cfg, ls, &cause);
+			break;
+		case LISTEN_DC09_UDP:
+			rc = udp_open(base, ls, &cause);
+			break;
+		case LISTEN_METRICS:
+			rc = metrics_listen(base, ls, &cause);
+			break;
+		case LISTEN_CONSOLE:
+			rc = session_listen(base, cfg, ls, &cause);
+			break;
+		default:
+			break;
+		}
+	}
+	if (rc != 0)
+		fatalx("%s", cause);
+}
+
+static void
+arcd_start(const struct config *cfg)
+{
+	struct alarmio_hooks	 hooks = {
+		.show = session_show,
+		.broadcast = session_broadcast,
+		.reply = session_reply_tag,
+		.offer = session_offer,
+	};
+	struct db		*rdb;
+	char			*cause = NULL;
 
 	rdb = db_open(cfg->database, DB_CREATE | DB_MIGRATE, &cause);
 	if (rdb == NULL)
 		fatalx("%s: %s", cfg->database, cause);
-	device_init(base, cfg);
-	if (ingest_init(base, cfg, rdb, &cause) != 0)
+	if (commit_start(base, cfg->database, &cause) != 0 ||
+	    lookup_start(base, cfg->database, &cause) != 0 ||
+	    ingest_start(cfg, rdb, &cause) != 0 ||
+	    refresh_load(rdb, &cause) != 0)
 		fatalx("%s: %s", cfg->database, cause);
-	if (alarmio_init(base, cfg, rdb, &cause) != 0)
+	alarmio_start(cfg, &hooks);
+	if (alarmload(rdb, &cause) != 0)
 		fatalx("%s: %s", cfg->database, cause);
-	if (listen_open(base, cfg, &cause) != 0)
-		fatalx("%s", cause);
-	for (i = 0; i < cfg->nlisten; i++)
-		if (cfg->listen[i].kind == LISTEN_CONSOLE &&
-		    session_listen(base, cfg, &cfg->listen[i], rdb, &cause) != 0)
-			fatalx("%s", cause);
-	db_audit(rdb, "arcd", "start", NULL, NULL);
+	db_close(rdb);		/* from here on the loop reads no SQLite */
+	log_notice("ingest: %zu units, %zu frames in the dedupe window, %zu "
+	    "client cards", unit_count(), dedupe_count(), card_count());
+	dc09_init(cfg);
+	source_init(cfg);
+	device_init(base, cfg, listen_closed);
+#ifdef ARC_TEST
+	metrics_route("/test/clock", arcd_test_clock);
+	metrics_route("/test/fail-alarms", arcd_test_fail);
+#endif
+	arcd_listen(cfg);
+	arcd_audit("start");
 }
 
 static void
 arcd_stop(void)
 {
 	alarmio_quiesce();
-	ingest_shutdown();	/* write and ACK what is queued */
+	ingest_flush();
+	arcd_audit("stop");
+	commit_stop();		/* write and ACK what is queued */
+	lookup_stop();
 	session_close_all();
-	alarmio_shutdown();
 	device_close_all();
 	udp_close_all();
 	listen_close();
 	metrics_close();
 	metrics_log();
-	db_audit(rdb, "arcd", "stop", NULL, NULL);
-	db_close(rdb);
+	alarmio_stop();
+	ingest_stop();
+	refresh_free();
+	source_free_all();
+}
+
+/* One turn at a time; the end of each turn pushes what changed, once. */
+static void
+arcd_loop(void)
+{
+	while (!arcd_quit) {
+		if (event_base_loop(base, EVLOOP_ONCE) == -1)
+			fatalx("event_base_loop failed");
+		alarmio_turn();
+		session_turn();
+		clock_turn();
+	}
 }
 
 int
 main(int argc, char **argv)
 {
 	struct config	 cfg;
-	struct event	*sigs[4];
+	struct event	*sigs[4], *tick;
+	struct timeval	 tv = { 1, 0 };
 	int		 signos[4] = { SIGINT, SIGTERM, SIGHUP, 0 };
 	int		 foreground = 0, check = 0, verbose = 0, i;
 
@@ -174,8 +318,11 @@ main(int argc, char **argv)
 		evsignal_add(sigs[i], NULL);
 	}
 	arcd_start(&cfg);
+	tick = event_new(base, -1, EV_PERSIST, arcd_tick_cb, NULL);
+	event_add(tick, &tv);
 	log_notice("running, database %s", cfg.database);
-	event_base_dispatch(base);
+	arcd_loop();
+	event_free(tick);
 	arcd_stop();
 	for (i = 0; signos[i] != 0; i++)
 		event_free(sigs[i]);

@@ -8,8 +8,10 @@
  *	listen = metrics=127.0.0.1:9109
  *	max_connections = 16000
  *
- * Every key may appear once except listen. Unknown sections or keys are
- * errors, named with their line: a typo must not silently keep a default.
+ * Every key may appear once except listen and hold: a key given twice is
+ * an error naming both lines (which one was meant?). Unknown sections or
+ * keys are errors, named with their line: a typo must not silently keep a
+ * default.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -24,7 +26,10 @@
 #include "arc.h"
 
 static const char *listen_kind_names[LISTEN_KIND_MAX] = {
-	"dc09-tcp", "dc09-udp", "metrics", "console"
+	[LISTEN_DC09_TCP] = "dc09-tcp",
+	[LISTEN_DC09_UDP] = "dc09-udp",
+	[LISTEN_METRICS] = "metrics",
+	[LISTEN_CONSOLE] = "console",
 };
 
 struct config_int {
@@ -58,12 +63,19 @@ static const struct config_int config_ints[] = {
 };
 #define NCONFIG_INTS (sizeof config_ints / sizeof config_ints[0])
 
+#define CONFIG_KEYS	64
+
 struct config_parse {
 	struct config	*cfg;
 	char		*cause;
 	int		 listen_seen;
 	FILE		*f;
 	int		 line;		/* inih here has no line numbers */
+	struct {
+		char	 name[32];
+		int	 line;
+	}		 seen[CONFIG_KEYS];	/* keys given once, and where */
+	size_t		 nseen;
 };
 
 const char *
@@ -246,6 +258,29 @@ config_reader(char *buf, int size, void *arg)
 	return (fgets(buf, size, cp->f));
 }
 
+/* A key that may appear once: 0 the first time, -1 (and *why) again. */
+static int
+config_once(struct config_parse *cp, const char *name, char **why)
+{
+	size_t	 i;
+
+	if (strcmp(name, "listen") == 0 || strcmp(name, "hold") == 0)
+		return (0);
+	for (i = 0; i < cp->nseen; i++) {
+		if (strcmp(cp->seen[i].name, name) == 0) {
+			xasprintf(why, "%s given twice (first on line %d)",
+			    name, cp->seen[i].line);
+			return (-1);
+		}
+	}
+	if (cp->nseen < CONFIG_KEYS && strlen(name) < sizeof cp->seen[0].name) {
+		strlcpy(cp->seen[cp->nseen].name, name,
+		    sizeof cp->seen[0].name);
+		cp->seen[cp->nseen++].line = cp->line;
+	}
+	return (0);
+}
+
 static int
 config_handler(void *arg, const char *section, const char *name,
     const char *value)
@@ -259,6 +294,8 @@ config_handler(void *arg, const char *section, const char *name,
 
 	if (strcmp(section, "arcd") != 0)
 		xasprintf(&why, "unknown section [%s]", section);
+	else if (config_once(cp, name, &why) != 0)
+		;
 	else if (strcmp(name, "database") == 0) {
 		if (strlcpy(cfg->database, value, sizeof cfg->database) <
 		    sizeof cfg->database && *value != '\0')
@@ -298,9 +335,11 @@ config_handler(void *arg, const char *section, const char *name,
 int
 config_load(struct config *cfg, const char *path, char **cause)
 {
-	struct config_parse	 cp = { cfg, NULL, 0, NULL, 0 };
+	struct config_parse	 cp;
 	int			 rc;
 
+	memset(&cp, 0, sizeof cp);
+	cp.cfg = cfg;
 	if ((cp.f = fopen(path, "r")) == NULL) {
 		xasprintf(cause, "%s: %s", path, strerror(errno));
 		return (-1);

@@ -1,6 +1,7 @@
 /*
- * device.c -- TCP sessions with units: read, split the stream into
- * frames, hand each to ingest, write the replies.
+ * device.c -- DC-09 over TCP: sessions with units. Read, split the
+ * stream into frames, hand each to dc09.c with this connection as its
+ * origin (device_ops: send by connection id, done), write the replies.
  *
  * Memory per idle connection is the point of this file: one struct
  * device and one struct event, nothing else. Reads go into one shared
@@ -30,7 +31,8 @@ struct device {
 	int		 fd;
 	struct event	*ev;		/* owned: read + idle timeout */
 	struct event	*wev;		/* owned, lazily: write */
-	struct source	*src;		/* borrowed: listen.c owns */
+	void		*src;		/* borrowed: the closed hook's */
+	struct bucket	*unreg;		/* borrowed: the source's */
 	uint8_t		*in;		/* owned: a partial frame */
 	uint8_t		*out;		/* owned: unsent replies */
 	uint32_t	 inlen;
@@ -43,6 +45,7 @@ struct device {
 };
 
 static struct event_base	*device_base;
+static void			(*device_closed)(void *);
 static const struct timeval	*device_idle_tv;
 static struct hmap		 devices;	/* id -> device * */
 static uint64_t			 device_next_id = 1;
@@ -53,13 +56,24 @@ static uint8_t			 device_rbuf[DEVICE_READ_SIZE + DC09_MAX_FRAME];
 static void	device_read_cb(evutil_socket_t, short, void *);
 static void	device_write_cb(evutil_socket_t, short, void *);
 static void	device_reap_cb(evutil_socket_t, short, void *);
+static int	device_send(const struct origin *, const uint8_t *, size_t);
+static void	device_done(const struct origin *);
+
+static const struct origin_ops device_ops = {
+	.protocol = "dc09",
+	.ack = dc09_ack,
+	.send = device_send,
+	.done = device_done,
+};
 
 void
-device_init(struct event_base *base, const struct config *cfg)
+device_init(struct event_base *base, const struct config *cfg,
+    void (*closed)(void *))
 {
 	struct timeval	 tv = { cfg->idle_timeout, 0 };
 
 	device_base = base;
+	device_closed = closed;
 	device_idle_tv = event_base_init_common_timeout(base, &tv);
 	hmap_init(&devices, 1024);
 	device_reap_ev = event_new(base, -1, 0, device_reap_cb, NULL);
@@ -68,20 +82,20 @@ device_init(struct event_base *base, const struct config *cfg)
 size_t
 device_count(void)
 {
-	return (devices.n);
+	return (hmap_count(&devices));
 }
 
-int
-device_new(int fd, const struct sockaddr *sa, socklen_t salen,
-    struct source *src)
+void
+device_new(int fd, const struct sockaddr *sa, void *src,
+    struct bucket *unreg)
 {
 	struct device	*d;
 
-	(void)salen;
 	d = xcalloc(1, sizeof *d);
 	d->id = device_next_id++;
 	d->fd = fd;
 	d->src = src;
+	d->unreg = unreg;
 	source_name(sa, "tcp", d->name, sizeof d->name);
 	d->ev = event_new(device_base, fd, EV_READ | EV_PERSIST,
 	    device_read_cb, d);
@@ -90,7 +104,6 @@ device_new(int fd, const struct sockaddr *sa, socklen_t salen,
 	COUNT(C_CONN_ACCEPTED);
 	log_debug("device %llu: connected from %s", (unsigned long long)d->id,
 	    d->name);
-	return (0);
 }
 
 static void
@@ -118,9 +131,9 @@ device_free(struct device *d)
 	close(d->fd);
 	free(d->in);
 	free(d->out);
-	d->src->conns--;
-	source_release(d->src);
 	COUNT(C_CONN_CLOSED);
+	if (device_closed != NULL)
+		device_closed(d->src);
 	free(d);
 }
 
@@ -136,7 +149,6 @@ device_reap_cb(evutil_socket_t fd, short what, void *arg)
 		device_reap_list = d->reap_next;
 		device_free(d);
 	}
-	listen_resume();
 }
 
 static void
@@ -150,12 +162,13 @@ device_maybe_finish(struct device *d)
 static void
 device_frames(struct device *d, uint8_t *buf, size_t total)
 {
-	struct reply_to	 to;
+	struct origin	 o;
 	size_t		 off = 0, used;
 	enum proto_err	 e;
 
-	memset(&to, 0, sizeof to);
-	to.conn = d->id;
+	memset(&o, 0, sizeof o);
+	o.ops = &device_ops;
+	o.conn = d->id;
 	while (off < total && !d->closing) {
 		e = dc09_scan(buf + off, total - off, DC09_MAX_FRAME, &used);
 		if (e == PROTO_MORE)
@@ -167,7 +180,7 @@ device_frames(struct device *d, uint8_t *buf, size_t total)
 		}
 		if (e == PROTO_JUNK)
 			counters[C_FRAME_JUNK_BYTES] += used;
-		else if (ingest_frame(&to, d->src, d->name, buf + off, used))
+		else if (dc09_in(&o, d->unreg, d->name, buf + off, used))
 			d->pending++;
 		off += used;
 	}
@@ -229,14 +242,15 @@ device_queue(struct device *d, const uint8_t *buf, size_t len)
 	return (0);
 }
 
-int
-device_send(uint64_t id, const uint8_t *buf, size_t len)
+/* An origin's send: queue bytes to the device by id; -1 if it is gone. */
+static int
+device_send(const struct origin *o, const uint8_t *buf, size_t len)
 {
 	struct device	*d;
 	uint64_t	 v;
 	ssize_t		 n = 0;
 
-	if (hmap_get(&devices, id, &v) != 0)
+	if (hmap_get(&devices, o->conn, &v) != 0)
 		return (-1);
 	d = (struct device *)(uintptr_t)v;
 	if (d->closing)
@@ -279,13 +293,14 @@ device_write_cb(evutil_socket_t fd, short what, void *arg)
 	device_maybe_finish(d);
 }
 
-void
-device_done(uint64_t id)
+/* An origin's done: one reply the connection waited for is resolved. */
+static void
+device_done(const struct origin *o)
 {
 	struct device	*d;
 	uint64_t	 v;
 
-	if (hmap_get(&devices, id, &v) != 0)
+	if (hmap_get(&devices, o->conn, &v) != 0)
 		return;
 	d = (struct device *)(uintptr_t)v;
 	if (d->pending > 0)
@@ -298,12 +313,11 @@ void
 device_close_all(void)
 {
 	struct device	*d;
-	size_t		 i;
+	uint64_t	 v;
+	size_t		 it = 0;
 
-	for (i = 0; i < devices.cap; i++) {
-		if (!devices.used[i])
-			continue;
-		d = (struct device *)(uintptr_t)devices.vals[i];
+	while (hmap_next(&devices, &it, NULL, &v)) {
+		d = (struct device *)(uintptr_t)v;
 		if (!d->closing)
 			device_close(d, "shutting down");
 	}

@@ -1,18 +1,19 @@
 /*
- * listen.c -- the device listeners: bind, accept with a cap on
- * connections (in total and per source address) and back-off when the
- * cap or the descriptor limit is hit; the per-source table.
+ * listen.c -- the DC-09 TCP listeners: accept with a cap on connections
+ * (in total and per source address) and a back-off when the cap or the
+ * descriptor limit is hit. A connection that closes (device.c calls the
+ * hook arcd.c set, listen_closed) releases its source and lets accepting
+ * resume.
+ *
+ * Thread: the network thread.
  */
 #include <sys/socket.h>
-#include <sys/resource.h>
 
-#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
 #include <errno.h>
 #include <event2/event.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -25,18 +26,16 @@
 struct listener {
 	int			 fd;
 	struct event		*ev;		/* owned */
-	struct listen_spec	 spec;
 	int			 paused;
 };
 
-static struct event_base	*listen_base;
 static const struct config	*listen_cfg;
 static struct listener		 listeners[CONFIG_MAX_LISTEN];
 static size_t			 nlisteners;
 static struct event		*listen_backoff_ev;	/* owned */
-static struct hmap		 sources;		/* key -> source * */
 
 static void	listen_accept_cb(evutil_socket_t, short, void *);
+static void	listen_resume(void);
 
 static void
 listen_backoff_cb(evutil_socket_t fd, short what, void *arg)
@@ -47,85 +46,23 @@ listen_backoff_cb(evutil_socket_t fd, short what, void *arg)
 	listen_resume();
 }
 
-static int
-listen_socket(const struct listen_spec *ls, int type, char **cause)
-{
-	int	 fd, one = 1;
-
-	fd = socket(ls->ss.ss_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd == -1) {
-		xasprintf(cause, "%s %s: socket: %s",
-		    listen_kind_name(ls->kind), ls->text, strerror(errno));
-		return (-1);
-	}
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-	if (ls->ss.ss_family == AF_INET6)
-		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
-	if (bind(fd, (const struct sockaddr *)&ls->ss, ls->sslen) == -1 ||
-	    (type == SOCK_STREAM && listen(fd, 4096) == -1)) {
-		xasprintf(cause, "%s %s: bind: %s", listen_kind_name(ls->kind),
-		    ls->text, strerror(errno));
-		close(fd);
-		return (-1);
-	}
-	return (fd);
-}
-
-/* Log where we listen, with the real port when 0 was asked for. */
-static void
-listen_announce(int fd, const struct listen_spec *ls)
-{
-	struct sockaddr_storage	 ss;
-	socklen_t		 len = sizeof ss;
-	char			 name[128];
-
-	if (getsockname(fd, (struct sockaddr *)&ss, &len) == -1)
-		return;
-	source_name((struct sockaddr *)&ss, NULL, name, sizeof name);
-	log_notice("listen %s %s", listen_kind_name(ls->kind), name);
-}
-
 int
-listen_open(struct event_base *base, struct config *cfg, char **cause)
+listen_open(struct event_base *base, const struct config *cfg,
+    const struct listen_spec *ls, char **cause)
 {
-	struct listen_spec	*ls;
-	struct listener		*l;
-	size_t			 i;
-	int			 fd;
+	struct listener	*l;
+	int		 fd;
 
-	listen_base = base;
 	listen_cfg = cfg;
-	hmap_init(&sources, 256);
-	listen_backoff_ev = evtimer_new(base, listen_backoff_cb, NULL);
-	for (i = 0; i < cfg->nlisten; i++) {
-		ls = &cfg->listen[i];
-		switch (ls->kind) {
-		case LISTEN_DC09_TCP:
-			if ((fd = listen_socket(ls, SOCK_STREAM, cause)) == -1)
-				return (-1);
-			l = &listeners[nlisteners++];
-			l->fd = fd;
-			l->spec = *ls;
-			l->ev = event_new(base, fd, EV_READ | EV_PERSIST,
-			    listen_accept_cb, l);
-			event_add(l->ev, NULL);
-			listen_announce(fd, ls);
-			break;
-		case LISTEN_DC09_UDP:
-			if ((fd = listen_socket(ls, SOCK_DGRAM, cause)) == -1)
-				return (-1);
-			if (udp_open(base, fd, ls, cause) != 0)
-				return (-1);
-			listen_announce(fd, ls);
-			break;
-		case LISTEN_METRICS:
-			if (metrics_listen(base, ls, cause) != 0)
-				return (-1);
-			break;
-		default:
-			break;
-		}
-	}
+	if (listen_backoff_ev == NULL)
+		listen_backoff_ev = evtimer_new(base, listen_backoff_cb, NULL);
+	if ((fd = source_socket(ls, SOCK_STREAM, cause)) == -1)
+		return (-1);
+	l = &listeners[nlisteners++];
+	l->fd = fd;
+	l->ev = event_new(base, fd, EV_READ | EV_PERSIST, listen_accept_cb, l);
+	event_add(l->ev, NULL);
+	source_announce(fd, ls);
 	return (0);
 }
 
@@ -144,7 +81,7 @@ listen_pause(void)
 }
 
 /* Accept again (after the back-off, or when a connection closed). */
-void
+static void
 listen_resume(void)
 {
 	size_t	 i;
@@ -156,6 +93,16 @@ listen_resume(void)
 			event_add(listeners[i].ev, NULL);
 		listeners[i].paused = 0;
 	}
+}
+
+void
+listen_closed(void *arg)
+{
+	struct source	*src = arg;
+
+	src->conns--;
+	source_release(src);
+	listen_resume();
 }
 
 static void
@@ -195,7 +142,7 @@ listen_accept_cb(evutil_socket_t lfd, short what, void *arg)
 		}
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 		src->conns++;
-		device_new(fd, (struct sockaddr *)&ss, len, src);
+		device_new(fd, (struct sockaddr *)&ss, src, &src->unreg);
 	}
 }
 
@@ -203,7 +150,6 @@ void
 listen_close(void)
 {
 	size_t	 i;
-	uint64_t j;
 
 	for (i = 0; i < nlisteners; i++) {
 		event_free(listeners[i].ev);
@@ -213,86 +159,4 @@ listen_close(void)
 	if (listen_backoff_ev != NULL)
 		event_free(listen_backoff_ev);
 	listen_backoff_ev = NULL;
-	for (j = 0; j < sources.cap; j++)
-		if (sources.used != NULL && sources.used[j])
-			free((void *)(uintptr_t)sources.vals[j]);
-	hmap_free(&sources);
-}
-
-static uint64_t
-source_key(const struct sockaddr *sa)
-{
-	const struct sockaddr_in	*sin = (const struct sockaddr_in *)sa;
-	const struct sockaddr_in6	*sin6 = (const struct sockaddr_in6 *)sa;
-
-	if (sa->sa_family == AF_INET)
-		return (hash64(&sin->sin_addr, sizeof sin->sin_addr, 4));
-	return (hash64(&sin6->sin6_addr, sizeof sin6->sin6_addr, 6));
-}
-
-struct source *
-source_get(const struct sockaddr *sa)
-{
-	struct source	*src;
-	uint64_t	 key = source_key(sa), v;
-
-	if (hmap_get(&sources, key, &v) == 0)
-		return ((struct source *)(uintptr_t)v);
-	src = xcalloc(1, sizeof *src);
-	src->key = key;
-	src->tokens = listen_cfg->unregistered_burst;
-	src->refill = now_ms();
-	hmap_put(&sources, key, (uintptr_t)src);
-	return (src);
-}
-
-/* Forget a source with no connections and a full bucket. */
-void
-source_release(struct source *src)
-{
-	source_take(src, now_ms());	/* refill */
-	if (src->tokens < listen_cfg->unregistered_burst - 1)
-		return;
-	if (src->conns > 0)
-		return;
-	hmap_del(&sources, src->key);
-	free(src);
-}
-
-int
-source_take(struct source *src, int64_t now)
-{
-	double	 burst = listen_cfg->unregistered_burst;
-
-	if (now > src->refill) {
-		src->tokens += (now - src->refill) *
-		    listen_cfg->unregistered_per_min / 60000.0;
-		if (src->tokens > burst)
-			src->tokens = burst;
-		src->refill = now;
-	}
-	if (src->tokens < 1)
-		return (-1);
-	src->tokens -= 1;
-	return (0);
-}
-
-void
-source_name(const struct sockaddr *sa, const char *proto, char *buf,
-    size_t size)
-{
-	const struct sockaddr_in	*sin = (const struct sockaddr_in *)sa;
-	const struct sockaddr_in6	*sin6 = (const struct sockaddr_in6 *)sa;
-	char				 host[INET6_ADDRSTRLEN];
-
-	if (sa->sa_family == AF_INET) {
-		inet_ntop(AF_INET, &sin->sin_addr, host, sizeof host);
-		snprintf(buf, size, "%s:%u%s%s", host, ntohs(sin->sin_port),
-		    proto ? "/" : "", proto ? proto : "");
-	} else {
-		inet_ntop(AF_INET6, &sin6->sin6_addr, host, sizeof host);
-		snprintf(buf, size, "[%s]:%u%s%s", host,
-		    ntohs(sin6->sin6_port), proto ? "/" : "",
-		    proto ? proto : "");
-	}
 }

@@ -1,7 +1,10 @@
 /*
- * metrics.c -- arcd's counters: every limit hit and every frame refused
- * is counted here, served as Prometheus text at /metrics (libevent evhttp,
- * loopback by default) with /healthz, and logged at shutdown.
+ * metrics.c -- arcd's counters (core/counter.c) and gauges, served as
+ * Prometheus text at /metrics (libevent evhttp, loopback by default) with
+ * /healthz, and logged at shutdown. arcd's test build adds its /test
+ * routes here (metrics_route).
+ *
+ * Thread: the network thread.
  */
 #include <event2/buffer.h>
 #include <event2/event.h>
@@ -11,62 +14,14 @@
 
 #include "arc.h"
 
-uint64_t	 counters[C_COUNTER_MAX];
-
-static const char *counter_names[C_COUNTER_MAX] = {
-	"connections_accepted",
-	"connections_closed",
-	"connections_refused_cap",
-	"connections_refused_source",
-	"connections_idle_closed",
-	"connections_frame_too_long",
-	"connections_output_full",
-	"accept_errors",
-	"frames",
-	"frame_junk_bytes",
-	"frames_bad_crc",
-	"frames_bad_length",
-	"frames_malformed",
-	"frames_unknown_token",
-	"frames_bad_data",
-	"nak_undecryptable",
-	"nak_no_timestamp",
-	"nak_time_window",
-	"nak_plaintext_for_keyed_unit",
-	"polls",
-	"events",
-	"events_stored",
-	"events_unregistered",
-	"events_unknown_code",
-	"duplicates",
-	"duplicates_not_counted",
-	"unregistered_rate_limited",
-	"pending_full",
-	"store_failed",
-	"acks",
-	"replies_lost",
-	"udp_datagrams",
-	"udp_send_errors",
-	"dedupe_evicted",
-	"console_connections",
-	"console_logins",
-	"console_login_failures",
-	"console_bad_input",
-	"console_slow_disconnected",
-	"console_refused",
-	"alarms_opened",
-	"alarm_writes_failed",
-};
+#define METRICS_ROUTES	8
 
 static struct evhttp	*metrics_http;	/* owned */
-
-const char *
-counter_name(enum counter c)
-{
-	if (c >= C_COUNTER_MAX)
-		return ("unknown");
-	return (counter_names[c]);
-}
+static struct {
+	char		 path[32];
+	int		(*fn)(const char *);
+}			 metrics_routes[METRICS_ROUTES];
+static size_t		 metrics_nroutes;
 
 static void
 metrics_cb(struct evhttp_request *req, void *arg)
@@ -77,7 +32,7 @@ metrics_cb(struct evhttp_request *req, void *arg)
 	(void)arg;
 	for (i = 0; i < C_COUNTER_MAX; i++)
 		evbuffer_add_printf(b, "# TYPE arc_%s_total counter\n"
-		    "arc_%s_total %llu\n", counter_names[i], counter_names[i],
+		    "arc_%s_total %llu\n", counter_name(i), counter_name(i),
 		    (unsigned long long)counters[i]);
 	evbuffer_add_printf(b, "# TYPE arc_connections gauge\n"
 	    "arc_connections %zu\n", device_count());
@@ -85,6 +40,10 @@ metrics_cb(struct evhttp_request *req, void *arg)
 	    "arc_pending_commits %zu\n", ingest_pending());
 	evbuffer_add_printf(b, "# TYPE arc_units gauge\narc_units %zu\n",
 	    unit_count());
+	evbuffer_add_printf(b, "# TYPE arc_alarms_open gauge\n"
+	    "arc_alarms_open %zu\n", alarm_count_open());
+	evbuffer_add_printf(b, "# TYPE arc_consoles gauge\n"
+	    "arc_consoles %zu\n", session_count());
 	evhttp_add_header(evhttp_request_get_output_headers(req),
 	    "Content-Type", "text/plain; version=0.0.4");
 	evhttp_send_reply(req, 200, "OK", b);
@@ -100,6 +59,56 @@ metrics_health_cb(struct evhttp_request *req, void *arg)
 	evbuffer_add_printf(b, "ok\n");
 	evhttp_send_reply(req, 200, "OK", b);
 	evbuffer_free(b);
+}
+
+/* Is the request's peer on this host (127.0.0.0/8 or ::1)? */
+static int
+metrics_loopback(struct evhttp_request *req)
+{
+	struct evhttp_connection	*conn;
+	char				*host = NULL;
+	ev_uint16_t			 port;
+
+	if ((conn = evhttp_request_get_connection(req)) == NULL)
+		return (0);
+	evhttp_connection_get_peer(conn, &host, &port);
+	return (host != NULL && (strncmp(host, "127.", 4) == 0 ||
+	    strcmp(host, "::1") == 0));
+}
+
+/* A route of arcd's, loopback only: fn(query) answers 200 or 400. */
+static void
+metrics_route_cb(struct evhttp_request *req, void *arg)
+{
+	struct evbuffer	*b;
+	const char	*q = evhttp_uri_get_query(evhttp_request_get_evhttp_uri(
+			    req));
+	int		 ok;
+
+	if (!metrics_loopback(req)) {
+		evhttp_send_error(req, 403, "loopback only");
+		return;
+	}
+	b = evbuffer_new();
+	ok = metrics_routes[(uintptr_t)arg].fn(q != NULL ? q : "") == 0;
+	evbuffer_add_printf(b, "%s\n", ok ? "ok" : "bad request");
+	evhttp_send_reply(req, ok ? 200 : 400, ok ? "OK" : "Bad Request", b);
+	evbuffer_free(b);
+}
+
+void
+metrics_route(const char *path, int (*fn)(const char *))
+{
+	size_t	 i = metrics_nroutes;
+
+	if (i == METRICS_ROUTES)
+		fatalx("metrics: too many routes");
+	strlcpy(metrics_routes[i].path, path, sizeof metrics_routes[i].path);
+	metrics_routes[i].fn = fn;
+	metrics_nroutes++;
+	if (metrics_http != NULL)
+		evhttp_set_cb(metrics_http, metrics_routes[i].path,
+		    metrics_route_cb, (void *)(uintptr_t)i);
 }
 
 static void
@@ -122,6 +131,7 @@ metrics_listen(struct event_base *base, const struct listen_spec *ls,
 {
 	struct evhttp_bound_socket	*bs;
 	char				 host[128], *colon;
+	size_t				 i;
 
 	if (metrics_http == NULL) {
 		metrics_http = evhttp_new(base);
@@ -129,6 +139,9 @@ metrics_listen(struct event_base *base, const struct listen_spec *ls,
 		evhttp_set_cb(metrics_http, "/healthz", metrics_health_cb,
 		    NULL);
 		evhttp_set_timeout(metrics_http, 10);
+		for (i = 0; i < metrics_nroutes; i++)
+			evhttp_set_cb(metrics_http, metrics_routes[i].path,
+			    metrics_route_cb, (void *)(uintptr_t)i);
 	}
 	strlcpy(host, ls->text, sizeof host);
 	if ((colon = strrchr(host, ':')) == NULL) {
@@ -163,6 +176,6 @@ metrics_log(void)
 
 	for (i = 0; i < C_COUNTER_MAX; i++)
 		if (counters[i] != 0)
-			log_notice("counter %s %llu", counter_names[i],
+			log_notice("counter %s %llu", counter_name(i),
 			    (unsigned long long)counters[i]);
 }

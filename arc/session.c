@@ -2,13 +2,17 @@
  * session.c -- console sessions: TLS (libevent bufferevent_openssl), one
  * JSON object per line (jansson), the protocol of docs/console-protocol.md.
  *
- * A session reads requests, checks them, calls alarm.c and answers once
- * the change is durable (alarmio.c calls session_reply_tag with the tag we
- * gave it). Every bound is counted: line length, output waiting for a
- * console that stops reading, sessions, login attempts.
+ * A session reads requests, checks them, hands them to alarmio.c and
+ * answers once the change is durable (alarmio calls session_reply_tag
+ * with the tag we gave it). A login's password is checked on the reader
+ * worker (lookup.c), never on this thread. Every bound is counted: line
+ * length, output waiting for a console that stops reading, sessions,
+ * login attempts. Several console listeners may be configured.
  *
- * States: connected (hello sent) -> logged in -> closing (on the reap
- * list; freed by the reap event, never inside its own callback).
+ * States: connected (hello sent) -> checking (password on the worker) ->
+ * logged in -> closing (on the reap list; freed by the reap event, never
+ * inside its own callback). Across the password check we hold the
+ * session id.
  * Thread: network thread.
  */
 #include <sys/queue.h>
@@ -26,7 +30,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "alarm.h"
 #include "arc.h"
 
 #ifndef TAILQ_FOREACH_SAFE
@@ -41,6 +44,7 @@
 #define SESSION_MAX_FAILS	5
 #define SESSION_LOGIN_SECS	30
 #define SESSION_PROTOCOL	1
+#define SESSION_LISTENERS	8
 
 struct session {
 	uint64_t		 id;
@@ -51,6 +55,7 @@ struct session {
 	char			 login[32];
 	char			 name[96];
 	int			 fails;
+	int			 checking;	/* a password on the worker */
 	struct event		*delay;		/* owned: a refused login */
 	json_t			*delayed;	/* owned: its reply */
 	int			 closing;
@@ -65,11 +70,23 @@ struct session_tag {
 	json_t			*id;		/* owned */
 };
 
+/* A login's password check, on the reader worker. */
+struct session_check {
+	struct worker_job	 job;
+	uint64_t		 session;
+	json_t			*id;		/* owned: the request's */
+	char			 login[32];
+	char			*password;	/* owned, wiped */
+	int			 ok;
+	char			 name[96];
+	int			 super;
+};
+
 static struct event_base	*sess_base;
 static const struct config	*sess_cfg;
-static struct db		*sess_db;	/* borrowed: arcd's reader */
 static SSL_CTX			*sess_ssl;
-static struct evconnlistener	*sess_listener;
+static struct evconnlistener	*sess_listeners[SESSION_LISTENERS];
+static size_t			 sess_nlisteners;
 static struct session_list	 sessions = TAILQ_HEAD_INITIALIZER(sessions);
 static struct session_list	 sess_reap = TAILQ_HEAD_INITIALIZER(sess_reap);
 static struct event		*sess_reap_ev;
@@ -200,18 +217,8 @@ session_offer(const char *login, int64_t alarm_id)
 			    "offer", "alarm_id", (json_int_t)alarm_id));
 }
 
-void
-session_foreach_login(void (*fn)(const char *, int, void *), void *arg)
-{
-	struct session	*s, *t;
-
-	TAILQ_FOREACH_SAFE(s, &sessions, entry, t)
-		if (s->authed && !s->closing && !s->cut)
-			fn(s->login, s->super, arg);
-}
-
 /* Is any console logged in? */
-int
+static int
 session_any(void)
 {
 	struct session	*s;
@@ -222,49 +229,58 @@ session_any(void)
 	return (0);
 }
 
-int
-session_logged_in(const char *login)
+/* alarmio's show hook: the alarm as stored, to every console. */
+void
+session_show(const struct alarm *a)
 {
-	struct session	*s;
+	if (session_any())
+		session_broadcast(json_pack("{s:s, s:o}", "type", "alarm",
+		    "alarm", alarm_json(a)));
+}
 
-	TAILQ_FOREACH(s, &sessions, entry)
-		if (s->authed && !s->closing && strcmp(s->login, login) == 0)
-			return (1);
-	return (0);
+size_t
+session_count(void)
+{
+	return (sess_count);
 }
 
 /* --- the supervisor's view --- */
 
+static void
+session_operator(struct operator *op, void *arg)
+{
+	json_t	*ids = json_array();
+	size_t	 i;
+
+	for (i = 0; i < op->nheld; i++)
+		json_array_append_new(ids, json_integer(op->held[i]));
+	json_array_append_new(arg, json_pack("{s:s, s:s, s:s, s:b, s:o}",
+	    "login", op->login, "name", op->name, "role", op->super ?
+	    "supervisor" : "operator", "connected", op->sessions > 0,
+	    "alarms", ids));
+}
+
 static json_t *
 session_operators(void)
 {
-	struct session	*s;
-	struct alarm	*a;
-	json_t		*ops, *ids;
+	json_t	*ops = json_array();
 
-	ops = json_array();
-	TAILQ_FOREACH(s, &sessions, entry) {
-		if (!s->authed || s->closing)
-			continue;
-		ids = json_array();
-		if ((a = alarm_of(s->login)) != NULL)
-			json_array_append_new(ids, json_integer(a->id));
-		json_array_append_new(ops, json_pack("{s:s, s:s, s:s, s:b, "
-		    "s:o}", "login", s->login, "name", s->name, "role",
-		    s->super ? "supervisor" : "operator", "connected", 1,
-		    "alarms", ids));
-	}
+	operator_each(session_operator, ops);
 	return (ops);
 }
 
+/* The end of a loop turn: one push of the operators view, if it changed. */
 void
-session_push_operators(void)
+session_turn(void)
 {
 	struct session	*s;
 	json_t		*ops = NULL;
 
+	if (!operator_dirty())
+		return;
+	operator_clean();
 	TAILQ_FOREACH(s, &sessions, entry) {
-		if (!s->authed || !s->super)
+		if (!s->authed || !s->super || s->closing || s->cut)
 			continue;
 		if (ops == NULL)
 			ops = session_operators();
@@ -276,62 +292,52 @@ session_push_operators(void)
 
 /* --- requests --- */
 
-static struct alarm *
-session_alarm(struct session *s, json_t *req, json_t *id)
-{
-	json_t		*aid = json_object_get(req, "alarm_id");
-	struct alarm	*a;
+static const struct {
+	const char		*type;
+	enum alarm_action	 action;
+} session_changes[] = {
+	{ "accept", ACTION_ACCEPT },
+	{ "decline", ACTION_DECLINE },
+	{ "release", ACTION_RELEASE },
+	{ "close", ACTION_CLOSE },
+};
 
-	if (json_is_null(aid) || aid == NULL) {
-		if ((a = alarm_of(s->login)) != NULL &&
-		    a->state == ALARM_OFFERED)
-			return (a);
-		if ((a = alarm_top()) == NULL)
-			session_reply(s, id, "not_found", NULL);
-		return (a);
-	}
-	if (!json_is_integer(aid)) {
-		session_reply(s, id, "bad_request", NULL);
-		return (NULL);
-	}
-	if ((a = alarm_find(json_integer_value(aid))) == NULL)
-		session_reply(s, id, "not_found", NULL);
-	return (a);
-}
-
-static void
+/* accept, decline, release, close: 0, or -1 if type is none of them. */
+static int
 session_change(struct session *s, const char *type, json_t *req,
     json_t *id)
 {
-	struct alarm		*a;
-	const char		*why = "bad_request", *text;
-	enum alarm_outcome	 o;
-	int64_t			 now = now_ms();
-	uint64_t		 tag;
-	int			 rc = -1;
+	struct alarmio_req	 q;
+	json_t			*aid = json_object_get(req, "alarm_id");
+	const char		*outcome;
+	size_t			 i;
 
-	if ((a = session_alarm(s, req, id)) == NULL)
-		return;
-	tag = session_tag(s, id);
-	if (strcmp(type, "accept") == 0)
-		rc = alarm_accept(a, s->login, now, tag, &why);
-	else if (strcmp(type, "decline") == 0)
-		rc = alarm_decline(a, s->login, now, tag, &why);
-	else if (strcmp(type, "release") == 0)
-		rc = alarm_release(a, s->login, s->super, now, tag, &why);
-	else if (strcmp(type, "close") == 0) {
-		o = alarm_outcome_parse(json_string_value(json_object_get(req,
-		    "outcome")) ? json_string_value(json_object_get(req,
-		    "outcome")) : "");
-		text = json_string_value(json_object_get(req, "text"));
-		if (text != NULL && strlen(text) > 1000)
-			why = "bad_request";
-		else
-			rc = alarm_close(a, s->login, o, text, now, tag, &why);
+	for (i = 0; i < nitems(session_changes); i++)
+		if (strcmp(type, session_changes[i].type) == 0)
+			break;
+	if (i == nitems(session_changes))
+		return (-1);
+	memset(&q, 0, sizeof q);
+	q.action = session_changes[i].action;
+	q.login = s->login;
+	q.super = s->super;
+	if (aid != NULL && !json_is_null(aid) && (!json_is_integer(aid) ||
+	    json_integer_value(aid) <= 0)) {
+		session_reply(s, id, "bad_request", NULL);
+		return (0);
 	}
-	if (rc != 0)
-		session_reply_tag(tag, why, NULL);
-	session_push_operators();
+	q.alarm_id = json_integer_value(aid);
+	outcome = json_string_value(json_object_get(req, "outcome"));
+	q.outcome = alarm_outcome_parse(outcome != NULL ? outcome : "");
+	q.text = json_string_value(json_object_get(req, "text"));
+	if (q.action == ACTION_CLOSE && q.text != NULL &&
+	    strlen(q.text) > 1000) {
+		session_reply(s, id, "bad_request", NULL);
+		return (0);
+	}
+	q.tag = session_tag(s, id);
+	alarmio_request(&q);
+	return (0);
 }
 
 static void
@@ -339,16 +345,14 @@ session_note(struct session *s, json_t *req, json_t *id)
 {
 	const char	*text = json_string_value(json_object_get(req, "text"));
 	json_t		*aid = json_object_get(req, "alarm_id");
-	uint64_t	 tag;
 
 	if (text == NULL || *text == '\0' || strlen(text) > 1000 ||
 	    !json_is_integer(aid)) {
 		session_reply(s, id, "bad_request", NULL);
 		return;
 	}
-	tag = session_tag(s, id);
-	if (alarmio_note(json_integer_value(aid), s->login, text, tag) != 0)
-		session_reply_tag(tag, "not_found", NULL);
+	alarmio_note(json_integer_value(aid), s->login, text,
+	    session_tag(s, id));
 }
 
 static void
@@ -363,9 +367,8 @@ session_request(struct session *s, json_t *req)
 	}
 	if (strcmp(type, "ping") == 0)
 		session_reply(s, id, NULL, NULL);
-	else if (strcmp(type, "accept") == 0 || strcmp(type, "decline") == 0 ||
-	    strcmp(type, "release") == 0 || strcmp(type, "close") == 0)
-		session_change(s, type, req, id);
+	else if (session_change(s, type, req, id) == 0)
+		return;
 	else if (strcmp(type, "note") == 0)
 		session_note(s, req, id);
 	else if (strcmp(type, "operators") == 0) {
@@ -415,42 +418,73 @@ static void
 session_welcome(struct session *s, json_t *id)
 {
 	struct session	*t, *next;
-	json_t		*alarms;
-	int64_t		 now = now_ms();
 
-	alarmio_found(s->login);
+	/* First in: the old console's going keeps the login's alarms. */
+	alarmio_login(s->login, s->name, s->super);
 	TAILQ_FOREACH_SAFE(t, &sessions, entry, next) {
 		if (t != s && t->authed && strcmp(t->login, s->login) == 0) {
 			session_send(t, json_pack("{s:s, s:s}", "type",
 			    "system", "text", "logged in elsewhere"));
-			t->authed = 0;	/* its alarms stay with the login */
 			session_close_soon(t, "logged in elsewhere");
 		}
 	}
-	/* Move to the end: offers go in login order. */
-	TAILQ_REMOVE(&sessions, s, entry);
-	TAILQ_INSERT_TAIL(&sessions, s, entry);
 	COUNT(C_CONSOLE_LOGINS);
 	log_notice("console %s: operator %s logged in", s->peer, s->login);
 	session_reply(s, id, NULL, json_pack("{s:{s:s, s:s, s:s}}",
 	    "operator", "login", s->login, "name", s->name, "role",
 	    s->super ? "supervisor" : "operator"));
-	alarms = json_array();
-	alarmio_snapshot(alarms);
 	session_send(s, json_pack("{s:s, s:o, s:o, s:I}", "type", "snapshot",
-	    "alarms", alarms, "stats", alarmio_stats_json(now),
-	    "server_time", (json_int_t)now));
-	alarmio_dispatch(now);
-	session_push_operators();
+	    "alarms", alarmio_snapshot(), "stats", alarmio_stats_json(),
+	    "server_time", (json_int_t)clock_wall()));
+}
+
+/* Worker thread: the operator's row and the password check (PBKDF2). */
+static void
+session_check_run(struct db *db, struct worker_job *job)
+{
+	struct session_check	*c = (struct session_check *)job;
+	struct db_operator	 op;
+
+	c->ok = db_operator_get(db, c->login, &op) == 0 && !op.disabled &&
+	    db_password_verify(c->password, op.hash) == 1;
+	if (c->ok) {
+		strlcpy(c->login, op.login, sizeof c->login);
+		strlcpy(c->name, op.name, sizeof c->name);
+		c->super = strcmp(op.role, "supervisor") == 0;
+	}
+	explicit_bzero(&op, sizeof op);
+}
+
+static void
+session_check_done(struct worker_job *job)
+{
+	struct session_check	*c = (struct session_check *)job;
+	struct session		*s = session_by_id(c->session);
+
+	freezero_str(c->password);
+	if (s != NULL && !s->closing) {
+		s->checking = 0;
+		if (!c->ok)
+			session_refuse(s, c->id, c->login);
+		else {
+			s->authed = 1;
+			bufferevent_set_timeouts(s->bev, NULL, NULL);
+			s->super = c->super;
+			strlcpy(s->login, c->login, sizeof s->login);
+			strlcpy(s->name, c->name, sizeof s->name);
+			session_welcome(s, c->id);
+		}
+	}
+	json_decref(c->id);
+	free(c);
 }
 
 static void
 session_login(struct session *s, json_t *req)
 {
 	json_t			*id = json_object_get(req, "id");
+	struct session_check	*c;
 	const char		*login, *pw;
-	struct db_operator	 op;
-	int			 ok;
 
 	login = json_string_value(json_object_get(req, "login"));
 	pw = json_string_value(json_object_get(req, "password"));
@@ -459,23 +493,20 @@ session_login(struct session *s, json_t *req)
 		session_reply(s, id, "protocol", NULL);
 		return;
 	}
-	if (login == NULL || pw == NULL || s->delayed != NULL || s->authed) {
+	if (login == NULL || pw == NULL || strlen(login) >= 32 ||
+	    s->delayed != NULL || s->authed || s->checking) {
 		session_reply(s, id, "bad_request", NULL);
 		return;
 	}
-	ok = db_operator_get(sess_db, login, &op) == 0 && !op.disabled &&
-	    db_password_verify(pw, op.hash) == 1;
-	explicit_bzero(op.hash, sizeof op.hash);
-	if (!ok) {
-		session_refuse(s, id, login);
-		return;
-	}
-	s->authed = 1;
-	bufferevent_set_timeouts(s->bev, NULL, NULL);
-	s->super = strcmp(op.role, "supervisor") == 0;
-	strlcpy(s->login, op.login, sizeof s->login);
-	strlcpy(s->name, op.name, sizeof s->name);
-	session_welcome(s, id);
+	c = xcalloc(1, sizeof *c);
+	c->job.run = session_check_run;
+	c->job.done = session_check_done;
+	c->session = s->id;
+	c->id = json_incref(id != NULL ? id : json_null());
+	strlcpy(c->login, login, sizeof c->login);
+	c->password = xstrdup(pw);
+	s->checking = 1;
+	lookup_submit(&c->job);
 }
 
 /* --- the connection --- */
@@ -574,10 +605,8 @@ session_close(struct session *s, const char *why)
 	TAILQ_REMOVE(&sessions, s, entry);
 	TAILQ_INSERT_TAIL(&sess_reap, s, entry);
 	event_active(sess_reap_ev, EV_TIMEOUT, 0);
-	if (s->authed && !session_logged_in(s->login))
-		alarmio_lost(s->login, now_ms());
 	if (s->authed)
-		session_push_operators();
+		alarmio_logout(s->login);
 }
 
 static void
@@ -678,18 +707,23 @@ session_tls(const struct config *cfg, char **cause)
 
 int
 session_listen(struct event_base *base, const struct config *cfg,
-    const struct listen_spec *ls, struct db *db, char **cause)
+    const struct listen_spec *ls, char **cause)
 {
+	struct evconnlistener	*l;
 	struct sockaddr_storage	 ss;
 	socklen_t		 len = sizeof ss;
 	char			 name[128];
 
 	sess_base = base;
 	sess_cfg = cfg;
-	sess_db = db;
 	if (cfg->tls_cert[0] == '\0' || cfg->tls_key[0] == '\0') {
 		xasprintf(cause, "console %s: tls_cert and tls_key are needed",
 		    ls->text);
+		return (-1);
+	}
+	if (sess_nlisteners == SESSION_LISTENERS) {
+		xasprintf(cause, "console %s: more than %d console listeners",
+		    ls->text, SESSION_LISTENERS);
 		return (-1);
 	}
 	if (sess_ssl == NULL && session_tls(cfg, cause) != 0)
@@ -699,15 +733,16 @@ session_listen(struct event_base *base, const struct config *cfg,
 		hmap_init(&sess_by_id, 64);
 		hmap_init(&sess_tags, 64);
 	}
-	sess_listener = evconnlistener_new_bind(base, session_accept_cb, NULL,
+	l = evconnlistener_new_bind(base, session_accept_cb, NULL,
 	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_EXEC,
 	    64, (const struct sockaddr *)&ls->ss, ls->sslen);
-	if (sess_listener == NULL) {
+	if (l == NULL) {
 		xasprintf(cause, "console %s: cannot bind", ls->text);
 		return (-1);
 	}
-	if (getsockname(evconnlistener_get_fd(sess_listener),
-	    (struct sockaddr *)&ss, &len) == 0) {
+	sess_listeners[sess_nlisteners++] = l;
+	if (getsockname(evconnlistener_get_fd(l), (struct sockaddr *)&ss,
+	    &len) == 0) {
 		source_name((struct sockaddr *)&ss, NULL, name, sizeof name);
 		log_notice("listen console %s", name);
 	}
@@ -719,7 +754,8 @@ session_close_all(void)
 {
 	struct session		*s;
 	struct session_tag	*t;
-	size_t			 i;
+	uint64_t		 v;
+	size_t			 i, it = 0;
 
 	while ((s = TAILQ_FIRST(&sessions)) != NULL) {
 		s->authed = 0;		/* shutting down: no grace needed */
@@ -729,10 +765,8 @@ session_close_all(void)
 		TAILQ_REMOVE(&sess_reap, s, entry);
 		session_free(s);
 	}
-	for (i = 0; i < sess_tags.cap; i++) {
-		if (!sess_tags.used[i])
-			continue;
-		t = (struct session_tag *)(uintptr_t)sess_tags.vals[i];
+	while (hmap_next(&sess_tags, &it, NULL, &v)) {
+		t = (struct session_tag *)(uintptr_t)v;
 		json_decref(t->id);
 		free(t);
 	}
@@ -742,9 +776,9 @@ session_close_all(void)
 		hmap_free(&sess_tags);
 	}
 	sess_reap_ev = NULL;
-	if (sess_listener != NULL)
-		evconnlistener_free(sess_listener);
-	sess_listener = NULL;
+	for (i = 0; i < sess_nlisteners; i++)
+		evconnlistener_free(sess_listeners[i]);
+	sess_nlisteners = 0;
 	if (sess_ssl != NULL)
 		SSL_CTX_free(sess_ssl);
 	sess_ssl = NULL;

@@ -1,7 +1,8 @@
 /*
  * client.c -- the console protocol state (docs/console-protocol.md): hello,
  * login, snapshot, alarm deltas, offers, requests with ids and their
- * replies, and what the operator is typing.
+ * replies. What the operator is typing is draft.c's, which sends it
+ * through here; client.c does not call it.
  *
  * No curses, no sockets: client_input() takes one line, c->send gets the
  * lines to write, and every function that needs the time takes it as data,
@@ -14,7 +15,7 @@
 
 #include <jansson.h>
 
-#include "log.h"
+#include "runtime.h"
 #include "console.h"
 
 const struct client_outcome client_outcomes[] = {
@@ -29,12 +30,24 @@ const size_t client_noutcomes =
     sizeof client_outcomes / sizeof client_outcomes[0];
 
 static const char *client_state_names[] = {
-	"offline", "connecting", "hello", "login", "auth", "sync", "ready"
+	[CLIENT_OFFLINE] = "offline",
+	[CLIENT_CONNECTING] = "connecting",
+	[CLIENT_HELLO] = "hello",
+	[CLIENT_LOGIN] = "login",
+	[CLIENT_AUTH] = "auth",
+	[CLIENT_SYNC] = "sync",
+	[CLIENT_READY] = "ready",
 };
 
 static const char *client_req_names[] = {
-	"login", "ping", "accept", "release", "note", "close", "decline",
-	"operators"
+	[REQ_LOGIN] = "login",
+	[REQ_PING] = "ping",
+	[REQ_ACCEPT] = "accept",
+	[REQ_RELEASE] = "release",
+	[REQ_NOTE] = "note",
+	[REQ_CLOSE] = "close",
+	[REQ_DECLINE] = "decline",
+	[REQ_OPERATORS] = "operators",
 };
 
 /* Protocol error words and what an operator reads. */
@@ -136,7 +149,7 @@ client_free(struct client *c)
 	free(c->operators);
 	free(c->login);
 	freezero_str(c->password);
-	draft_clear(c);
+	explicit_bzero(&c->draft, sizeof c->draft);	/* draft.c's text */
 	free(c);
 }
 
@@ -679,5 +692,3 @@ client_tick(struct client *c, int64_t now)
 		    NULL, NULL), now);
 	return (0);
 }
-
-/* --- the operator's draft: a note or a closing text --- */

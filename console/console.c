@@ -1,7 +1,9 @@
 /*
  * console.c -- arc-console: options, the event loop, and the TLS
  * connection to arcd's console listener with reconnects (1 s doubling to
- * 30 s). Lines go to client.c; the screen is ui.c's.
+ * 30 s). Lines go to client.c; the screen is ui.c's, keys go to
+ * ui_key.c, which says whether to redraw or quit; quitting is done here.
+ * The top of the console: nothing calls back into it. One thread.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -26,7 +28,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
-#include "log.h"
+#include "runtime.h"
 #include "console.h"
 
 #define CONSOLE_BACKOFF_MAX	30	/* s */
@@ -53,10 +55,9 @@ console_now(void)
 	return ((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
 }
 
-void
+static void
 console_quit(struct console *con)
 {
-	con->quit = 1;
 	event_base_loopbreak(con->base);
 }
 
@@ -259,9 +260,14 @@ console_stdin_cb(evutil_socket_t fd, short events, void *arg)
 {
 	struct console	*con = arg;
 
+	int64_t		 now = console_now();
+
 	(void)fd;
 	(void)events;
-	ui_input(con->ui, console_now());
+	if (ui_key_input(con->ui, now) == UI_KEY_QUIT)
+		console_quit(con);
+	else
+		ui_draw(con->ui, now);
 }
 
 static void

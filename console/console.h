@@ -8,7 +8,12 @@
  * time passed in as data (libconsole.a, unit-tested alone). console.c owns
  * the process and the TLS connection; ui.c, ui_alarm.c, ui_operators.c,
  * ui_key.c and ui_login.c render that state with ncurses and turn keys
- * into requests.
+ * into requests; paint.c (attributes, safe text) and key.c (what a key
+ * is) are the helpers beneath them.
+ *
+ * Calls go down, never back up:
+ *	console.c -> ui_key.c -> ui.c -> ui_alarm.c, ui_login.c, ui_operators.c
+ *	    -> paint.c, key.c;  ui_key.c -> draft.c -> client.c -> queue.c
  */
 #ifndef CONSOLE_H
 #define CONSOLE_H
@@ -251,11 +256,9 @@ struct console {
 	struct event		*sig_ev[4];
 	struct client		*client;	/* owned */
 	struct ui		*ui;		/* owned */
-	int			 quit;
 };
 
 int64_t		 console_now(void);
-void		 console_quit(struct console *);
 
 /* --- ui.c --- */
 enum ui_mode {
@@ -288,18 +291,13 @@ void		 ui_free(struct ui *);
 void		 ui_draw(struct ui *, int64_t);
 void		 ui_resize(struct ui *, int64_t);
 int		 ui_selected(struct ui *);
-void		 ui_put(int, int, int, int, const char *);
-size_t		 ui_fit(const char *, int, int *);
-void		 ui_fmt_age(char *, size_t, int64_t);
-void		 ui_fmt_hms(char *, size_t, int64_t);
-int		 ui_attr(struct ui *, int);
-int		 ui_utf8(struct ui *);
 
 /* --- ui_key.c --- */
-void		 ui_input(struct ui *, int64_t);
-int		 ui_key_is_enter(int, wint_t);
-int		 ui_key_is_backspace(int, wint_t);
-size_t		 ui_key_utf8(int, wint_t, char *, size_t);
+enum ui_key_result {
+	UI_KEY_REDRAW,	/* keys handled: draw the screen */
+	UI_KEY_QUIT	/* the operator confirmed q */
+};
+enum ui_key_result ui_key_input(struct ui *, int64_t);
 
 /* --- ui_login.c --- */
 void		 ui_login_draw(struct ui *);
@@ -309,6 +307,11 @@ void		 ui_login_key(struct ui *, int, wint_t, int64_t);
 void		 ui_operators_draw(struct ui *, int, int);
 
 /* --- ui_alarm.c --- */
+int		 ui_alarm_draw(struct ui *, struct client_alarm *, int, int,
+		     int, int, int64_t);
+
+/* --- paint.c --- */
+/* The roles text is painted in: a colour pair each (paint_attr). */
 enum ui_colour {
 	UI_P1 = 1,
 	UI_P2,
@@ -319,7 +322,15 @@ enum ui_colour {
 	UI_ERROR,
 	UI_TITLE
 };
-int		 ui_alarm_draw(struct ui *, struct client_alarm *, int, int,
-		     int, int, int64_t);
+int		 paint_attr(struct ui *, int);
+size_t		 paint_fit(const char *, int, int *);
+void		 paint_put(int, int, int, int, const char *);
+void		 paint_fmt_age(char *, size_t, int64_t);
+void		 paint_fmt_hms(char *, size_t, int64_t);
+
+/* --- key.c --- */
+int		 key_is_enter(int, wint_t);
+int		 key_is_backspace(int, wint_t);
+size_t		 key_utf8(int, wint_t, char *, size_t);
 
 #endif /* CONSOLE_H */

@@ -2,10 +2,13 @@
  * draft.c -- what the operator is typing (a note, or the text closing an
  * alarm). It lives beside the protocol state, not in the screen, so it
  * survives reconnects and is sent once the console is back.
+ *
+ * Above client.c: a draft becomes client_note() or client_close();
+ * client.c only wipes c->draft when it is freed.
  */
 #include <string.h>
 
-#include "log.h"
+#include "runtime.h"
 #include "console.h"
 
 void

@@ -10,11 +10,15 @@
 
 #include <jansson.h>
 
-#include "log.h"
+#include "runtime.h"
 #include "console.h"
 
 static const char *queue_state_names[] = {
-	"waiting", "offered", "handling", "closed", "unknown"
+	[ALARM_WAITING] = "waiting",
+	[ALARM_OFFERED] = "offered",
+	[ALARM_HANDLING] = "handling",
+	[ALARM_CLOSED] = "closed",
+	[ALARM_UNKNOWN] = "unknown",
 };
 
 const char *

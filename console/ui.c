@@ -1,7 +1,10 @@
 /*
  * ui.c -- the screen: status line, queue pane, message line, key bar, the
- * login screen, the editors and overlays, and the keys. Renders struct
- * client; never speaks the protocol itself. The alarm pane is ui_alarm.c.
+ * editors and overlays, and which alarm is selected. Renders struct
+ * client; never speaks the protocol itself. The panes below it are
+ * ui_alarm.c, ui_operators.c and ui_login.c; how text is put on the
+ * screen is paint.c's. The keys (ui_key.c) call in from above. Main
+ * thread only.
  */
 #include <sys/ioctl.h>
 
@@ -9,15 +12,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <wchar.h>
-#include <wctype.h>
 
 #include <curses.h>
 #include <jansson.h>
 
-#include "log.h"
+#include "runtime.h"
 #include "console.h"
 
 #define UI_QUEUE_X	14		/* where the client name starts */
@@ -83,137 +84,6 @@ ui_free(struct ui *ui)
 	endwin();
 	explicit_bzero(ui->pass, sizeof ui->pass);
 	free(ui);
-}
-
-int
-ui_utf8(struct ui *ui)
-{
-	return (ui->utf8);
-}
-
-/* The attributes of one role, in colour or (monochrome) without. */
-int
-ui_attr(struct ui *ui, int role)
-{
-	static const int mono[] = {
-		[UI_P1] = A_BOLD | A_UNDERLINE,
-		[UI_P2] = A_BOLD,
-		[UI_P3] = A_NORMAL,
-		[UI_LATE] = A_BOLD,
-		[UI_OVERDUE] = A_REVERSE | A_BOLD,
-		[UI_STATUS] = A_REVERSE,
-		[UI_ERROR] = A_BOLD,
-		[UI_TITLE] = A_REVERSE,
-	};
-
-	if (role < UI_P1 || role > UI_TITLE)
-		return (A_NORMAL);
-	if (!ui->colour)
-		return (mono[role]);
-	if (role == UI_P1 || role == UI_ERROR || role == UI_OVERDUE)
-		return (COLOR_PAIR(role) | A_BOLD);
-	return (COLOR_PAIR(role));
-}
-
-/*
- * How many bytes of s fit in width columns; *cols gets the columns used.
- * Bytes that are not printable UTF-8 count as one column (drawn as '?').
- */
-size_t
-ui_fit(const char *s, int width, int *cols)
-{
-	mbstate_t	 ps;
-	wchar_t		 wc;
-	size_t		 off = 0, n, len = strlen(s);
-	int		 w, used = 0;
-
-	memset(&ps, 0, sizeof ps);
-	while (off < len) {
-		n = mbrtowc(&wc, s + off, len - off, &ps);
-		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
-			memset(&ps, 0, sizeof ps);
-			n = 1;
-			w = 1;
-		} else if ((w = wcwidth(wc)) < 0)
-			w = 1;
-		if (used + w > width)
-			break;
-		used += w;
-		off += n;
-	}
-	if (cols != NULL)
-		*cols = used;
-	return (off);
-}
-
-/*
- * Draw untrusted text at (y, x) in at most width columns: control
- * characters and broken UTF-8 become '?'.
- */
-void
-ui_put(int y, int x, int width, int attr, const char *s)
-{
-	char		 out[1024];
-	mbstate_t	 ps;
-	wchar_t		 wc;
-	size_t		 off = 0, o = 0, n, len;
-	int		 w, used = 0;
-
-	if (s == NULL || width <= 0 || y < 0 || y >= LINES || x >= COLS)
-		return;
-	if (width > COLS - x)
-		width = COLS - x;
-	len = strlen(s);
-	memset(&ps, 0, sizeof ps);
-	while (off < len && o + MB_CUR_MAX < sizeof out) {
-		n = mbrtowc(&wc, s + off, len - off, &ps);
-		if (n == (size_t)-1 || n == (size_t)-2 || n == 0 ||
-		    !iswprint(wc) || (w = wcwidth(wc)) < 0) {
-			memset(&ps, 0, sizeof ps);
-			if (n == (size_t)-1 || n == (size_t)-2 || n == 0)
-				n = 1;
-			if (used + 1 > width)
-				break;
-			out[o++] = '?';
-			used++;
-			off += n;
-			continue;
-		}
-		if (used + w > width)
-			break;
-		memcpy(out + o, s + off, n);
-		o += n;
-		used += w;
-		off += n;
-	}
-	out[o] = '\0';
-	attron(attr);
-	mvaddstr(y, x, out);
-	attroff(attr);
-}
-
-/* An age in ms as mm:ss, then h:mm:ss. */
-void
-ui_fmt_age(char *buf, size_t size, int64_t ms)
-{
-	int64_t	 s = ms < 0 ? 0 : ms / 1000;
-
-	if (s < 3600)
-		snprintf(buf, size, "%02d:%02d", (int)(s / 60), (int)(s % 60));
-	else
-		snprintf(buf, size, "%d:%02d:%02d", (int)(s / 3600),
-		    (int)(s / 60 % 60), (int)(s % 60));
-}
-
-/* A UTC time in ms as HH:MM:SS. */
-void
-ui_fmt_hms(char *buf, size_t size, int64_t ms)
-{
-	time_t		 t = (time_t)(ms / 1000);
-	struct tm	 tm;
-
-	gmtime_r(&t, &tm);
-	strftime(buf, size, "%H:%M:%S", &tm);
 }
 
 static void
@@ -293,7 +163,7 @@ ui_status(struct ui *ui, int64_t now)
 	double		 pct60, pct180;
 	int64_t		 q[4] = { 0, 0, 0, 0 };
 	size_t		 i;
-	int		 attr = ui_attr(ui, UI_STATUS);
+	int		 attr = paint_attr(ui, UI_STATUS);
 
 	if (c->have_stats)
 		memcpy(q, c->queue, sizeof q);
@@ -301,7 +171,7 @@ ui_status(struct ui *ui, int64_t now)
 		for (i = 0; i < c->nalarms; i++)
 			q[c->alarms[i]->class]++;
 	}
-	ui_fmt_hms(clock, sizeof clock, now);
+	paint_fmt_hms(clock, sizeof clock, now);
 	who[0] = '\0';
 	if (c->op_login[0] != '\0')
 		snprintf(who, sizeof who, "%s (%s)", c->op_login, c->op_role);
@@ -324,14 +194,15 @@ ui_status(struct ui *ui, int64_t now)
 	if (strlen(line) + strlen(late) < sizeof line)
 		memcpy(line + strlen(line), late, strlen(late) + 1);
 	ui_fill(0, attr);
-	ui_put(0, 0, COLS - 9, attr | A_BOLD, line);
-	ui_put(0, COLS - 9, 9, attr, clock);
+	paint_put(0, 0, COLS - 9, attr | A_BOLD, line);
+	paint_put(0, COLS - 9, 9, attr, clock);
 }
 
 static int
 ui_class_attr(struct ui *ui, int class)
 {
-	return (ui_attr(ui, class == 1 ? UI_P1 : class == 2 ? UI_P2 : UI_P3));
+	return (paint_attr(ui, class == 1 ? UI_P1 : class == 2 ? UI_P2 :
+	    UI_P3));
 }
 
 static void
@@ -411,33 +282,34 @@ ui_queue_row(struct ui *ui, struct client_alarm *a, int y, int sel,
 	wwhat = UI_QUEUE_WHAT;
 	if (sel)
 		ui_fill(y, A_REVERSE);
-	ui_put(y, 0, 1, row | A_BOLD, sel ? ">" : " ");
+	paint_put(y, 0, 1, row | A_BOLD, sel ? ">" : " ");
 	snprintf(cls, sizeof cls, "P%d", a->class);
-	ui_put(y, 1, 2, row | ui_class_attr(ui, a->class), cls);
-	ui_fmt_age(buf, sizeof buf, ms);
+	paint_put(y, 1, 2, row | ui_class_attr(ui, a->class), cls);
+	paint_fmt_age(buf, sizeof buf, ms);
 	snprintf(age, sizeof age, "%7s%s", buf,
 	    ms >= 180000 ? "!!" : ms >= 60000 ? "! " : "  ");
 	if (ms >= 180000)
-		aattr = ui_attr(ui, UI_OVERDUE);
+		aattr = paint_attr(ui, UI_OVERDUE);
 	else if (ms >= 60000)
-		aattr = ui_attr(ui, UI_LATE);
-	ui_put(y, 4, 9, aattr, age);
+		aattr = paint_attr(ui, UI_LATE);
+	paint_put(y, 4, 9, aattr, age);
 	x = UI_QUEUE_X;
-	ui_put(y, x, wname - 1, row | A_BOLD, ui_alarm_who(a));
+	paint_put(y, x, wname - 1, row | A_BOLD, ui_alarm_who(a));
 	x += wname;
-	ui_put(y, x, wwhat - 1, row, ui_alarm_what(a));
+	paint_put(y, x, wwhat - 1, row, ui_alarm_what(a));
 	x += wwhat;
 	snprintf(buf, sizeof buf, "%s%lld", ui->utf8 ? "\xc3\x97" : "x",
 	    (long long)a->count);
-	ui_put(y, x, 5, row, buf);
+	paint_put(y, x, 5, row, buf);
 	x += 6;
 	ui_state_text(c, a, buf, sizeof buf);
 	late = queue_is_late(c, a->id) ? 5 : 0;	/* " late" */
-	ui_put(y, x, COLS - x - late, row | (queue_is_mine(c, a) ? A_BOLD :
+	paint_put(y, x, COLS - x - late, row | (queue_is_mine(c, a) ? A_BOLD :
 	    0), buf);
 	if (late) {
-		ui_fit(buf, COLS - x - late, &cols);
-		ui_put(y, x + cols + 1, 4, ui_attr(ui, UI_OVERDUE), "late");
+		paint_fit(buf, COLS - x - late, &cols);
+		paint_put(y, x + cols + 1, 4, paint_attr(ui, UI_OVERDUE),
+		    "late");
 	}
 }
 
@@ -480,7 +352,7 @@ ui_queue(struct ui *ui, int y, int h, int sel, int64_t now)
 	mvaddstr(y, UI_QUEUE_X + UI_QUEUE_NAME + UI_QUEUE_WHAT + 6, "State");
 	attroff(A_UNDERLINE);
 	if (c->nalarms == 0) {
-		ui_put(y + 1, 2, COLS - 2, A_NORMAL,
+		paint_put(y + 1, 2, COLS - 2, A_NORMAL,
 		    c->state == CLIENT_READY ? "no open alarms" :
 		    "waiting for the server");
 		return;
@@ -493,7 +365,7 @@ ui_queue(struct ui *ui, int y, int h, int sel, int64_t now)
 	if (top + h < (int)c->nalarms) {
 		snprintf(more, sizeof more, " %d more ",
 		    (int)c->nalarms - top - h);
-		ui_put(y, COLS - (int)strlen(more), (int)strlen(more),
+		paint_put(y, COLS - (int)strlen(more), (int)strlen(more),
 		    A_BOLD | A_REVERSE, more);
 	}
 }
@@ -509,8 +381,8 @@ ui_keybar(struct ui *ui)
 	    "\xe2\x86\x91/\xe2\x86\x93" : "Up/Dn",
 	    client_is_supervisor(ui->con->client) ? ui->show_operators ?
 	    "o alarm  " : "o operators  " : "");
-	ui_fill(LINES - 1, ui_attr(ui, UI_STATUS));
-	ui_put(LINES - 1, 0, COLS, ui_attr(ui, UI_STATUS), keys);
+	ui_fill(LINES - 1, paint_attr(ui, UI_STATUS));
+	paint_put(LINES - 1, 0, COLS, paint_attr(ui, UI_STATUS), keys);
 }
 
 /* The one-line editor: prompt, then the tail of the text that fits. */
@@ -523,15 +395,15 @@ ui_editor(struct ui *ui, const char *prompt, const char *text)
 	(void)ui;
 	move(LINES - 2, 0);
 	clrtoeol();
-	ui_put(LINES - 2, 0, COLS, A_BOLD, prompt);
+	paint_put(LINES - 2, 0, COLS, A_BOLD, prompt);
 	/* Show the tail: drop characters until the rest fits. */
-	while (off < len && ui_fit(text + off, room - 1, NULL) < len - off) {
+	while (off < len && paint_fit(text + off, room - 1, NULL) < len - off) {
 		off++;
 		while (off < len && ((unsigned char)text[off] & 0xc0) == 0x80)
 			off++;
 	}
-	ui_put(LINES - 2, plen, room, A_UNDERLINE, text + off);
-	ui_fit(text + off, room, &cols);
+	paint_put(LINES - 2, plen, room, A_UNDERLINE, text + off);
+	paint_fit(text + off, room, &cols);
 	move(LINES - 2, plen + cols);
 	curs_set(1);
 }
@@ -555,15 +427,15 @@ ui_message(struct ui *ui, int64_t now)
 		ui_editor(ui, prompt, c->draft.text);
 		return;
 	case UI_QUIT:
-		ui_put(LINES - 2, 0, COLS, A_BOLD | A_REVERSE,
+		paint_put(LINES - 2, 0, COLS, A_BOLD | A_REVERSE,
 		    " Quit arc-console? (y/n) ");
 		return;
 	default:
 		break;
 	}
 	if (c->message[0] != '\0' && now - c->message_at < 15000)
-		ui_put(LINES - 2, 1, COLS - 1, c->message_error ?
-		    ui_attr(ui, UI_ERROR) : (int)A_BOLD, c->message);
+		paint_put(LINES - 2, 1, COLS - 1, c->message_error ?
+		    paint_attr(ui, UI_ERROR) : (int)A_BOLD, c->message);
 }
 
 /* A frame drawn with text (line-drawing in UTF-8, else ASCII). */
@@ -602,21 +474,22 @@ ui_overlay(struct ui *ui)
 	if (ui->mode == UI_HELP) {
 		n = sizeof ui_help / sizeof *ui_help;
 		ui_box(ui, 2, x, (int)n + 3, w);
-		ui_put(2, x + 2, w - 4, A_BOLD, " Keys (any key closes) ");
+		paint_put(2, x + 2, w - 4, A_BOLD, " Keys (any key closes) ");
 		for (i = 0; i < n; i++)
-			ui_put(3 + (int)i, x + 2, w - 4, A_NORMAL, ui_help[i]);
+			paint_put(3 + (int)i, x + 2, w - 4, A_NORMAL,
+			    ui_help[i]);
 	} else if (ui->mode == UI_OUTCOME) {
 		w = w > 44 ? 44 : w;
 		x = (COLS - w) / 2;
 		ui_box(ui, 3, x, (int)client_noutcomes + 4, w);
-		ui_put(3, x + 2, w - 4, A_BOLD, " Close with outcome ");
+		paint_put(3, x + 2, w - 4, A_BOLD, " Close with outcome ");
 		for (i = 0; i < client_noutcomes; i++) {
 			snprintf(line, sizeof line, " %zu  %s ", i + 1,
 			    client_outcomes[i].label);
-			ui_put(4 + (int)i, x + 2, w - 4, (int)i ==
+			paint_put(4 + (int)i, x + 2, w - 4, (int)i ==
 			    ui->outcome_sel ? A_REVERSE : A_NORMAL, line);
 		}
-		ui_put(5 + (int)client_noutcomes, x + 2, w - 4, A_NORMAL,
+		paint_put(5 + (int)client_noutcomes, x + 2, w - 4, A_NORMAL,
 		    "1-6 or Enter picks, Esc cancels");
 	}
 }
@@ -637,7 +510,8 @@ ui_draw(struct ui *ui, int64_t now)
 	erase();
 	curs_set(0);
 	if (LINES < 10 || COLS < 40) {
-		ui_put(0, 0, COLS, A_BOLD, "arc-console: terminal too small");
+		paint_put(0, 0, COLS, A_BOLD,
+		    "arc-console: terminal too small");
 		refresh();
 		return;
 	}
@@ -652,19 +526,20 @@ ui_draw(struct ui *ui, int64_t now)
 	ui_queue(ui, 1, qh, sel, now);
 	ay = qh + 2;
 	a = queue_find(c, ui->sel_id);
-	ui_fill(ay, ui_attr(ui, UI_TITLE));
+	ui_fill(ay, paint_attr(ui, UI_TITLE));
 	if (ui->show_operators && client_is_supervisor(c))
 		ui_operators_draw(ui, ay, LINES - 3 - ay);
 	else if (a != NULL) {
 		snprintf(title, sizeof title, " Alarm %lld  P%d  %s",
 		    (long long)a->id, a->class, a->name ? a->name : "");
-		ui_put(ay, 0, COLS, ui_attr(ui, UI_TITLE) | A_BOLD, title);
+		paint_put(ay, 0, COLS, paint_attr(ui, UI_TITLE) | A_BOLD,
+		    title);
 		lines = ui_alarm_draw(ui, a, ay + 1, LINES - 3 - ay,
 		    COLS, ui->scroll, now);
 		if (ui->scroll > lines - 1)
 			ui->scroll = lines > 0 ? lines - 1 : 0;
 	} else
-		ui_put(ay, 0, COLS, ui_attr(ui, UI_TITLE), " No alarm");
+		paint_put(ay, 0, COLS, paint_attr(ui, UI_TITLE), " No alarm");
 	ui_keybar(ui);
 	ui_overlay(ui);
 	ui_message(ui, now);

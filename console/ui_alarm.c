@@ -2,7 +2,8 @@
  * ui_alarm.c -- the alarm pane: the client card, the unit and zone, every
  * event with its time and location, the responders by rank, the notes and
  * the outcome. Lines are laid out virtually and only those inside the
- * scrolled window are drawn.
+ * scrolled window are drawn. Called by ui.c; draws with paint.c. Main
+ * thread only.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,7 +13,7 @@
 #include <curses.h>
 #include <jansson.h>
 
-#include "log.h"
+#include "runtime.h"
 #include "console.h"
 
 #define PANE_LABEL	11		/* columns for a field's label */
@@ -40,7 +41,7 @@ pane_emit(struct pane *p, int x, int width, int attr, const char *s)
 	int	 row = p->line - p->scroll;
 
 	if (row >= 0 && row < p->h)
-		ui_put(p->y + row, x, width, attr, s);
+		paint_put(p->y + row, x, width, attr, s);
 }
 
 /*
@@ -61,7 +62,7 @@ pane_field(struct pane *p, const char *label, int attr, const char *s)
 		room = 10;
 	len = strlen(s);
 	do {
-		n = ui_fit(s, room, NULL);
+		n = paint_fit(s, room, NULL);
 		if (n < len) {
 			for (cut = n; cut > 0 && s[cut] != ' '; cut--)
 				;
@@ -146,8 +147,8 @@ pane_unit(struct pane *p, struct client_alarm *a, json_t *u)
 	    pane_str(u, "protocol"), pane_str(u, "zone"),
 	    pane_str(u, "zone_label"));
 	pane_field(p, "Unit", A_NORMAL, buf);
-	ui_fmt_hms(opened, sizeof opened, a->opened_at);
-	ui_fmt_hms(last, sizeof last, a->last_at);
+	paint_fmt_hms(opened, sizeof opened, a->opened_at);
+	paint_fmt_hms(last, sizeof last, a->last_at);
 	snprintf(buf, sizeof buf, "%s %s, opened %s, last %s, %lld event%s",
 	    a->code ? a->code : "", a->name ? a->name : "", opened, last,
 	    (long long)a->count, a->count == 1 ? "" : "s");
@@ -163,7 +164,7 @@ pane_events(struct pane *p, json_t *events)
 
 	pane_head(p, "Events");
 	json_array_foreach(events, i, e) {
-		ui_fmt_hms(t, sizeof t, (int64_t)json_integer_value(
+		paint_fmt_hms(t, sizeof t, (int64_t)json_integer_value(
 		    json_object_get(e, "received_at")));
 		snprintf(buf, sizeof buf, "%s  %s %s  zone %s%s%s%s%s", t,
 		    pane_str(e, "code"), pane_str(e, "raw_code"),
@@ -205,7 +206,7 @@ pane_notes(struct pane *p, json_t *list)
 	if (json_array_size(list) == 0)
 		pane_field(p, NULL, A_NORMAL, "none");
 	json_array_foreach(list, i, n) {
-		ui_fmt_hms(t, sizeof t, (int64_t)json_integer_value(
+		paint_fmt_hms(t, sizeof t, (int64_t)json_integer_value(
 		    json_object_get(n, "at")));
 		snprintf(buf, sizeof buf, "%s %s: %s", t,
 		    pane_str(n, "operator"), pane_str(n, "text"));
@@ -247,7 +248,7 @@ ui_alarm_draw(struct ui *ui, struct client_alarm *a, int y, int h, int w,
 
 	(void)ui;
 	if (a->state == ALARM_CLOSED) {
-		ui_fmt_hms(t, sizeof t, (int64_t)json_integer_value(
+		paint_fmt_hms(t, sizeof t, (int64_t)json_integer_value(
 		    json_object_get(o, "closed_at")));
 		snprintf(buf, sizeof buf, "CLOSED %s: %s", t,
 		    a->outcome ? client_outcome_label(a->outcome) : "?");
@@ -264,6 +265,6 @@ ui_alarm_draw(struct ui *ui, struct client_alarm *a, int y, int h, int w,
 	pane_notes(&p, json_object_get(o, "notes"));
 	pane_events(&p, json_object_get(o, "events"));
 	if (p.line - scroll > h)
-		ui_put(y + h - 1, w - 14, 14, A_BOLD, " PgDn: more ");
+		paint_put(y + h - 1, w - 14, 14, A_BOLD, " PgDn: more ");
 	return (p.line);
 }

@@ -1,47 +1,21 @@
 /*
- * ui_key.c -- what the operator's keys do: the login form, the main
- * screen, the note and closing-text editors, the outcome picker, help and
- * the quit confirmation. Requests go through client.c.
+ * ui_key.c -- what the operator's keys do: the main screen, the note and
+ * closing-text editors, the outcome picker, help and the quit
+ * confirmation; the login form's keys go to ui_login.c. Requests go
+ * through client.c and draft.c; what a key is, is key.c's.
+ *
+ * It neither draws nor quits: ui_key_input() tells console.c which to do.
+ * Main thread only.
  */
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <wchar.h>
-#include <wctype.h>
 
 #include <curses.h>
 
-#include "log.h"
+#include "runtime.h"
 #include "console.h"
 
 #define UI_KEY_ESC	27
 #define UI_KEY_CTRL(c)	((c) & 0x1f)
-
-int
-ui_key_is_enter(int fn, wint_t k)
-{
-	return ((fn && k == KEY_ENTER) || (!fn && (k == '\n' || k == '\r')));
-}
-
-int
-ui_key_is_backspace(int fn, wint_t k)
-{
-	return ((fn && k == KEY_BACKSPACE) || (!fn && (k == 127 || k == 8)));
-}
-
-/* A printable character as UTF-8 into buf; returns its length or 0. */
-size_t
-ui_key_utf8(int fn, wint_t k, char *buf, size_t size)
-{
-	mbstate_t	 ps;
-	size_t		 n;
-
-	if (fn || !iswprint(k) || size < MB_CUR_MAX)
-		return (0);
-	memset(&ps, 0, sizeof ps);
-	n = wcrtomb(buf, (wchar_t)k, &ps);
-	return (n == (size_t)-1 ? 0 : n);
-}
 
 static void
 ui_key_edit(struct ui *ui, int fn, wint_t k, int64_t now)
@@ -53,12 +27,12 @@ ui_key_edit(struct ui *ui, int fn, wint_t k, int64_t now)
 	if (!fn && k == UI_KEY_ESC) {
 		draft_clear(c);
 		ui->mode = UI_MAIN;
-	} else if (ui_key_is_enter(fn, k)) {
+	} else if (key_is_enter(fn, k)) {
 		if (draft_submit(c, now) != -1)
 			ui->mode = UI_MAIN;
-	} else if (ui_key_is_backspace(fn, k))
+	} else if (key_is_backspace(fn, k))
 		draft_backspace(c);
-	else if ((n = ui_key_utf8(fn, k, buf, sizeof buf)) != 0)
+	else if ((n = key_utf8(fn, k, buf, sizeof buf)) != 0)
 		draft_insert(c, buf, n);
 }
 
@@ -75,7 +49,7 @@ ui_key_outcome(struct ui *ui, int fn, wint_t k)
 	else if ((fn && k == KEY_DOWN) || (!fn && k == 'j')) {
 		if (ui->outcome_sel + 1 < (int)client_noutcomes)
 			ui->outcome_sel++;
-	} else if (ui_key_is_enter(fn, k))
+	} else if (key_is_enter(fn, k))
 		pick = ui->outcome_sel;
 	else if (!fn && k >= '1' && k < '1' + (wint_t)client_noutcomes)
 		pick = (int)(k - '1');
@@ -210,16 +184,17 @@ ui_key_main(struct ui *ui, int fn, wint_t k, int64_t now)
 	}
 }
 
-static void
+/* One key; UI_KEY_QUIT once the operator has confirmed q. */
+static enum ui_key_result
 ui_key(struct ui *ui, int fn, wint_t k, int64_t now)
 {
 	if (fn && k == KEY_RESIZE) {
 		/* ncurses has resized already (ui_resize pushes this). */
-		return;
+		return (UI_KEY_REDRAW);
 	}
 	if (!ui->con->client->have_creds) {
 		ui_login_key(ui, fn, k, now);
-		return;
+		return (UI_KEY_REDRAW);
 	}
 	switch (ui->mode) {
 	case UI_MAIN:
@@ -237,24 +212,27 @@ ui_key(struct ui *ui, int fn, wint_t k, int64_t now)
 		break;
 	case UI_QUIT:
 		if (!fn && (k == 'y' || k == 'Y' || k == 'q'))
-			console_quit(ui->con);
-		else
-			ui->mode = UI_MAIN;
+			return (UI_KEY_QUIT);
+		ui->mode = UI_MAIN;
 		break;
 	}
+	return (UI_KEY_REDRAW);
 }
 
-/* Every key waiting on the terminal, then one redraw. */
-void
-ui_input(struct ui *ui, int64_t now)
+/*
+ * Every key waiting on the terminal. UI_KEY_QUIT: the operator confirmed
+ * q, the caller quits (keys after it are left unread); else the caller
+ * redraws once.
+ */
+enum ui_key_result
+ui_key_input(struct ui *ui, int64_t now)
 {
 	wint_t	 k;
 	int	 r, n = 0;
 
 	while (n++ < 256 && (r = wget_wch(stdscr, &k)) != ERR) {
-		ui_key(ui, r == KEY_CODE_YES, k, now);
-		if (ui->con->quit)
-			return;
+		if (ui_key(ui, r == KEY_CODE_YES, k, now) == UI_KEY_QUIT)
+			return (UI_KEY_QUIT);
 	}
-	ui_draw(ui, now);
+	return (UI_KEY_REDRAW);
 }

@@ -1,6 +1,8 @@
 /*
  * ui_login.c -- the login screen: login and password (never echoed, not
- * even its length), the server's refusal, and retries.
+ * even its length), the server's refusal, and retries. Drawn from ui.c,
+ * its keys come from ui_key.c; it draws with paint.c and reads keys with
+ * key.c. Main thread only.
  */
 #include <stdio.h>
 #include <string.h>
@@ -8,7 +10,7 @@
 
 #include <curses.h>
 
-#include "log.h"
+#include "runtime.h"
 #include "console.h"
 
 static void
@@ -48,7 +50,7 @@ ui_login_key(struct ui *ui, int fn, wint_t k, int64_t now)
 		ui->field = !ui->field;
 	} else if (fn && (k == KEY_UP || k == KEY_DOWN)) {
 		ui->field = !ui->field;
-	} else if (ui_key_is_enter(fn, k)) {
+	} else if (key_is_enter(fn, k)) {
 		if (ui->field == 0 || ui->login[0] == '\0') {
 			ui->field = 1;
 			return;
@@ -58,9 +60,9 @@ ui_login_key(struct ui *ui, int fn, wint_t k, int64_t now)
 		client_set_credentials(c, ui->login, ui->pass, now);
 		explicit_bzero(ui->pass, sizeof ui->pass);
 		ui->field = 1;
-	} else if (ui_key_is_backspace(fn, k)) {
+	} else if (key_is_backspace(fn, k)) {
 		ui_login_del(field);
-	} else if ((n = ui_key_utf8(fn, k, buf, sizeof buf)) != 0)
+	} else if ((n = key_utf8(fn, k, buf, sizeof buf)) != 0)
 		ui_login_add(field, size, buf, n);
 }
 
@@ -76,23 +78,26 @@ ui_login_draw(struct ui *ui)
 		y = 2;
 	snprintf(line, sizeof line, "arc console: log in to %s:%s",
 	    con->host, con->port);
-	ui_put(y, x, COLS - x, A_BOLD, line);
-	ui_put(y + 2, x, 10, A_NORMAL, "Login:");
-	ui_put(y + 2, x + 10, 30, A_UNDERLINE, "                              ");
-	ui_put(y + 2, x + 10, 30, A_UNDERLINE, ui->login);
-	ui_put(y + 3, x, 10, A_NORMAL, "Password:");
-	ui_put(y + 3, x + 10, 30, A_UNDERLINE, "                              ");
+	paint_put(y, x, COLS - x, A_BOLD, line);
+	paint_put(y + 2, x, 10, A_NORMAL, "Login:");
+	paint_put(y + 2, x + 10, 30, A_UNDERLINE,
+	    "                              ");
+	paint_put(y + 2, x + 10, 30, A_UNDERLINE, ui->login);
+	paint_put(y + 3, x, 10, A_NORMAL, "Password:");
+	paint_put(y + 3, x + 10, 30, A_UNDERLINE,
+	    "                              ");
 	if (c->login_error[0] != '\0')
-		ui_put(y + 5, x, COLS - x, ui_attr(ui, UI_ERROR),
+		paint_put(y + 5, x, COLS - x, paint_attr(ui, UI_ERROR),
 		    c->login_error);
 	else if (c->message[0] != '\0' && c->state < CLIENT_HELLO)
-		ui_put(y + 5, x, COLS - x, ui_attr(ui, UI_ERROR), c->message);
-	ui_put(y + 7, x, COLS - x, A_NORMAL,
+		paint_put(y + 5, x, COLS - x, paint_attr(ui, UI_ERROR),
+		    c->message);
+	paint_put(y + 7, x, COLS - x, A_NORMAL,
 	    "Enter: next / log in   Tab: other field   Ctrl-C: quit");
 	if (ui->field == 0) {
 		int	 cols;
 
-		ui_fit(ui->login, 29, &cols);
+		paint_fit(ui->login, 29, &cols);
 		move(y + 2, x + 10 + cols);
 	} else
 		move(y + 3, x + 10);	/* no echo, not even the length */

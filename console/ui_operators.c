@@ -1,14 +1,15 @@
 /*
  * ui_operators.c -- the supervisor's operators pane (key o, in place of the
  * alarm pane): every operator in the last operators list with their role,
- * whether they are connected and the alarms they hold.
+ * whether they are connected and the alarms they hold. Called by ui.c;
+ * draws with paint.c. Main thread only.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include <curses.h>
 
-#include "log.h"
+#include "runtime.h"
 #include "console.h"
 
 #define OPS_LOGIN	12		/* columns for the login */
@@ -68,15 +69,15 @@ ui_operators_row(const struct client_operator *op, int y, int w)
 	int	 wname = ui_operators_wname(w), x = 2;
 	int	 attr = op->connected ? A_NORMAL : A_DIM;
 
-	ui_put(y, 0, 1, A_BOLD, op->connected ? "*" : " ");
-	ui_put(y, x, OPS_LOGIN - 1, attr | A_BOLD, op->login);
+	paint_put(y, 0, 1, A_BOLD, op->connected ? "*" : " ");
+	paint_put(y, x, OPS_LOGIN - 1, attr | A_BOLD, op->login);
 	x += OPS_LOGIN;
-	ui_put(y, x, wname - 1, attr, op->name);
+	paint_put(y, x, wname - 1, attr, op->name);
 	x += wname;
-	ui_put(y, x, OPS_ROLE - 1, attr, op->role);
+	paint_put(y, x, OPS_ROLE - 1, attr, op->role);
 	x += OPS_ROLE;
 	ui_operators_ids(op, ids, sizeof ids);
-	ui_put(y, x, w - x, attr | (op->alarms_total ? A_BOLD : 0), ids);
+	paint_put(y, x, w - x, attr | (op->alarms_total ? A_BOLD : 0), ids);
 }
 
 /*
@@ -89,7 +90,7 @@ ui_operators_draw(struct ui *ui, int y, int h)
 	struct client	*c = ui->con->client;
 	char		 title[96];
 	size_t		 i, connected = 0;
-	int		 row, tattr = ui_attr(ui, UI_TITLE);
+	int		 row, tattr = paint_attr(ui, UI_TITLE);
 
 	for (i = 0; i < c->noperators; i++)
 		connected += (c->operators[i].connected != 0);
@@ -98,13 +99,13 @@ ui_operators_draw(struct ui *ui, int y, int h)
 	attron(tattr);
 	mvhline(y, 0, ' ', COLS);
 	attroff(tattr);
-	ui_put(y, 0, COLS, tattr | A_BOLD, title);
+	paint_put(y, 0, COLS, tattr | A_BOLD, title);
 	if (!c->have_operators) {
-		ui_put(y + 1, 2, COLS - 2, A_NORMAL, "waiting for the list");
+		paint_put(y + 1, 2, COLS - 2, A_NORMAL, "waiting for the list");
 		return;
 	}
 	if (c->noperators == 0) {
-		ui_put(y + 1, 2, COLS - 2, A_NORMAL, "no operators");
+		paint_put(y + 1, 2, COLS - 2, A_NORMAL, "no operators");
 		return;
 	}
 	ui_operators_header(++y, COLS);
@@ -115,5 +116,5 @@ ui_operators_draw(struct ui *ui, int y, int h)
 		ui_operators_row(&c->operators[ui->scroll + row], y + 1 + row,
 		    COLS);
 	if (ui->scroll + h < (int)c->noperators)
-		ui_put(y + h, COLS - 14, 14, A_BOLD, " PgDn: more ");
+		paint_put(y + h, COLS - 14, 14, A_BOLD, " PgDn: more ");
 }

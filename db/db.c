@@ -13,7 +13,7 @@
 #include <sqlite3.h>
 
 #include "db.h"
-#include "log.h"
+#include "runtime.h"
 
 #define DB_BUSY_TIMEOUT	2000	/* ms */
 #define DB_MAX_STMTS	96

@@ -46,8 +46,13 @@ int		 db_unit_add(struct db *, const struct db_unit *, char **cause);
 /* Call fn for every unit (ordered by account); stops early if fn != 0. */
 int		 db_unit_foreach(struct db *,
 		    int (*fn)(const struct db_unit *, void *), void *);
-/* A counter bumped by a trigger on every unit change. */
+/* Units changed (fn) and removed (gone) after unit_version since. */
+int		 db_unit_changes(struct db *, int64_t since,
+		    int (*fn)(const struct db_unit *, void *),
+		    int (*gone)(int64_t id, void *), void *);
+/* Counters bumped by triggers on every unit / people-data change. */
 int64_t		 db_unit_version(struct db *);
+int64_t		 db_card_version(struct db *);
 
 /* --- events --- */
 #define EVENT_UNREGISTERED	0x01	/* unknown account */
@@ -170,6 +175,9 @@ int		 db_operator_add(struct db *, const struct db_operator *,
 /* The label of a unit's zone ("pendant"), "" if none. */
 int		 db_zone_label(struct db *, int64_t unit_id, const char *zone,
 		    char *, size_t);
+/* Every zone label. */
+int		 db_zone_foreach(struct db *, int (*fn)(int64_t unit_id,
+		    const char *zone, const char *label, void *), void *);
 int		 db_operator_get(struct db *, const char *login,
 		    struct db_operator *);
 /* Salted PBKDF2-HMAC-SHA256 (OpenSSL); 0 or -1. */
@@ -224,39 +232,55 @@ int		 db_alarm_notes(struct db *, int64_t alarm_id,
  *
  * The network thread fills store_req and submits it; the writer takes
  * everything queued, writes it in one transaction (group commit, one
- * fsync), sets result (0 ok, -1 failed) and hands the requests back. The
- * notify function is called from the writer thread after each batch (it
- * should only wake the loop, e.g. write an eventfd); the loop then calls
- * store_done() and gets the completed list, in submission order.
+ * fsync), sets result (0 ok, -1 failed) and hands the requests back. A
+ * request is all or nothing: the events of a frame and the alarm rows
+ * they open or change are one request, so an event is never stored
+ * without its alarm. The notify function is called from the writer
+ * thread after each batch (it should only wake the loop, e.g. write an
+ * eventfd); the loop then calls store_done() and gets the completed list,
+ * in submission order, and calls each request's done.
  */
 enum store_op {
-	STORE_EVENTS,		/* insert ev[0..nev-1], fills ev[i].id */
-	STORE_DUPLICATE,	/* dup_count += 1 on event id dup_of */
+	STORE_EVENTS,		/* insert ev[0..nev-1] (fills ev[i].id), then
+				   write alarms[] */
+	STORE_DUPLICATE,	/* dup_count += 1 on event id */
 	STORE_LASTSEEN,		/* unit id: last_seen = at */
 	STORE_SILENT,		/* unit id: silent_since = at (0: heard) */
 	STORE_AUDIT,		/* an audit row */
-	STORE_ALARM,		/* write *alarm (insert or update by id), link
-				   event_ids to it, raise the event high-water
-				   mark to hwm, and an audit row if action */
+	STORE_ALARM,		/* write alarms[] */
 	STORE_NOTE,		/* alarm_note (id = alarm, actor, detail) +
 				   audit */
+};
+
+/* One alarm row in a request: upsert, link events, audit. */
+struct store_alarm {
+	struct db_alarm	 row;
+	const char	*actor;		/* borrowed until done */
+	const char	*action;	/* audit text; NULL = no audit row */
+	const char	*detail;
+	const int64_t	*link;		/* events to link to it, borrowed */
+	size_t		 nlink;
 };
 
 struct store_req {
 	enum store_op	 op;
 	struct db_event	*ev;		/* borrowed until done */
 	size_t		 nev;
+	struct store_alarm *alarms;	/* borrowed until done */
+	size_t		 nalarms;
 	int64_t		 id;		/* DUPLICATE: event id; LASTSEEN: unit */
 	int64_t		 at;		/* LASTSEEN: unix ms */
-	const char	*actor, *action, *subject, *detail; /* AUDIT */
-	struct db_alarm	*alarm;		/* ALARM: borrowed until done */
-	const int64_t	*event_ids;	/* ALARM: borrowed until done */
-	size_t		 nevent_ids;
-	int64_t		 hwm;		/* ALARM: event id, 0 = leave */
+	int64_t		 hwm;		/* raise the event high-water mark to
+					   this id, or STORE_HWM_LAST */
+	const char	*actor, *action, *subject, *detail; /* AUDIT, NOTE */
 	int		 result;	/* set by the writer: 0 or -1 */
+	int		 injected;	/* the writer's: a fault (tests) */
+	void		(*done)(struct store_req *);	/* the caller's */
 	void		*arg;		/* the caller's */
 	struct store_req *next;		/* owned by the store while queued */
 };
+
+#define STORE_HWM_LAST	(-1)	/* hwm: this request's last event */
 
 struct store_stats {
 	uint64_t	 batches;
@@ -279,6 +303,30 @@ struct store_req *store_stop(struct store *);
 void		 store_get_stats(struct store *, struct store_stats *);
 /* Waits for everything submitted so far to be written (and notified). */
 void		 store_drain(struct store *);
+/* Fault injection (tests): the next n requests with alarm rows fail. */
+void		 store_fail_alarms(struct store *, int n);
+
+/*
+ * --- worker.c: a reader thread for slow reads off the loop ---
+ *
+ * Runs jobs on its own thread with its own read connection: a login's
+ * password check (PBKDF2, ~20 ms), the unit changes, the client cards.
+ * run() is called on the worker thread; the loop takes finished jobs with
+ * worker_done() (after notify, as for the store) and calls done().
+ */
+struct worker_job {
+	void		(*run)(struct db *, struct worker_job *);
+	void		(*done)(struct worker_job *);
+	int		 result;	/* set by run */
+	void		*arg;		/* the caller's */
+	struct worker_job *next;	/* the worker's while queued */
+};
+struct worker	*worker_start(const char *path, const char *name,
+		    void (*notify)(void *), void *arg, char **cause);
+void		 worker_submit(struct worker *, struct worker_job *);
+struct worker_job *worker_done(struct worker *);
+/* Runs what is queued, stops, and returns the jobs not yet taken. */
+struct worker_job *worker_stop(struct worker *);
 
 /*
  * --- internal to db/: the helpers the db_*.c files and store.c share ---

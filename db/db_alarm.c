@@ -12,7 +12,7 @@
 #include <sqlite3.h>
 
 #include "db.h"
-#include "log.h"
+#include "runtime.h"
 
 #define ALARM_COLUMNS \
     "id, unit_id, account, class, code, state, operator, opened_at, " \

@@ -19,7 +19,7 @@
 #include <sqlite3.h>
 
 #include "db.h"
-#include "log.h"
+#include "runtime.h"
 
 #define AUDIT_HASH_LEN	32
 

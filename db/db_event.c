@@ -12,7 +12,7 @@
 #include <sqlite3.h>
 
 #include "db.h"
-#include "log.h"
+#include "runtime.h"
 
 static const char event_insert_sql[] =
     "INSERT INTO event (unit_id, protocol, account, seq, token, dedupe, "

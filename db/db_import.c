@@ -19,7 +19,7 @@
 #include <sqlite3.h>
 
 #include "db.h"
-#include "log.h"
+#include "runtime.h"
 
 #define IMPORT_MAX_FIELDS	32
 #define IMPORT_MAX_ERRORS	1000

@@ -15,7 +15,7 @@
 #include <sqlite3.h>
 
 #include "db.h"
-#include "log.h"
+#include "runtime.h"
 
 #define PASSWORD_PREFIX		"pbkdf2-sha256$"
 #define PASSWORD_ITER		60000

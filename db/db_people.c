@@ -15,7 +15,7 @@
 #include <sqlite3.h>
 
 #include "db.h"
-#include "log.h"
+#include "runtime.h"
 
 #define CLIENT_COLUMNS \
     "c.id, c.ref, c.name, c.born, c.address, c.phone, c.language, " \
@@ -40,6 +40,8 @@ static const char client_responders_sql[] =
     "WHERE cr.client_id = ? ORDER BY cr.rank";
 static const char zone_label_sql[] =
     "SELECT label FROM zone WHERE unit_id = ? AND zone = ?";
+static const char zone_all_sql[] =
+    "SELECT unit_id, zone, label FROM zone ORDER BY unit_id, zone";
 static const char zone_add_sql[] =
     "INSERT INTO zone (unit_id, zone, label) VALUES (?1, ?2, ?3) "
     "ON CONFLICT (unit_id, zone) DO UPDATE SET label = ?3";
@@ -470,6 +472,23 @@ db_zone_label(struct db *db, int64_t unit_id, const char *zone, char *buf,
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	return (rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1);
+}
+
+int
+db_zone_foreach(struct db *db, int (*fn)(int64_t, const char *, const char *,
+    void *), void *arg)
+{
+	sqlite3_stmt	*st;
+	int		 rc = SQLITE_DONE, stop = 0;
+
+	if ((st = db_stmt(db, zone_all_sql)) == NULL)
+		return (-1);
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		stop = fn(sqlite3_column_int64(st, 0),
+		    (const char *)sqlite3_column_text(st, 1),
+		    (const char *)sqlite3_column_text(st, 2), arg);
+	sqlite3_reset(st);
+	return (stop || rc == SQLITE_DONE ? 0 : -1);
 }
 
 /* Add or relabel zone of the dc09 unit ACCOUNT. */

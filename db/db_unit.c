@@ -12,7 +12,7 @@
 #include <sqlite3.h>
 
 #include "db.h"
-#include "log.h"
+#include "runtime.h"
 #include "proto.h"
 
 static const char unit_insert_sql[] =
@@ -21,8 +21,15 @@ static const char unit_insert_sql[] =
 static const char unit_all_sql[] =
     "SELECT id, protocol, account, key, client, interval, last_seen, "
     "silent_since FROM unit ORDER BY account, protocol";
+static const char unit_changed_sql[] =
+    "SELECT id, protocol, account, key, client, interval, last_seen, "
+    "silent_since FROM unit WHERE version > ? ORDER BY id";
+static const char unit_gone_sql[] =
+    "SELECT id FROM unit_gone WHERE version > ? ORDER BY id";
 static const char unit_version_sql[] =
     "SELECT value FROM meta WHERE key = 'unit_version'";
+static const char card_version_sql[] =
+    "SELECT value FROM meta WHERE key = 'card_version'";
 static const char unit_seen_sql[] =
     "UPDATE unit SET last_seen = ?2 WHERE id = ?1 AND "
     "(last_seen IS NULL OR last_seen < ?2)";
@@ -147,17 +154,14 @@ unit_copy(char *dst, size_t size, const unsigned char *src)
 	snprintf(dst, size, "%s", src != NULL ? (const char *)src : "");
 }
 
-/* Call fn for every unit (ordered by account); stops early if fn != 0. */
-int
-db_unit_foreach(struct db *db, int (*fn)(const struct db_unit *, void *),
+/* Run st (bound) and call fn for each unit row; stops early if fn != 0. */
+static int
+unit_rows(sqlite3_stmt *st, int (*fn)(const struct db_unit *, void *),
     void *arg)
 {
-	sqlite3_stmt	*st;
 	struct db_unit	 u;
 	int		 rc = SQLITE_DONE, stop = 0;
 
-	if ((st = db_stmt(db, unit_all_sql)) == NULL)
-		return (-1);
 	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		memset(&u, 0, sizeof u);
 		u.id = sqlite3_column_int64(st, 0);
@@ -174,22 +178,71 @@ db_unit_foreach(struct db *db, int (*fn)(const struct db_unit *, void *),
 		explicit_bzero(&u, sizeof u);
 	}
 	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
 	return (stop || rc == SQLITE_DONE ? 0 : -1);
+}
+
+/* Call fn for every unit (ordered by account); stops early if fn != 0. */
+int
+db_unit_foreach(struct db *db, int (*fn)(const struct db_unit *, void *),
+    void *arg)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = db_stmt(db, unit_all_sql)) == NULL)
+		return (-1);
+	return (unit_rows(st, fn, arg));
+}
+
+/* Units changed, and ids removed, after unit_version `since`. */
+int
+db_unit_changes(struct db *db, int64_t since,
+    int (*fn)(const struct db_unit *, void *),
+    int (*gone)(int64_t id, void *), void *arg)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = db_stmt(db, unit_changed_sql)) == NULL)
+		return (-1);
+	sqlite3_bind_int64(st, 1, since);
+	if (unit_rows(st, fn, arg) != 0)
+		return (-1);
+	if ((st = db_stmt(db, unit_gone_sql)) == NULL)
+		return (-1);
+	sqlite3_bind_int64(st, 1, since);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		gone(sqlite3_column_int64(st, 0), arg);
+	sqlite3_reset(st);
+	return (rc == SQLITE_DONE ? 0 : -1);
+}
+
+static int64_t
+unit_meta(struct db *db, const char *sql)
+{
+	sqlite3_stmt	*st;
+	int64_t		 v = -1;
+
+	if ((st = db_stmt(db, sql)) == NULL)
+		return (-1);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return (v);
+}
+
+/* A counter bumped by a trigger on every change to people data. */
+int64_t
+db_card_version(struct db *db)
+{
+	return (unit_meta(db, card_version_sql));
 }
 
 /* A counter bumped by a trigger on every unit change; -1 on error. */
 int64_t
 db_unit_version(struct db *db)
 {
-	sqlite3_stmt	*st;
-	int64_t		 v = -1;
-
-	if ((st = db_stmt(db, unit_version_sql)) == NULL)
-		return (-1);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return (v);
+	return (unit_meta(db, unit_version_sql));
 }
 
 /* last_seen = at for unit id (never moves backwards). 0 or -1. */

@@ -31,7 +31,7 @@
 #include <time.h>
 
 #include "db.h"
-#include "log.h"
+#include "runtime.h"
 
 #define STORE_CKPT_MS	500
 #define STORE_WAL_BIG	16384	/* WAL frames: 64 MB of 4 KB pages */
@@ -55,6 +55,7 @@ struct store {
 	int		 wal_dirty;	/* committed since the last checkpoint */
 	int		 writing;	/* the writer has a batch in hand */
 	int		 gate;		/* checkpoint: start no batch */
+	int		 fail_alarms;	/* fault injection (tests) */
 	struct store_stats stats;
 
 	char		*path;		/* owned */
@@ -117,6 +118,7 @@ store_start(const char *path, void (*notify)(void *), void *arg,
 		store_free(s);
 		return (NULL);
 	}
+	pthread_setname_np(s->writer, "arc-store");
 	pthread_mutex_lock(&s->lock);
 	while (s->started == 0)
 		pthread_cond_wait(&s->idle, &s->lock);
@@ -137,7 +139,31 @@ store_start(const char *path, void (*notify)(void *), void *arg,
 		store_stop(s);
 		return (NULL);
 	}
+	pthread_setname_np(s->ckpt, "arc-ckpt");
 	return (s);
+}
+
+void
+store_fail_alarms(struct store *s, int n)
+{
+	pthread_mutex_lock(&s->lock);
+	s->fail_alarms = n;
+	pthread_mutex_unlock(&s->lock);
+}
+
+/* Fault injection: mark the batch's requests whose alarm rows fail. */
+static void
+store_inject(struct store *s, struct store_req *batch)
+{
+	struct store_req	*req;
+
+	pthread_mutex_lock(&s->lock);
+	for (req = batch; req != NULL; req = req->next) {
+		req->injected = s->fail_alarms > 0 && req->nalarms > 0;
+		if (req->injected)
+			s->fail_alarms--;
+	}
+	pthread_mutex_unlock(&s->lock);
 }
 
 /* Queue a request; the writer takes it with everything else queued. */
@@ -247,74 +273,78 @@ store_sp_end(struct db *db, int careful, int ok)
 	return (ok ? 0 : -1);
 }
 
-/* Insert a request's events. */
-static int
-store_events(struct db *db, struct store_req *req, int careful)
+/* "alarm 42" when the caller gave no subject. */
+static const char *
+store_subject(const char *given, int64_t id, char *buf, size_t size)
 {
+	if (given != NULL)
+		return (given);
+	snprintf(buf, size, "alarm %lld", (long long)id);
+	return (buf);
+}
+
+/* One alarm row: upsert, link its events, audit. 0 or -1. */
+static int
+store_alarm_one(struct db *db, const struct store_alarm *sa)
+{
+	char	 subject[32];
 	size_t	 i;
 
-	if (req->nev == 1)
-		return (db_event_insert(db, &req->ev[0]));
-	if (store_sp_begin(db, careful) == -1)
+	if (db_alarm_write(db, &sa->row) == -1) {
+		log_warnx("store: alarm %lld: %s", (long long)sa->row.id,
+		    db_errmsg(db));
+		return (-1);
+	}
+	for (i = 0; i < sa->nlink; i++) {
+		if (db_alarm_link(db, sa->row.id, sa->link[i]) == -1) {
+			log_warnx("store: alarm %lld: link event %lld failed",
+			    (long long)sa->row.id, (long long)sa->link[i]);
+			return (-1);
+		}
+	}
+	if (sa->action != NULL && db_audit(db, sa->actor, sa->action,
+	    store_subject(NULL, sa->row.id, subject, sizeof subject),
+	    sa->detail) == -1)
+		return (-1);
+	return (0);
+}
+
+/*
+ * A request's events, then its alarm rows, then the high-water mark: all
+ * or nothing (a savepoint inside the batch transaction when careful).
+ */
+static int
+store_rows(struct db *db, struct store_req *req, int careful)
+{
+	size_t	 i;
+	int64_t	 hwm = req->hwm;
+	int	 simple = req->nev + req->nalarms <= 1 && hwm == 0;
+
+	if (hwm == STORE_HWM_LAST)
+		hwm = req->nev > 0 ? req->ev[req->nev - 1].id : 0;
+
+	if (!simple && store_sp_begin(db, careful) == -1)
 		return (-1);
 	for (i = 0; i < req->nev; i++) {
 		if (db_event_insert(db, &req->ev[i]) == -1) {
 			log_warnx("store: event %zu/%zu: %s", i + 1, req->nev,
 			    db_errmsg(db));
-			return (store_sp_end(db, careful, 0));
-		}
-	}
-	return (store_sp_end(db, careful, 1));
-}
-
-/* "alarm 42" when the caller gave no subject. */
-static const char *
-store_subject(const struct store_req *req, int64_t id, char *buf,
-    size_t size)
-{
-	if (req->subject != NULL)
-		return (req->subject);
-	snprintf(buf, size, "alarm %lld", (long long)id);
-	return (buf);
-}
-
-/*
- * Write an alarm, link its events, raise the high-water mark and audit:
- * all or nothing (a savepoint inside the batch transaction).
- */
-static int
-store_alarm(struct db *db, struct store_req *req, int careful)
-{
-	char	 subject[32];
-	size_t	 i;
-
-	if (req->alarm == NULL)
-		return (-1);
-	if (store_sp_begin(db, careful) == -1)
-		return (-1);
-	if (db_alarm_write(db, req->alarm) == -1) {
-		log_warnx("store: alarm %lld: %s", (long long)req->alarm->id,
-		    db_errmsg(db));
-		goto fail;
-	}
-	for (i = 0; i < req->nevent_ids; i++) {
-		if (db_alarm_link(db, req->alarm->id, req->event_ids[i]) == -1) {
-			log_warnx("store: alarm %lld: link event %lld failed",
-			    (long long)req->alarm->id,
-			    (long long)req->event_ids[i]);
 			goto fail;
 		}
 	}
-	if (req->hwm > 0 && db_alarm_raise_hwm(db, req->hwm) == -1)
+	if (req->injected) {
+		log_warnx("store: alarm write failed (injected)");
 		goto fail;
-	if (req->action != NULL && db_audit(db, req->actor, req->action,
-	    store_subject(req, req->alarm->id, subject, sizeof subject),
-	    req->detail) == -1)
+	}
+	for (i = 0; i < req->nalarms; i++)
+		if (store_alarm_one(db, &req->alarms[i]) == -1)
+			goto fail;
+	if (hwm > 0 && db_alarm_raise_hwm(db, hwm) == -1)
 		goto fail;
-	return (store_sp_end(db, careful, 1));
+	return (simple ? 0 : store_sp_end(db, careful, 1));
 
 fail:
-	return (store_sp_end(db, careful, 0));
+	return (simple ? -1 : store_sp_end(db, careful, 0));
 }
 
 /* A note on alarm req->id by req->actor, text req->detail, and its audit. */
@@ -331,8 +361,8 @@ store_note(struct db *db, struct store_req *req, int careful)
 		    db_errmsg(db));
 		goto fail;
 	}
-	if (db_audit(db, req->actor, "note", store_subject(req, req->id,
-	    subject, sizeof subject), req->detail) == -1)
+	if (db_audit(db, req->actor, "note", store_subject(req->subject,
+	    req->id, subject, sizeof subject), req->detail) == -1)
 		goto fail;
 	return (store_sp_end(db, careful, 1));
 
@@ -367,7 +397,8 @@ store_one(struct db *db, struct store_req *req, int careful)
 {
 	switch (req->op) {
 	case STORE_EVENTS:
-		return (store_events(db, req, careful));
+	case STORE_ALARM:
+		return (store_rows(db, req, careful));
 	case STORE_DUPLICATE:
 		return (db_event_duplicate(db, req->id));
 	case STORE_LASTSEEN:
@@ -377,8 +408,6 @@ store_one(struct db *db, struct store_req *req, int careful)
 	case STORE_AUDIT:
 		return (db_audit(db, req->actor, req->action, req->subject,
 		    req->detail));
-	case STORE_ALARM:
-		return (store_alarm(db, req, careful));
 	case STORE_NOTE:
 		return (store_note(db, req, careful));
 	}
@@ -446,6 +475,7 @@ store_write(struct store *s, struct store_req *batch)
 {
 	char	*cause;
 
+	store_inject(s, batch);
 	if (s->wdb == NULL) {
 		if ((s->wdb = db_open(s->path, DB_WRITER, &cause)) == NULL) {
 			log_warnx("store: reopen: %s", cause);

@@ -23,6 +23,10 @@
  *
  * A lost connection is made again after CONSOLE_RETRY_S; the session logs
  * in again and takes a new snapshot. A refused login is fatal.
+ *
+ * Told by sim.c what was sent and ACKed; reports the snapshot (the run
+ * may begin) and the last shown event (it may end) through lg.begin and
+ * lg.check_done. One thread (the event loop).
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -45,7 +49,7 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
-#include "log.h"
+#include "runtime.h"
 #include "loadgen.h"
 
 #define CONSOLE_PENDING_MAX	(1U << 18)	/* remembered frames */
@@ -273,7 +277,7 @@ console_alarm_events(json_t *alarm, uint64_t now)
 		console_forget(i);
 	}
 	if (lg.phase == PHASE_DRAIN)
-		loadgen_check_done();
+		lg.check_done();
 }
 
 /* --- requests --- */
@@ -448,7 +452,7 @@ console_snapshot(json_t *m, uint64_t now)
 	if (!con->started) {
 		con->started = 1;
 		if (lg.reconnect || lg.st.connected == lg.units)
-			loadgen_begin(loadgen_now());
+			lg.begin(lg_now());
 	}
 }
 
@@ -536,7 +540,7 @@ console_read_cb(struct bufferevent *bev, void *arg)
 	struct evbuffer		*in = bufferevent_get_input(bev);
 	struct evbuffer_ptr	 eol;
 	const char		*line;
-	uint64_t		 now = loadgen_now();
+	uint64_t		 now = lg_now();
 
 	(void)arg;
 	while (con->state != CONSOLE_DOWN) {
@@ -630,10 +634,10 @@ console_init(void)
 		fatalx("--console needs --console-password-file");
 	con = xcalloc(1, sizeof *con);
 	con->where = xstrdup(lg.console);
-	loadgen_addr("--console", lg.console, &con->addr, &con->addr_len);
+	lg_addr("--console", lg.console, &con->addr, &con->addr_len);
 	con->login = xstrdup(lg.console_login != NULL ? lg.console_login :
 	    "loadgen");
-	con->password = loadgen_first_line("--console-password-file",
+	con->password = lg_first_line("--console-password-file",
 	    lg.console_pwfile);
 	con->ring = xcalloc(CONSOLE_PENDING_MAX, sizeof *con->ring);
 	con->hash = xcalloc(CONSOLE_HASH_SIZE, sizeof *con->hash);

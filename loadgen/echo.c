@@ -30,7 +30,7 @@
 
 #include <event2/event.h>
 
-#include "log.h"
+#include "runtime.h"
 #include "loadgen.h"
 
 #define ECHO_LISTENERS		16

@@ -10,13 +10,16 @@
  *   tamper  1 137 000    test    1 602 000    cancel  1 406 001
  *   restore 3 301 000    (mains restored)
  * Raw entries: "EEE=W" (qualifier 1, zone 001) or "QEEE=W".
+ *
+ * Called by loadgen.c (the mix) and sim.c (the frames); a scenario unit's
+ * event comes from scenario.c. One thread (the event loop).
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "log.h"
+#include "runtime.h"
 #include "loadgen.h"
 
 struct frame_name {
@@ -128,7 +131,7 @@ frame_mix_pick(void)
 
 	if (lg.nmix == 1)
 		return (&lg.mix[0]);
-	r = (uint32_t)(gen_random() % lg.mix_total);
+	r = (uint32_t)(prng_random() % lg.mix_total);
 	for (i = 0; i < lg.nmix - 1; i++) {
 		if (r < lg.mix[i].cum)
 			break;
@@ -150,8 +153,8 @@ frame_encode(struct unit *u, struct dc09_msg *msg)
 	size_t		 len;
 
 	if (lg.keyed) {
-		r[0] = gen_random();
-		r[1] = gen_random();
+		r[0] = prng_random();
+		r[1] = prng_random();
 		memcpy(rnd, r, sizeof rnd);
 		len = dc09_encode_encrypted(msg, &lg.key, rnd, u->frame,
 		    sizeof u->frame);

@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "log.h"
+#include "runtime.h"
 #include "loadgen.h"
 
 #define HIST_SUB_BITS	6

@@ -1,12 +1,15 @@
 /*
- * loadgen.c -- arc-loadgen: options, the run's phases (send, drain, done)
- * and the report.
+ * loadgen.c -- arc-loadgen: main(), the options, the run's phases
+ * (connect, send, drain, done) and the report.
+ *
+ * The top of loadgen: it starts every other file. The phase changes that
+ * sim.c and console.c trigger come back here through the hooks main()
+ * sets in lg (lg.begin, lg.check_done). One thread (the event loop).
  */
 #include <sys/types.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 
-#include <netdb.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -19,10 +22,8 @@
 
 #include <event2/event.h>
 
-#include "log.h"
+#include "runtime.h"
 #include "loadgen.h"
-
-struct loadgen		 lg;
 
 static uint64_t		 loadgen_drain_end;
 
@@ -98,15 +99,6 @@ loadgen_usage(void)
 	exit(2);
 }
 
-uint64_t
-loadgen_now(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000);
-}
-
 static double
 loadgen_number(const char *name, const char *s, double min, double max)
 {
@@ -119,57 +111,6 @@ loadgen_number(const char *name, const char *s, double min, double max)
 	    v != v)
 		fatalx("--%s: bad value \"%s\"", name, s);
 	return (v);
-}
-
-/* HOST:PORT, [V6]:PORT. */
-/* The first line of path, without its newline. */
-char *
-loadgen_first_line(const char *opt, const char *path)
-{
-	FILE	*f;
-	char	*line = NULL;
-	size_t	 size = 0;
-	ssize_t	 n;
-
-	if ((f = fopen(path, "r")) == NULL)
-		fatal("%s %s", opt, path);
-	n = getline(&line, &size, f);
-	fclose(f);
-	if (n == -1)
-		fatalx("%s %s: empty", opt, path);
-	line[strcspn(line, "\r\n")] = '\0';
-	if (*line == '\0')
-		fatalx("%s %s: empty first line", opt, path);
-	return (line);
-}
-
-/* HOST:PORT or [v6]:PORT for option opt; exits with a clear error. */
-void
-loadgen_addr(const char *opt, const char *s, struct sockaddr_storage *ss,
-    socklen_t *len)
-{
-	struct addrinfo	 hints, *res;
-	char		*host, *port;
-	int		 error;
-
-	host = xstrdup(s);
-	if ((port = strrchr(host, ':')) == NULL)
-		fatalx("%s: want HOST:PORT", opt);
-	*port++ = '\0';
-	if (host[0] == '[' && port - host >= 3 && port[-2] == ']') {
-		port[-2] = '\0';
-		memmove(host, host + 1, strlen(host + 1) + 1);
-	}
-	memset(&hints, 0, sizeof hints);
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	error = getaddrinfo(host, port, &hints, &res);
-	if (error != 0)
-		fatalx("%s %s: %s", opt, s, gai_strerror(error));
-	memcpy(ss, res->ai_addr, res->ai_addrlen);
-	*len = res->ai_addrlen;
-	freeaddrinfo(res);
-	free(host);
 }
 
 static void
@@ -218,7 +159,7 @@ loadgen_option(int ch, const char *arg)
 
 	switch (ch) {
 	case 't':
-		loadgen_addr("--target", arg, &lg.target, &lg.target_len);
+		lg_addr("--target", arg, &lg.target, &lg.target_len);
 		break;
 	case 'u':
 		lg.units = loadgen_number("units", arg, 1, 1e6);
@@ -360,15 +301,15 @@ static void
 loadgen_end(void)
 {
 	if (lg.phase == PHASE_CONNECT)
-		lg.start_us = loadgen_now();
+		lg.start_us = lg_now();
 	if (lg.phase == PHASE_RUN || lg.phase == PHASE_CONNECT)
-		lg.run_end_us = loadgen_now();
+		lg.run_end_us = lg_now();
 	lg.phase = PHASE_DONE;
 	event_base_loopbreak(lg.base);
 }
 
 /* Draining, nothing left in flight, every ACKed event shown: stop now. */
-void
+static void
 loadgen_check_done(void)
 {
 	if (lg.phase == PHASE_DRAIN && lg.st.inflight == 0 &&
@@ -381,7 +322,7 @@ loadgen_check_done(void)
  * LOADGEN_CONNECT_WAIT s), so a connection storm is not measured as ACK
  * latency; with --console, not before the console has its snapshot.
  */
-void
+static void
 loadgen_begin(uint64_t now)
 {
 	if (lg.phase != PHASE_CONNECT || !console_ready())
@@ -396,7 +337,7 @@ loadgen_begin(uint64_t now)
 static void
 loadgen_tick_cb(evutil_socket_t fd, short what, void *arg)
 {
-	uint64_t	 now = loadgen_now();
+	uint64_t	 now = lg_now();
 
 	(void)fd;
 	(void)what;
@@ -555,10 +496,12 @@ main(int argc, char **argv)
 	struct timeval	 tv = { 0, 1000 };
 	int		 status;
 
+	lg.begin = loadgen_begin;
+	lg.check_done = loadgen_check_done;
 	loadgen_options(argc, argv);
 	loadgen_nofile();
 	signal(SIGPIPE, SIG_IGN);
-	gen_seed(lg.seed);
+	prng_seed(lg.seed);
 	if ((lg.base = event_base_new()) == NULL)
 		fatalx("event_base_new failed");
 	lg.lat = hist_new();
@@ -568,10 +511,10 @@ main(int argc, char **argv)
 	evsignal_add(sigint, NULL);
 	evsignal_add(sigterm, NULL);
 
-	lg.start_us = loadgen_now();
-	wheel_init(lg.start_us / 1000);
+	lg.start_us = lg_now();
+	wheel_init(lg.start_us / 1000, sim_timer);
 	sim_init();
-	scenario_init();
+	scenario_init(sim_arrival, sim_drop);
 	lg.phase = lg.reconnect && lg.console == NULL ? PHASE_RUN :
 	    PHASE_CONNECT;
 	if (lg.phase == PHASE_RUN)

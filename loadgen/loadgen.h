@@ -2,10 +2,16 @@
  * loadgen.h -- arc-loadgen: simulated DC-09 units for tests, the crash test
  * and benchmarks. One libevent loop, no threads, raw non-blocking sockets.
  *
- * Time inside loadgen is monotonic microseconds since start (loadgen_now()).
+ * Time inside loadgen is monotonic microseconds (lg_now()).
  * Timers are a 1 ms tick that drives Poisson arrivals (gen.c) and a timer
  * wheel (wheel.c) holding at most one deadline per unit: retransmission,
  * reconnect back-off or the next heartbeat, depending on the unit's state.
+ *
+ * Calls go down only: loadgen.c (main, phases, report) -> gen.c (arrivals)
+ * -> sim.c (the units) -> frame.c, scenario.c, console.c, wheel.c ->
+ * hist.c, prng.c, lg.c (shared state). What goes back up is a hook:
+ * lg.begin and lg.check_done (loadgen.c's), the wheel's fire function
+ * (sim_timer) and the scenario's arrive and drop (sim.c's).
  *
  * Latency runs from a frame's first send to its ACK (with --reconnect,
  * from the connect made for its first send, so the handshake counts).
@@ -145,6 +151,10 @@ struct mix_entry {
 	uint32_t	 cum;
 };
 
+/* The hooks lg carries back up to loadgen.c. */
+typedef void lg_begin_fn(uint64_t);
+typedef void lg_check_fn(void);
+
 struct loadgen {
 	/* Options. */
 	struct sockaddr_storage	 target;
@@ -186,18 +196,26 @@ struct loadgen {
 	struct unit		*unit;		/* owned: units[] */
 	struct loadgen_stats	 st;
 	struct hist		*lat;		/* owned */
+
+	/* Hooks, set by main() before anything runs. */
+	lg_begin_fn		*begin;		/* units up or console ready */
+	lg_check_fn		*check_done;	/* draining: stop once idle */
 };
 
+/* lg.c */
 extern struct loadgen	 lg;
+uint64_t	 lg_now(void);
+char		*lg_first_line(const char *opt, const char *path);
+void		 lg_addr(const char *, const char *,
+		    struct sockaddr_storage *, socklen_t *);
 
 /* loadgen.c */
-uint64_t	 loadgen_now(void);
-void		 loadgen_check_done(void);
-char		*loadgen_first_line(const char *opt, const char *path);
-void		 loadgen_addr(const char *, const char *,
-		    struct sockaddr_storage *, socklen_t *);
-void		 loadgen_begin(uint64_t);
 #define LOADGEN_CONNECT_WAIT	10	/* s */
+
+/* prng.c */
+void		 prng_seed(uint64_t);
+uint64_t	 prng_random(void);
+double		 prng_uniform(void);
 
 /* hist.c */
 struct hist	*hist_new(void);
@@ -208,9 +226,6 @@ uint64_t	 hist_percentile(const struct hist *, double);
 uint64_t	 hist_max(const struct hist *);
 
 /* gen.c */
-void		 gen_seed(uint64_t);
-uint64_t	 gen_random(void);
-double		 gen_uniform(void);
 void		 gen_start(uint64_t);
 void		 gen_tick(uint64_t);
 
@@ -222,7 +237,8 @@ int		 frame_event(struct unit *, time_t);
 int		 frame_poll(struct unit *, time_t);
 
 /* wheel.c */
-void		 wheel_init(uint64_t);
+typedef void wheel_fire_fn(struct unit *, uint64_t);
+void		 wheel_init(uint64_t, wheel_fire_fn *);
 void		 wheel_add(struct unit *, uint64_t);
 void		 wheel_del(struct unit *);
 void		 wheel_run(uint64_t);
@@ -251,10 +267,12 @@ void		 console_report_text(void);
 void		 console_free(void);
 
 /* scenario.c */
+typedef void scenario_arrive_fn(struct unit *);
+typedef int scenario_drop_fn(struct unit *, uint64_t);
 const char	*scenario_name(int);
 int		 scenario_parse(const char *);
 void		 scenario_check(void);
-void		 scenario_init(void);
+void		 scenario_init(scenario_arrive_fn *, scenario_drop_fn *);
 void		 scenario_begin(uint64_t);
 void		 scenario_tick(uint64_t);
 struct unit	*scenario_pick(void);

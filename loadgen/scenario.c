@@ -16,6 +16,11 @@
  *            first 10 % stop sending anything (they stay connected).
  *
  * A scenario chooses every unit's events: --mix does not apply.
+ *
+ * Below sim.c and frame.c, which ask it what a unit sends (scenario_event,
+ * scenario_muted) and tell it what went out and came back. It acts on the
+ * units only through the two functions given to scenario_init() (an
+ * arrival, a dropped connection: sim.c's). One thread (the event loop).
  */
 #include <inttypes.h>
 #include <stdint.h>
@@ -23,7 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "log.h"
+#include "runtime.h"
 #include "loadgen.h"
 
 #define SCENARIO_WAVE_AFTER_S	5	/* storm: wave after the spread */
@@ -44,11 +49,16 @@ static const struct mix_entry scenario_events[KIND_MAX] = {
 };
 
 static const char *scenario_kind_names[KIND_MAX] = {
-	"mains", "pendant", "smoke"
+	[KIND_MAINS] = "mains",
+	[KIND_PENDANT] = "pendant",
+	[KIND_SMOKE] = "smoke",
 };
 
 static const char *scenario_names[] = {
-	"none", "storm", "runaway", "silent"
+	[SCENARIO_NONE] = "none",
+	[SCENARIO_STORM] = "storm",
+	[SCENARIO_RUNAWAY] = "runaway",
+	[SCENARIO_SILENT] = "silent",
 };
 
 /* One storm unit's "mains lost", due at us after the start. */
@@ -73,6 +83,8 @@ static struct scenario_state {
 	int			 muted;		/* silent: the 10 % stopped */
 	uint64_t		 sent[KIND_MAX];
 	uint64_t		 acked[KIND_MAX];
+	scenario_arrive_fn	*arrive;	/* an event for a unit */
+	scenario_drop_fn	*drop;		/* close a unit's connection */
 } sc;
 
 const char *
@@ -127,11 +139,14 @@ scenario_check(void)
 		    lg.storm_spread + SCENARIO_WAVE_AFTER_S, lg.duration);
 }
 
-/* Who is who; after sim_init(). */
+/* Who is who, and how to act on units; after sim_init(). */
 void
-scenario_init(void)
+scenario_init(scenario_arrive_fn *arrive, scenario_drop_fn *drop)
 {
 	uint32_t	 tenth = (lg.units + 9) / 10;
+
+	sc.arrive = arrive;
+	sc.drop = drop;
 
 	switch (lg.scenario) {
 	case SCENARIO_STORM:
@@ -174,7 +189,7 @@ scenario_begin(uint64_t now)
 		sc.due = xcalloc(sc.mains_units, sizeof *sc.due);
 		for (i = 0; i < sc.mains_units; i++) {
 			sc.due[i].idx = i;
-			sc.due[i].us = (uint64_t)((1.0 - gen_uniform()) *
+			sc.due[i].us = (uint64_t)((1.0 - prng_uniform()) *
 			    lg.storm_spread * 1e6);
 		}
 		qsort(sc.due, sc.mains_units, sizeof *sc.due,
@@ -195,7 +210,7 @@ scenario_wave(uint64_t now)
 
 	sc.waved = 1;
 	for (i = 0; i < lg.units; i++)
-		sc.wave_closed += sim_drop(&lg.unit[i], now);
+		sc.wave_closed += sc.drop(&lg.unit[i], now);
 	log_info("scenario storm: reconnect wave, %" PRIu64
 	    " connections closed", sc.wave_closed);
 }
@@ -213,14 +228,14 @@ scenario_tick(uint64_t now)
 	switch (lg.scenario) {
 	case SCENARIO_STORM:
 		while (sc.next_due < sc.ndue && sc.due[sc.next_due].us <= t)
-			sim_arrival(&lg.unit[sc.due[sc.next_due++].idx]);
+			sc.arrive(&lg.unit[sc.due[sc.next_due++].idx]);
 		if (!sc.waved && t >= (uint64_t)((lg.storm_spread +
 		    SCENARIO_WAVE_AFTER_S) * 1e6))
 			scenario_wave(now);
 		break;
 	case SCENARIO_RUNAWAY:
 		while (sc.smoke_next_us <= now) {
-			sim_arrival(&lg.unit[0]);
+			sc.arrive(&lg.unit[0]);
 			sc.smoke_next_us += SCENARIO_SMOKE_EVERY_US;
 		}
 		break;
@@ -240,7 +255,7 @@ scenario_tick(uint64_t now)
 struct unit *
 scenario_pick(void)
 {
-	uint64_t	 r = gen_random();
+	uint64_t	 r = prng_random();
 
 	if (lg.scenario == SCENARIO_NONE)
 		return (&lg.unit[r % lg.units]);

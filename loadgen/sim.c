@@ -7,6 +7,11 @@
  * DUH. TCP units keep one connection (or, with --reconnect, make one per
  * frame); a lost connection is made again after a jittered back-off and
  * the outstanding frame is resent. UDP units own one connected socket.
+ *
+ * Called by loadgen.c and gen.c, and through hooks by the wheel
+ * (sim_timer) and scenario.c (sim_arrival, sim_drop). It tells scenario.c
+ * and console.c what went out and came back, and loadgen.c, through
+ * lg.begin and lg.check_done, when the run may begin or end. One thread.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -23,7 +28,7 @@
 
 #include <event2/event.h>
 
-#include "log.h"
+#include "runtime.h"
 #include "loadgen.h"
 
 #define SIM_BACKOFF_MIN_MS	50
@@ -94,10 +99,10 @@ sim_set_up(struct unit *u)
 		lg.st.connected_peak = lg.st.connected;
 		if (lg.st.connected_peak == lg.units)
 			log_info("all %u units up after %.3f s", lg.units,
-			    (double)(loadgen_now() - lg.start_us) / 1e6);
+			    (double)(lg_now() - lg.start_us) / 1e6);
 	}
 	if (lg.phase == PHASE_CONNECT && lg.st.connected == lg.units)
-		loadgen_begin(loadgen_now());
+		lg.begin(lg_now());
 	event_assign(u->ev, lg.base, u->fd, EV_READ | EV_PERSIST, sim_read_cb,
 	    u);
 	event_add(u->ev, NULL);
@@ -127,7 +132,7 @@ sim_backoff(struct unit *u, uint64_t now)
 	ms = SIM_BACKOFF_MIN_MS << (u->backoff < 5 ? u->backoff : 5);
 	if (ms > SIM_BACKOFF_MAX_MS)
 		ms = SIM_BACKOFF_MAX_MS;
-	ms = ms / 2 + (uint64_t)(gen_uniform() * (double)(ms / 2));
+	ms = ms / 2 + (uint64_t)(prng_uniform() * (double)(ms / 2));
 	if (u->backoff < 100)
 		u->backoff++;
 	u->waiting = 1;
@@ -255,7 +260,7 @@ static void
 sim_connect_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct unit	*u = arg;
-	uint64_t	 now = loadgen_now();
+	uint64_t	 now = lg_now();
 	socklen_t	 len = sizeof(int);
 	int		 err = 0;
 
@@ -328,13 +333,13 @@ void
 sim_start(void)
 {
 	struct unit	*u;
-	uint64_t	 now = loadgen_now();
+	uint64_t	 now = lg_now();
 	uint32_t	 i;
 
 	for (i = 0; i < lg.units; i++) {
 		u = &lg.unit[i];
 		if (lg.heartbeat > 0)
-			u->poll_due = now / 1000 + (uint64_t)(gen_uniform() *
+			u->poll_due = now / 1000 + (uint64_t)(prng_uniform() *
 			    lg.heartbeat * 1000.0);
 		if (lg.reconnect)
 			sim_kick(u, now);
@@ -368,7 +373,7 @@ sim_arrival(struct unit *u)
 	u->queued++;
 	lg.st.queued++;
 	if (u->out == OUT_NONE)
-		sim_kick(u, loadgen_now());
+		sim_kick(u, lg_now());
 }
 
 /* The unit's wheel deadline came. */
@@ -432,7 +437,7 @@ sim_done(struct unit *u, uint64_t now, int acked)
 		sim_close(u);		/* one connection per message */
 	sim_kick(u, now);
 	if (lg.phase == PHASE_DRAIN)
-		loadgen_check_done();
+		lg.check_done();
 }
 
 /* Is this ACK the reply to out[]? 1 yes, 0 a late copy, -1 bad. */
@@ -558,7 +563,7 @@ sim_read_cb(evutil_socket_t fd, short what, void *arg)
 		memcpy(sim_buf, u->rbuf, have);
 	}
 	n = recv(fd, sim_buf + have, SIM_READ_MAX, 0);
-	now = loadgen_now();
+	now = lg_now();
 	if (n == -1 && (errno == EAGAIN || errno == EINTR))
 		return;
 	if (lg.udp) {

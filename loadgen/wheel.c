@@ -1,13 +1,15 @@
 /*
  * wheel.c -- a hashed timer wheel with 1 ms slots, one deadline per unit.
  * Insert and delete are O(1); a deadline past the wheel's span waits in
- * its slot until its turn comes round.
+ * its slot until its turn comes round. A deadline that comes is handed to
+ * the fire function given to wheel_init() (sim_timer()); the wheel calls
+ * nothing else. One thread (the event loop).
  */
 #include <sys/queue.h>
 
 #include <stdint.h>
 
-#include "log.h"
+#include "runtime.h"
 #include "loadgen.h"
 
 #define WHEEL_SLOTS	8192		/* power of two: 8.2 s */
@@ -15,11 +17,12 @@
 static struct unit_list	 wheel_slot[WHEEL_SLOTS];
 static struct unit_list	 wheel_due;	/* the slot being run */
 static uint64_t		 wheel_cur;	/* next slot to run, ms */
+static wheel_fire_fn	*wheel_fire;	/* a unit's deadline came */
 
 /* on_wheel: 0 off, 1 in its slot, 2 in wheel_due. */
 
 void
-wheel_init(uint64_t now_ms)
+wheel_init(uint64_t now_ms, wheel_fire_fn *fire)
 {
 	unsigned	 i;
 
@@ -27,6 +30,7 @@ wheel_init(uint64_t now_ms)
 		TAILQ_INIT(&wheel_slot[i]);
 	TAILQ_INIT(&wheel_due);
 	wheel_cur = now_ms;
+	wheel_fire = fire;
 }
 
 void
@@ -75,7 +79,7 @@ wheel_run(uint64_t now_ms)
 				wheel_add(u, u->deadline);
 				continue;
 			}
-			sim_timer(u, now_us);
+			wheel_fire(u, now_us);
 		}
 	}
 }

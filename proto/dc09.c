@@ -15,13 +15,30 @@
 #define DC09_TOKEN_LEN	16	/* longest token we call well-formed */
 
 static const char *const proto_err_names[PROTO_ERR_MAX] = {
-	"ok", "more", "junk", "too long", "bad crc", "bad length",
-	"bad frame", "bad token", "bad data", "bad time", "no time",
-	"decrypt", "no space"
+	[PROTO_OK] = "ok",
+	[PROTO_MORE] = "more",
+	[PROTO_JUNK] = "junk",
+	[PROTO_TOOLONG] = "too long",
+	[PROTO_BADCRC] = "bad crc",
+	[PROTO_BADLEN] = "bad length",
+	[PROTO_BADFRAME] = "bad frame",
+	[PROTO_BADTOKEN] = "bad token",
+	[PROTO_BADDATA] = "bad data",
+	[PROTO_BADTIME] = "bad time",
+	[PROTO_NOTIME] = "no time",
+	[PROTO_DECRYPT] = "decrypt",
+	[PROTO_NOSPACE] = "no space",
 };
 
 static const char *const dc09_token_names[DC09_TOKEN_MAX] = {
-	"NONE", "SIA-DCS", "ADM-CID", "NULL", "ACK", "NAK", "DUH", "RSP"
+	[DC09_TOKEN_NONE] = "NONE",
+	[DC09_TOKEN_SIA_DCS] = "SIA-DCS",
+	[DC09_TOKEN_ADM_CID] = "ADM-CID",
+	[DC09_TOKEN_NULL] = "NULL",
+	[DC09_TOKEN_ACK] = "ACK",
+	[DC09_TOKEN_NAK] = "NAK",
+	[DC09_TOKEN_DUH] = "DUH",
+	[DC09_TOKEN_RSP] = "RSP",
 };
 
 const char *

@@ -26,7 +26,11 @@ struct sia_state {
 };
 
 static const char *const class_names[CLASS_MAX] = {
-	"none", "P1", "P2", "P3", "P4"
+	[CLASS_NONE] = "none",
+	[CLASS_P1] = "P1",
+	[CLASS_P2] = "P2",
+	[CLASS_P3] = "P3",
+	[CLASS_P4] = "P4",
 };
 
 const char *

@@ -9,6 +9,7 @@ nothing. Targets are in docs/BENCHMARKS.md.
 import json
 import os
 import re
+import shutil
 import signal
 import statistics
 import subprocess
@@ -26,9 +27,12 @@ KEY = "ascii:AAAAAAAAAAAAAAAA"
 results = {}
 
 
-def loadgen(port, *args, duration=SECONDS):
+def loadgen(port, *args, duration=SECONDS, cpu=None):
+    """An arc-loadgen run; cpu: pinned to that CPU (taskset)."""
     cmd = [LOADGEN, "--target", "127.0.0.1:%d" % port, "--json",
            "--duration", str(duration), "--drain", "5"] + list(args)
+    if cpu is not None:
+        cmd = ["taskset", "-c", str(cpu)] + cmd
     r = subprocess.run(cmd, capture_output=True, text=True,
                        timeout=duration + 120)
     if r.returncode != 0:
@@ -51,12 +55,61 @@ def cpu_s(pid):
     return (int(v[11]) + int(v[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def timed(pid, port, *args):
-    """A loadgen run, with the server's CPU microseconds per event."""
+def thread_cpu(pid):
+    """{tid: (name, user + system CPU seconds)} of every thread of a
+    process so far."""
+    out = {}
+    for tid in os.listdir("/proc/%d/task" % pid):
+        try:
+            with open("/proc/%d/task/%s/stat" % (pid, tid)) as f:
+                v = f.read().rsplit(")", 1)[1].split()
+            with open("/proc/%d/task/%s/comm" % (pid, tid)) as f:
+                name = f.read().strip()
+        except OSError:     # the thread has just exited
+            continue
+        out[int(tid)] = (name, (int(v[11]) + int(v[12]))
+                         / os.sysconf("SC_CLK_TCK"))
+    return out
+
+
+def thread_split(pid, before, after, events):
+    """CPU microseconds per event of arcd's network thread (tid == pid),
+    its store writer and all other threads, between two thread_cpu()
+    readings. The writer is the thread named "arc-store"; in a build whose
+    threads are all named "arcd", the busiest thread but the main one."""
+    used = {t: after[t][1] - before.get(t, ("", 0.0))[1] for t in after}
+    net = used.pop(pid, 0.0)
+    named = [t for t in used if after[t][0] == "arc-store"]
+    if named:
+        writer = named[0]
+    else:
+        writer = max(used, key=used.get) if used else None
+    w = used.pop(writer) if writer is not None else 0.0
+    per = 1e6 / max(events, 1)
+    return {"net_us": net * per, "writer_us": w * per,
+            "other_us": sum(used.values()) * per}
+
+
+def timed(pid, port, *args, threads=False, cpu=None):
+    """A loadgen run, with the server's CPU microseconds per event;
+    threads: also per thread (r["threads"], see thread_split); cpu: the
+    CPU loadgen is pinned to."""
+    t0 = thread_cpu(pid) if threads else None
     c0 = cpu_s(pid)
-    r = loadgen(port, *args)
+    r = loadgen(port, *args, cpu=cpu)
     r["server_us_per_event"] = (cpu_s(pid) - c0) * 1e6 / max(r["acked"], 1)
+    if threads:
+        r["threads"] = thread_split(pid, t0, thread_cpu(pid), r["acked"])
     return r
+
+
+def pin(pid, cpu):
+    """Every thread of a running process onto one CPU."""
+    for tid in os.listdir("/proc/%d/task" % pid):
+        try:
+            os.sched_setaffinity(int(tid), {cpu})
+        except OSError:     # the thread has just exited
+            pass
 
 
 def rss_kib(pid):
@@ -64,12 +117,14 @@ def rss_kib(pid):
         return int(re.search(r"VmRSS:\s+(\d+)", f.read()).group(1))
 
 
-def echo_server():
+def echo_server(cpu=None):
     port = free_port()
-    p = subprocess.Popen([os.path.join(BUILD, "arc-echo"),
-                          "-L", "tcp=127.0.0.1:%d" % port,
-                          "-L", "udp=127.0.0.1:%d" % port],
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    cmd = [os.path.join(BUILD, "arc-echo"), "-L", "tcp=127.0.0.1:%d" % port,
+           "-L", "udp=127.0.0.1:%d" % port]
+    if cpu is not None:
+        cmd = ["taskset", "-c", str(cpu)] + cmd
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL)
     time.sleep(0.3)
     return p, port
 
@@ -118,7 +173,7 @@ def throughput():
                 a.start()
                 arc_runs.append(timed(a.proc.pid, a.uport if "--udp" in args
                                       else a.port, "--first-account",
-                                      "%X" % first, *args))
+                                      "%X" % first, *args, threads=True))
             finally:
                 a.cleanup()
         e = record("echo " + name, echo_runs)
@@ -129,12 +184,76 @@ def throughput():
         acpu = statistics.median(r["server_us_per_event"] for r in arc_runs)
         results["ratio " + name] = {"median": statistics.median(ratios),
                                     "runs": ratios}
-        results["cpu " + name] = {"arcd_us": acpu, "echo_us": ecpu}
+        th = {k: statistics.median(r["threads"][k] for r in arc_runs)
+              for k in ("net_us", "writer_us", "other_us")}
+        results["cpu " + name] = dict({"arcd_us": acpu, "echo_us": ecpu},
+                                      **th)
         print("%-12s arcd %7.0f/s  echo %7.0f/s  ratio %.2f  "
-              "cpu/event arcd %.1f us echo %.1f us  (arcd runs: %s)"
+              "cpu/event arcd %.1f us echo %.1f us  (arcd runs: %s)  "
+              "arcd threads: net %.1f writer %.1f other %.1f us"
               % (name, m, e, statistics.median(ratios), acpu, ecpu,
-                 " ".join("%.0f" % r["acked_per_s"] for r in arc_runs)),
-              flush=True)
+                 " ".join("%.0f" % r["acked_per_s"] for r in arc_runs),
+                 th["net_us"], th["writer_us"], th["other_us"]), flush=True)
+
+
+def pinned():
+    """plain-tcp with the server on CPU 0 and arc-loadgen on CPU 1: how
+    single-threaded receivers are compared. arcd's network thread and its
+    store writer share CPU 0 (arcd on one core)."""
+    name, args, first = CASES[0]
+    name += " pinned"
+    if not want("pinned"):
+        return
+    if (os.cpu_count() or 1) < 2 or \
+            not {0, 1} <= os.sched_getaffinity(0):
+        print("%-12s skipped: needs CPUs 0 and 1 (%d CPUs, allowed %s)"
+              % (name, os.cpu_count() or 1,
+                 sorted(os.sched_getaffinity(0))), flush=True)
+        return
+    if not shutil.which("taskset"):
+        print("%-12s skipped: no taskset (util-linux)" % name, flush=True)
+        return
+    args = ["--first-account", "%X" % first] + args
+    echo_runs, arc_runs = [], []
+    for _ in range(RUNS):
+        p, port = echo_server(cpu=0)
+        try:
+            echo_runs.append(timed(p.pid, port, *args, cpu=1))
+        finally:
+            p.send_signal(signal.SIGTERM)
+            p.wait()
+        a = Arcd("max_connections = 19500\nmax_per_source = 19500\n",
+                 verbose=False)
+        try:
+            bulk_units(a, 0x100000, 1000)
+            bulk_units(a, 0x200000, 1000, KEY)
+            a.start()
+            pin(a.proc.pid, 0)
+            arc_runs.append(timed(a.proc.pid, a.port, *args, threads=True,
+                                  cpu=1))
+        finally:
+            a.cleanup()
+    e = record("echo " + name, echo_runs)
+    m = record("arcd " + name, arc_runs)
+    ratios = [a["acked_per_s"] / b["acked_per_s"]
+              for a, b in zip(arc_runs, echo_runs) if b["acked_per_s"]]
+    cpu = {"arcd_us": statistics.median(r["server_us_per_event"]
+                                        for r in arc_runs),
+           "echo_us": statistics.median(r["server_us_per_event"]
+                                        for r in echo_runs)}
+    for k in ("net_us", "writer_us", "other_us"):
+        cpu[k] = statistics.median(r["threads"][k] for r in arc_runs)
+    results["ratio " + name] = {"median": statistics.median(ratios),
+                                "runs": ratios}
+    results["cpu " + name] = cpu
+    print("%-12s arcd %7.0f/s  echo %7.0f/s  ratio %.2f  cpu/event arcd "
+          "%.1f us (net %.1f writer %.1f other %.1f) echo %.1f us  "
+          "(arcd runs: %s)  server on CPU 0, loadgen on CPU 1"
+          % (name, m, e, statistics.median(ratios), cpu["arcd_us"],
+             cpu["net_us"], cpu["writer_us"], cpu["other_us"],
+             cpu["echo_us"],
+             " ".join("%.0f" % r["acked_per_s"] for r in arc_runs)),
+          flush=True)
 
 
 def latency():
@@ -333,6 +452,7 @@ def main():
     print("arc benchmarks: %d runs of %.0f s each, medians; loopback, "
           "durable (synchronous=FULL) storage" % (RUNS, SECONDS), flush=True)
     throughput()
+    pinned()
     latency()
     console_latency()
     idle()

@@ -22,6 +22,9 @@ warnings.simplefilter("ignore", ResourceWarning)
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BUILD = os.path.join(ROOT, os.environ.get("BUILD", "build"))
 ARCD = os.path.join(BUILD, "arcd")
+# The test build: the same daemon, with a loopback control of its clock
+# and fault injection on its metrics listener (arc/arcd.c).
+ARCD_TEST = os.path.join(BUILD, "arcd-test")
 ARCCTL = os.path.join(BUILD, "arcctl")
 LOADGEN = os.path.join(BUILD, "arc-loadgen")
 
@@ -128,8 +131,10 @@ def wait_for(cond, timeout=10.0, what="condition"):
 class Arcd:
     """One arcd process with its own database and ports."""
 
-    def __init__(self, conf_extra="", args=(), verbose=True, console=False):
+    def __init__(self, conf_extra="", args=(), verbose=True, console=False,
+                 test_build=False):
         self.dir = tempfile.mkdtemp(prefix="arctest-")
+        self.binary = ARCD_TEST if test_build else ARCD
         if console:
             conf_extra += self.console_conf()
         self.db = os.path.join(self.dir, "arc.db")
@@ -176,7 +181,7 @@ class Arcd:
         self.logf = open(self.log, "a")
         start = os.path.getsize(self.log)
         self.proc = subprocess.Popen(
-            [ARCD, "-d", "-f", self.conf, "-D", self.db] + self.args,
+            [self.binary, "-d", "-f", self.conf, "-D", self.db] + self.args,
             stdout=self.logf, stderr=self.logf)
 
         def ready():
@@ -249,6 +254,16 @@ class Arcd:
         if account:
             return self.rows(sql + " WHERE account = ? ORDER BY id", (account,))
         return self.rows(sql + " ORDER BY id")
+
+    def control(self, path):
+        """The test build's loopback control: /test/clock?advance=MS, ..."""
+        import urllib.request
+        url = "http://127.0.0.1:%d%s" % (self.metrics_port, path)
+        return urllib.request.urlopen(url, timeout=10).read().decode()
+
+    def advance(self, seconds):
+        """Time passes at once: deadlines of minutes without waiting."""
+        self.control("/test/clock?advance=%d" % int(seconds * 1000))
 
     def metric(self, name):
         import urllib.request

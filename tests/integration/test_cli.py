@@ -48,7 +48,11 @@ class TestConfig(unittest.TestCase):
                 ("[arcd]\n\nidle_timeout = -1\n", "line 3: idle_timeout = -1"),
                 ("[arcd]\nlisten = dc09-tcp=nowhere\n", "bad address"),
                 ("[arcd]\nlisten = sip=1.2.3.4:5\n", "unknown protocol"),
-                ("[other]\nx = 1\n", "unknown section [other]")):
+                ("[other]\nx = 1\n", "unknown section [other]"),
+                ("[arcd]\nidle_timeout = 5\n\nidle_timeout = 9\n",
+                 "line 4: idle_timeout given twice (first on line 2)"),
+                ("[arcd]\ndatabase = /a.db\ndatabase = /b.db\n",
+                 "line 3: database given twice")):
             r = run(ARCD, "-n", "-f", self.conf(text))
             self.assertEqual(r.returncode, 1, text)
             self.assertIn(want, r.stderr, text)

@@ -20,10 +20,12 @@ def pendant(seq, acct="100000", zone="001"):
 
 class ConsoleCase(ArcdCase):
     conf_extra = "console_grace = 1\nunregistered_burst = 1000000\n"
+    test_build = False      # arcd-test: its clock and faults can be driven
 
     def setUp(self):
         from arctest import Arcd
-        self.arcd = Arcd(self.conf_extra, console=True)
+        self.arcd = Arcd(self.conf_extra, console=True,
+                         test_build=self.test_build)
         self.addCleanup(self.arcd.cleanup)
         a = self.arcd
         a.arcctl("unit", "add", "100000")
@@ -211,6 +213,26 @@ class TestRestart(ConsoleCase):
         c = self.console("op1")
         a = [a for a in c.snapshot["alarms"] if a["id"] == aid][0]
         self.assertEqual((a["state"], a["operator"]), ("handling", "op1"))
+
+
+class TestTwoConsoleListeners(ConsoleCase):
+    """A second console listener serves too (it once replaced the first)."""
+
+    def setUp(self):
+        from arctest import free_port
+        self.port2 = free_port()
+        self.conf_extra = (ConsoleCase.conf_extra +
+                           "listen = console=127.0.0.1:%d\n" % self.port2)
+        super().setUp()
+
+    def test_both_listeners_serve(self):
+        a = self.console("op1")
+        b = Console(self.port2)
+        self.addCleanup(b.close)
+        self.assertTrue(b.login("op2", PW)["ok"])
+        self.press(1)
+        for c in (a, b):
+            c.wait_alarm(lambda x: x["unit"]["account"] == "100000")
 
 
 if __name__ == "__main__":

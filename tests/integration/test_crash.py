@@ -66,6 +66,16 @@ class TestCrash(unittest.TestCase):
         self.assertEqual(twice, [], "ACKed events stored twice")
         self.assertEqual(len(set(map(tuple, lines))), len(lines),
                          "the acked log repeats an event")
+        # Every ACKed pendant press belongs to a stored, open alarm (the
+        # alarm row is written with the event, before the ACK).
+        where = dict(((a, s, c), st) for a, s, c, st in self.arcd.rows(
+            "SELECT e.account, e.seq, e.raw_code, a.state FROM event e "
+            "LEFT JOIN alarm a ON a.id = e.alarm_id"))
+        presses = [l for l in lines if l[2] == "101"]
+        self.assertGreater(len(presses), 1000)
+        lost = [l for l in presses if where.get(
+            (l[0], int(l[1]), l[2])) not in ("waiting", "offered", "handling")]
+        self.assertEqual(lost, [], "ACKed presses not in an open alarm")
 
 
 if __name__ == "__main__":

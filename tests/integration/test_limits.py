@@ -4,7 +4,7 @@ is counted, and arcd keeps serving."""
 import socket
 import unittest
 
-from arctest import ArcdCase, frame, read_reply, stamp, wait_for
+from arctest import ArcdCase, Reply, frame, read_reply, stamp, wait_for
 
 
 def pendant(seq, acct="1234"):
@@ -103,6 +103,17 @@ class TestUnregisteredRate(ArcdCase):
             except socket.timeout:
                 return False
         wait_for(retransmit, 5, "a token to come back")
+
+    def test_registered_traffic_leaves_the_bucket_alone(self):
+        # Registered datagrams from one source once drained its bucket
+        # for unregistered ones (a refill took a token): no longer.
+        u = self.arcd.udp()
+        for i in range(10):
+            u.send(pendant(10 + i))
+            self.assertEqual(Reply(u.recv(2048)).seq, 10 + i)
+        u.send(pendant(30, acct="DEAD"))
+        self.assertEqual(Reply(u.recv(2048)).token, "ACK")
+        self.assertEqual(self.arcd.metric("unregistered_rate_limited"), 0)
 
     def setup_units(self):
         self.arcd.arcctl("unit", "add", "1234")

@@ -25,7 +25,7 @@ class TestStorm(ConsoleCase):
                       [("%06X" % (0x400000 + i),) for i in range(UNITS)])
         c.commit()
         c.close()
-        wait_for(lambda: "units: reloaded" in self.arcd.logtext(), 10,
+        wait_for(lambda: "units: %d changed" % UNITS in self.arcd.logtext(), 10,
                  "arcd to load the units")
 
     def test_mains_storm_is_one_incident_p1_first(self):

@@ -1,11 +1,12 @@
 """Supervision against a real arcd: a unit that stops polling is raised as
 a P3 "unit silent" alarm through the normal pipeline (stored, audited,
 queued) and listed by `arcctl unit list --silent`; its next frame restores
-it and clears the alarm nobody had answered; deadlines survive a restart."""
+it and clears the alarm nobody had answered; deadlines survive a restart.
+Time is moved forward through the test build's control, not waited out."""
 import json
 import unittest
 
-from arctest import ArcdCase, frame, read_reply, stamp, wait_for
+from arctest import Arcd, ArcdCase, frame, read_reply, stamp, wait_for
 
 # The shortest interval a unit may have is 20 s; one second of grace.
 CONF = "supervision_grace = 1\n"
@@ -18,6 +19,12 @@ def poll(acct="100000"):
 class TestSupervision(ArcdCase):
     conf_extra = CONF
 
+    def setUp(self):
+        self.arcd = Arcd(self.conf_extra, test_build=True)
+        self.addCleanup(self.arcd.cleanup)
+        self.setup_units()
+        self.arcd.start()
+
     def setup_units(self):
         self.arcd.arcctl("unit", "add", "100000", "--interval", "20")
         self.arcd.arcctl("unit", "add", "100001", "--interval", "20")
@@ -28,11 +35,14 @@ class TestSupervision(ArcdCase):
         return rows[0] if rows else None
 
     def test_silent_then_heard_again(self):
-        s = self.arcd.tcp(timeout=40)
+        s = self.arcd.tcp(timeout=10)
         s.sendall(poll())
         self.assertEqual(read_reply(s).token, "ACK")
         # Never heard units are not supervised: 100001 stays quiet.
-        wait_for(lambda: self.silent_alarm(), 40, "the unit silent alarm")
+        self.arcd.advance(20)          # not yet: 20 s + 1 s of grace
+        self.assertIsNone(self.silent_alarm())
+        self.arcd.advance(2)
+        wait_for(lambda: self.silent_alarm(), 10, "the unit silent alarm")
         aid, cls, code, state, _ = self.silent_alarm()
         self.assertEqual((cls, code, state), (3, "YS", "waiting"))
         ev = self.arcd.rows("SELECT token, code, class, flags & 8 FROM event "
@@ -59,10 +69,11 @@ class TestSupervision(ArcdCase):
             "ORDER BY id"), [("YS",), ("YK",)])
 
     def test_silent_survives_a_restart(self):
-        s = self.arcd.tcp(timeout=40)
+        s = self.arcd.tcp(timeout=10)
         s.sendall(poll())
         read_reply(s)
-        wait_for(lambda: self.silent_alarm(), 40, "the unit silent alarm")
+        self.arcd.advance(22)
+        wait_for(lambda: self.silent_alarm(), 10, "the unit silent alarm")
         self.arcd.kill()
         self.arcd.start()
         # Still silent after the restart: no second alarm is raised ...

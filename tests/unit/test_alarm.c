@@ -1,8 +1,10 @@
 /*
- * test_alarm.c -- alarms and the call queue: queue order, attach and
+ * test_alarm.c -- alarms and the call queue, on the core alone (it links
+ * libcore.a and libruntime.a, nothing else): queue order, attach and
  * annotate, the state machine (exactly one handler), offers timing out,
- * and the service figures, all on a settable clock. The write hook is a
- * recorder standing in for the store.
+ * holds, runaway units, storms, the service figures -- and a failed write
+ * putting memory back as stored. The "store" here is commit(): it records
+ * each typed change and hands it back to the core, as alarmio.c does.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,8 +15,7 @@
 
 #include <cmocka.h>
 
-#include "alarm.h"
-#include "arc.h"
+#include "core.h"
 
 #define T0	(int64_t)1795000000000LL	/* ms, mid-day UTC */
 
@@ -23,46 +24,66 @@ struct write_rec {
 	char		 state[12];
 	char		 action[24];
 	char		 actor[32];
-	size_t		 nids;
-	int64_t		 hwm;
-	uint64_t	 tag;
+	int		 row;
+	int		 counted;
 };
-static struct write_rec	 writes[64];
-static size_t		 nwrites;
-static int64_t		 next_event = 1;
+static struct write_rec		 writes[256];
+static size_t			 nwrites;
+static struct alarm_changes	 cs;
+static int64_t			 next_event = 1;
+
+/* The pipeline's part: rows as they are now, "stored", handed back. */
+static void
+commit_as(int ok)
+{
+	struct alarm_change	*c;
+	struct write_rec	*w;
+	struct alarm		*a;
+	size_t			 i;
+
+	for (i = 0; i < cs.n; i++) {
+		c = &cs.v[i];
+		a = alarm_find(c->alarm_id);
+		assert_non_null(a);
+		c->version = a->version;
+		if (c->row)
+			alarm_snapshot(a, &c->snap);
+		w = &writes[nwrites++ % nitems(writes)];
+		w->alarm = c->alarm_id;
+		snprintf(w->state, sizeof w->state, "%s",
+		    alarm_state_name(a->state));
+		snprintf(w->action, sizeof w->action, "%s",
+		    alarm_action_name(c->action) ? alarm_action_name(c->action)
+		    : "");
+		snprintf(w->actor, sizeof w->actor, "%s", c->actor);
+		w->row = c->row;
+		w->counted = c->counted;
+	}
+	for (i = 0; i < cs.n; i++)
+		alarm_done(&cs.v[i], ok);
+	alarm_changes_clear(&cs);
+}
 
 static void
-record_write(const struct alarm *a, const int64_t *ids, size_t n,
-    int64_t hwm, const char *actor, const char *action, const char *detail,
-    uint64_t tag)
+commit(void)
 {
-	struct write_rec	*w = &writes[nwrites++ % 64];
-
-	(void)ids;
-	(void)detail;
-	w->alarm = a->id;
-	snprintf(w->state, sizeof w->state, "%s", alarm_state_name(a->state));
-	snprintf(w->action, sizeof w->action, "%s", action ? action : "");
-	snprintf(w->actor, sizeof w->actor, "%s", actor ? actor : "");
-	w->nids = n;
-	w->hwm = hwm;
-	w->tag = tag;
+	commit_as(1);
 }
 
 static const struct write_rec *
 last_write(void)
 {
-	return (&writes[(nwrites - 1) % 64]);
+	return (&writes[(nwrites - 1) % nitems(writes)]);
 }
 
 static int
 setup(void **state)
 {
-	struct alarm_hooks	 h = { record_write };
-
 	(void)state;
 	nwrites = 0;
-	alarm_init(&h, 1);
+	alarm_init(1);
+	operator_init(60);
+	dispatch_init();
 	return (0);
 }
 
@@ -70,23 +91,81 @@ static int
 teardown(void **state)
 {
 	(void)state;
+	alarm_changes_free(&cs);
 	alarm_free_all();
+	alarm_hold_clear();
+	operator_free_all();
+	dispatch_free();
 	return (0);
+}
+
+static void
+fill(struct db_event *e, int64_t unit, const char *code, int class)
+{
+	memset(e, 0, sizeof *e);
+	e->id = next_event++;
+	e->unit_id = unit;
+	snprintf(e->account, sizeof e->account, "%06llX",
+	    (unsigned long long)(0x100000 + unit));
+	snprintf(e->code, sizeof e->code, "%s", code);
+	e->class = class;
+}
+
+/* One event of a unit, decided and stored. */
+static struct alarm *
+event_as(int64_t unit, const char *code, int class, int64_t now, int ok)
+{
+	struct db_event	 e;
+	struct alarm	*a;
+
+	fill(&e, unit, code, class);
+	a = alarm_events(&e, 1, now, now, &cs);
+	if (a != NULL)
+		assert_int_equal(e.alarm_id, a->id);	/* linked at insert */
+	commit_as(ok);
+	return (ok ? a : alarm_find(e.alarm_id));
 }
 
 static struct alarm *
 event(int64_t unit, const char *code, int class, int64_t now)
 {
-	struct db_event	 e;
+	return (event_as(unit, code, class, now, 1));
+}
 
-	memset(&e, 0, sizeof e);
-	e.id = next_event++;
-	e.unit_id = unit;
-	snprintf(e.account, sizeof e.account, "%06llX",
-	    (unsigned long long)(0x100000 + unit));
-	snprintf(e.code, sizeof e.code, "%s", code);
-	e.class = class;
-	return (alarm_events(&e, 1, now));
+static int
+accept(struct alarm *a, const char *op, int64_t now, const char **why)
+{
+	int	 rc = alarm_accept(a, op, now, &cs, why);
+
+	commit();
+	return (rc);
+}
+
+static int
+release(struct alarm *a, const char *op, int super, const char **why)
+{
+	int	 rc = alarm_release(a, op, super, ACTION_RELEASE, T0, &cs, why);
+
+	commit();
+	return (rc);
+}
+
+static int
+close_as(struct alarm *a, const char *op, enum alarm_outcome o,
+    const char *text, const char **why)
+{
+	int	 rc = alarm_close(a, op, o, text, T0, &cs, why);
+
+	commit();
+	return (rc);
+}
+
+static size_t
+held(const char *op)
+{
+	struct operator	*o = operator_find(op);
+
+	return (o != NULL ? o->nheld : 0);
 }
 
 static void
@@ -101,13 +180,13 @@ test_queue_order(void **state)
 	p2 = event(3, "WA", 2, T0 + 2000);
 	p1b = event(4, "FA", 1, T0 + 3000);
 	assert_ptr_equal(alarm_top(), p1a);
-	assert_int_equal(alarm_accept(p1a, "op1", T0 + 4000, 0, &why), 0);
+	assert_int_equal(accept(p1a, "op1", T0 + 4000, &why), 0);
 	assert_ptr_equal(alarm_top(), p1b);
-	assert_int_equal(alarm_accept(p1b, "op2", T0 + 4000, 0, &why), 0);
+	assert_int_equal(accept(p1b, "op2", T0 + 4000, &why), 0);
 	assert_ptr_equal(alarm_top(), p2);
-	assert_int_equal(alarm_accept(p2, "op3", T0 + 4000, 0, &why), 0);
+	assert_int_equal(accept(p2, "op3", T0 + 4000, &why), 0);
 	assert_ptr_equal(alarm_top(), p3);
-	assert_int_equal(alarm_release(p1a, "op1", 0, T0 + 5000, 0, &why), 0);
+	assert_int_equal(release(p1a, "op1", 0, &why), 0);
 	assert_ptr_equal(alarm_top(), p1a);	/* back in, by its age */
 }
 
@@ -119,86 +198,52 @@ test_attach_annotate_raise(void **state)
 	(void)state;
 	a = event(7, "AT", 3, T0);
 	assert_string_equal(last_write()->action, "open");
+	assert_int_equal(last_write()->row, 1);
+	assert_int_equal(last_write()->counted, 1);
 	b = event(7, "QA", 1, T0 + 1000);	/* same unit: attaches */
 	assert_ptr_equal(a, b);
 	assert_int_equal(a->count, 2);
-	assert_int_equal(a->class, 1);		/* raised to the pendant */
+	assert_int_equal(a->class, CLASS_P1);	/* raised to the pendant */
 	assert_string_equal(a->code, "QA");
 	assert_string_equal(last_write()->action, "raise");	/* audited */
-	assert_int_equal(last_write()->nids, 1);
+	assert_int_equal(last_write()->row, 1);
 	b = event(7, "QA", 1, T0 + 1500);	/* another press: attaches */
 	assert_string_equal(last_write()->action, "");	/* not audited */
-	assert_int_equal(last_write()->nids, 1);	/* but linked */
+	assert_int_equal(last_write()->row, 0);	/* linked; count later */
+	assert_true(a->dirty);
 	assert_int_equal(a->count, 3);
 	b = event(7, "OC", 4, T0 + 2000);	/* a cancel annotates */
 	assert_ptr_equal(a, b);
 	assert_int_equal(a->count, 3);
 	assert_int_equal(a->state, ALARM_WAITING);	/* never closes a P1 */
-	assert_string_equal(last_write()->action, "");
-	assert_int_equal(last_write()->nids, 1);
-	assert_int_equal(last_write()->hwm, next_event - 1);
+	assert_int_equal(last_write()->row, 0);
 	assert_null(event(8, "RP", 4, T0));	/* P4 alone: no alarm */
 	assert_int_equal(alarm_count_open(), 1);
+	assert_int_equal(alarm_flush(&cs), 1);	/* the count, coalesced */
+	commit();
+	assert_false(a->dirty);
+	assert_int_equal(alarm_flush(&cs), 0);
 }
 
 static void
-test_linked_at_insert(void **state)
+test_not_stored_goes_with_the_event(void **state)
 {
-	struct db_event	 e;
+	struct db_event	 e[2];
 	struct alarm	*a;
-	size_t		 before;
 
 	(void)state;
-	a = event(9, "QA", 1, T0);
-	memset(&e, 0, sizeof e);
-	e.id = next_event++;
-	e.unit_id = 9;
-	snprintf(e.account, sizeof e.account, "%06llX",
-	    (unsigned long long)(0x100000 + 9));
-	snprintf(e.code, sizeof e.code, "RP");
-	e.class = 4;
-	e.alarm_id = alarm_open_id(9, e.account);
-	assert_int_equal(e.alarm_id, a->id);
-	before = nwrites;
-	assert_ptr_equal(alarm_events(&e, 1, T0 + 1), a);
-	assert_int_equal(nwrites, before);	/* nothing new to write */
-	e.id = next_event++;
-	snprintf(e.code, sizeof e.code, "QA");
-	e.class = 1;				/* a press: count goes up */
-	assert_ptr_equal(alarm_events(&e, 1, T0 + 2), a);
-	assert_int_equal(nwrites, before);	/* linked: written later */
-	assert_int_equal(a->count, 2);
-	assert_true(a->dirty);
-	assert_int_equal(alarm_flush(), 1);	/* the count, coalesced */
-	assert_int_equal(nwrites, before + 1);
-	assert_int_equal(last_write()->nids, 0);
-	assert_false(a->dirty);
-	assert_int_equal(alarm_flush(), 0);
-}
-
-static void
-test_linked_raise_is_written_at_once(void **state)
-{
-	struct db_event	 e;
-	struct alarm	*a;
-	size_t		 before;
-
-	(void)state;
-	a = event(11, "AT", 3, T0);
-	memset(&e, 0, sizeof e);
-	e.id = next_event++;
-	e.unit_id = 11;
-	snprintf(e.account, sizeof e.account, "%06llX",
-	    (unsigned long long)(0x100000 + 11));
-	snprintf(e.code, sizeof e.code, "QA");
-	e.class = 1;
-	e.alarm_id = a->id;			/* linked at insert */
-	before = nwrites;
-	assert_ptr_equal(alarm_events(&e, 1, T0 + 1), a);
-	assert_int_equal(nwrites, before + 1);	/* not left to the flush */
-	assert_string_equal(last_write()->action, "raise");
-	assert_int_equal(a->class, 1);
-	assert_false(a->dirty);
+	/* Two frames of one unit in flight: the second carries the row. */
+	fill(&e[0], 9, "QA", 1);
+	a = alarm_events(&e[0], 1, T0, T0, &cs);
+	fill(&e[1], 9, "QA", 1);
+	assert_ptr_equal(alarm_events(&e[1], 1, T0 + 1, T0 + 1, &cs), a);
+	assert_int_equal(cs.n, 2);
+	assert_int_equal(cs.v[0].row, 1);	/* open */
+	assert_int_equal(cs.v[1].row, 1);	/* attach: not stored yet */
+	assert_int_equal(a->writing, 2);
+	commit();
+	assert_true(a->stored);
+	assert_int_equal(a->writing, 0);
 }
 
 static void
@@ -212,11 +257,12 @@ test_unregistered_is_at_least_p2(void **state)
 	e.id = next_event++;
 	snprintf(e.account, sizeof e.account, "BEEF");
 	snprintf(e.code, sizeof e.code, "AT");
-	e.class = 3;
+	e.class = CLASS_P3;
 	e.flags = EVENT_UNREGISTERED;
-	a = alarm_events(&e, 1, T0);
+	a = alarm_events(&e, 1, T0, T0, &cs);
+	commit();
 	assert_non_null(a);
-	assert_int_equal(a->class, 2);
+	assert_int_equal(a->class, CLASS_P2);
 }
 
 static void
@@ -229,28 +275,26 @@ test_one_handler(void **state)
 	(void)state;
 	a = event(1, "QA", 1, T0);
 	id = a->id;
-	assert_int_equal(alarm_offer(a, "op1", T0 + 100), 0);
+	assert_int_equal(alarm_offer(a, "op1", T0 + 100, T0 + 30100, &cs), 0);
+	commit();
 	assert_int_equal(a->state, ALARM_OFFERED);
-	assert_int_equal(alarm_accept(a, "op2", T0 + 200, 0, &why), -1);
+	assert_int_equal(accept(a, "op2", T0 + 200, &why), -1);
 	assert_string_equal(why, "taken");
-	assert_int_equal(alarm_accept(a, "op1", T0 + 300, 42, &why), 0);
-	assert_int_equal(last_write()->tag, 42);
+	assert_int_equal(accept(a, "op1", T0 + 300, &why), 0);
 	assert_string_equal(last_write()->actor, "op1");
-	assert_int_equal(alarm_accept(a, "op2", T0 + 400, 0, &why), -1);
+	assert_string_equal(last_write()->action, "accept");
+	assert_int_equal(accept(a, "op2", T0 + 400, &why), -1);
 	assert_string_equal(why, "taken");
-	assert_int_equal(alarm_release(a, "op2", 0, T0, 0, &why), -1);
+	assert_int_equal(release(a, "op2", 0, &why), -1);
 	assert_string_equal(why, "not_yours");
-	assert_int_equal(alarm_close(a, "op1", OUTCOME_NONE, NULL, T0, 0,
-	    &why), -1);
+	assert_int_equal(close_as(a, "op1", OUTCOME_NONE, NULL, &why), -1);
 	assert_string_equal(why, "bad_request");
-	assert_int_equal(alarm_close(a, "op2", OUTCOME_PHONE, NULL, T0, 0,
-	    &why), -1);
+	assert_int_equal(close_as(a, "op2", OUTCOME_PHONE, NULL, &why), -1);
 	assert_string_equal(why, "not_yours");
-	assert_int_equal(alarm_close(a, "op1", OUTCOME_PHONE, "fine", T0 +
-	    500, 7, &why), 0);
+	assert_int_equal(close_as(a, "op1", OUTCOME_PHONE, "fine", &why), 0);
 	assert_string_equal(last_write()->state, "closed");
 	assert_string_equal(last_write()->action, "close");
-	assert_null(alarm_find(id));
+	assert_null(alarm_find(id));		/* stored: freed */
 	/* A new event of the unit opens a new alarm. */
 	a = event(1, "QA", 1, T0 + 600);
 	assert_int_not_equal(a->id, id);
@@ -264,18 +308,18 @@ test_transitions_checked(void **state)
 
 	(void)state;
 	a = event(1, "QA", 1, T0);
-	assert_int_equal(alarm_close(a, "op1", OUTCOME_PHONE, NULL, T0, 0,
-	    &why), -1);			/* waiting: accept first */
+	assert_int_equal(close_as(a, "op1", OUTCOME_PHONE, NULL, &why), -1);
+	assert_string_equal(why, "state");	/* waiting: accept first */
+	assert_int_equal(release(a, "op1", 1, &why), -1);
 	assert_string_equal(why, "state");
-	assert_int_equal(alarm_release(a, "op1", 1, T0, 0, &why), -1);
-	assert_string_equal(why, "state");
-	assert_int_equal(alarm_decline(a, "op1", T0, 0, &why), -1);
-	assert_int_equal(alarm_accept(a, "op1", T0, 0, &why), 0);
-	assert_int_equal(alarm_offer(a, "op2", T0), -1);
+	assert_int_equal(alarm_decline(a, "op1", T0, &cs, &why), -1);
+	assert_int_equal(accept(a, "op1", T0, &why), 0);
+	assert_int_equal(alarm_offer(a, "op2", T0, T0, &cs), -1);
 	/* A supervisor may release anyone's alarm. */
-	assert_int_equal(alarm_release(a, "boss", 1, T0, 0, &why), 0);
+	assert_int_equal(release(a, "boss", 1, &why), 0);
 	assert_int_equal(a->state, ALARM_WAITING);
 	assert_string_equal(a->operator, "");
+	assert_int_equal(cs.n, 0);		/* refused: nothing to write */
 }
 
 static void
@@ -285,15 +329,18 @@ test_offer_expires(void **state)
 
 	(void)state;
 	a = event(1, "QA", 1, T0);
-	assert_int_equal(alarm_offer(a, "op1", T0), 0);
-	assert_ptr_equal(alarm_of("op1"), a);
+	assert_int_equal(alarm_offer(a, "op1", T0, T0 + ALARM_OFFER_MS, &cs),
+	    0);
+	commit();
+	assert_int_equal(held("op1"), 1);
 	assert_null(alarm_top());
-	assert_int_equal(alarm_expire_offers(T0 + ALARM_OFFER_MS - 1), 0);
-	assert_int_equal(alarm_expire_offers(T0 + ALARM_OFFER_MS), 1);
+	assert_int_equal(alarm_expire(a, T0 + 1, T0, &cs), -1);	/* not it */
+	assert_int_equal(alarm_expire(a, T0 + ALARM_OFFER_MS, T0, &cs), 0);
+	commit();
 	assert_int_equal(a->state, ALARM_WAITING);
 	assert_string_equal(last_write()->action, "offer expired");
 	assert_ptr_equal(alarm_top(), a);
-	assert_null(alarm_of("op1"));
+	assert_int_equal(held("op1"), 0);
 }
 
 static void
@@ -310,8 +357,8 @@ test_service_figures(void **state)
 	b = event(2, "WA", 2, T0);
 	c = event(3, "QA", 1, T0);
 	event(4, "AT", 3, T0);			/* P3: not in the figures */
-	assert_int_equal(alarm_accept(a, "op1", T0 + 30000, 0, &why), 0);
-	assert_int_equal(alarm_accept(b, "op2", T0 + 120000, 0, &why), 0);
+	assert_int_equal(accept(a, "op1", T0 + 30000, &why), 0);
+	assert_int_equal(accept(b, "op2", T0 + 120000, &why), 0);
 	alarm_stats(T0 + 200000, &st);		/* c still waiting, 200 s */
 	assert_int_equal(st.answered, 2);
 	assert_int_equal(st.within_60, 1);
@@ -322,15 +369,15 @@ test_service_figures(void **state)
 	assert_int_equal(st.over_180[0], c->id);
 	assert_true(st.pct_60 > 33.3 && st.pct_60 < 33.4);
 	assert_true(st.pct_180 > 66.6 && st.pct_180 < 66.7);
-	assert_int_equal(st.queue[1], 1);
-	assert_int_equal(st.queue[3], 1);
+	assert_int_equal(st.queue[CLASS_P1], 1);
+	assert_int_equal(st.queue[CLASS_P3], 1);
 	/* A new day starts from nothing. */
 	alarm_stats(T0 + 86400000LL * 2, &st);
 	assert_int_equal(st.answered, 0);
 }
 
 static void
-test_operator_index(void **state)
+test_operator_holds(void **state)
 {
 	struct alarm	*a, *b;
 	const char	*why;
@@ -338,21 +385,23 @@ test_operator_index(void **state)
 	(void)state;
 	a = event(1, "QA", 1, T0);
 	b = event(2, "QA", 1, T0 + 1);
-	assert_null(alarm_of("op1"));
-	assert_int_equal(alarm_offer(a, "op1", T0), 0);
-	assert_ptr_equal(alarm_of("op1"), a);
-	assert_int_equal(alarm_accept(a, "op1", T0, 0, &why), 0);
-	assert_ptr_equal(alarm_of("op1"), a);
-	assert_int_equal(alarm_accept(b, "op1", T0, 0, &why), 0);
-	assert_ptr_equal(alarm_of("op1"), b);
-	assert_int_equal(alarm_release(b, "op1", 0, T0, 0, &why), 0);
-	assert_ptr_equal(alarm_of("op1"), a);	/* still holds a */
-	assert_int_equal(alarm_close(a, "op1", OUTCOME_FALSE_ALARM, NULL, T0,
-	    0, &why), 0);
-	assert_null(alarm_of("op1"));
-	assert_int_equal(alarm_accept(b, "op2", T0, 0, &why), 0);
-	assert_ptr_equal(alarm_of("op2"), b);
-	assert_null(alarm_of("op1"));
+	assert_int_equal(held("op1"), 0);
+	assert_int_equal(alarm_offer(a, "op1", T0, T0, &cs), 0);
+	commit();
+	assert_ptr_equal(dispatch_offered("op1"), a);
+	assert_int_equal(accept(a, "op1", T0, &why), 0);
+	assert_null(dispatch_offered("op1"));
+	assert_int_equal(held("op1"), 1);
+	assert_int_equal(accept(b, "op1", T0, &why), 0);
+	assert_int_equal(held("op1"), 2);	/* an operator may hold several */
+	assert_int_equal(release(b, "op1", 0, &why), 0);
+	assert_ptr_equal(dispatch_held("op1"), a);	/* still holds a */
+	assert_int_equal(close_as(a, "op1", OUTCOME_FALSE_ALARM, NULL, &why),
+	    0);
+	assert_int_equal(held("op1"), 0);
+	assert_null(operator_find("op1"));	/* nothing left: forgotten */
+	assert_int_equal(accept(b, "op2", T0, &why), 0);
+	assert_ptr_equal(dispatch_held("op2"), b);
 }
 
 static void
@@ -370,7 +419,7 @@ test_restore_before_answer(void **state)
 	assert_string_equal(last_write()->action, "restored before answer");
 	assert_string_equal(last_write()->state, "closed");
 	b = event(2, "AT", 3, T0);		/* taken by an operator */
-	assert_int_equal(alarm_accept(b, "op1", T0, 0, &why), 0);
+	assert_int_equal(accept(b, "op1", T0, &why), 0);
 	assert_ptr_equal(event(2, "AR", 4, T0 + 1000), b);
 	assert_int_equal(b->state, ALARM_HANDLING);	/* only annotated */
 	c = event(3, "QA", 1, T0);		/* a pendant is never cleared */
@@ -393,23 +442,23 @@ test_runaway_unit(void **state)
 	runaway_init(3, 60);		/* a burst of 3, one a second back */
 	for (i = 0; i < 3; i++) {	/* closed as false alarms, again ... */
 		a = event(5, "FA", 1, T0 + i);
-		assert_int_equal(a->class, 1);
-		assert_int_equal(alarm_accept(a, "op1", T0 + i, 0, &why), 0);
-		assert_int_equal(alarm_close(a, "op1", OUTCOME_FALSE_ALARM,
-		    NULL, T0 + i, 0, &why), 0);
+		assert_int_equal(a->class, CLASS_P1);
+		assert_int_equal(accept(a, "op1", T0 + i, &why), 0);
+		assert_int_equal(close_as(a, "op1", OUTCOME_FALSE_ALARM, NULL,
+		    &why), 0);
 	}
 	r = event(5, "FA", 1, T0 + 3);	/* ... past the burst */
-	assert_int_equal(r->class, 3);
+	assert_int_equal(r->class, CLASS_P3);
 	assert_string_equal(r->code, ALARM_RUNAWAY);
 	assert_string_equal(last_write()->action, "open");
 	assert_ptr_equal(event(5, "FA", 1, T0 + 4), r);	/* attached */
-	assert_int_equal(r->class, 3);			/* not raised */
+	assert_int_equal(r->class, CLASS_P3);		/* not raised */
 	assert_int_equal(r->count, 2);
 	assert_ptr_equal(event(5, "QA", 1, T0 + 5), r);	/* a real press */
-	assert_int_equal(r->class, 1);			/* is raised */
+	assert_int_equal(r->class, CLASS_P1);		/* is raised */
 	assert_ptr_equal(alarm_top(), r);
 	/* Another unit is not affected; a full bucket is forgotten. */
-	assert_int_equal(event(6, "FA", 1, T0 + 6)->class, 1);
+	assert_int_equal(event(6, "FA", 1, T0 + 6)->class, CLASS_P1);
 	assert_true(runaway_sweep(T0 + 3600000) == 0);
 	runaway_init(10, 6);
 }
@@ -427,14 +476,15 @@ test_hold_technical(void **state)
 	id = a->id;
 	assert_null(alarm_top());	/* held, not queued */
 	alarm_stats(T0, &st);
-	assert_int_equal(st.queue[3], 0);
+	assert_int_equal(st.queue[CLASS_P3], 0);
 	assert_null(event(1, "AR", 4, T0 + 60000));	/* restored in time */
 	assert_null(alarm_find(id));
 	assert_string_equal(last_write()->action, "restored before answer");
 	b = event(2, "AT", 3, T0);	/* no restore comes */
-	assert_int_equal(alarm_release_holds(T0 + 299999), 0);
+	assert_int_equal(alarm_release_holds(T0 + 299999, &cs), 0);
 	assert_null(alarm_top());
-	assert_int_equal(alarm_release_holds(T0 + 300000), 1);
+	assert_int_equal(alarm_release_holds(T0 + 300000, &cs), 1);
+	commit();
 	assert_string_equal(last_write()->action, "queued after hold");
 	assert_ptr_equal(alarm_top(), b);
 	c = event(3, "AT", 3, T0);	/* held, then a pendant press */
@@ -442,6 +492,16 @@ test_hold_technical(void **state)
 	assert_int_equal(c->held_until, 0);
 	assert_ptr_equal(alarm_top(), c);	/* queued at once, as P1 */
 	assert_int_equal(event(4, "YT", 3, T0)->held_until, 0); /* not held */
+}
+
+static struct alarm *
+of_unit(int64_t unit)
+{
+	char	 acct[17];
+
+	snprintf(acct, sizeof acct, "%06llX",
+	    (unsigned long long)(0x100000 + unit));
+	return (alarm_of_unit(unit, acct));
 }
 
 static void
@@ -458,14 +518,14 @@ test_storm_incident(void **state)
 		assert_int_equal(event(100 + i, "AT", 3, T0 + i)->incident_id,
 		    0);
 	/* From the second a storm is suspected: held, not queued. */
-	assert_int_equal(alarm_find(alarm_open_id(100, "100064")) != NULL, 1);
-	assert_int_equal(alarm_find(alarm_open_id(101, "100065"))->held_until,
-	    T0 + 1 + 60000);
+	assert_non_null(of_unit(100));
+	assert_int_equal(of_unit(101)->held_until, T0 + 1 + 60000);
 	a = event(104, "AT", 3, T0 + 4);	/* the fifth: a storm */
 	assert_int_not_equal(a->incident_id, 0);
 	inc = alarm_find(a->incident_id);
 	assert_non_null(inc);
 	assert_true(inc->incident);
+	assert_true(inc->stored);		/* written with the event */
 	assert_int_equal(inc->count, 5);	/* the four before joined */
 	assert_ptr_equal(alarm_top(), inc);	/* one row in the queue */
 	p1 = event(200, "QA", 1, T0 + 5);	/* a pendant mid-storm */
@@ -476,26 +536,99 @@ test_storm_incident(void **state)
 	assert_int_equal(inc->count, 5);
 	assert_null(event(101, "AR", 4, T0 + 8));	/* restored */
 	assert_int_equal(inc->count, 4);
-	assert_int_equal(alarm_storms_over(T0 + 60000), 0);
-	assert_int_equal(alarm_storms_over(T0 + 130000), 1);
+	assert_int_equal(alarm_storms_over(T0 + 60000, &cs), 0);
+	assert_int_equal(alarm_storms_over(T0 + 130000, &cs), 1);
+	commit();
+	assert_string_equal(last_write()->action, "storm over");
 	assert_int_equal(event(300, "AT", 3, T0 + 130001)->incident_id, 0);
 	/* A member an operator takes leaves the incident. */
-	p1 = alarm_find(alarm_open_id(102, "100066"));
+	p1 = of_unit(102);
 	assert_non_null(p1);
-	assert_int_equal(alarm_accept(p1, "op2", T0, 0, &why), 0);
+	assert_int_equal(accept(p1, "op2", T0, &why), 0);
 	assert_int_equal(p1->incident_id, 0);
 	assert_int_equal(inc->count, 3);
-	assert_int_equal(alarm_accept(inc, "op1", T0, 0, &why), 0);
+	assert_int_equal(accept(inc, "op1", T0, &why), 0);
 	aid = a->id;
-	assert_int_equal(alarm_close(inc, "op1", OUTCOME_TECHNICAL, NULL, T0,
-	    0, &why), 0);
+	assert_int_equal(close_as(inc, "op1", OUTCOME_TECHNICAL, NULL, &why),
+	    0);
 	assert_null(alarm_find(aid));		/* closed with it */
 	storm_init(50, 60, 120);
 }
 
+/*
+ * A failed write puts memory back as stored: the operator's accept, a
+ * close (the alarm comes back), an accept and close pipelined, and an
+ * alarm opened by an event that was never stored.
+ */
 static void
-test_outcome_names(void **state)
+test_failed_write_puts_back(void **state)
 {
+	struct alarm	*a;
+	const char	*why;
+	int64_t		 id;
+
+	(void)state;
+	a = event(1, "QA", 1, T0);
+	id = a->id;
+	assert_int_equal(alarm_accept(a, "op1", T0, &cs, &why), 0);
+	commit_as(0);
+	assert_int_equal(a->state, ALARM_WAITING);
+	assert_string_equal(a->operator, "");
+	assert_int_equal(a->accepted_at, 0);
+	assert_int_equal(held("op1"), 0);
+	assert_ptr_equal(alarm_top(), a);
+
+	assert_int_equal(accept(a, "op1", T0, &why), 0);
+	assert_int_equal(alarm_close(a, "op1", OUTCOME_PHONE, "x", T0, &cs,
+	    &why), 0);
+	assert_null(of_unit(1));		/* closed at once ... */
+	commit_as(0);
+	assert_ptr_equal(alarm_find(id), a);	/* ... and back */
+	assert_int_equal(a->state, ALARM_HANDLING);
+	assert_int_equal(a->outcome, OUTCOME_NONE);
+	assert_null(a->outcome_text);
+	assert_ptr_equal(of_unit(1), a);
+	assert_ptr_equal(dispatch_held("op1"), a);
+
+	/* Pipelined: release, accept again and close; all fail. */
+	assert_int_equal(alarm_release(a, "op1", 0, ACTION_RELEASE, T0, &cs,
+	    &why), 0);
+	assert_int_equal(alarm_accept(a, "op2", T0, &cs, &why), 0);
+	assert_int_equal(alarm_close(a, "op2", OUTCOME_PHONE, NULL, T0, &cs,
+	    &why), 0);
+	commit_as(0);
+	assert_int_equal(a->state, ALARM_HANDLING);
+	assert_string_equal(a->operator, "op1");
+	assert_int_equal(held("op2"), 0);
+
+	/* An event whose write failed: its alarm never existed. */
+	assert_null(event_as(2, "QA", 1, T0, 0));
+	assert_null(of_unit(2));
+	/* ... and an attach that failed is not counted. */
+	assert_int_equal(a->count, 1);
+	assert_ptr_equal(event_as(1, "QA", 1, T0, 0), a);
+	assert_int_equal(a->count, 1);
+	assert_int_equal(a->class, CLASS_P1);
+}
+
+static void
+test_failed_raise_puts_back(void **state)
+{
+	struct alarm	*a;
+
+	(void)state;
+	a = event(3, "AT", 3, T0);
+	assert_ptr_equal(event_as(3, "QA", 1, T0 + 1, 0), a);
+	assert_int_equal(a->class, CLASS_P3);
+	assert_string_equal(a->code, "AT");
+	assert_int_equal(a->count, 1);
+}
+
+static void
+test_names(void **state)
+{
+	int	 i, audited = 0;
+
 	(void)state;
 	assert_int_equal(alarm_outcome_parse("responder_sent"),
 	    OUTCOME_RESPONDER);
@@ -503,41 +636,37 @@ test_outcome_names(void **state)
 	    OUTCOME_NONE);		/* the system's, not an operator's */
 	assert_int_equal(alarm_outcome_parse("nonsense"), OUTCOME_NONE);
 	assert_string_equal(alarm_state_name(ALARM_HANDLING), "handling");
+	assert_int_equal(alarm_state_parse("offered"), ALARM_OFFERED);
+	for (i = 0; i < ACTION_MAX; i++)
+		audited += alarm_action_name(i) != NULL;
+	assert_int_equal(audited, ACTION_MAX - 3);  /* attach, annotate, count */
+	assert_null(alarm_action_name(ACTION_MAX));
+	for (i = 0; i < C_COUNTER_MAX; i++)
+		assert_string_not_equal(counter_name(i), "unknown");
 }
+
+#define T(f)	cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_queue_order, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_attach_annotate_raise,
-		    setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_unregistered_is_at_least_p2, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_linked_at_insert, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_linked_raise_is_written_at_once, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_one_handler, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_transitions_checked,
-		    setup, teardown),
-		cmocka_unit_test_setup_teardown(test_offer_expires, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_service_figures, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_operator_index, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_restore_before_answer,
-		    setup, teardown),
-		cmocka_unit_test_setup_teardown(test_runaway_unit, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_hold_technical, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_storm_incident, setup,
-		    teardown),
-		cmocka_unit_test(test_outcome_names),
+		T(test_queue_order),
+		T(test_attach_annotate_raise),
+		T(test_not_stored_goes_with_the_event),
+		T(test_unregistered_is_at_least_p2),
+		T(test_one_handler),
+		T(test_transitions_checked),
+		T(test_offer_expires),
+		T(test_service_figures),
+		T(test_operator_holds),
+		T(test_restore_before_answer),
+		T(test_runaway_unit),
+		T(test_hold_technical),
+		T(test_storm_incident),
+		T(test_failed_write_puts_back),
+		T(test_failed_raise_puts_back),
+		T(test_names),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

@@ -150,21 +150,27 @@ alarm_init(struct db_alarm *a, int64_t id)
 	a->count = 1;
 }
 
+static struct store_alarm	 part;	/* the one row of alarm_req */
+
+/* A request writing alarm a (linking ids, raising the mark to hwm). */
 static struct store_req
 alarm_req(struct db_alarm *a, const int64_t *ids, size_t n, int64_t hwm,
     const char *action)
 {
 	struct store_req	 req;
 
+	memset(&part, 0, sizeof part);
+	part.row = *a;
+	part.link = ids;
+	part.nlink = n;
+	part.actor = "arcd";
+	part.action = action;
+	part.detail = "";
 	memset(&req, 0, sizeof req);
 	req.op = STORE_ALARM;
-	req.alarm = a;
-	req.event_ids = ids;
-	req.nevent_ids = n;
+	req.alarms = &part;
+	req.nalarms = 1;
 	req.hwm = hwm;
-	req.actor = "arcd";
-	req.action = action;
-	req.detail = "";
 	return (req);
 }
 
@@ -206,7 +212,7 @@ test_alarm_write(void **state)
 	a.accepted_at = 1795000002000LL;
 	a.count = 2;
 	req = alarm_req(&a, ids + 1, 1, ids[1], "accept");
-	req.actor = "op1";
+	part.actor = "op1";
 	assert_int_equal(run(f, &req), 0);
 	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM alarm"), 1);
 	assert_int_equal(count_rows(f->db, "SELECT accepted_at FROM alarm "

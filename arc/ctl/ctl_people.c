@@ -1,5 +1,5 @@
 /*
- * arcctl_people.c -- arcctl's commands for the people of an alarm:
+ * ctl_people.c -- arcctl's commands for the people of an alarm:
  *
  *	unit link ACCOUNT REF
  *	zone add ACCOUNT ZONE LABEL
@@ -17,6 +17,8 @@
  * Changes are audited by db/ (actor "arcctl"); reading a client's card is
  * audited here. A password is read from the file's first line or from the
  * terminal with echo off, never printed, and wiped after use.
+ *
+ * Called by arcctl.c's main(); uses ctl.c's helpers. Single threaded.
  */
 #include <sys/stat.h>
 
@@ -32,9 +34,9 @@
 
 #include <jansson.h>
 
-#include "arcctl.h"
+#include "ctl.h"
 #include "db.h"
-#include "log.h"
+#include "runtime.h"
 
 #define CTL_IMPORT_MAX	(64 * 1024 * 1024)	/* bytes of CSV */
 #define CTL_PASSWORD	1026			/* 1024 + CR LF */
@@ -70,7 +72,7 @@ ctl_number(const char *s, long long max, long long *v)
 /* --- unit link, zone add --- */
 
 int
-ctl_unit_link(struct ctl *ctl, int argc, char **argv)
+ctl_people_unit_link(struct ctl *ctl, int argc, char **argv)
 {
 	char	*cause = NULL;
 
@@ -88,7 +90,7 @@ ctl_unit_link(struct ctl *ctl, int argc, char **argv)
 }
 
 int
-ctl_zone(struct ctl *ctl, int argc, char **argv)
+ctl_people_zone(struct ctl *ctl, int argc, char **argv)
 {
 	char	*cause = NULL;
 
@@ -464,7 +466,7 @@ ctl_client_link(struct ctl *ctl, int argc, char **argv)
 }
 
 int
-ctl_client(struct ctl *ctl, int argc, char **argv)
+ctl_people_client(struct ctl *ctl, int argc, char **argv)
 {
 	if (argc < 2)
 		return (ctl_usage());
@@ -484,7 +486,7 @@ ctl_client(struct ctl *ctl, int argc, char **argv)
 /* --- responder add --- */
 
 int
-ctl_responder(struct ctl *ctl, int argc, char **argv)
+ctl_people_responder(struct ctl *ctl, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "name", required_argument, NULL, 'n' },
@@ -702,7 +704,7 @@ ctl_operator_args(int argc, char **argv, struct db_operator *op,
 }
 
 int
-ctl_operator(struct ctl *ctl, int argc, char **argv)
+ctl_people_operator(struct ctl *ctl, int argc, char **argv)
 {
 	struct db_operator	 op;
 	const char		*file = NULL;

@@ -2,14 +2,14 @@
  * dedupe.c -- the frames seen within the dedupe window, so a
  * retransmission is ACKed again but stored once.
  *
- * The key is a 64-bit hash of (account, seq, token, device timestamp,
- * data): a retransmission repeats the same bytes, while a unit that
- * restarted its seq and reports the same event again a minute later
- * carries another timestamp and is a new event. The same
- * value is stored in event.dedupe, so the window is rebuilt from SQLite
- * at start-up and a frame committed just before a crash is still known
- * as a duplicate after it. Entries live in a ring in arrival order (so
- * expiry is a walk from the oldest) indexed by a hash map key -> slot.
+ * The key is the pipeline's 64-bit hash of the protocol and what a
+ * retransmission repeats byte for byte (for DC-09: account, seq, token,
+ * device timestamp, data; dc09.c says which). The same value is stored in
+ * event.dedupe, so the window is rebuilt from SQLite at start-up and a
+ * frame committed just before a crash is still known as a duplicate after
+ * it. Expiry is on the monotonic clock. Entries live in a ring in
+ * arrival order (so expiry is a walk from the oldest) indexed by a hash
+ * map key -> slot.
  * The ring is bounded (dedupe_max): when full the oldest entry goes,
  * counted, even if it has not expired.
  *
@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arc.h"
+#include "core.h"
 
 static struct dedupe_entry *dedupe_ring;	/* owned */
 static size_t		 dedupe_cap;
@@ -49,7 +49,7 @@ dedupe_free(void)
 size_t
 dedupe_count(void)
 {
-	return (dedupe_map.n);
+	return (hmap_count(&dedupe_map));
 }
 
 /* Drop the oldest ring slot, and its map entry if it still owns it. */
@@ -66,7 +66,7 @@ dedupe_pop(void)
 }
 
 struct dedupe_entry *
-dedupe_find(uint64_t key, int64_t now)
+dedupe_find(uint64_t key, int64_t mono)
 {
 	struct dedupe_entry	*e;
 	uint64_t		 slot;
@@ -74,19 +74,19 @@ dedupe_find(uint64_t key, int64_t now)
 	if (hmap_get(&dedupe_map, key, &slot) != 0)
 		return (NULL);
 	e = &dedupe_ring[slot % dedupe_cap];
-	if (e->pending == NULL && e->expires <= now)
+	if (e->pending == NULL && e->expires <= mono)
 		return (NULL);
 	return (e);
 }
 
 struct dedupe_entry *
-dedupe_add(uint64_t key, int64_t now)
+dedupe_add(uint64_t key, int64_t mono)
 {
 	struct dedupe_entry	*e;
 
 	while (dedupe_head != dedupe_tail) {
 		e = &dedupe_ring[dedupe_head % dedupe_cap];
-		if (e->pending != NULL || e->expires > now)
+		if (e->pending != NULL || e->expires > mono)
 			break;
 		dedupe_pop();
 	}
@@ -97,7 +97,7 @@ dedupe_add(uint64_t key, int64_t now)
 	e = &dedupe_ring[dedupe_tail % dedupe_cap];
 	memset(e, 0, sizeof *e);
 	e->key = key;
-	e->expires = now + dedupe_window_ms;
+	e->expires = mono + dedupe_window_ms;
 	hmap_put(&dedupe_map, key, dedupe_tail);
 	dedupe_tail++;
 	return (e);
@@ -115,38 +115,4 @@ dedupe_remove(uint64_t key)
 	e->pending = NULL;
 	e->expires = 0;
 	hmap_del(&dedupe_map, key);
-}
-
-/*
- * The frame's identity: what a retransmission repeats byte for byte.
- * A frame without a timestamp can only be told apart by seq and data, so
- * a unit that re-uses a seq for the same event within the window is seen
- * as a retransmission: ACKed, counted, not presented again.
- */
-uint64_t
-dedupe_key(const struct dc09_frame *f)
-{
-	uint8_t		 buf[DC09_MAX_FRAME + 64];
-	size_t		 n = 0, acct = strlen(f->acct);
-	const char	*tok = dc09_token_name(f->token);
-	size_t		 tl = strlen(tok);
-
-	memcpy(buf + n, f->acct, acct + 1);
-	n += acct + 1;
-	buf[n++] = f->seq >> 8;
-	buf[n++] = f->seq & 0xff;
-	memcpy(buf + n, tok, tl + 1);
-	n += tl + 1;
-	/* The device's own timestamp: a new press re-using a seq differs. */
-	if (f->has_ts) {
-		memcpy(buf + n, &f->ts, sizeof f->ts);
-		n += sizeof f->ts;
-	}
-	if (f->data.len + f->xdata.len <= sizeof buf - n) {
-		memcpy(buf + n, f->data.p, f->data.len);
-		n += f->data.len;
-		memcpy(buf + n, f->xdata.p, f->xdata.len);
-		n += f->xdata.len;
-	}
-	return (hash64(buf, n, 0) & INT64_MAX);
 }

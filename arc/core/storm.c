@@ -3,15 +3,14 @@
  * units (a power cut: thousands of "mains lost"). For each code it counts
  * the distinct units heard within the window; at the threshold alarm.c
  * collapses that code's alarms into one incident, until the code has been
- * quiet for the quiet period. Pure: `now` is data.
+ * quiet for the quiet period. Pure: `now` is monotonic ms, passed in.
  *
  * Thread: network thread.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "alarm.h"
-#include "arc.h"
+#include "core.h"
 
 struct storm_hit {
 	int64_t		 t;

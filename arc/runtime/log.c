@@ -9,7 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "log.h"
+#include "runtime.h"
 
 static int	 log_foreground = 1;
 static int	 log_level;

@@ -2,12 +2,11 @@
  * alarmq.c -- the call queue: a binary heap of the waiting alarms, most
  * urgent class first, then the oldest, then the lowest id. Each alarm
  * knows its index (alarm->heap, SIZE_MAX when not queued), so removing or
- * raising one is O(log n). Only alarm.c calls this.
+ * re-placing one is O(log n). Only alarm.c calls this.
  */
 #include <stdlib.h>
 
-#include "alarm.h"
-#include "arc.h"
+#include "core.h"
 
 static struct alarm	**alarm_heap;		/* owned array, borrowed items */
 static size_t		 alarm_nheap, alarm_heapcap;
@@ -87,11 +86,14 @@ alarmq_remove(struct alarm *a)
 	alarm_heap_down(alarm_heap[i]->heap);
 }
 
+/* Its class changed: move it up or down. */
 void
-alarmq_raise(struct alarm *a)
+alarmq_fix(struct alarm *a)
 {
-	if (a->heap != SIZE_MAX)
-		alarm_heap_up(a->heap);
+	if (a->heap == SIZE_MAX)
+		return;
+	alarm_heap_up(a->heap);
+	alarm_heap_down(a->heap);
 }
 
 struct alarm *

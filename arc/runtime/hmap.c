@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sys/random.h>
 
-#include "arc.h"
+#include "runtime.h"
 
 static uint64_t
 hmap_mix(uint64_t x)
@@ -146,5 +146,30 @@ hmap_del(struct hmap *m, uint64_t key)
 	}
 	m->used[i] = 0;
 	m->n--;
+	return (0);
+}
+
+size_t
+hmap_count(const struct hmap *m)
+{
+	return (m->n);
+}
+
+int
+hmap_next(const struct hmap *m, size_t *it, uint64_t *key, uint64_t *val)
+{
+	size_t	 i;
+
+	for (i = *it; i < m->cap; i++) {
+		if (!m->used[i])
+			continue;
+		if (key != NULL)
+			*key = m->keys[i];
+		if (val != NULL)
+			*val = m->vals[i];
+		*it = i + 1;
+		return (1);
+	}
+	*it = m->cap;
 	return (0);
 }

@@ -1,9 +1,11 @@
 /*
- * arcctl.h -- arcctl's internal header: the command state and the helpers
- * arcctl.c shares with arcctl_people.c.
+ * ctl.h -- arcctl's internal header: the command state, the helpers in
+ * ctl.c and the commands in ctl_people.c.
+ *
+ * Calls go down: arcctl.c (main) -> ctl_people.c -> ctl.c.
  */
-#ifndef ARCCTL_H
-#define ARCCTL_H
+#ifndef CTL_H
+#define CTL_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -18,7 +20,7 @@ struct ctl {
 	int		 silent_only;	/* unit list --silent */
 };
 
-/* arcctl.c */
+/* ctl.c */
 void		 ctl_error(const char *, ...)
 		    __attribute__((format(printf, 1, 2)));
 int		 ctl_usage(void);
@@ -27,11 +29,11 @@ void		 ctl_time_format(int64_t, char *, size_t);
 int		 ctl_json_flush(struct ctl *);
 int		 ctl_json_arg(int, char **, struct ctl *);
 
-/* arcctl_people.c */
-int		 ctl_unit_link(struct ctl *, int, char **);
-int		 ctl_zone(struct ctl *, int, char **);
-int		 ctl_client(struct ctl *, int, char **);
-int		 ctl_responder(struct ctl *, int, char **);
-int		 ctl_operator(struct ctl *, int, char **);
+/* ctl_people.c */
+int		 ctl_people_unit_link(struct ctl *, int, char **);
+int		 ctl_people_zone(struct ctl *, int, char **);
+int		 ctl_people_client(struct ctl *, int, char **);
+int		 ctl_people_responder(struct ctl *, int, char **);
+int		 ctl_people_operator(struct ctl *, int, char **);
 
-#endif /* ARCCTL_H */
+#endif /* CTL_H */

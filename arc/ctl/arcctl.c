@@ -1,6 +1,7 @@
 /*
- * arcctl.c -- arc's admin command line: create the database, register and
- * list units, list stored events, verify the audit chain.
+ * arcctl.c -- arc's admin command line: main(), which picks the command,
+ * and the commands that create the database, register and list units,
+ * list stored events and verify the audit chain.
  *
  *	arcctl [-D database] init
  *	arcctl [-D database] unit add ACCOUNT [--key ascii:KEY|hex:KEY]
@@ -9,16 +10,14 @@
  *	arcctl [-D database] events [--since TIME] [--json]
  *	arcctl [-D database] audit verify
  *	arcctl [-D database] unit link | zone add | client ... |
- *	    responder add | operator add		(arcctl_people.c)
+ *	    responder add | operator add		(ctl_people.c)
  *
  * The database is -D, else $ARC_DB, else "arc.db". Only init creates it.
- * Keys are never printed: listings show their encoding only.
+ * Keys are never printed: listings show their encoding only. The usage
+ * text and the helpers every command uses are in ctl.c.
  */
-#include <sys/stat.h>
-
 #include <errno.h>
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,92 +25,9 @@
 
 #include <jansson.h>
 
-#include "arcctl.h"
+#include "ctl.h"
 #include "db.h"
-#include "log.h"
-
-void
-ctl_error(const char *fmt, ...)
-{
-	va_list	 ap;
-
-	fputs("arcctl: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-int
-ctl_usage(void)
-{
-	fprintf(stderr,
-	    "usage: arcctl [-D database] init\n"
-	    "       arcctl [-D database] unit add ACCOUNT "
-	    "[--key ascii:KEY|hex:KEY]\n"
-	    "              [--client ID] [--interval SECONDS]\n"
-	    "       arcctl [-D database] unit list [--json] [--silent]\n"
-	    "       arcctl [-D database] events [--since TIME] [--json]\n"
-	    "       arcctl [-D database] unit link ACCOUNT REF\n"
-	    "       arcctl [-D database] zone add ACCOUNT ZONE LABEL\n"
-	    "       arcctl [-D database] client add REF --name NAME "
-	    "[--born YYYY-MM-DD]\n"
-	    "              [--address A] [--phone P] [--language L] "
-	    "[--medical M]\n"
-	    "              [--access A] [--level L1..L4]\n"
-	    "       arcctl [-D database] client import FILE.csv\n"
-	    "       arcctl [-D database] client list [--json]\n"
-	    "       arcctl [-D database] client show REF [--json]\n"
-	    "       arcctl [-D database] client link-responder REF "
-	    "RESPONDER_ID [--rank N]\n"
-	    "       arcctl [-D database] responder add --name N --phones P\n"
-	    "              [--relation R] [--availability A]\n"
-	    "       arcctl [-D database] operator add LOGIN --name NAME\n"
-	    "              [--role operator|supervisor] "
-	    "[--password-file FILE]\n"
-	    "       arcctl [-D database] audit verify\n"
-	    "TIME: 2026-11-23T10:00:00Z, \"2026-11-23 10:00:00\" (UTC), "
-	    "unix seconds,\n"
-	    "      or relative -30s, -10m, -2h, -1d\n"
-	    "The database is -D, else $ARC_DB, else arc.db.\n");
-	return (1);
-}
-
-/* Open an existing database (init creates and migrates). 0 or -1. */
-int
-ctl_open(struct ctl *ctl, int flags)
-{
-	struct stat	 st;
-	char		*cause = NULL;
-
-	if (!(flags & DB_CREATE) && stat(ctl->path, &st) == -1 &&
-	    errno == ENOENT) {
-		ctl_error("%s: no such database; run arcctl init", ctl->path);
-		return (-1);
-	}
-	if ((ctl->db = db_open(ctl->path, flags, &cause)) == NULL) {
-		ctl_error("%s", cause);
-		free(cause);
-		return (-1);
-	}
-	return (0);
-}
-
-/* "2026-11-23T10:00:00.123Z" */
-void
-ctl_time_format(int64_t ms, char *buf, size_t size)
-{
-	struct tm	 tm;
-	time_t		 t = ms / 1000;
-	char		 s[32];
-
-	if (gmtime_r(&t, &tm) == NULL ||
-	    strftime(s, sizeof s, "%Y-%m-%dT%H:%M:%S", &tm) == 0) {
-		snprintf(buf, size, "%lld", (long long)ms);
-		return;
-	}
-	snprintf(buf, size, "%s.%03dZ", s, (int)(ms % 1000));
-}
+#include "runtime.h"
 
 static int
 ctl_time_relative(const char *s, int64_t now, int64_t *ms)
@@ -183,21 +99,6 @@ ctl_now(void)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return ((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
-}
-
-/* Print the --json array (jansson) and free it. 0 or -1. */
-int
-ctl_json_flush(struct ctl *ctl)
-{
-	int	 rc;
-
-	rc = json_dumpf(ctl->array, stdout, JSON_INDENT(2)) == 0 ? 0 : -1;
-	json_decref(ctl->array);
-	ctl->array = NULL;
-	fputc('\n', stdout);
-	if (rc == -1)
-		ctl_error("json output failed");
-	return (rc);
 }
 
 /* --- init --- */
@@ -356,16 +257,6 @@ ctl_unit_print(const struct db_unit *u, void *arg)
 	return (0);
 }
 
-int
-ctl_json_arg(int argc, char **argv, struct ctl *ctl)
-{
-	if (argc == 2 && strcmp(argv[1], "--json") == 0)
-		ctl->json = 1;
-	else if (argc != 1)
-		return (-1);
-	return (0);
-}
-
 static int
 ctl_unit_list(struct ctl *ctl, int argc, char **argv)
 {
@@ -400,7 +291,7 @@ ctl_unit(struct ctl *ctl, int argc, char **argv)
 	if (argc >= 2 && strcmp(argv[1], "list") == 0)
 		return (ctl_unit_list(ctl, argc - 1, argv + 1));
 	if (argc >= 2 && strcmp(argv[1], "link") == 0)
-		return (ctl_unit_link(ctl, argc - 1, argv + 1));
+		return (ctl_people_unit_link(ctl, argc - 1, argv + 1));
 	return (ctl_usage());
 }
 
@@ -588,13 +479,13 @@ main(int argc, char **argv)
 	else if (strcmp(cmd, "audit") == 0)
 		rc = ctl_audit(&ctl, argc, argv);
 	else if (strcmp(cmd, "client") == 0)
-		rc = ctl_client(&ctl, argc, argv);
+		rc = ctl_people_client(&ctl, argc, argv);
 	else if (strcmp(cmd, "zone") == 0)
-		rc = ctl_zone(&ctl, argc, argv);
+		rc = ctl_people_zone(&ctl, argc, argv);
 	else if (strcmp(cmd, "responder") == 0)
-		rc = ctl_responder(&ctl, argc, argv);
+		rc = ctl_people_responder(&ctl, argc, argv);
 	else if (strcmp(cmd, "operator") == 0)
-		rc = ctl_operator(&ctl, argc, argv);
+		rc = ctl_people_operator(&ctl, argc, argv);
 	else
 		rc = ctl_usage();
 	json_decref(ctl.array);

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "log.h"
+#include "runtime.h"
 
 void *
 xmalloc(size_t size)

@@ -1,0 +1,116 @@
+/*
+ * commit.c -- the store writer, seen from the loop: it owns the store
+ * handle, the eventfd that wakes the loop after each group commit, and
+ * the storage-health flag. Every request carries its own completion
+ * (store_req.done), called here on the loop in submission order; nothing
+ * switches on what a request was.
+ *
+ * Thread boundary: a request belongs to the writer from commit_submit()
+ * until its done() runs here (db/store.c documents the writer's side).
+ */
+#include <stdlib.h>
+
+#include "arc.h"
+
+static struct store	*commit_store;
+static struct notify	*commit_notify;
+static size_t		 commit_n;		/* submitted, not done */
+static int64_t		 commit_fail_at;	/* mono ms of the last failure */
+static int64_t		 commit_fail_logged;
+static uint64_t		 commit_fail_quiet;
+
+static void
+commit_failed(void)
+{
+	int64_t	 now = clock_mono();
+
+	COUNT(C_STORE_FAILED);
+	commit_fail_at = now;
+	if (commit_fail_logged != 0 && now - commit_fail_logged < 5000) {
+		commit_fail_quiet++;
+		return;
+	}
+	log_warnx("store: write failed, not acknowledging (%llu more since "
+	    "last said); units will retransmit",
+	    (unsigned long long)commit_fail_quiet);
+	commit_fail_logged = now;
+	commit_fail_quiet = 0;
+}
+
+static void
+commit_complete(struct store_req *list)
+{
+	struct store_req	*r, *next;
+
+	for (r = list; r != NULL; r = next) {
+		next = r->next;
+		commit_n--;
+		if (r->result != 0)
+			commit_failed();
+		r->done(r);		/* may free r */
+	}
+}
+
+static void
+commit_done_cb(void *arg)
+{
+	(void)arg;
+	if (commit_store != NULL)
+		commit_complete(store_done(commit_store));
+}
+
+int
+commit_start(struct event_base *base, const char *path, char **cause)
+{
+	if ((commit_notify = notify_new(base, commit_done_cb, NULL,
+	    cause)) == NULL)
+		return (-1);
+	commit_store = store_start(path, notify_poke, commit_notify, cause);
+	return (commit_store != NULL ? 0 : -1);
+}
+
+void
+commit_submit(struct store_req *r)
+{
+	commit_n++;
+	if (commit_store == NULL) {	/* stopped: refused */
+		r->result = -1;
+		r->next = NULL;
+		commit_complete(r);
+		return;
+	}
+	store_submit(commit_store, r);
+}
+
+int
+commit_storage_ok(void)
+{
+	return (commit_fail_at == 0 || clock_mono() - commit_fail_at > 10000);
+}
+
+void
+commit_fail_alarms(int n)
+{
+	if (commit_store != NULL)
+		store_fail_alarms(commit_store, n);
+}
+
+size_t
+commit_inflight(void)
+{
+	return (commit_n);
+}
+
+void
+commit_stop(void)
+{
+	struct store	*st = commit_store;
+
+	if (st != NULL) {
+		commit_complete(store_done(st));
+		commit_store = NULL;	/* what completions submit is refused */
+		commit_complete(store_stop(st));
+	}
+	notify_free(commit_notify);
+	commit_notify = NULL;
+}

@@ -1,0 +1,63 @@
+/*
+ * counter.c -- arcd's counters: every frame refused, every limit hit,
+ * every failure. Plain data that every layer bumps with COUNT(); the
+ * metrics adapter serves them as Prometheus text and arcd logs them at
+ * shutdown. Thread: the network thread (the writer thread counts its own).
+ */
+#include "core.h"
+
+uint64_t	 counters[C_COUNTER_MAX];
+
+static const char *counter_names[C_COUNTER_MAX] = {
+	[C_CONN_ACCEPTED] = "connections_accepted",
+	[C_CONN_CLOSED] = "connections_closed",
+	[C_CONN_REFUSED_CAP] = "connections_refused_cap",
+	[C_CONN_REFUSED_SOURCE] = "connections_refused_source",
+	[C_CONN_IDLE] = "connections_idle_closed",
+	[C_CONN_TOOLONG] = "connections_frame_too_long",
+	[C_CONN_OUTPUT_FULL] = "connections_output_full",
+	[C_ACCEPT_ERRORS] = "accept_errors",
+	[C_FRAMES] = "frames",
+	[C_FRAME_JUNK_BYTES] = "frame_junk_bytes",
+	[C_FRAME_BADCRC] = "frames_bad_crc",
+	[C_FRAME_BADLEN] = "frames_bad_length",
+	[C_FRAME_BADFRAME] = "frames_malformed",
+	[C_FRAME_BADTOKEN] = "frames_unknown_token",
+	[C_FRAME_BADDATA] = "frames_bad_data",
+	[C_NAK_DECRYPT] = "nak_undecryptable",
+	[C_NAK_NOTIME] = "nak_no_timestamp",
+	[C_NAK_TIME] = "nak_time_window",
+	[C_NAK_PLAINTEXT] = "nak_plaintext_for_keyed_unit",
+	[C_POLLS] = "polls",
+	[C_EVENTS] = "events",
+	[C_EVENTS_STORED] = "events_stored",
+	[C_EVENTS_UNREGISTERED] = "events_unregistered",
+	[C_EVENTS_UNKNOWN_CODE] = "events_unknown_code",
+	[C_DUPLICATES] = "duplicates",
+	[C_DUPLICATES_UNCOUNTED] = "duplicates_not_counted",
+	[C_UNREGISTERED_LIMITED] = "unregistered_rate_limited",
+	[C_PENDING_FULL] = "pending_full",
+	[C_STORE_FAILED] = "store_failed",
+	[C_ACKS] = "acks",
+	[C_REPLY_LOST] = "replies_lost",
+	[C_UDP_DATAGRAMS] = "udp_datagrams",
+	[C_UDP_SEND_ERRORS] = "udp_send_errors",
+	[C_DEDUPE_EVICTED] = "dedupe_evicted",
+	[C_CONSOLE_ACCEPTED] = "console_connections",
+	[C_CONSOLE_LOGINS] = "console_logins",
+	[C_CONSOLE_LOGIN_FAILED] = "console_login_failures",
+	[C_CONSOLE_BAD_INPUT] = "console_bad_input",
+	[C_CONSOLE_SLOW] = "console_slow_disconnected",
+	[C_CONSOLE_REFUSED] = "console_refused",
+	[C_ALARMS_OPENED] = "alarms_opened",
+	[C_ALARM_WRITE_FAILED] = "alarm_writes_failed",
+	[C_LOOKUP_FAILED] = "lookups_failed",
+};
+
+const char *
+counter_name(enum counter c)
+{
+	if (c >= C_COUNTER_MAX || counter_names[c] == NULL)
+		return ("unknown");
+	return (counter_names[c]);
+}

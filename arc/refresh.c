@@ -1,0 +1,208 @@
+/*
+ * refresh.c -- the units and the client cards follow the database: a
+ * change made with arcctl (a unit added, a key changed, a client
+ * imported) reaches arcd within a second, without arcd reading anything
+ * on its network thread and without touching the units that did not
+ * change.
+ *
+ * Once a second (refresh_tick) a job goes to the reader worker: it reads
+ * the two change counters (meta unit_version, card_version, bumped by
+ * triggers); the units changed or removed since the last version (one
+ * query each, using unit.version and unit_gone); and, if people data
+ * changed, a whole new card set. Back on the loop the units are applied
+ * one by one (unit_put / unit_remove, supervision re-armed without a
+ * grace) and the card set swapped in. One job is in flight at a time.
+ *
+ * Threads: refresh_run runs on the worker and touches only its job.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "arc.h"
+
+struct refresh_job {
+	struct worker_job job;
+	int64_t		 unit_since, card_since;	/* in */
+	int64_t		 unit_version, card_version;	/* out */
+	struct unit	*units;		/* owned (wiped): changed */
+	size_t		 nunits, capunits;
+	int64_t		*gone;		/* owned: removed ids */
+	size_t		 ngone, capgone;
+	struct card_set	*cards;		/* owned; NULL = unchanged */
+	char		*cause;		/* owned */
+};
+
+static int64_t		 refresh_unit_version = -1, refresh_card_version = -1;
+static int		 refresh_busy;
+
+/* A stored unit as the core holds it (the key parsed). */
+static void
+refresh_unit(const struct db_unit *du, struct unit *u)
+{
+	memset(u, 0, sizeof *u);
+	u->id = du->id;
+	strlcpy(u->protocol, du->protocol, sizeof u->protocol);
+	strlcpy(u->account, du->account, sizeof u->account);
+	strlcpy(u->client, du->client, sizeof u->client);
+	if (du->key[0] != '\0') {
+		if (dc09_key_parse(du->key, &u->key) != 0) {
+			/* Refuse nothing: without its key the unit is NAKed. */
+			log_warnx("unit %s: stored key does not parse",
+			    du->account);
+			u->key.len = 0;
+		}
+		u->has_key = 1;
+	}
+	u->interval = du->interval;
+	u->last_seen = du->last_seen;
+	u->silent = du->silent_since != 0;
+}
+
+static int
+refresh_unit_one(const struct db_unit *du, void *arg)
+{
+	struct refresh_job	*r = arg;
+
+	if (r->nunits == r->capunits) {
+		r->capunits = r->capunits ? r->capunits * 2 : 64;
+		r->units = xreallocarray(r->units, r->capunits,
+		    sizeof *r->units);
+	}
+	refresh_unit(du, &r->units[r->nunits++]);
+	return (0);
+}
+
+static int
+refresh_gone_one(int64_t id, void *arg)
+{
+	struct refresh_job	*r = arg;
+
+	if (r->ngone == r->capgone) {
+		r->capgone = r->capgone ? r->capgone * 2 : 16;
+		r->gone = xreallocarray(r->gone, r->capgone, sizeof *r->gone);
+	}
+	r->gone[r->ngone++] = id;
+	return (0);
+}
+
+/* Read what changed (the worker, or start-up). 0 or -1 (r->cause). */
+static int
+refresh_read(struct db *db, struct refresh_job *r)
+{
+	r->unit_version = db_unit_version(db);
+	r->card_version = db_card_version(db);
+	if (r->unit_version < 0 || r->card_version < 0) {
+		xasprintf(&r->cause, "reading versions: %s", db_errmsg(db));
+		return (-1);
+	}
+	if (r->unit_version != r->unit_since && db_unit_changes(db,
+	    r->unit_since, refresh_unit_one, refresh_gone_one, r) != 0) {
+		xasprintf(&r->cause, "reading units: %s", db_errmsg(db));
+		return (-1);
+	}
+	if (r->card_version != r->card_since &&
+	    (r->cards = card_read(db, &r->cause)) == NULL)
+		return (-1);
+	return (0);
+}
+
+static void
+refresh_run(struct db *db, struct worker_job *job)
+{
+	job->result = refresh_read(db, (struct refresh_job *)job);
+}
+
+static void
+refresh_job_free(struct refresh_job *r)
+{
+	if (r->units != NULL)
+		explicit_bzero(r->units, r->capunits * sizeof *r->units);
+	free(r->units);
+	free(r->gone);
+	card_set_free(r->cards);
+	free(r->cause);
+	free(r);
+}
+
+/* Apply what was read, one unit at a time. */
+static void
+refresh_apply(struct refresh_job *r, int startup)
+{
+	struct unit	*u;
+	size_t		 i;
+
+	for (i = 0; i < r->ngone; i++)
+		unit_remove(r->gone[i]);
+	for (i = 0; i < r->nunits; i++) {
+		u = unit_put(&r->units[i]);
+		supervise_arm(u, clock_wall(), clock_mono(), startup);
+	}
+	if (r->cards != NULL) {
+		card_use(r->cards);
+		r->cards = NULL;
+		refresh_card_version = r->card_version;
+	}
+	refresh_unit_version = r->unit_version;
+	if (!startup && (r->nunits != 0 || r->ngone != 0))
+		log_notice("units: %zu changed, %zu removed, %zu registered",
+		    r->nunits, r->ngone, unit_count());
+}
+
+static void
+refresh_done(struct worker_job *job)
+{
+	struct refresh_job	*r = (struct refresh_job *)job;
+
+	refresh_busy = 0;
+	if (job->result == 0)
+		refresh_apply(r, 0);
+	else
+		log_warnx("units: refresh failed: %s",
+		    r->cause != NULL ? r->cause : "no reader");
+	refresh_job_free(r);
+}
+
+static struct refresh_job *
+refresh_job_new(void)
+{
+	struct refresh_job	*r;
+
+	r = xcalloc(1, sizeof *r);
+	r->unit_since = refresh_unit_version;
+	r->card_since = refresh_card_version;
+	r->job.run = refresh_run;
+	r->job.done = refresh_done;
+	return (r);
+}
+
+int
+refresh_load(struct db *db, char **cause)
+{
+	struct refresh_job	*r = refresh_job_new();
+
+	if (refresh_read(db, r) != 0) {
+		*cause = r->cause;
+		r->cause = NULL;
+		refresh_job_free(r);
+		return (-1);
+	}
+	refresh_apply(r, 1);
+	refresh_job_free(r);
+	return (0);
+}
+
+void
+refresh_tick(void)
+{
+	if (refresh_busy)
+		return;
+	refresh_busy = 1;
+	lookup_submit(&refresh_job_new()->job);
+}
+
+void
+refresh_free(void)
+{
+	card_use(NULL);
+	unit_free_all();
+}

@@ -1,0 +1,120 @@
+/*
+ * test_runtime.c -- the shared runtime: the token bucket (a refill never
+ * takes a token: registered traffic used to drain the unregistered
+ * bucket this way), the deadline heap, hash map iteration and removal,
+ * and the clock a test can set and advance.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "runtime.h"
+
+static void
+test_bucket(void **state)
+{
+	struct bucket_rate	 r;
+	struct bucket		 b;
+	int			 i;
+
+	(void)state;
+	bucket_rate(&r, 3, 60);			/* 3, one a second back */
+	bucket_init(&b, &r, 1000);
+	for (i = 0; i < 100; i++)		/* refills alone take nothing */
+		bucket_refill(&b, &r, 1000 + i);
+	assert_true(bucket_full(&b, &r));
+	for (i = 0; i < 3; i++)
+		assert_int_equal(bucket_take(&b, &r, 1100), 0);
+	assert_int_equal(bucket_take(&b, &r, 1100), -1);
+	assert_false(bucket_full(&b, &r));
+	assert_int_equal(bucket_take(&b, &r, 2099), -1);
+	assert_int_equal(bucket_take(&b, &r, 2100), 0);	/* one back */
+	bucket_refill(&b, &r, 1000000);
+	assert_true(bucket_full(&b, &r));	/* never above the burst */
+	assert_true(b.tokens == 3);
+}
+
+static void
+test_heap(void **state)
+{
+	struct heap	 h;
+	int64_t		 at, v[] = { 50, 10, 40, 10, 30, 20 };
+	uint64_t	 id;
+	size_t		 i;
+
+	(void)state;
+	memset(&h, 0, sizeof h);
+	assert_int_equal(heap_top(&h, &at, &id), -1);
+	for (i = 0; i < nitems(v); i++)
+		heap_push(&h, v[i], i);
+	for (i = 0; i < 200; i++)
+		heap_push(&h, 1000 + (int64_t)((i * 7919) % 200), 100 + i);
+	at = -1;
+	for (i = 0; i < nitems(v) + 200; i++) {
+		int64_t	 prev = at;
+
+		assert_int_equal(heap_top(&h, &at, &id), 0);
+		assert_true(at >= prev);
+		heap_pop(&h);
+	}
+	assert_int_equal(heap_top(&h, &at, &id), -1);
+	heap_free(&h);
+}
+
+static void
+test_hmap(void **state)
+{
+	struct hmap	 m;
+	uint64_t	 k, v, sum = 0;
+	size_t		 it = 0, n = 0, i;
+
+	(void)state;
+	hmap_init(&m, 4);
+	for (i = 1; i <= 1000; i++)
+		hmap_put(&m, i, i * 2);
+	for (i = 1; i <= 1000; i += 2)
+		assert_int_equal(hmap_del(&m, i), 0);
+	assert_int_equal(hmap_count(&m), 500);
+	while (hmap_next(&m, &it, &k, &v)) {
+		assert_int_equal(v, k * 2);
+		assert_int_equal(k % 2, 0);
+		sum += k;
+		n++;
+	}
+	assert_int_equal(n, 500);
+	assert_int_equal(sum, 500 * 501);	/* 2 + 4 + ... + 1000 */
+	assert_int_equal(hmap_next(&m, &it, &k, &v), 0);
+	hmap_free(&m);
+}
+
+static void
+test_clock(void **state)
+{
+	(void)state;
+	clock_set(1795000000000LL, 5000);
+	clock_turn();
+	assert_int_equal(clock_wall(), 1795000000000LL);
+	assert_int_equal(clock_mono(), 5000);
+	clock_advance(30000);
+	assert_int_equal(clock_wall(), 1795000030000LL);
+	assert_int_equal(clock_mono(), 35000);
+	clock_advance(-5);			/* time does not go back */
+	assert_int_equal(clock_mono(), 35000);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_bucket),
+		cmocka_unit_test(test_heap),
+		cmocka_unit_test(test_hmap),
+		cmocka_unit_test(test_clock),
+	};
+
+	return (cmocka_run_group_tests(tests, NULL, NULL));
+}
