@@ -21,9 +21,9 @@
 
 struct alarm_write {
 	struct store_req	 req;	/* its own (a frame's rides elsewhere) */
-	struct alarm_change	*v;	/* owned */
+	struct alarm_change	*v;	/* in this block, after the struct */
 	size_t			 n;
-	struct store_alarm	*parts;	/* owned: the rows, in change order */
+	struct store_alarm	*parts;	/* in this block: the rows, in order */
 	size_t			 nparts;
 	int64_t			*links;	/* owned: replayed events to link */
 	size_t			 nlinks;
@@ -42,7 +42,7 @@ static int64_t			 aio_hwm_at;	/* mono: hwm last raised */
 
 static void	aio_write_done(struct store_req *);
 
-/* The core's changes so far, with their rows as they are now. */
+/* The core's changes so far, with their rows as they are now (one block). */
 static struct alarm_write *
 aio_collect(void)
 {
@@ -50,15 +50,18 @@ aio_collect(void)
 	struct alarm_change	*c;
 	struct store_alarm	*p;
 	struct alarm		*a;
-	size_t			 i;
+	size_t			 i, nrows = 0;
 
 	if (aio_cs.n == 0)
 		return (NULL);
-	w = xcalloc(1, sizeof *w);
+	for (i = 0; i < aio_cs.n; i++)
+		nrows += aio_cs.v[i].row;
+	w = xcalloc(1, sizeof *w + aio_cs.n * sizeof *w->v +
+	    nrows * sizeof *w->parts);
 	w->n = aio_cs.n;
-	w->v = xreallocarray(NULL, w->n, sizeof *w->v);
+	w->v = (struct alarm_change *)(w + 1);
+	w->parts = (struct store_alarm *)(w->v + w->n);
 	memcpy(w->v, aio_cs.v, w->n * sizeof *w->v);
-	w->parts = xcalloc(w->n, sizeof *w->parts);
 	alarm_changes_clear(&aio_cs);
 	for (i = 0; i < w->n; i++) {
 		c = &w->v[i];
@@ -81,8 +84,6 @@ aio_collect(void)
 static void
 aio_free(struct alarm_write *w)
 {
-	free(w->v);
-	free(w->parts);
 	free(w->links);
 	free(w->note);
 	free(w);
@@ -130,11 +131,29 @@ aio_show(const struct alarm_change *c, const struct db_alarm *row, int ok)
 	aio_hooks.show(a);
 }
 
+/* Is change i the last of its alarm in w (the one that shows it)? */
+static int
+aio_last_of_alarm(const struct alarm_write *w, size_t i, struct hmap *seen)
+{
+	size_t	 j;
+
+	if (w->n <= 8) {
+		for (j = i + 1; j < w->n; j++)
+			if (w->v[j].alarm_id == w->v[i].alarm_id)
+				return (0);
+		return (1);
+	}
+	if (hmap_get(seen, (uint64_t)w->v[i].alarm_id, NULL) == 0)
+		return (0);		/* walked backwards: seen later */
+	hmap_put(seen, (uint64_t)w->v[i].alarm_id, 1);
+	return (1);
+}
+
 /* A write came back: to the core, then to the consoles and the asker. */
 static void
 aio_finish(struct alarm_write *w, int ok)
 {
-	struct hmap	 shown;
+	struct hmap	 seen;
 	size_t		 i;
 
 	for (i = 0; i < w->n; i++) {
@@ -149,14 +168,13 @@ aio_finish(struct alarm_write *w, int ok)
 		    alarm_action_name(w->v[0].action) ? alarm_action_name(
 		    w->v[0].action) : "count");
 	}
-	hmap_init(&shown, w->n);
-	for (i = w->n; i > 0; i--) {
-		if (hmap_get(&shown, (uint64_t)w->v[i - 1].alarm_id, NULL) == 0)
-			continue;	/* its last change shows it */
-		hmap_put(&shown, (uint64_t)w->v[i - 1].alarm_id, 1);
-		aio_show(&w->v[i - 1], aio_row(w, i - 1), ok);
-	}
-	hmap_free(&shown);
+	memset(&seen, 0, sizeof seen);
+	if (w->n > 8)
+		hmap_init(&seen, w->n);
+	for (i = w->n; i > 0; i--)
+		if (aio_last_of_alarm(w, i - 1, &seen))
+			aio_show(&w->v[i - 1], aio_row(w, i - 1), ok);
+	hmap_free(&seen);
 	for (i = 0; ok && aio_hooks.offer != NULL && i < w->n; i++)
 		if (w->v[i].action == ACTION_OFFER)
 			aio_hooks.offer(w->v[i].snap.operator,

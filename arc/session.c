@@ -265,7 +265,7 @@ session_operators(void)
 {
 	json_t	*ops = json_array();
 
-	operator_each(session_operator, ops);
+	operator_all(session_operator, ops);
 	return (ops);
 }
 

@@ -1,7 +1,8 @@
 /*
- * db_alarm.c -- the alarm tables: the rows the store writer writes
- * (STORE_ALARM, STORE_NOTE) and the reads arcd makes at start-up and when
- * it builds an alarm for a console.
+ * db_alarm.c -- the alarm tables: the rows the store writer writes (an
+ * alarm row with its links and audit, a note) and the reads arcd makes at
+ * start-up (open alarms, today's closed ones, each alarm's newest events
+ * and notes, events never linked).
  *
  * Empty text and zero times are stored as NULL and read back as "" / 0.
  */

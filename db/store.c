@@ -1,5 +1,6 @@
 /*
- * store.c -- the store writer thread: group commit of events, duplicates,
+ * store.c -- the store writer thread: group commit of events (with the
+ * alarm rows they open or change, in the same request), duplicates,
  * last-seen times, audit rows, alarms and their notes, with checkpoints
  * kept off the ACK path.
  *
@@ -19,7 +20,7 @@
  * Everything else in struct store (the queue, the done list, counters,
  * flags) is shared and only touched with lock held. A store_req belongs to
  * the store from store_submit until store_done hands it back; the writer
- * reads it (and writes result and ev[i].id) without the lock while it is
+ * reads it (and writes result, injected and ev[i].id) without the lock while it is
  * off both lists. notify is called from the writer thread, without the
  * lock, once per batch.
  */

@@ -68,15 +68,24 @@ alarm_event_class(const struct db_event *e)
 	return (e->class);
 }
 
+/* The runaway bucket of (unit, code, zone); an unregistered unit by account. */
 static uint64_t
 alarm_runaway_key(const struct db_event *e)
 {
-	char	 key[64];
-	int	 n;
+	struct {
+		int64_t	 unit;
+		char	 account[17];
+		char	 code[8];
+		char	 zone[8];
+	}	 k;
 
-	n = snprintf(key, sizeof key, "%lld %s %s %s", (long long)e->unit_id,
-	    e->unit_id ? "" : e->account, e->code, e->zone);
-	return (hash64(key, n > 0 ? (size_t)n : 0, 0));
+	memset(&k, 0, sizeof k);
+	k.unit = e->unit_id;
+	if (e->unit_id == 0)
+		strlcpy(k.account, e->account, sizeof k.account);
+	strlcpy(k.code, e->code, sizeof k.code);
+	strlcpy(k.zone, e->zone, sizeof k.zone);
+	return (hash64(&k, sizeof k, 0));
 }
 
 /* --- storms --- */
@@ -228,8 +237,9 @@ alarm_events_change(struct alarm *a, const struct db_event *ev, int opened,
 	}
 	c = alarm_change(cs, a, action, "arcd", row);
 	c->counted = counted;
-	snprintf(c->detail, sizeof c->detail, "%s P%d seq %04d from %s",
-	    ev->code, ev->class, ev->seq, ev->account);
+	if (alarm_action_name(action) != NULL)	/* audited: say why */
+		snprintf(c->detail, sizeof c->detail, "%s P%d seq %04d from %s",
+		    ev->code, ev->class, ev->seq, ev->account);
 }
 
 struct alarm *

@@ -2,7 +2,10 @@
  * alarmq.c -- the call queue: a binary heap of the waiting alarms, most
  * urgent class first, then the oldest, then the lowest id. Each alarm
  * knows its index (alarm->heap, SIZE_MAX when not queued), so removing or
- * re-placing one is O(log n). Only alarm.c calls this.
+ * re-placing one is O(log n). Only alarm.c calls this (alarm_queue
+ * decides who is in the queue).
+ *
+ * Thread: the network thread.
  */
 #include <stdlib.h>
 

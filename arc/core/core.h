@@ -445,6 +445,8 @@ void		 operator_hold(const char *login, int64_t alarm_id);
 void		 operator_unhold(const char *login, int64_t alarm_id);
 /* Logged-in operators in offer order. */
 void		 operator_each(void (*)(struct operator *, void *), void *);
+/* ... and those holding alarms without a console (fn must not log out). */
+void		 operator_all(void (*)(struct operator *, void *), void *);
 /* Operators whose grace ran out with no console; up to max logins. */
 size_t		 operator_grace_due(int64_t mono, char (*)[32], size_t max);
 int		 operator_dirty(void);

@@ -171,6 +171,16 @@ operator_each(void (*fn)(struct operator *, void *), void *arg)
 	}
 }
 
+/* Every operator record: logged in, or holding alarms without a console. */
+void
+operator_all(void (*fn)(struct operator *, void *), void *arg)
+{
+	struct operator_rec	*r;
+
+	TAILQ_FOREACH(r, &ops, entry)
+		fn(&r->op, arg);
+}
+
 /*
  * Operators without a console whose grace ran out. An operator holding
  * alarms with no console and no grace (after a restart) gets one now.

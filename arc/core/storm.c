@@ -1,9 +1,10 @@
 /*
  * storm.c -- storm detection: a burst of one technical code across many
  * units (a power cut: thousands of "mains lost"). For each code it counts
- * the distinct units heard within the window; at the threshold alarm.c
- * collapses that code's alarms into one incident, until the code has been
- * quiet for the quiet period. Pure: `now` is monotonic ms, passed in.
+ * the distinct units heard within the window; incident.c judges from the
+ * count and alarm_event.c collapses that code's alarms into one incident,
+ * until the code has been quiet for the quiet period. Pure: `now` is
+ * monotonic ms, passed in.
  *
  * Thread: network thread.
  */

@@ -1,5 +1,6 @@
 /*
- * log.c -- logging to stderr (foreground) or syslog, one line each.
+ * log.c -- logging to stderr (foreground) or syslog, one line each, one
+ * write(2) per line: safe from any thread.
  */
 #include <errno.h>
 #include <stdio.h>

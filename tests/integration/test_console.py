@@ -215,6 +215,42 @@ class TestRestart(ConsoleCase):
         self.assertEqual((a["state"], a["operator"]), ("handling", "op1"))
 
 
+class TestSupervisorView(ConsoleCase):
+    """The operators view reaches the supervisor on every change (offers,
+    accepts, a console lost, its grace running out), once per loop turn,
+    with every alarm each operator holds."""
+    test_build = True
+
+    def view(self, boss, pred, what):
+        m = boss.wait(lambda m: m["type"] == "operators" and pred(
+            {o["login"]: o for o in m["operators"]}), what=what)
+        return {o["login"]: o for o in m["operators"]}
+
+    def test_view_follows_offers_holds_and_grace(self):
+        boss = self.console("boss")
+        self.press(1, "100001")             # boss takes the first
+        x = boss.wait(lambda m: m["type"] == "offer", what="boss's offer")
+        self.assertTrue(boss.request("accept", alarm_id=x["alarm_id"])["ok"])
+        op = self.console("op1")
+        self.press(2)
+        ops = self.view(boss, lambda ops: len(ops.get("op1", {}).get(
+            "alarms", [])) == 1, "the offer to op1")
+        a1 = ops["op1"]["alarms"][0]
+        self.assertTrue(op.request("accept", alarm_id=a1)["ok"])
+        self.press(3, "ABC123")             # unregistered: P2, waits
+        a3 = op.wait_alarm(lambda a: a["unit"]["account"] == "ABC123")["id"]
+        self.assertTrue(op.request("accept", alarm_id=a3)["ok"])
+        self.view(boss, lambda ops: sorted(ops.get("op1", {}).get(
+            "alarms", [])) == sorted([a1, a3]), "both alarms op1 holds")
+        op.close()
+        self.view(boss, lambda ops: "op1" in ops and not ops["op1"][
+            "connected"] and len(ops["op1"]["alarms"]) == 2,
+            "op1's console lost, alarms kept")
+        self.arcd.advance(2)                # console_grace = 1
+        self.view(boss, lambda ops: "op1" not in ops,
+                  "op1's alarms back in the queue")
+
+
 class TestTwoConsoleListeners(ConsoleCase):
     """A second console listener serves too (it once replaced the first)."""
 
