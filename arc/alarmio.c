@@ -110,14 +110,18 @@ aio_show(const struct alarm_change *c, const struct db_alarm *row, int ok)
 		return;
 	if (!ok) {
 		/* Put back: consoles may have missed an earlier change. */
-		if (a != NULL && a->writing == 0 && alarm_visible(a))
+		if (a != NULL && a->writing == 0 && a->stored &&
+		    alarm_visible(a))
 			aio_hooks.show(a);
 		return;
 	}
 	if (a != NULL && a->version != c->version)
 		return;		/* a later change shows it */
-	if (c->action == ACTION_MEMBER_CLOSED)
-		return;		/* the incident's own row says it */
+	if (c->action == ACTION_MEMBER_CLOSED) {
+		if (a == NULL)	/* the incident's own row says it */
+			history_drop(c->alarm_id);
+		return;
+	}
 	if (a != NULL && !alarm_visible(a) && c->action != ACTION_JOINED)
 		return;		/* held, or shown through its incident */
 	if (a == NULL) {
@@ -316,7 +320,8 @@ aio_resolve(const struct alarmio_req *q)
 		a = alarm_find(q->alarm_id);
 	else if ((a = dispatch_offered(q->login)) == NULL)
 		a = alarm_top();
-	return (a != NULL && !a->closing ? a : NULL);
+	/* Not stored yet: nobody has seen it, nobody may take it. */
+	return (a != NULL && !a->closing && a->stored ? a : NULL);
 }
 
 void
@@ -388,7 +393,7 @@ alarmio_note(int64_t alarm_id, const char *login, const char *text,
 	struct alarm_write	*w;
 	struct alarm		*a;
 
-	if ((a = alarm_find(alarm_id)) == NULL || a->closing) {
+	if ((a = alarm_find(alarm_id)) == NULL || a->closing || !a->stored) {
 		aio_reply_now(tag, "not_found");
 		return;
 	}
@@ -425,7 +430,7 @@ alarmio_logout(const char *login)
 static void
 aio_snapshot_one(struct alarm *a, void *arg)
 {
-	if (alarm_visible(a))
+	if (alarm_visible(a) && a->stored)
 		json_array_append_new(arg, alarm_json(a));
 }
 

@@ -81,6 +81,12 @@ alarmload_replay_one(const struct db_event *e, void *arg)
 {
 	struct alarmload_replay	*r = arg;
 
+	/*
+	 * Only what needs a person: an unlinked P4 event found no alarm
+	 * when it came (a restore replayed now could close a later alarm).
+	 */
+	if (e->class == CLASS_P4 && !(e->flags & EVENT_UNREGISTERED))
+		return (0);
 	if (r->n > 0 && (r->ev[0].dedupe != e->dedupe ||
 	    strcmp(r->ev[0].account, e->account) != 0 ||
 	    r->n == nitems(r->ev)))

@@ -205,20 +205,6 @@ ingest_free_req(struct store_req *r)
 	free(r);
 }
 
-/* unit.silent_since: when it fell silent, or 0 heard again. */
-static void
-ingest_silent_row(int64_t unit_id, int64_t at)
-{
-	struct store_req	*r;
-
-	r = xcalloc(1, sizeof *r);
-	r->op = STORE_SILENT;
-	r->id = unit_id;
-	r->at = at;
-	r->done = ingest_free_req;
-	commit_submit(r);
-}
-
 /* A valid frame of a registered unit: last seen, and maybe heard again. */
 static void
 ingest_heard(struct unit *u)
@@ -228,7 +214,6 @@ ingest_heard(struct unit *u)
 		return;
 	log_notice("unit %s: heard again", u->account);
 	ingest_system_event(u, "YK", CLASS_P4, "unit heard again");
-	ingest_silent_row(u->id, 0);
 }
 
 int
@@ -273,6 +258,7 @@ ingest_done(struct store_req *r)
 	struct pending		*p = r->arg;
 	struct dedupe_entry	*de;
 	struct waiter		*w;
+	struct unit		*u;
 
 	de = dedupe_find(p->dkey, clock_mono());
 	if (r->result == 0) {
@@ -286,8 +272,13 @@ ingest_done(struct store_req *r)
 			ingest_ack(&p->o);
 		for (w = p->waiters; w != NULL; w = w->next)
 			ingest_ack(&w->o);
-	} else if (de != NULL && de->pending == p)
-		dedupe_remove(p->dkey);
+	} else {
+		if (de != NULL && de->pending == p)
+			dedupe_remove(p->dkey);
+		if (p->system && (u = unit_by_id(p->ev[0].unit_id)) != NULL)
+			supervise_undo(u, strcmp(p->ev[0].code, "YS") == 0,
+			    clock_mono());
+	}
 	alarmio_frame_done(p->aw, r);
 	if (!p->system)
 		p->o.ops->done(&p->o);
@@ -299,7 +290,8 @@ ingest_done(struct store_req *r)
 
 /*
  * An event arcd raises itself for a unit (supervision): stored and turned
- * into an alarm like any other, answered to nobody.
+ * into an alarm like any other, with the unit's silent_since, answered to
+ * nobody. If it cannot be stored, supervision raises it again.
  */
 void
 ingest_system_event(const struct unit *u, const char *code, int class,
@@ -332,6 +324,9 @@ ingest_system_event(const struct unit *u, const char *code, int class,
 	p->req.op = STORE_EVENTS;
 	p->req.ev = p->ev;
 	p->req.nev = 1;
+	/* unit.silent_since goes with the event: all or nothing. */
+	p->req.silent_unit = u->id;
+	p->req.silent_at = strcmp(code, "YS") == 0 ? e->received_at : 0;
 	p->req.done = ingest_done;
 	p->req.arg = p;
 	ingest_submit(p);
@@ -344,7 +339,6 @@ ingest_silent(struct unit *u, void *arg)
 	log_notice("unit %s: silent (nothing for %d s)", u->account,
 	    supervise_secs(u));
 	ingest_system_event(u, "YS", CLASS_P3, "unit silent");
-	ingest_silent_row(u->id, clock_wall());
 }
 
 static void

@@ -272,6 +272,8 @@ struct store_req {
 	int64_t		 at;		/* LASTSEEN: unix ms */
 	int64_t		 hwm;		/* raise the event high-water mark to
 					   this id, or STORE_HWM_LAST */
+	int64_t		 silent_unit;	/* EVENTS: this unit's silent_since */
+	int64_t		 silent_at;	/* ... = this (0: heard again) */
 	const char	*actor, *action, *subject, *detail; /* AUDIT, NOTE */
 	int		 result;	/* set by the writer: 0 or -1 */
 	int		 injected;	/* the writer's: a fault (tests) */

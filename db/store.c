@@ -319,7 +319,8 @@ store_rows(struct db *db, struct store_req *req, int careful)
 {
 	size_t	 i;
 	int64_t	 hwm = req->hwm;
-	int	 simple = req->nev + req->nalarms <= 1 && hwm == 0;
+	int	 simple = req->nev <= 1 && req->nalarms == 0 && hwm == 0 &&
+		    req->silent_unit == 0;
 
 	if (hwm == STORE_HWM_LAST)
 		hwm = req->nev > 0 ? req->ev[req->nev - 1].id : 0;
@@ -333,6 +334,9 @@ store_rows(struct db *db, struct store_req *req, int careful)
 			goto fail;
 		}
 	}
+	if (req->silent_unit != 0 &&
+	    db_unit_silent(db, req->silent_unit, req->silent_at) == -1)
+		goto fail;
 	if (req->injected) {
 		log_warnx("store: alarm write failed (injected)");
 		goto fail;

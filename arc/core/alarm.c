@@ -431,6 +431,40 @@ alarm_set_state(struct alarm *a, enum alarm_state to, const char *op,
 
 /* --- a write came back --- */
 
+/* An open, stored incident, or NULL: what a member may point at. */
+static struct alarm *
+alarm_incident_of(int64_t id)
+{
+	struct alarm	*inc;
+
+	if (id == 0 || (inc = alarm_find(id)) == NULL || !inc->incident ||
+	    inc->closing || !inc->stored)
+		return (NULL);
+	return (inc);
+}
+
+/*
+ * An incident is gone (never stored): its storm forgets it and its
+ * members stand alone again; their rows are written again (dirty).
+ */
+static void
+alarm_incident_gone(struct alarm *inc)
+{
+	struct alarm	*m;
+	uint64_t	 v;
+	size_t		 it = 0;
+
+	if (storm_incident(inc->code) == inc->id)
+		storm_set_incident(inc->code, 0);
+	while (hmap_next(&alarm_by_id, &it, NULL, &v)) {
+		m = (struct alarm *)(uintptr_t)v;
+		if (m->incident_id != inc->id)
+			continue;
+		alarm_set_member(m, 0);
+		m->dirty = 1;
+	}
+}
+
 static void
 alarm_forget(struct alarm *a)
 {
@@ -442,10 +476,31 @@ alarm_forget(struct alarm *a)
 	alarm_unit_leave(a);
 	hmap_del(&alarm_by_id, (uint64_t)a->id);
 	hmap_del(&alarm_closing, (uint64_t)a->id);
+	if (a->incident)
+		alarm_incident_gone(a);
 	alarm_free(a);
 }
 
-/* Put back the state last stored; an alarm never stored is forgotten. */
+/* Out of the closing limbo, back among the open alarms. */
+static void
+alarm_reopen(struct alarm *a)
+{
+	hmap_del(&alarm_closing, (uint64_t)a->id);
+	hmap_put(&alarm_by_id, (uint64_t)a->id, (uintptr_t)a);
+	if (alarm_of_unit(a->unit_id, a->account) == NULL)
+		hmap_put(&alarm_by_unit, alarm_unit_key(a->unit_id,
+		    a->account), (uintptr_t)a);
+	if (a->incident && storm_incident(a->code) == 0)
+		storm_set_incident(a->code, a->id);
+	a->closing = 0;
+}
+
+/*
+ * Put back the state last stored; an alarm never stored is forgotten. An
+ * offer comes back as waiting (its deadline is gone, as after a restart;
+ * the row follows with the next count), and membership only of an
+ * incident still open.
+ */
 static void
 alarm_revert(struct alarm *a)
 {
@@ -457,16 +512,15 @@ alarm_revert(struct alarm *a)
 	}
 	if (a->state == ALARM_OFFERED || a->state == ALARM_HANDLING)
 		operator_unhold(a->operator, a->id);
-	if (a->closing) {
-		hmap_del(&alarm_closing, (uint64_t)a->id);
-		hmap_put(&alarm_by_id, (uint64_t)a->id, (uintptr_t)a);
-		if (alarm_of_unit(a->unit_id, a->account) == NULL)
-			hmap_put(&alarm_by_unit, alarm_unit_key(a->unit_id,
-			    a->account), (uintptr_t)a);
-		a->closing = 0;
-	}
+	if (a->closing)
+		alarm_reopen(a);
 	a->state = s->state;
 	strlcpy(a->operator, s->operator, sizeof a->operator);
+	if (a->state == ALARM_OFFERED) {
+		a->state = ALARM_WAITING;
+		a->operator[0] = '\0';
+		a->dirty = 1;
+	}
 	a->offered_at = s->offered_at;
 	a->accepted_at = s->accepted_at;
 	a->closed_at = s->closed_at;
@@ -477,8 +531,11 @@ alarm_revert(struct alarm *a)
 	a->outcome = s->outcome;
 	a->class = s->class;
 	strlcpy(a->code, s->code, sizeof a->code);
-	alarm_set_member(a, s->incident_id);
-	if (a->state == ALARM_OFFERED || a->state == ALARM_HANDLING)
+	alarm_set_member(a, alarm_incident_of(s->incident_id) != NULL ?
+	    s->incident_id : 0);
+	if (a->incident_id != s->incident_id)
+		a->dirty = 1;		/* its incident has gone: say so */
+	if (a->state == ALARM_HANDLING)
 		operator_hold(a->operator, a->id);
 	a->version++;
 	a->sversion++;

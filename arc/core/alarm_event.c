@@ -90,6 +90,19 @@ alarm_runaway_key(const struct db_event *e)
 
 /* --- storms --- */
 
+/* The open, stored incident of a storm of code, or NULL. */
+static struct alarm *
+alarm_storm_incident(const char *code)
+{
+	struct alarm	*inc;
+	int64_t		 id = storm_incident(code);
+
+	if (id == 0 || (inc = alarm_find(id)) == NULL || inc->closing ||
+	    !inc->stored)
+		return (NULL);
+	return (inc);
+}
+
 /* An alarm of the storm's code still waiting joins the incident. */
 struct alarm_sweep {
 	struct alarm		*inc;
@@ -160,11 +173,13 @@ alarm_technical(struct alarm *a, int64_t wall, int64_t mono,
 		alarm_set_member(a, inc->id);
 		return;
 	case STORM_JOIN:
-		if ((inc = alarm_find(id)) != NULL && !inc->closing) {
+		if ((inc = alarm_storm_incident(a->code)) != NULL) {
 			alarm_set_member(a, inc->id);
 			return;
 		}
-		break;
+		/* Its incident is not stored yet: wait a moment, then see. */
+		alarm_set_held(a, mono + 1000);
+		return;
 	case STORM_SUSPECT:
 		alarm_set_held(a, until);
 		return;
@@ -232,8 +247,8 @@ alarm_events_change(struct alarm *a, const struct db_event *ev, int opened,
 		row = !a->stored;
 		a->dirty = !row;
 	} else {
-		action = ACTION_ANNOTATE;	/* shown; nothing to write */
-		row = 0;
+		action = ACTION_ANNOTATE;	/* shown; the link is the record */
+		row = !a->stored;		/* ... unless its row is not */
 	}
 	c = alarm_change(cs, a, action, "arcd", row);
 	c->counted = counted;
@@ -313,6 +328,24 @@ alarm_hold_one(struct alarm *a, void *arg)
 		w->due[w->n++] = a;
 }
 
+/* A hold is over: into its storm's incident if one has begun, else queued. */
+static void
+alarm_hold_over(struct alarm *a, struct alarm_changes *cs)
+{
+	struct alarm_change	*c;
+	struct alarm		*inc;
+
+	alarm_set_held(a, 0);
+	if (a->class == CLASS_P3 && a->state == ALARM_WAITING &&
+	    (inc = alarm_storm_incident(a->code)) != NULL) {
+		alarm_set_member(a, inc->id);
+		c = alarm_change(cs, a, ACTION_JOINED, "arcd", 1);
+		strlcpy(c->detail, inc->account, sizeof c->detail);
+		return;
+	}
+	alarm_change(cs, a, ACTION_HOLD_OVER, "arcd", 1);
+}
+
 int
 alarm_release_holds(int64_t mono, struct alarm_changes *cs)
 {
@@ -322,10 +355,8 @@ alarm_release_holds(int64_t mono, struct alarm_changes *cs)
 	w.mono = mono;
 	w.n = 0;
 	alarm_each(alarm_hold_one, &w);
-	for (i = 0; i < w.n; i++) {
-		alarm_set_held(w.due[i], 0);
-		alarm_change(cs, w.due[i], ACTION_HOLD_OVER, "arcd", 1);
-	}
+	for (i = 0; i < w.n; i++)
+		alarm_hold_over(w.due[i], cs);
 	return ((int)w.n);
 }
 

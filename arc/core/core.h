@@ -136,6 +136,8 @@ int		 supervise_touch(struct unit *, int64_t mono);
 size_t		 supervise_due(int64_t mono,
 		    void (*)(struct unit *, void *), void *);
 int64_t		 supervise_next(void);	/* the earliest deadline, 0 = none */
+/* Its silent (1) or heard-again (0) event was not stored: undo, retry. */
+void		 supervise_undo(struct unit *, int silent, int64_t mono);
 void		 supervise_free(void);
 
 /*

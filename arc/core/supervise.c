@@ -131,6 +131,24 @@ supervise_due(int64_t mono, void (*fn)(struct unit *, void *), void *arg)
 	return (n);
 }
 
+/*
+ * The unit's "silent" (silent 1) or "heard again" event could not be
+ * stored: as it was. Silent is raised again a second later; heard again
+ * waits for the unit's next frame.
+ */
+void
+supervise_undo(struct unit *u, int silent, int64_t mono)
+{
+	if (silent) {
+		u->silent = 0;
+		u->deadline = mono + 1000;
+		supervise_queue(u);
+	} else {
+		u->silent = 1;
+		u->deadline = 0;
+	}
+}
+
 int64_t
 supervise_next(void)
 {

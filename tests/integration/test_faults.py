@@ -8,6 +8,7 @@ restart every ACKed pendant press is in an open alarm. An operator's
 change that cannot be stored is refused with "storage" and memory stays
 as stored: the alarm can be taken again."""
 import socket
+import sqlite3
 import unittest
 
 from arctest import Arcd, ArcdCase, frame, read_reply, stamp, wait_for
@@ -109,6 +110,35 @@ class TestOperatorWriteFails(ConsoleCase):
         self.assertEqual(self.arcd.rows(
             "SELECT state, operator FROM alarm WHERE id=?", (a["id"],))[0],
             ("handling", "op1"))
+
+    def test_unstored_alarm_is_neither_shown_nor_taken(self):
+        # The writer is kept waiting (another connection holds the write
+        # lock): the press is decided but not stored.
+        lock = sqlite3.connect(self.arcd.db, timeout=10,
+                               isolation_level=None)
+        lock.execute("BEGIN IMMEDIATE")
+        s = self.arcd.tcp(timeout=10)
+        s.sendall(pendant(1, "100000"))
+        wait_for(lambda: self.arcd.metric("events") == 1, 5,
+                 "the press to reach arcd")
+        c = self.console("op1")
+        self.assertEqual(c.snapshot["alarms"], [])
+        self.assertEqual(c.request("accept", alarm_id=None)["error"],
+                         "not_found")
+        lock.execute("COMMIT")
+        lock.close()
+        f = pendant(1, "100000")
+
+        def acked():            # stored now, or retransmitted if it failed
+            s.settimeout(3)
+            try:
+                return read_reply(s).token == "ACK"
+            except socket.timeout:
+                s.sendall(f)
+                return False
+        wait_for(acked, 20, "the press to be stored")
+        a = c.wait_alarm(lambda a: a["unit"]["account"] == "100000")
+        self.assertTrue(c.request("accept", alarm_id=a["id"])["ok"])
 
 
 if __name__ == "__main__":

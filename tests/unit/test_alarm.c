@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "core.h"
+#include "coretest.h"
 
 #define T0	(int64_t)1795000000000LL	/* ms, mid-day UTC */
 
@@ -32,36 +33,25 @@ static size_t			 nwrites;
 static struct alarm_changes	 cs;
 static int64_t			 next_event = 1;
 
+static void
+record(const struct alarm_change *c, const struct alarm *a)
+{
+	struct write_rec	*w = &writes[nwrites++ % nitems(writes)];
+
+	w->alarm = c->alarm_id;
+	snprintf(w->state, sizeof w->state, "%s", alarm_state_name(a->state));
+	snprintf(w->action, sizeof w->action, "%s",
+	    alarm_action_name(c->action) ? alarm_action_name(c->action) : "");
+	snprintf(w->actor, sizeof w->actor, "%s", c->actor);
+	w->row = c->row;
+	w->counted = c->counted;
+}
+
 /* The pipeline's part: rows as they are now, "stored", handed back. */
 static void
 commit_as(int ok)
 {
-	struct alarm_change	*c;
-	struct write_rec	*w;
-	struct alarm		*a;
-	size_t			 i;
-
-	for (i = 0; i < cs.n; i++) {
-		c = &cs.v[i];
-		a = alarm_find(c->alarm_id);
-		assert_non_null(a);
-		c->version = a->version;
-		if (c->row)
-			alarm_snapshot(a, &c->snap);
-		w = &writes[nwrites++ % nitems(writes)];
-		w->alarm = c->alarm_id;
-		snprintf(w->state, sizeof w->state, "%s",
-		    alarm_state_name(a->state));
-		snprintf(w->action, sizeof w->action, "%s",
-		    alarm_action_name(c->action) ? alarm_action_name(c->action)
-		    : "");
-		snprintf(w->actor, sizeof w->actor, "%s", c->actor);
-		w->row = c->row;
-		w->counted = c->counted;
-	}
-	for (i = 0; i < cs.n; i++)
-		alarm_done(&cs.v[i], ok);
-	alarm_changes_clear(&cs);
+	core_commit(&cs, ok, record);
 }
 
 static void
@@ -624,6 +614,116 @@ test_failed_raise_puts_back(void **state)
 	assert_int_equal(a->count, 1);
 }
 
+/*
+ * An accept of a member and the incident's close, pipelined: the accept
+ * fails, the close is stored. The member must stand alone again, not
+ * point at the closed incident (where nobody would ever see it).
+ */
+static void
+test_revert_into_closed_incident(void **state)
+{
+	struct alarm	*a, *inc, *m;
+	const char	*why;
+	size_t		 i;
+	int64_t		 incid;
+	int		 u;
+
+	(void)state;
+	storm_init(3, 60, 120);
+	for (u = 0; u < 3; u++)
+		a = event(10 + u, "AT", 3, T0 + u);
+	inc = alarm_find(a->incident_id);
+	assert_non_null(inc);
+	incid = inc->id;
+	assert_int_equal(accept(inc, "op1", T0, &why), 0);
+	m = of_unit(10);
+	assert_int_equal(m->incident_id, incid);
+	assert_int_equal(alarm_accept(m, "op2", T0, &cs, &why), 0);
+	assert_int_equal(alarm_close(inc, "op1", OUTCOME_TECHNICAL, NULL, T0,
+	    &cs, &why), 0);
+	for (i = 0; i < cs.n; i++) {		/* the rows, as alarmio takes */
+		a = alarm_find(cs.v[i].alarm_id);
+		cs.v[i].version = a->version;
+		alarm_snapshot(a, &cs.v[i].snap);
+	}
+	assert_int_equal(cs.v[0].action, ACTION_ACCEPT);
+	alarm_done(&cs.v[0], 0);		/* the accept fails */
+	for (i = 1; i < cs.n; i++)
+		alarm_done(&cs.v[i], 1);	/* the close is stored */
+	alarm_changes_clear(&cs);
+	assert_null(alarm_find(incid));
+	assert_ptr_equal(of_unit(10), m);
+	assert_int_equal(m->state, ALARM_WAITING);
+	assert_int_equal(m->incident_id, 0);	/* stands alone ... */
+	assert_true(m->heap != SIZE_MAX);	/* ... in the queue */
+	assert_true(m->dirty);			/* its row is rewritten */
+	storm_init(50, 60, 120);
+}
+
+/* An incident whose first write failed is forgotten: its storm too, and
+ * a storm alarm that came meanwhile is held, not joined to it. */
+static void
+test_incident_never_stored(void **state)
+{
+	struct db_event	 e;
+	struct alarm	*a, *b;
+	int		 i;
+
+	(void)state;
+	storm_init(3, 60, 120);
+	for (i = 0; i < 2; i++)
+		event(20 + i, "AT", 3, T0 + i);
+	fill(&e, 22, "AT", 3);
+	a = alarm_events(&e, 1, T0 + 2, T0 + 2, &cs);	/* the third: a storm */
+	assert_int_not_equal(a->incident_id, 0);
+	assert_int_not_equal(storm_incident("AT"), 0);
+	fill(&e, 23, "AT", 3);
+	b = alarm_events(&e, 1, T0 + 3, T0 + 3, &cs);	/* before it is stored */
+	assert_int_equal(b->incident_id, 0);
+	assert_int_equal(b->held_until, T0 + 3 + 1000);	/* looks again */
+	core_commit(&cs, 0, NULL);
+	assert_int_equal(storm_incident("AT"), 0);
+	assert_null(of_unit(22));		/* its frame failed too */
+	assert_int_equal(of_unit(20)->incident_id, 0);
+	assert_int_equal(of_unit(21)->incident_id, 0);
+	storm_init(50, 60, 120);
+}
+
+/* An offer whose expiry could not be stored comes back waiting. */
+static void
+test_failed_expiry_frees_the_operator(void **state)
+{
+	struct alarm	*a;
+
+	(void)state;
+	a = event(1, "QA", 1, T0);
+	assert_int_equal(alarm_offer(a, "op1", T0, T0 + 1, &cs), 0);
+	commit();
+	assert_int_equal(alarm_expire(a, T0 + 1, T0, &cs), 0);
+	commit_as(0);
+	assert_int_equal(a->state, ALARM_WAITING);
+	assert_int_equal(held("op1"), 0);
+	assert_ptr_equal(alarm_top(), a);
+	assert_true(a->dirty);		/* the row says offered: rewritten */
+}
+
+/* A P4 annotation of an alarm not yet stored carries its row. */
+static void
+test_annotate_unstored(void **state)
+{
+	struct db_event	 e[2];
+	struct alarm	*a;
+
+	(void)state;
+	fill(&e[0], 30, "QA", 1);
+	a = alarm_events(&e[0], 1, T0, T0, &cs);
+	fill(&e[1], 30, "RP", 4);
+	assert_ptr_equal(alarm_events(&e[1], 1, T0, T0, &cs), a);
+	assert_int_equal(cs.v[1].action, ACTION_ANNOTATE);
+	assert_int_equal(cs.v[1].row, 1);
+	commit();
+}
+
 static void
 test_names(void **state)
 {
@@ -666,6 +766,10 @@ main(void)
 		T(test_storm_incident),
 		T(test_failed_write_puts_back),
 		T(test_failed_raise_puts_back),
+		T(test_revert_into_closed_incident),
+		T(test_incident_never_stored),
+		T(test_failed_expiry_frees_the_operator),
+		T(test_annotate_unstored),
 		T(test_names),
 	};
 

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "core.h"
+#include "coretest.h"
 
 #define W0	(int64_t)1795000000000LL	/* wall ms */
 #define M0	(int64_t)1000000		/* mono ms */
@@ -26,18 +27,7 @@ static int64_t			 next_event = 1;
 static void
 commit(void)
 {
-	struct alarm	*a;
-	size_t		 i;
-
-	for (i = 0; i < cs.n; i++) {
-		a = alarm_find(cs.v[i].alarm_id);
-		cs.v[i].version = a->version;
-		if (cs.v[i].row)
-			alarm_snapshot(a, &cs.v[i].snap);
-	}
-	for (i = 0; i < cs.n; i++)
-		alarm_done(&cs.v[i], 1);
-	alarm_changes_clear(&cs);
+	core_commit(&cs, 1, NULL);
 }
 
 static struct alarm *

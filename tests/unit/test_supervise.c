@@ -132,6 +132,30 @@ test_reload_keeps_deadline(void **state)
 	supervise_free();
 }
 
+/* The silent event could not be stored: raised again; heard again too. */
+static void
+test_undo(void **state)
+{
+	struct unit	*u;
+
+	(void)state;
+	nsilent = 0;
+	supervise_init(3600, 30);
+	u = add(4, 60, NOW - 10000);
+	supervise_arm(u, NOW, M0, 0);
+	assert_int_equal(supervise_due(M0 + 80000, record, NULL), 1);
+	supervise_undo(u, 1, M0 + 80000);
+	assert_false(u->silent);
+	assert_int_equal(supervise_due(M0 + 80999, record, NULL), 0);
+	assert_int_equal(supervise_due(M0 + 81000, record, NULL), 1);
+	assert_int_equal(supervise_touch(u, M0 + 90000), 1);	/* heard */
+	supervise_undo(u, 0, M0 + 90000);	/* ... not stored */
+	assert_true(u->silent);
+	assert_int_equal(supervise_touch(u, M0 + 91000), 1);	/* again */
+	unit_free_all();
+	supervise_free();
+}
+
 int
 main(void)
 {
@@ -141,6 +165,7 @@ main(void)
 		cmocka_unit_test(test_deadline_never_heard),
 		cmocka_unit_test(test_missed_then_heard),
 		cmocka_unit_test(test_reload_keeps_deadline),
+		cmocka_unit_test(test_undo),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
