@@ -56,8 +56,10 @@ aio_collect(void)
 		return (NULL);
 	for (i = 0; i < aio_cs.n; i++)
 		nrows += aio_cs.v[i].row;
-	w = xcalloc(1, sizeof *w + aio_cs.n * sizeof *w->v +
+	/* The header zeroed; the changes and rows are written in full below. */
+	w = xmalloc(sizeof *w + aio_cs.n * sizeof *w->v +
 	    nrows * sizeof *w->parts);
+	memset(w, 0, sizeof *w);
 	w->n = aio_cs.n;
 	w->v = (struct alarm_change *)(w + 1);
 	w->parts = (struct store_alarm *)(w->v + w->n);
@@ -74,6 +76,8 @@ aio_collect(void)
 		alarm_snapshot(a, &c->snap);
 		p = &w->parts[w->nparts++];
 		alarm_to_db(a, &p->row);
+		p->link = NULL;
+		p->nlink = 0;
 		p->actor = c->actor;
 		p->action = alarm_action_name(c->action);
 		p->detail = c->detail;

@@ -26,6 +26,15 @@ struct history {
 
 static struct hmap	 histories;	/* alarm id -> history * */
 
+#define HISTORY_SAME(f) _Static_assert(sizeof ((struct history_event *)0)->f \
+    == sizeof ((struct db_event *)0)->f, "history_event." #f " as db_event")
+HISTORY_SAME(code);
+HISTORY_SAME(raw_code);
+HISTORY_SAME(qualifier);
+HISTORY_SAME(zone);
+HISTORY_SAME(text);
+HISTORY_SAME(location);
+
 static struct history *
 history_get(int64_t alarm_id, int create)
 {
@@ -49,16 +58,16 @@ history_event(int64_t alarm_id, const struct db_event *e)
 	struct history		*h = history_get(alarm_id, 1);
 	struct history_event	*he = &h->ev[h->head];
 
-	memset(he, 0, sizeof *he);
+	/* The same fixed, NUL-terminated arrays: copied whole, no strlen. */
 	he->id = e->id;
 	he->seq = e->seq;
-	strlcpy(he->code, e->code, sizeof he->code);
-	strlcpy(he->raw_code, e->raw_code, sizeof he->raw_code);
+	memcpy(he->code, e->code, sizeof he->code);
+	memcpy(he->raw_code, e->raw_code, sizeof he->raw_code);
 	he->class = e->class;
-	strlcpy(he->qualifier, e->qualifier, sizeof he->qualifier);
-	strlcpy(he->zone, e->zone, sizeof he->zone);
-	strlcpy(he->text, e->text, sizeof he->text);
-	strlcpy(he->location, e->location, sizeof he->location);
+	memcpy(he->qualifier, e->qualifier, sizeof he->qualifier);
+	memcpy(he->zone, e->zone, sizeof he->zone);
+	memcpy(he->text, e->text, sizeof he->text);
+	memcpy(he->location, e->location, sizeof he->location);
 	he->received_at = e->received_at;
 	h->head = (h->head + 1) % HISTORY_EVENTS;
 	if (h->nev < HISTORY_EVENTS)

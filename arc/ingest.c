@@ -97,7 +97,9 @@ ingest_pending_new(const char *protocol, const struct ingest_in *in,
 	uint8_t		*raw;
 	size_t		 i;
 
-	p = xcalloc(1, sizeof *p + in->nev * sizeof p->ev[0] + in->rawlen);
+	/* Only the header needs zeroing: the events and the frame are copied. */
+	p = xmalloc(sizeof *p + in->nev * sizeof p->ev[0] + in->rawlen);
+	memset(p, 0, sizeof *p);
 	raw = (uint8_t *)&p->ev[in->nev];
 	if (in->rawlen > 0)
 		memcpy(raw, in->raw, in->rawlen);

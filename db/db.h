@@ -1,11 +1,14 @@
 /*
  * db.h -- arc's storage: the SQLite schema, its migrations, every SQL
- * statement, and the store writer thread. Nothing outside db/ says SQL.
+ * statement, the store writer thread and the reader worker. Nothing
+ * outside db/ says SQL.
  *
  * Threads: a struct db is one SQLite connection and belongs to one thread.
  * The store writer thread (struct store) owns its own write connection;
  * the network thread talks to it only through store_submit() and
- * store_done(), which take the store's mutex. Everything else in this
+ * store_done(), which take the store's mutex. The reader worker (struct
+ * worker) owns a read connection and runs jobs handed over with
+ * worker_submit(), back through worker_done(). Everything else in this
  * file is for whichever single thread opened the struct db.
  */
 #ifndef ARC_DB_H
