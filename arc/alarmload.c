@@ -8,6 +8,8 @@
  * through the core again (alarmio_replay). Events and their alarm rows
  * are written in one transaction, so that finds nothing after a crash of
  * this version; it catches what an older one left.
+ *
+ * Thread: the network thread, at start-up (before the loop runs).
  */
 #include <stdlib.h>
 #include <string.h>

@@ -15,6 +15,9 @@
  * clock forward and run the tick: supervision, offers, holds and grace
  * periods are tested without waiting) and /test/fail-alarms?n=N (the
  * store fails the next N requests that write alarm rows).
+ *
+ * Thread: the network thread (main); it starts the store writer, the
+ * checkpointer and the reader worker (commit.c, lookup.c).
  */
 #include <sys/resource.h>
 

@@ -12,6 +12,8 @@
  * an error naming both lines (which one was meant?). Unknown sections or
  * keys are errors, named with their line: a typo must not silently keep a
  * default.
+ *
+ * Thread: the network thread, at start-up (and arcd -n).
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>

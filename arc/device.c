@@ -14,6 +14,8 @@
  * closing (events removed, on the reap list) -> freed by the reap event,
  * never inside its own callback. Replies find a device by id; a reply for
  * a device that has gone is dropped and counted.
+ *
+ * Thread: the network thread.
  */
 #include <errno.h>
 #include <event2/event.h>

@@ -5,6 +5,8 @@
  * and notes, events never linked).
  *
  * Empty text and zero times are stored as NULL and read back as "" / 0.
+ *
+ * Thread: whichever thread owns the struct db passed in (db.h).
  */
 #include <stdio.h>
 #include <stdlib.h>

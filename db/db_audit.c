@@ -9,6 +9,8 @@
  *
  * with id and at in decimal and len the byte length of the field that
  * follows, so no two different rows have the same canonical text.
+ *
+ * Thread: whichever thread owns the struct db passed in (db.h).
  */
 #include <stdio.h>
 #include <stdlib.h>

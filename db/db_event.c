@@ -4,6 +4,8 @@
  *
  * Empty optional text fields and zero unit_id / device_time are stored as
  * NULL and read back as "" / 0.
+ *
+ * Thread: whichever thread owns the struct db passed in (db.h).
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -8,6 +8,8 @@
  * one transaction (so duplicates are found against the file and the
  * database alike); any error rolls it all back. Every error
  * names the file, the line the record starts on and the field.
+ *
+ * Thread: whichever thread owns the struct db passed in (db.h).
  */
 #include <stdarg.h>
 #include <stddef.h>

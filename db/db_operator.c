@@ -3,6 +3,8 @@
  * passwords: salted PBKDF2-HMAC-SHA256 from OpenSSL, stored as
  * "pbkdf2-sha256$ITER$SALTHEX$HASHHEX", compared in constant time. No
  * password or derived key outlives the call that used it.
+ *
+ * Thread: whichever thread owns the struct db passed in (db.h).
  */
 #include <ctype.h>
 #include <stdio.h>

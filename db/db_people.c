@@ -6,6 +6,8 @@
  * Changes made here are audited with actor "arcctl" and never carry
  * personal data in the audit detail (the ref or login names the subject).
  * Empty optional text is stored as NULL and read back as "".
+ *
+ * Thread: whichever thread owns the struct db passed in (db.h).
  */
 #include <ctype.h>
 #include <stdio.h>

@@ -1,8 +1,11 @@
 /*
  * db_unit.c -- registered units: add (validated and audited), list, the
- * unit_version counter, and last-seen updates from the store writer.
+ * unit_version counter and the changes since a version (arcd reads them on
+ * its reader worker), and last-seen updates from the store writer.
  * Keys are stored as given ("ascii:..." / "hex:...") and never logged or
  * audited.
+ *
+ * Thread: whichever thread owns the struct db passed in (db.h).
  */
 #include <ctype.h>
 #include <stdio.h>

@@ -15,6 +15,8 @@
  *
  * A 64-bit key means two different frames collide with probability
  * about n^2 / 2^65 for n frames in the window: 1e-10 for 60,000.
+ *
+ * Thread: the network thread.
  */
 #include <stdlib.h>
 #include <string.h>

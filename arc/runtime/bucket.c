@@ -3,6 +3,8 @@
  * steady rate. Used for the unregistered-traffic limit per source and for
  * runaway units; one piece of code, so a refill can never take a token.
  * Times are monotonic ms (clock_mono), passed in.
+ *
+ * Thread: the caller's; a bucket belongs to one thread.
  */
 #include "runtime.h"
 

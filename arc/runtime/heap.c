@@ -3,6 +3,8 @@
  * (supervision, offers), run by one tick. Entries are never updated in
  * place; the owner re-checks an entry when it comes due, so moving a
  * deadline is free and a stale entry is dropped then.
+ *
+ * Thread: the caller's; a heap belongs to one thread.
  */
 #include <stdlib.h>
 

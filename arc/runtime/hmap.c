@@ -4,6 +4,8 @@
  * backward-shift deletion, so there are no tombstones and lookups stay
  * short under churn. Keys are mixed with a per-map random seed so a
  * hostile peer cannot aim collisions at one probe chain.
+ *
+ * Thread: the caller's; a map belongs to one thread (hash64 is pure).
  */
 #include <stdlib.h>
 #include <string.h>

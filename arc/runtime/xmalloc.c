@@ -2,6 +2,8 @@
  * xmalloc.c -- allocation that cannot fail (it exits), for start-up and
  * for bounded per-connection state. Out of memory is a bug or a host
  * failure, and arcd is crash-only.
+ *
+ * Thread: any.
  */
 #include <stdarg.h>
 #include <stdio.h>
