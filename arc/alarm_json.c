@@ -163,6 +163,7 @@ alarm_json(const struct alarm *a)
 	    json_string(a->operator) : json_null());
 	json_object_set_new(o, "accepted_at", aj_time(a->accepted_at));
 	json_object_set_new(o, "closed_at", aj_time(a->closed_at));
+	json_object_set_new(o, "restored_at", aj_time(a->restored_at));
 	json_object_set_new(o, "outcome", a->outcome == OUTCOME_NONE ?
 	    json_null() : json_string(alarm_outcome_name(a->outcome)));
 	json_object_set_new(o, "unit", aj_unit(a, first ? first->zone : NULL));

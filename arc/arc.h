@@ -65,6 +65,7 @@ struct config {
 	int			 max_per_source;
 	int			 idle_timeout;		/* s */
 	int			 dedupe_window;		/* s */
+	int			 dedupe_window_untimed;	/* s, frames without time */
 	int			 dedupe_max;		/* entries */
 	int			 max_pending;		/* frames awaiting commit */
 	int			 unregistered_burst;
@@ -272,6 +273,7 @@ struct ingest_in {
 	size_t		 nev;		/* 0: a poll (ACKed at once) */
 	const void	*ident;		/* what a retransmission repeats */
 	size_t		 identlen;
+	int		 timed;		/* ident holds the device's time */
 	const uint8_t	*raw;		/* the frame, stored with its events */
 	size_t		 rawlen;
 	const char	*source;	/* "127.0.0.1:4242/tcp" */

@@ -46,6 +46,7 @@ static const struct config_int config_ints[] = {
 	CI(max_per_source, 1, 1000000),
 	CI(idle_timeout, 1, 7 * 86400),
 	CI(dedupe_window, 10, 86400),
+	CI(dedupe_window_untimed, 10, 86400),
 	CI(dedupe_max, 1024, 1 << 26),
 	CI(max_pending, 16, 1 << 24),
 	CI(unregistered_burst, 1, 1000000),
@@ -97,6 +98,7 @@ config_defaults(struct config *cfg)
 	cfg->max_per_source = 4096;
 	cfg->idle_timeout = 900;
 	cfg->dedupe_window = 600;
+	cfg->dedupe_window_untimed = 120;
 	cfg->dedupe_max = 1 << 20;
 	cfg->max_pending = 100000;
 	cfg->unregistered_burst = 20;
@@ -382,6 +384,8 @@ config_check(struct config *cfg, char **cause)
 	}
 	if (cfg->max_per_source > cfg->max_connections)
 		cfg->max_per_source = cfg->max_connections;
+	if (cfg->dedupe_window_untimed > cfg->dedupe_window)
+		cfg->dedupe_window_untimed = cfg->dedupe_window;
 	return (0);
 }
 

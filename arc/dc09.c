@@ -276,26 +276,35 @@ dc09_ident(const struct dc09_frame *f, uint8_t *buf, size_t size)
 	return (n);
 }
 
-/* The frame's events, decoded; nev 0 for a poll. */
-static void
-dc09_events_in(const struct dc09_frame *f, struct db_event *ev,
+/*
+ * The frame's events, decoded (every one a frame can hold); NULL and 0
+ * for a poll. Up to DC09_EV_STACK fit the caller's array, more are
+ * allocated (the caller frees ev if it is not evbuf).
+ */
+#define DC09_EV_STACK	8
+static struct db_event *
+dc09_events_in(const struct dc09_frame *f, struct db_event *evbuf,
     size_t *nev)
 {
-	struct dc09_event	 evs[DC09_MAX_EVENTS];
+	static struct dc09_event evs[DC09_MAX_EVENTS];	/* one thread */
+	struct db_event		*ev = evbuf;
 	size_t			 i, n = 0;
 
 	*nev = 0;
 	if (f->token == DC09_TOKEN_NULL)
-		return;
+		return (evbuf);
 	if (dc09_events(f, evs, DC09_MAX_EVENTS, &n) != PROTO_OK) {
 		COUNT(C_FRAME_BADDATA);
 		dc09_fill(&ev[0], f, NULL);	/* stored raw, as unknown */
 		*nev = 1;
-		return;
+		return (evbuf);
 	}
+	if (n > DC09_EV_STACK)
+		ev = xreallocarray(NULL, n, sizeof *ev);
 	for (i = 0; i < n; i++)
 		dc09_fill(&ev[i], f, &evs[i]);
 	*nev = n;
+	return (ev);
 }
 
 int
@@ -303,12 +312,13 @@ dc09_in(const struct origin *from, struct bucket *unreg,
     const char *srcname, const uint8_t *buf, size_t len)
 {
 	struct dc09_frame	 f;
-	struct db_event		 ev[DC09_MAX_EVENTS];
+	struct db_event		 evbuf[DC09_EV_STACK];
 	struct ingest_in	 in;
 	struct origin		 o = *from;
 	const struct unit	*u;
 	uint8_t			 plain[DC09_MAX_FRAME];
 	uint8_t			 ident[DC09_MAX_FRAME + 64];
+	int			 rc;
 
 	COUNT(C_FRAMES);
 	if (dc09_parse_frame(&o, buf, len, &f) != 0)
@@ -325,13 +335,16 @@ dc09_in(const struct origin *from, struct bucket *unreg,
 	o.unit_id = u != NULL ? u->id : 0;
 	memset(&in, 0, sizeof in);
 	in.account = f.acct;
-	in.ev = ev;
-	dc09_events_in(&f, ev, &in.nev);
+	in.ev = dc09_events_in(&f, evbuf, &in.nev);
 	in.ident = ident;
 	in.identlen = dc09_ident(&f, ident, sizeof ident);
+	in.timed = f.has_ts;
 	in.raw = buf;
 	in.rawlen = len;
 	in.source = srcname;
 	in.unreg = unreg;
-	return (ingest_frame(&o, &in));
+	rc = ingest_frame(&o, &in);
+	if (in.ev != evbuf)
+		free(in.ev);
+	return (rc);
 }

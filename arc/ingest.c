@@ -41,6 +41,7 @@ struct pending {
 #define INGEST_MAX_DUP_WRITES	4096	/* dup-count writes in flight */
 
 static const struct config	*ingest_cfg;
+static uint8_t			 ingest_secret[16];	/* the dedupe key */
 static struct bucket_rate	 ingest_unreg;
 static size_t			 ingest_npending;
 static size_t			 ingest_ndups;
@@ -48,6 +49,11 @@ static int64_t			 ingest_last_flush;
 
 static void	ingest_done(struct store_req *);
 
+/*
+ * The dedupe key of a frame: SipHash of (protocol, what a retransmission
+ * repeats) under this database's random key, so no unit can make a new
+ * event look like a copy of another. Stored in event.dedupe.
+ */
 static uint64_t
 ingest_key(const char *protocol, const void *ident, size_t len)
 {
@@ -59,7 +65,7 @@ ingest_key(const char *protocol, const void *ident, size_t len)
 	if (len > sizeof buf - p)
 		len = sizeof buf - p;
 	memcpy(buf + p, ident, len);
-	return (hash64(buf, p + len, 0) & INT64_MAX);
+	return (siphash(ingest_secret, buf, p + len) & INT64_MAX);
 }
 
 static void
@@ -143,15 +149,21 @@ ingest_pending_free(struct pending *p)
 	free(p);
 }
 
-/* Decide the alarm, then hand the events (and its rows) to the store. */
+/*
+ * Decide the alarm, then hand the events (and its rows) to the store. A
+ * frame without the device's time is remembered for the shorter window:
+ * only its seq and data tell it apart, and a unit that restarted may send
+ * the same bytes again as a new press.
+ */
 static void
-ingest_submit(struct pending *p)
+ingest_submit(struct pending *p, int timed)
 {
 	struct dedupe_entry	*de;
 
 	p->aw = alarmio_frame(p->ev, p->nev, clock_wall(), clock_mono(),
 	    &p->req);
-	de = dedupe_add(p->dkey, clock_mono());
+	de = dedupe_add(p->dkey, clock_mono(), timed ? 0 :
+	    ingest_cfg->dedupe_window_untimed * 1000LL);
 	de->pending = p;
 	ingest_npending++;
 	commit_submit(&p->req);
@@ -250,7 +262,7 @@ ingest_frame(const struct origin *o, const struct ingest_in *in)
 		COUNT(C_EVENTS_UNREGISTERED);
 	p = ingest_pending_new(o->ops->protocol, in, u, dkey);
 	p->o = *o;
-	ingest_submit(p);
+	ingest_submit(p, in->timed);
 	return (1);
 }
 
@@ -331,7 +343,7 @@ ingest_system_event(const struct unit *u, const char *code, int class,
 	p->req.silent_at = strcmp(code, "YS") == 0 ? e->received_at : 0;
 	p->req.done = ingest_done;
 	p->req.arg = p;
-	ingest_submit(p);
+	ingest_submit(p, 1);
 }
 
 static void
@@ -377,7 +389,7 @@ ingest_dedupe_load_one(int64_t key, int64_t event_id, void *arg)
 
 	(void)arg;
 	/* Loaded oldest first; expiry counts from now, a safe overestimate. */
-	de = dedupe_add((uint64_t)key, clock_mono());
+	de = dedupe_add((uint64_t)key, clock_mono(), 0);
 	de->event_id = event_id;
 	return (0);
 }
@@ -391,6 +403,10 @@ ingest_start(const struct config *cfg, struct db *rdb, char **cause)
 	supervise_init(cfg->supervision_default, cfg->supervision_grace);
 	ingest_last_flush = clock_mono();
 	dedupe_init(cfg->dedupe_max, cfg->dedupe_window);
+	if (db_dedupe_secret(rdb, ingest_secret) != 0) {
+		xasprintf(cause, "reading the dedupe key: %s", db_errmsg(rdb));
+		return (-1);
+	}
 	if (db_dedupe_foreach(rdb, clock_wall() - cfg->dedupe_window * 1000LL,
 	    ingest_dedupe_load_one, NULL) != 0) {
 		xasprintf(cause, "loading the dedupe window: %s",
@@ -416,6 +432,7 @@ ingest_flush(void)
 void
 ingest_stop(void)
 {
+	explicit_bzero(ingest_secret, sizeof ingest_secret);
 	dedupe_free();
 	supervise_free();
 }

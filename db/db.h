@@ -93,6 +93,8 @@ struct db_event {
 int		 db_event_foreach(struct db *, int64_t since,
 		    int (*fn)(const struct db_event *, void *), void *);
 
+/* The database's random key for the dedupe hash (16 bytes). 0 or -1. */
+int		 db_dedupe_secret(struct db *, uint8_t key[16]);
 /* Dedupe keys seen since a time (ms), for the dedupe window at start-up. */
 int		 db_dedupe_foreach(struct db *, int64_t since,
 		    int (*fn)(int64_t dedupe, int64_t event_id, void *), void *);
@@ -208,6 +210,7 @@ struct db_alarm {
 	char		 outcome[24];	/* "" until closed */
 	char		 outcome_text[1024];
 	int64_t		 incident_id;	/* the storm it is part of, 0 = none */
+	int64_t		 restored_at;	/* its condition ended while handled */
 };
 int		 db_alarm_foreach_open(struct db *,
 		    int (*fn)(const struct db_alarm *, void *), void *);

@@ -20,16 +20,17 @@
 #define ALARM_COLUMNS \
     "id, unit_id, account, class, code, state, operator, opened_at, " \
     "last_at, offered_at, accepted_at, closed_at, count, outcome, " \
-    "outcome_text, incident_id"
+    "outcome_text, incident_id, restored_at"
 
 static const char alarm_write_sql[] =
     "INSERT INTO alarm (" ALARM_COLUMNS ") VALUES "
     "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
-    "?16) "
+    "?16, ?17) "
     "ON CONFLICT (id) DO UPDATE SET unit_id = ?2, account = ?3, class = ?4, "
     "code = ?5, state = ?6, operator = ?7, opened_at = ?8, last_at = ?9, "
     "offered_at = ?10, accepted_at = ?11, closed_at = ?12, count = ?13, "
-    "outcome = ?14, outcome_text = ?15, incident_id = ?16";
+    "outcome = ?14, outcome_text = ?15, incident_id = ?16, "
+    "restored_at = ?17";
 static const char alarm_link_sql[] =
     "UPDATE event SET alarm_id = ? WHERE id = ?";
 static const char alarm_hwm_raise_sql[] =
@@ -84,6 +85,7 @@ db_alarm_write(struct db *db, const struct db_alarm *a)
 	BIND_TEXT(st, 14, a->outcome);
 	BIND_TEXT(st, 15, a->outcome_text);
 	db_bind_int64(st, 16, a->incident_id);
+	db_bind_int64(st, 17, a->restored_at);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
@@ -200,6 +202,7 @@ alarm_row(sqlite3_stmt *st, struct db_alarm *a)
 	COL_TEXT(st, 13, a->outcome);
 	COL_TEXT(st, 14, a->outcome_text);
 	a->incident_id = sqlite3_column_int64(st, 15);
+	a->restored_at = sqlite3_column_int64(st, 16);
 }
 
 /* Step st (bound) and call fn per alarm; stops early if fn != 0. */

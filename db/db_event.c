@@ -175,6 +175,27 @@ db_event_foreach(struct db *db, int64_t since,
 
 /* Dedupe keys seen since a time (ms), for the dedupe window at start-up. */
 int
+db_dedupe_secret(struct db *db, uint8_t key[16])
+{
+	sqlite3_stmt	*st;
+	uint64_t	 k[2];
+	int		 n = 0;
+
+	if ((st = db_stmt(db, "SELECT key, value FROM meta WHERE key IN "
+	    "('dedupe_k0', 'dedupe_k1') ORDER BY key")) == NULL)
+		return (-1);
+	while (n < 2 && sqlite3_step(st) == SQLITE_ROW)
+		k[n++] = (uint64_t)sqlite3_column_int64(st, 1);
+	sqlite3_reset(st);
+	if (n != 2)
+		return (-1);
+	memcpy(key, &k[0], 8);
+	memcpy(key + 8, &k[1], 8);
+	explicit_bzero(k, sizeof k);
+	return (0);
+}
+
+int
 db_dedupe_foreach(struct db *db, int64_t since,
     int (*fn)(int64_t, int64_t, void *), void *arg)
 {

@@ -205,7 +205,11 @@ enum code_class {
 };
 const char	*code_class_name(enum code_class);	/* "P1".. */
 
-#define DC09_MAX_EVENTS	8
+/*
+ * As many events as a frame can hold (a 1,024-byte frame of two-letter
+ * SIA events and slashes): none is ever left unread.
+ */
+#define DC09_MAX_EVENTS	(DC09_MAX_FRAME / 2)
 
 struct dc09_event {
 	int			 cid;		/* 1: Contact ID, 0: SIA */

@@ -48,6 +48,7 @@ static const char *alarm_action_names[ACTION_MAX] = {
 	[ACTION_ANNOTATE] = NULL,
 	[ACTION_RAISE] = "raise",
 	[ACTION_RESTORED] = "restored before answer",
+	[ACTION_RESTORED_HELD] = "restored while handled",
 	[ACTION_OFFER] = "offer",
 	[ACTION_ACCEPT] = "accept",
 	[ACTION_DECLINE] = "decline",

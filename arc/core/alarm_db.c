@@ -32,6 +32,7 @@ alarm_to_db(const struct alarm *a, struct db_alarm *da)
 		strlcpy(da->outcome_text, a->outcome_text,
 		    sizeof da->outcome_text);
 	da->incident_id = a->incident_id;
+	da->restored_at = a->restored_at;
 }
 
 static enum alarm_outcome
@@ -65,6 +66,7 @@ alarm_from_db(const struct db_alarm *da, struct alarm *a)
 	a->count = da->count;
 	a->incident_id = da->incident_id;
 	a->incident = da->account[0] == ALARM_INCIDENT;
+	a->restored_at = da->restored_at;
 	a->outcome = alarm_outcome_of(da->outcome);
 	a->heap = SIZE_MAX;
 }
@@ -93,6 +95,7 @@ alarm_restore(const struct db_alarm *da, int64_t wall)
 		strlcpy(a->operator, da->operator, sizeof a->operator);
 	a->state = s == ALARM_HANDLING ? ALARM_HANDLING : ALARM_WAITING;
 	a->incident_id = da->incident_id;
+	a->restored_at = da->restored_at;
 	if ((a->incident = da->account[0] == ALARM_INCIDENT))
 		storm_set_incident(a->code, a->id);
 	if (a->state == ALARM_HANDLING)

@@ -257,6 +257,30 @@ alarm_events_change(struct alarm *a, const struct db_event *ev, int opened,
 		    ev->code, ev->class, ev->seq, ev->account);
 }
 
+/*
+ * The condition of a technical alarm ended: nobody has answered it yet
+ * (waiting, or only offered): closed, "restored before answer"; an
+ * operator has it: it says so (restored_at), and stays theirs.
+ */
+static struct alarm *
+alarm_restored(struct alarm *a, int64_t wall, struct alarm_changes *cs)
+{
+	if (a->state == ALARM_HANDLING) {
+		if (a->restored_at == 0) {
+			a->restored_at = wall;
+			a->version++;
+			alarm_change(cs, a, ACTION_RESTORED_HELD, "arcd", 1);
+		}
+		return (a);
+	}
+	if (a->state == ALARM_OFFERED)
+		alarm_set_state(a, ALARM_WAITING, NULL, wall);
+	a->outcome = OUTCOME_RESTORED;
+	alarm_set_state(a, ALARM_CLOSED, "arcd", wall);
+	alarm_change(cs, a, ACTION_RESTORED, "arcd", 1);
+	return (NULL);
+}
+
 struct alarm *
 alarm_events(struct db_event *ev, size_t n, int64_t wall, int64_t mono,
     struct alarm_changes *cs)
@@ -301,13 +325,9 @@ alarm_events(struct db_event *ev, size_t n, int64_t wall, int64_t mono,
 		alarm_technical(a, wall, mono, cs);
 	else if (opened)
 		alarm_queue(a);
-	if (a->state != ALARM_WAITING || a->class != CLASS_P3 ||
-	    !alarm_frame_restores(ev, n, a->code))
+	if (a->class != CLASS_P3 || !alarm_frame_restores(ev, n, a->code))
 		return (a);
-	a->outcome = OUTCOME_RESTORED;
-	alarm_set_state(a, ALARM_CLOSED, "arcd", wall);
-	alarm_change(cs, a, ACTION_RESTORED, "arcd", 1);
-	return (NULL);
+	return (alarm_restored(a, wall, cs));
 }
 
 /* --- ticks --- */

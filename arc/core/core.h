@@ -155,8 +155,12 @@ struct dedupe_entry {
 void		 dedupe_init(size_t max, int window_s);
 void		 dedupe_free(void);
 struct dedupe_entry *dedupe_find(uint64_t key, int64_t mono);
-/* Add (evicting expired or, if full, the oldest entry: counted). */
-struct dedupe_entry *dedupe_add(uint64_t key, int64_t mono);
+/*
+ * Add, remembered for window_ms (0: the configured window), evicting
+ * expired or, if full, the oldest entry (counted).
+ */
+struct dedupe_entry *dedupe_add(uint64_t key, int64_t mono,
+		    int64_t window_ms);
 void		 dedupe_remove(uint64_t key);
 size_t		 dedupe_count(void);
 
@@ -217,6 +221,7 @@ enum alarm_action {
 	ACTION_ANNOTATE,	/* a P4 event linked to it */
 	ACTION_RAISE,		/* an event raised its class */
 	ACTION_RESTORED,	/* closed: restored before answer */
+	ACTION_RESTORED_HELD,	/* restored while an operator has it */
 	ACTION_OFFER,
 	ACTION_ACCEPT,
 	ACTION_DECLINE,
@@ -259,6 +264,7 @@ struct alarm {
 	char		*outcome_text;	/* owned, NULL = none */
 	int64_t		 incident_id;	/* collapsed into this incident */
 	int		 incident;	/* this is an incident (a storm) */
+	int64_t		 restored_at;	/* wall ms: restored while in hand */
 	int64_t		 held_until;	/* mono ms: not queued before; 0 = no */
 	int64_t		 offer_until;	/* mono ms: the offer returns */
 	size_t		 heap;		/* index in the queue, or SIZE_MAX */

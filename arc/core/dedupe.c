@@ -82,7 +82,7 @@ dedupe_find(uint64_t key, int64_t mono)
 }
 
 struct dedupe_entry *
-dedupe_add(uint64_t key, int64_t mono)
+dedupe_add(uint64_t key, int64_t mono, int64_t window_ms)
 {
 	struct dedupe_entry	*e;
 
@@ -99,7 +99,7 @@ dedupe_add(uint64_t key, int64_t mono)
 	e = &dedupe_ring[dedupe_tail % dedupe_cap];
 	memset(e, 0, sizeof *e);
 	e->key = key;
-	e->expires = mono + dedupe_window_ms;
+	e->expires = mono + (window_ms > 0 ? window_ms : dedupe_window_ms);
 	hmap_put(&dedupe_map, key, dedupe_tail);
 	dedupe_tail++;
 	return (e);

@@ -71,6 +71,9 @@ int	 hmap_next(const struct hmap *, size_t *it, uint64_t *key,
 	    uint64_t *val);
 uint64_t hash64(const void *, size_t, uint64_t);
 
+/* --- siphash.c: SipHash-2-4, a keyed hash (what a peer can aim at) --- */
+uint64_t siphash(const uint8_t key[16], const void *, size_t);
+
 /*
  * --- heap.c: a min-heap of (at, id), for deadlines kept as data ---
  * The owner checks an entry when it comes due: its id may be gone, or

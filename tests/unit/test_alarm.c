@@ -739,7 +739,7 @@ test_names(void **state)
 	assert_int_equal(alarm_state_parse("offered"), ALARM_OFFERED);
 	for (i = 0; i < ACTION_MAX; i++)
 		audited += alarm_action_name(i) != NULL;
-	assert_int_equal(audited, ACTION_MAX - 3);  /* attach, annotate, count */
+	assert_int_equal(audited, ACTION_MAX - 3);	/* attach, annotate, count */
 	assert_null(alarm_action_name(ACTION_MAX));
 	for (i = 0; i < C_COUNTER_MAX; i++)
 		assert_string_not_equal(counter_name(i), "unknown");

@@ -106,6 +106,29 @@ test_clock(void **state)
 	assert_int_equal(clock_mono(), 35000);
 }
 
+/* The reference vectors of the SipHash paper (key 00..0f, input 00..n-1). */
+static void
+test_siphash(void **state)
+{
+	static const uint64_t	 want[] = {
+		0x726fdb47dd0e0e31ULL, 0x74f839c593dc67fdULL,
+		0x0d6c8009d9a94f5aULL, 0x85676696d7fb7e2dULL,
+		0xcf2794e0277187b7ULL, 0x18765564cd99a68dULL,
+		0xcbc9466e58fee3ceULL, 0xab0200f58b01d137ULL,
+		0x93f5f5799a932462ULL, 0x9e0082df0ba9e4b0ULL,
+	};
+	uint8_t			 key[16], in[16];
+	size_t			 i;
+
+	(void)state;
+	for (i = 0; i < 16; i++)
+		key[i] = in[i] = (uint8_t)i;
+	for (i = 0; i < nitems(want); i++)
+		assert_int_equal(siphash(key, in, i), want[i]);
+	key[0] ^= 1;			/* another key: another hash */
+	assert_int_not_equal(siphash(key, in, 8), want[8]);
+}
+
 int
 main(void)
 {
@@ -114,6 +137,7 @@ main(void)
 		cmocka_unit_test(test_heap),
 		cmocka_unit_test(test_hmap),
 		cmocka_unit_test(test_clock),
+		cmocka_unit_test(test_siphash),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
