@@ -68,8 +68,16 @@ struct config {
 	int			 dedupe_window_untimed;	/* s, frames without time */
 	int			 dedupe_max;		/* entries */
 	int			 max_pending;		/* frames awaiting commit */
-	int			 unregistered_burst;
+	int			 unregistered_burst;	/* per source */
 	int			 unregistered_per_min;
+	int			 unregistered_all_burst;	/* all sources */
+	int			 unregistered_all_per_min;
+	int			 max_sources;		/* sources remembered */
+	int			 first_frame_timeout;	/* s, a valid frame */
+	int			 halfclosed_timeout;	/* s, after the peer's EOF */
+	int			 console_login_timeout;	/* s */
+	int			 console_unauth_max;	/* not logged in, in all */
+	int			 console_unauth_per_source;
 	int			 lastseen_flush;	/* s */
 	int			 time_ahead;		/* s, encrypted window */
 	int			 time_behind;		/* s */
@@ -282,9 +290,14 @@ struct ingest_in {
 int	 ingest_start(const struct config *, struct db *, char **cause);
 void	 ingest_stop(void);
 /*
- * Returns 1 when the acknowledgement will follow (after the commit), 0
- * when it was answered now or needs no answer.
+ * INGEST_PENDING: the acknowledgement follows (after the commit);
+ * INGEST_ANSWERED: answered now (a poll, a copy); INGEST_REFUSED: not
+ * taken (a limit; the unit retries). An adapter's frame that fails its
+ * checks (CRC, key, time) is refused too.
  */
+#define INGEST_REFUSED	(-1)
+#define INGEST_ANSWERED	0
+#define INGEST_PENDING	1
 int	 ingest_frame(const struct origin *, const struct ingest_in *);
 /* An event arcd itself raises for a unit (supervision), stored as any. */
 void	 ingest_system_event(const struct unit *, const char *code,
@@ -306,6 +319,9 @@ void	 source_free_all(void);
 struct source *source_get(const struct sockaddr *);
 /* Forget a source with no connections and a full bucket. */
 void	 source_release(struct source *);
+/* The once-a-second sweep of such sources; how many are left. */
+size_t	 source_sweep(void);
+size_t	 source_count(void);
 void	 source_name(const struct sockaddr *, const char *proto, char *,
 	    size_t);
 /* A socket for a listen spec (bound; listening if a stream). */
@@ -326,6 +342,9 @@ void	 device_new(int fd, const struct sockaddr *, void *src,
 	    struct bucket *);
 void	 device_close_all(void);
 size_t	 device_count(void);
+/* The table is full: close the oldest connection never proven. 1 or 0. */
+int	 device_evict(void);
+size_t	 device_waiting_bytes(void);
 
 /* --- udp.c: DC-09 over UDP --- */
 int	 udp_open(struct event_base *, const struct listen_spec *,
@@ -337,7 +356,8 @@ void	 dc09_init(const struct config *);
 /*
  * One scanned frame from o (a copy of o is kept if needed): parse, answer
  * per protocol (NAK, DUH, nothing), decrypt and check the time window,
- * decode the events and hand them to ingest. 1: an ACK will follow.
+ * decode the events and hand them to ingest. Returns as ingest_frame:
+ * INGEST_PENDING (an ACK will follow), INGEST_ANSWERED, INGEST_REFUSED.
  */
 int	 dc09_in(const struct origin *, struct bucket *unreg,
 	    const char *srcname, const uint8_t *, size_t);

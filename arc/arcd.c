@@ -50,6 +50,7 @@ arcd_tick(void)
 	ingest_tick();
 	alarmio_tick();
 	refresh_tick();
+	source_sweep();
 }
 
 static void

@@ -51,6 +51,14 @@ static const struct config_int config_ints[] = {
 	CI(max_pending, 16, 1 << 24),
 	CI(unregistered_burst, 1, 1000000),
 	CI(unregistered_per_min, 1, 1000000),
+	CI(unregistered_all_burst, 1, 10000000),
+	CI(unregistered_all_per_min, 1, 10000000),
+	CI(max_sources, 16, 10000000),
+	CI(first_frame_timeout, 1, 3600),
+	CI(halfclosed_timeout, 1, 3600),
+	CI(console_login_timeout, 1, 300),
+	CI(console_unauth_max, 1, 4096),
+	CI(console_unauth_per_source, 1, 4096),
 	CI(lastseen_flush, 1, 3600),
 	CI(time_ahead, 0, 3600),
 	CI(time_behind, 0, 3600),
@@ -103,6 +111,14 @@ config_defaults(struct config *cfg)
 	cfg->max_pending = 100000;
 	cfg->unregistered_burst = 20;
 	cfg->unregistered_per_min = 60;
+	cfg->unregistered_all_burst = 200;
+	cfg->unregistered_all_per_min = 1200;
+	cfg->max_sources = 65536;
+	cfg->first_frame_timeout = 30;
+	cfg->halfclosed_timeout = 30;
+	cfg->console_login_timeout = 10;
+	cfg->console_unauth_max = 16;
+	cfg->console_unauth_per_source = 4;
 	cfg->lastseen_flush = 30;
 	cfg->time_ahead = 20;
 	cfg->time_behind = 40;

@@ -322,15 +322,15 @@ dc09_in(const struct origin *from, struct bucket *unreg,
 
 	COUNT(C_FRAMES);
 	if (dc09_parse_frame(&o, buf, len, &f) != 0)
-		return (0);
+		return (INGEST_REFUSED);
 	u = unit_find(o.ops->protocol, f.acct);
 	if (u != NULL && u->has_key && !f.encrypted) {
 		dc09_nak(&o, &f, C_NAK_PLAINTEXT);
-		return (0);
+		return (INGEST_REFUSED);
 	}
 	if (f.encrypted &&
 	    dc09_decrypt_frame(&o, &f, u, plain, sizeof plain) != 0)
-		return (0);
+		return (INGEST_REFUSED);
 	dc09_reply_state(&f, &o);
 	o.unit_id = u != NULL ? u->id : 0;
 	memset(&in, 0, sizeof in);

@@ -10,13 +10,21 @@
  * timeout is the read event's own timeout on a libevent common timeout
  * queue, so it costs nothing to reset.
  *
- * States: open -> (eof: the peer half-closed; answer what is pending) ->
- * closing (events removed, on the reap list) -> freed by the reap event,
- * never inside its own callback. Replies find a device by id; a reply for
- * a device that has gone is dropped and counted.
+ * States: unproven (until its first valid frame: first_frame_timeout) ->
+ * open (idle_timeout) -> (eof: the peer half-closed; answer what is
+ * pending, within halfclosed_timeout) -> closing (events removed, on the
+ * reap list) -> freed by the reap event, never inside its own callback.
+ * When the connection table is full, the oldest unproven connection makes
+ * room for a new one (device_evict): nobody holds slots with silence.
+ * Replies find a device by id; a reply for a device that has gone is
+ * dropped and counted.
+ *
+ * Thread: the network thread.
  *
  * Thread: the network thread.
  */
+#include <sys/queue.h>
+
 #include <errno.h>
 #include <event2/event.h>
 #include <stdlib.h>
@@ -27,13 +35,15 @@
 
 #define DEVICE_READ_SIZE	65536
 #define DEVICE_OUT_MAX		16384
+#define DEVICE_EVICT_AGE_MS	1000	/* an unproven connection's chance */
 
 struct device {
 	uint64_t	 id;
 	int		 fd;
 	struct event	*ev;		/* owned: read + idle timeout */
 	struct event	*wev;		/* owned, lazily: write */
-	void		*src;		/* borrowed: the closed hook's */
+	void		*src;		/* borrowed: the closed hook's, until
+					   closing */
 	struct bucket	*unreg;		/* borrowed: the source's */
 	uint8_t		*in;		/* owned: a partial frame */
 	uint8_t		*out;		/* owned: unsent replies */
@@ -42,14 +52,24 @@ struct device {
 	uint32_t	 pending;	/* replies awaited from the store */
 	uint8_t		 eof;
 	uint8_t		 closing;
+	uint8_t		 proven;	/* sent a valid frame */
+	int64_t		 since;		/* mono ms: connected */
 	char		 name[48];	/* "127.0.0.1:4242/tcp" */
 	struct device	*reap_next;
+	TAILQ_ENTRY(device) unproven;	/* while !proven, oldest first */
 };
+TAILQ_HEAD(device_list, device);
 
 static struct event_base	*device_base;
 static void			(*device_closed)(void *);
 static const struct timeval	*device_idle_tv;
+static const struct timeval	*device_first_tv;	/* first frame */
+static const struct timeval	*device_eof_tv;		/* half-closed */
 static struct hmap		 devices;	/* id -> device * */
+static struct device_list	 device_unproven =
+				    TAILQ_HEAD_INITIALIZER(device_unproven);
+static size_t			 device_live;	/* not closing */
+static size_t			 device_outbytes;	/* unsent, in all */
 static uint64_t			 device_next_id = 1;
 static struct device		*device_reap_list;
 static struct event		*device_reap_ev;	/* owned */
@@ -73,18 +93,30 @@ device_init(struct event_base *base, const struct config *cfg,
     void (*closed)(void *))
 {
 	struct timeval	 tv = { cfg->idle_timeout, 0 };
+	struct timeval	 first = { cfg->first_frame_timeout, 0 };
+	struct timeval	 eof = { cfg->halfclosed_timeout, 0 };
 
 	device_base = base;
 	device_closed = closed;
 	device_idle_tv = event_base_init_common_timeout(base, &tv);
+	device_first_tv = event_base_init_common_timeout(base, &first);
+	device_eof_tv = event_base_init_common_timeout(base, &eof);
 	hmap_init(&devices, 1024);
 	device_reap_ev = event_new(base, -1, 0, device_reap_cb, NULL);
 }
 
+/* Replies waiting in arcd for connections that do not read. */
+size_t
+device_waiting_bytes(void)
+{
+	return (device_outbytes);
+}
+
+/* Connections held, not counting those closing. */
 size_t
 device_count(void)
 {
-	return (hmap_count(&devices));
+	return (device_live);
 }
 
 void
@@ -98,11 +130,14 @@ device_new(int fd, const struct sockaddr *sa, void *src,
 	d->fd = fd;
 	d->src = src;
 	d->unreg = unreg;
+	d->since = clock_mono();
 	source_name(sa, "tcp", d->name, sizeof d->name);
 	d->ev = event_new(device_base, fd, EV_READ | EV_PERSIST,
 	    device_read_cb, d);
-	event_add(d->ev, device_idle_tv);
+	event_add(d->ev, device_first_tv);
 	hmap_put(&devices, d->id, (uintptr_t)d);
+	TAILQ_INSERT_TAIL(&device_unproven, d, unproven);
+	device_live++;
 	COUNT(C_CONN_ACCEPTED);
 	log_debug("device %llu: connected from %s", (unsigned long long)d->id,
 	    d->name);
@@ -114,6 +149,13 @@ device_close(struct device *d, const char *why)
 	if (d->closing)
 		return;
 	d->closing = 1;
+	device_live--;
+	if (!d->proven)
+		TAILQ_REMOVE(&device_unproven, d, unproven);
+	/* Its slot (and its source's) is free now, not at the reap. */
+	if (device_closed != NULL)
+		device_closed(d->src);
+	d->src = NULL;
 	event_del(d->ev);
 	if (d->wev != NULL)
 		event_del(d->wev);
@@ -133,9 +175,8 @@ device_free(struct device *d)
 	close(d->fd);
 	free(d->in);
 	free(d->out);
+	device_outbytes -= d->outlen;
 	COUNT(C_CONN_CLOSED);
-	if (device_closed != NULL)
-		device_closed(d->src);
 	free(d);
 }
 
@@ -153,11 +194,51 @@ device_reap_cb(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
+/*
+ * The table is full: close the oldest connection that never sent a valid
+ * frame (and had DEVICE_EVICT_AGE_MS to send one), to make room. 1 if
+ * one was closed.
+ */
+int
+device_evict(void)
+{
+	struct device	*d;
+
+	if ((d = TAILQ_FIRST(&device_unproven)) == NULL ||
+	    clock_mono() - d->since < DEVICE_EVICT_AGE_MS)
+		return (0);
+	COUNT(C_CONN_EVICTED);
+	device_close(d, "evicted: no valid frame, the table is full");
+	return (1);
+}
+
+/* Its first valid frame: a unit, idle_timeout from now on. */
+static void
+device_proven(struct device *d)
+{
+	d->proven = 1;
+	TAILQ_REMOVE(&device_unproven, d, unproven);
+	event_add(d->ev, device_idle_tv);
+}
+
 static void
 device_maybe_finish(struct device *d)
 {
 	if (d->eof && d->pending == 0 && d->outlen == 0)
 		device_close(d, "end of stream");
+}
+
+/* One frame: a reply awaited, and the first valid frame proves the unit. */
+static void
+device_frame(struct device *d, const struct origin *o, const uint8_t *buf,
+    size_t len)
+{
+	int	 rc = dc09_in(o, d->unreg, d->name, buf, len);
+
+	if (rc == INGEST_PENDING)
+		d->pending++;
+	if (rc != INGEST_REFUSED && !d->proven && !d->closing)
+		device_proven(d);
 }
 
 /* Split what we hold into frames; keep a partial frame for later. */
@@ -182,8 +263,8 @@ device_frames(struct device *d, uint8_t *buf, size_t total)
 		}
 		if (e == PROTO_JUNK)
 			counters[C_FRAME_JUNK_BYTES] += used;
-		else if (dc09_in(&o, d->unreg, d->name, buf + off, used))
-			d->pending++;
+		else
+			device_frame(d, &o, buf + off, used);
 		off += used;
 	}
 	if (off < total && !d->closing) {
@@ -201,8 +282,13 @@ device_read_cb(evutil_socket_t fd, short what, void *arg)
 	ssize_t		 n;
 
 	if (what & EV_TIMEOUT) {
-		COUNT(C_CONN_IDLE);
-		device_close(d, "idle");
+		if (d->proven) {
+			COUNT(C_CONN_IDLE);
+			device_close(d, "idle");
+		} else {
+			COUNT(C_CONN_NO_FRAME);
+			device_close(d, "no valid frame in time");
+		}
 		return;
 	}
 	if (held != 0)
@@ -216,6 +302,8 @@ device_read_cb(evutil_socket_t fd, short what, void *arg)
 	if (n == 0) {
 		event_del(d->ev);
 		d->eof = 1;
+		if (d->wev != NULL && d->outlen != 0)	/* answers within */
+			event_add(d->wev, device_eof_tv);
 		device_maybe_finish(d);
 		return;
 	}
@@ -237,10 +325,11 @@ device_queue(struct device *d, const uint8_t *buf, size_t len)
 		d->out = xmalloc(DEVICE_OUT_MAX);
 	memcpy(d->out + d->outlen, buf, len);
 	d->outlen += len;
+	device_outbytes += len;
 	if (d->wev == NULL)
 		d->wev = event_new(device_base, d->fd, EV_WRITE | EV_PERSIST,
 		    device_write_cb, d);
-	event_add(d->wev, NULL);
+	event_add(d->wev, d->eof ? device_eof_tv : NULL);
 	return (0);
 }
 
@@ -278,7 +367,11 @@ device_write_cb(evutil_socket_t fd, short what, void *arg)
 	struct device	*d = arg;
 	ssize_t		 n;
 
-	(void)what;
+	if (what & EV_TIMEOUT) {	/* half-closed and not reading */
+		COUNT(C_CONN_HALFCLOSED);
+		device_close(d, "half-closed, its answers not read");
+		return;
+	}
 	n = write(fd, d->out, d->outlen);
 	if (n == -1) {
 		if (errno != EAGAIN && errno != EINTR)
@@ -287,6 +380,7 @@ device_write_cb(evutil_socket_t fd, short what, void *arg)
 	}
 	memmove(d->out, d->out + n, d->outlen - n);
 	d->outlen -= n;
+	device_outbytes -= n;
 	if (d->outlen != 0)
 		return;
 	event_del(d->wev);

@@ -42,7 +42,9 @@ struct pending {
 
 static const struct config	*ingest_cfg;
 static uint8_t			 ingest_secret[16];	/* the dedupe key */
-static struct bucket_rate	 ingest_unreg;
+static struct bucket_rate	 ingest_unreg;	/* per source */
+static struct bucket_rate	 ingest_unreg_all_rate;
+static struct bucket		 ingest_unreg_all;	/* every source */
 static size_t			 ingest_npending;
 static size_t			 ingest_ndups;
 static int64_t			 ingest_last_flush;
@@ -187,13 +189,13 @@ ingest_duplicate(const struct origin *o, struct dedupe_entry *de)
 	COUNT(C_DUPLICATES);
 	if (p != NULL) {
 		if (p->nwaiters >= INGEST_MAX_WAITERS)
-			return (0);	/* enough copies waiting; it retries */
+			return (INGEST_REFUSED); /* enough copies waiting */
 		w = xcalloc(1, sizeof *w);
 		w->o = *o;
 		w->next = p->waiters;
 		p->waiters = w;
 		p->nwaiters++;
-		return (1);
+		return (INGEST_PENDING);
 	}
 	ingest_ack(o);
 	/*
@@ -202,7 +204,7 @@ ingest_duplicate(const struct origin *o, struct dedupe_entry *de)
 	 */
 	if (ingest_ndups >= INGEST_MAX_DUP_WRITES) {
 		COUNT(C_DUPLICATES_UNCOUNTED);
-		return (0);
+		return (INGEST_ANSWERED);
 	}
 	r = xcalloc(1, sizeof *r);
 	r->op = STORE_DUPLICATE;
@@ -210,7 +212,7 @@ ingest_duplicate(const struct origin *o, struct dedupe_entry *de)
 	r->done = ingest_dup_done;
 	ingest_ndups++;
 	commit_submit(r);
-	return (0);
+	return (INGEST_ANSWERED);
 }
 
 static void
@@ -230,6 +232,28 @@ ingest_heard(struct unit *u)
 	ingest_system_event(u, "YK", CLASS_P4, "unit heard again");
 }
 
+/*
+ * Events from an account nobody registered: stored (a misconfigured
+ * pendant is still a person), at most the source's bucket and, so that no
+ * number of sources can flood the store, the global one. 0 or -1.
+ */
+static int
+ingest_unregistered(const struct ingest_in *in)
+{
+	int64_t	 now = clock_mono();
+
+	if (in->unreg == NULL ||
+	    bucket_take(in->unreg, &ingest_unreg, now) != 0) {
+		COUNT(C_UNREGISTERED_LIMITED);
+		return (-1);
+	}
+	if (bucket_take(&ingest_unreg_all, &ingest_unreg_all_rate, now) != 0) {
+		COUNT(C_UNREGISTERED_GLOBAL_LIMITED);
+		return (-1);
+	}
+	return (0);
+}
+
 int
 ingest_frame(const struct origin *o, const struct ingest_in *in)
 {
@@ -243,19 +267,16 @@ ingest_frame(const struct origin *o, const struct ingest_in *in)
 	if (in->nev == 0) {
 		COUNT(C_POLLS);
 		ingest_ack(o);
-		return (0);
+		return (INGEST_ANSWERED);
 	}
 	dkey = ingest_key(o->ops->protocol, in->ident, in->identlen);
 	if ((de = dedupe_find(dkey, clock_mono())) != NULL)
 		return (ingest_duplicate(o, de));
-	if (u == NULL && (in->unreg == NULL ||
-	    bucket_take(in->unreg, &ingest_unreg, clock_mono()) != 0)) {
-		COUNT(C_UNREGISTERED_LIMITED);	/* no reply: it retries */
-		return (0);
-	}
+	if (u == NULL && ingest_unregistered(in) != 0)
+		return (INGEST_REFUSED);	/* no reply: it retries */
 	if (ingest_npending >= (size_t)ingest_cfg->max_pending) {
 		COUNT(C_PENDING_FULL);		/* no reply: it retries */
-		return (0);
+		return (INGEST_REFUSED);
 	}
 	COUNT(C_EVENTS);
 	if (u == NULL)
@@ -263,7 +284,7 @@ ingest_frame(const struct origin *o, const struct ingest_in *in)
 	p = ingest_pending_new(o->ops->protocol, in, u, dkey);
 	p->o = *o;
 	ingest_submit(p, in->timed);
-	return (1);
+	return (INGEST_PENDING);
 }
 
 static void
@@ -400,6 +421,9 @@ ingest_start(const struct config *cfg, struct db *rdb, char **cause)
 	ingest_cfg = cfg;
 	bucket_rate(&ingest_unreg, cfg->unregistered_burst,
 	    cfg->unregistered_per_min);
+	bucket_rate(&ingest_unreg_all_rate, cfg->unregistered_all_burst,
+	    cfg->unregistered_all_per_min);
+	bucket_init(&ingest_unreg_all, &ingest_unreg_all_rate, clock_mono());
 	supervise_init(cfg->supervision_default, cfg->supervision_grace);
 	ingest_last_flush = clock_mono();
 	dedupe_init(cfg->dedupe_max, cfg->dedupe_window);

@@ -80,14 +80,15 @@ listen_pause(void)
 	evtimer_add(listen_backoff_ev, &tv);
 }
 
-/* Accept again (after the back-off, or when a connection closed). */
+/*
+ * Accept again (after the back-off, or when a connection closed). At the
+ * cap too: a connection waiting may take the slot of a silent one.
+ */
 static void
 listen_resume(void)
 {
 	size_t	 i;
 
-	if (device_count() >= (size_t)listen_cfg->max_connections)
-		return;
 	for (i = 0; i < nlisteners; i++) {
 		if (listeners[i].paused)
 			event_add(listeners[i].ev, NULL);
@@ -111,15 +112,20 @@ listen_accept_cb(evutil_socket_t lfd, short what, void *arg)
 	struct sockaddr_storage	 ss;
 	socklen_t		 len;
 	struct source		*src;
-	int			 fd, i, one = 1;
+	int			 fd, i, one = 1, sndbuf = 16384;
 
 	(void)what;
 	(void)arg;
 	for (i = 0; i < LISTEN_ACCEPT_BURST; i++) {
 		if (device_count() >= (size_t)listen_cfg->max_connections) {
-			COUNT(C_CONN_REFUSED_CAP);
-			listen_pause();
-			return;
+			/* Only when one is surely waiting: this wakeup's. */
+			if (i > 0)
+				return;
+			if (!device_evict()) {
+				COUNT(C_CONN_REFUSED_CAP);
+				listen_pause();
+				return;
+			}
 		}
 		len = sizeof ss;
 		fd = accept4(lfd, (struct sockaddr *)&ss, &len,
@@ -141,6 +147,8 @@ listen_accept_cb(evutil_socket_t lfd, short what, void *arg)
 			continue;
 		}
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+		/* The kernel's share is small and fixed: the bound is ours. */
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
 		src->conns++;
 		device_new(fd, (struct sockaddr *)&ss, src, &src->unreg);
 	}

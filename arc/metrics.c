@@ -44,6 +44,10 @@ metrics_cb(struct evhttp_request *req, void *arg)
 	    "arc_alarms_open %zu\n", alarm_count_open());
 	evbuffer_add_printf(b, "# TYPE arc_consoles gauge\n"
 	    "arc_consoles %zu\n", session_count());
+	evbuffer_add_printf(b, "# TYPE arc_sources gauge\n"
+	    "arc_sources %zu\n", source_count());
+	evbuffer_add_printf(b, "# TYPE arc_output_waiting_bytes gauge\n"
+	    "arc_output_waiting_bytes %zu\n", device_waiting_bytes());
 	evhttp_add_header(evhttp_request_get_output_headers(req),
 	    "Content-Type", "text/plain; version=0.0.4");
 	evhttp_send_reply(req, 200, "OK", b);

@@ -1,8 +1,11 @@
 /*
  * source.c -- what arcd knows per source address: how many connections it
  * holds (capped per source) and its bucket for frames from unregistered
- * accounts. A source with no connections and a full bucket is forgotten.
- * Also the socket helpers the listeners share.
+ * accounts. A source with no connections and a full bucket is forgotten,
+ * at once or by the once-a-second sweep. The table is bounded
+ * (max_sources): past it every new address shares one overflow entry (its
+ * connections and its bucket), counted, so no number of addresses can
+ * grow it. Also the socket helpers the listeners share.
  *
  * Thread: the network thread.
  */
@@ -20,12 +23,16 @@
 
 static struct hmap		 sources;	/* key -> source * */
 static struct bucket_rate	 source_rate;
+static struct source		 source_overflow;	/* past max_sources */
+static size_t			 source_max;
 
 void
 source_init(const struct config *cfg)
 {
 	bucket_rate(&source_rate, cfg->unregistered_burst,
 	    cfg->unregistered_per_min);
+	source_max = cfg->max_sources;
+	bucket_init(&source_overflow.unreg, &source_rate, clock_mono());
 	if (sources.cap == 0)
 		hmap_init(&sources, 256);
 }
@@ -60,6 +67,10 @@ source_get(const struct sockaddr *sa)
 
 	if (hmap_get(&sources, key, &v) == 0)
 		return ((struct source *)(uintptr_t)v);
+	if (hmap_count(&sources) >= source_max) {
+		COUNT(C_SOURCES_FULL);
+		return (&source_overflow);
+	}
 	src = xcalloc(1, sizeof *src);
 	src->key = key;
 	bucket_init(&src->unreg, &source_rate, clock_mono());
@@ -70,13 +81,42 @@ source_get(const struct sockaddr *sa)
 void
 source_release(struct source *src)
 {
-	if (src->conns > 0)
+	if (src->conns > 0 || src == &source_overflow)
 		return;
 	bucket_refill(&src->unreg, &source_rate, clock_mono());
 	if (!bucket_full(&src->unreg, &source_rate))
 		return;		/* it remembers what it spent */
 	hmap_del(&sources, src->key);
 	free(src);
+}
+
+/* Forget the sources with no connections whose bucket is full again. */
+size_t
+source_sweep(void)
+{
+	struct source	*src, *gone[256];
+	uint64_t	 v;
+	size_t		 it = 0, i, n = 0;
+
+	while (n < nitems(gone) && hmap_next(&sources, &it, NULL, &v)) {
+		src = (struct source *)(uintptr_t)v;
+		if (src->conns > 0)
+			continue;
+		bucket_refill(&src->unreg, &source_rate, clock_mono());
+		if (bucket_full(&src->unreg, &source_rate))
+			gone[n++] = src;
+	}
+	for (i = 0; i < n; i++) {
+		hmap_del(&sources, gone[i]->key);
+		free(gone[i]);
+	}
+	return (hmap_count(&sources));
+}
+
+size_t
+source_count(void)
+{
+	return (hmap_count(&sources));
 }
 
 void

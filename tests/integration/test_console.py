@@ -19,7 +19,8 @@ def pendant(seq, acct="100000", zone="001"):
 
 
 class ConsoleCase(ArcdCase):
-    conf_extra = "console_grace = 1\nunregistered_burst = 1000000\n"
+    conf_extra = ("console_grace = 1\nunregistered_burst = 1000000\n"
+                  "unregistered_all_burst = 1000000\n")
     test_build = False      # arcd-test: its clock and faults can be driven
 
     def setUp(self):

@@ -121,3 +121,115 @@ class TestUnregisteredRate(ArcdCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class TestUnprovenConnections(ArcdCase):
+    """Connections that never send a valid frame: closed after
+    first_frame_timeout, and the first to go when the table is full."""
+    conf_extra = "first_frame_timeout = 1\nmax_connections = 3\n"
+
+    def setUp(self):
+        from arctest import Arcd
+        self.arcd = Arcd(self.conf_extra, test_build=True)
+        self.addCleanup(self.arcd.cleanup)
+        self.setup_units()
+        self.arcd.start()
+
+    def setup_units(self):
+        self.arcd.arcctl("unit", "add", "1234")
+
+    def test_silence_is_closed(self):
+        s = self.arcd.tcp()
+        s.settimeout(5)
+        self.assertTrue(closed(s))
+        self.assertEqual(self.arcd.metric("connections_no_valid_frame"), 1)
+        u = self.arcd.tcp()             # a unit that speaks stays
+        u.sendall(pendant(1))
+        self.assertEqual(read_reply(u).seq, 1)
+        u.settimeout(1.5)
+        with self.assertRaises(socket.timeout):
+            u.recv(1)
+
+
+
+class TestFullTable(ArcdCase):
+    """When the connection table is full, the oldest connection that never
+    sent a valid frame (and had a second to) makes room for a unit."""
+    conf_extra = "max_connections = 3\n"
+
+    def setUp(self):
+        from arctest import Arcd
+        self.arcd = Arcd(self.conf_extra, test_build=True)
+        self.addCleanup(self.arcd.cleanup)
+        self.arcd.arcctl("unit", "add", "1234")
+        self.arcd.start()
+
+    def test_full_table_evicts_the_silent(self):
+        silent = [self.arcd.tcp() for _ in range(3)]
+        wait_for(lambda: self.arcd.metric("connections") == 3, 5,
+                 "three connections held")
+        self.arcd.advance(2)            # they had their chance
+        for i in range(2):              # real units still get in
+            u = self.arcd.tcp()
+            u.sendall(pendant(10 + i))
+            self.assertEqual(read_reply(u).seq, 10 + i)
+        self.assertEqual(self.arcd.metric("connections_evicted_unproven"), 2)
+        silent[0].settimeout(5)
+        self.assertTrue(closed(silent[0]))
+
+
+class TestHalfClosed(ArcdCase):
+    """A peer that closed its side and does not read its answers is
+    closed after halfclosed_timeout instead of being held for ever."""
+    conf_extra = "halfclosed_timeout = 1\n"
+
+    def setup_units(self):
+        self.arcd.arcctl("unit", "add", "1234")
+
+    def test_half_closed_and_not_reading(self):
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 2048)
+        s.connect(("127.0.0.1", self.arcd.port))
+        # More answers than the kernel holds, fewer than arcd's own bound:
+        # until arcd itself holds some.
+        seq = 1
+        while not self.arcd.metric("output_waiting_bytes"):
+            s.sendall(b"".join(pendant(seq + i) for i in range(20)))
+            seq += 20
+            wait_for(lambda: self.arcd.metric("acks") >= seq - 1, 10,
+                     "the answers")
+            self.assertLess(seq, 2000, "answers never held")
+        s.shutdown(socket.SHUT_WR)      # and never reads
+        wait_for(lambda: self.arcd.metric("connections_halfclosed_closed"),
+                 20, "the half-closed connection to be closed")
+        self.assertEqual(self.arcd.metric("connections"), 0)
+        s.close()
+
+
+class TestUnregisteredEverySource(ArcdCase):
+    """The unregistered limit holds across sources, and the table of
+    sources is bounded and swept."""
+    conf_extra = ("unregistered_all_burst = 5\nunregistered_all_per_min = 1\n"
+                  "max_sources = 16\n")
+
+    def test_global_limit_and_bounded_table(self):
+        socks = []
+        for i in range(30):             # 30 sources, one frame each
+            u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            u.bind(("127.0.0.%d" % (10 + i), 0))
+            u.sendto(pendant(1, acct="DEAD%02X" % i),
+                     ("127.0.0.1", self.arcd.uport))
+            socks.append(u)
+        acked = 0
+        for u in socks:
+            u.settimeout(0.5 if acked < 5 else 0.05)
+            try:
+                if Reply(u.recv(2048)).token == "ACK":
+                    acked += 1
+            except socket.timeout:
+                pass
+            u.close()
+        self.assertEqual(acked, 5)
+        self.assertEqual(self.arcd.metric("unregistered_global_limited"), 25)
+        self.assertGreater(self.arcd.metric("sources_table_full"), 0)
+        self.assertLessEqual(self.arcd.metric("sources"), 16)
