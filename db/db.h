@@ -328,6 +328,13 @@ struct store_req *store_done(struct store *);
  */
 struct store_req *store_stop(struct store *);
 void		 store_get_stats(struct store *, struct store_stats *);
+/*
+ * The audit chain's head as the writer last saw it: read at start-up and
+ * after every committed batch that may have written audit rows (a copy,
+ * under the store's lock; no SQLite on the caller's thread).
+ */
+void		 store_audit_head(struct store *, int64_t *seq,
+		    uint8_t hash[DB_AUDIT_HASH]);
 /* Waits for everything submitted so far to be written (and notified). */
 void		 store_drain(struct store *);
 /* Fault injection (tests): the next n requests with alarm rows fail. */

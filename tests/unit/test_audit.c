@@ -3,8 +3,8 @@
  * moved with every row and undone with it, a deleted tail named by
  * arcctl audit verify's check and still visible after later rows, a head
  * rewritten or missing, a head logged outside the database (an older copy
- * restored is caught by it) and the migration starting the head from an
- * existing chain. Tampering goes
+ * restored is caught by it), the migration starting the head from an
+ * existing chain, and the store writer's copy of the head. Tampering goes
  * through the raw SQLite handle, as an attacker with the file would.
  */
 #include <setjmp.h>
@@ -356,6 +356,40 @@ test_migration_starts_head(void **state)
 	expect_intact(f->db, 5);
 }
 
+/* The writer's copy: at start-up, then after each audited batch. */
+static void
+test_store_head(void **state)
+{
+	struct fixture		*f = *state;
+	struct store		*s;
+	struct store_req	 r;
+	uint8_t			 hash[DB_AUDIT_HASH], want[DB_AUDIT_HASH];
+	int64_t			 seq;
+	char			*cause = NULL;
+
+	add_rows(f->db, 2);
+	s = store_start(f->path, NULL, NULL, &cause);
+	if (s == NULL)
+		fail_msg("store_start: %s", cause);
+	store_audit_head(s, &seq, hash);
+	assert_int_equal(seq, 2);
+	row_hash(f->db, 2, want);
+	assert_memory_equal(hash, want, DB_AUDIT_HASH);
+
+	r = (struct store_req){ .op = STORE_AUDIT, .actor = "arcd",
+	    .action = "start", .subject = "", .detail = "" };
+	store_submit(s, &r);
+	store_drain(s);
+	assert_ptr_equal(store_done(s), &r);
+	assert_int_equal(r.result, 0);
+	store_audit_head(s, &seq, hash);
+	assert_int_equal(seq, 3);
+	row_hash(f->db, 3, want);
+	assert_memory_equal(hash, want, DB_AUDIT_HASH);
+	assert_null(store_stop(s));
+	expect_intact(f->db, 3);
+}
+
 int
 main(void)
 {
@@ -374,6 +408,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_migration_starts_head,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_head, setup,
+		    teardown),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
