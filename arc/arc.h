@@ -126,6 +126,8 @@ void	 commit_submit(struct store_req *);
 int	 commit_storage_ok(void);
 void	 commit_fail_alarms(int n);	/* fault injection (tests) */
 size_t	 commit_inflight(void);
+/* The audit chain's head as last written (a copy; reads no SQLite). */
+void	 commit_audit_head(int64_t *seq, uint8_t hash[DB_AUDIT_HASH]);
 /* Write what is queued, run every done, stop the writer. */
 void	 commit_stop(void);
 

@@ -31,8 +31,11 @@
 
 #include "arc.h"
 
+#define ARCD_HEAD_MS	(3600 * 1000)	/* the audit head is logged hourly */
+
 static struct event_base	*base;
 static int			 arcd_quit;
+static int64_t			 arcd_head_at;	/* mono ms, last logged */
 
 static void __attribute__((noreturn))
 usage(void)
@@ -43,6 +46,28 @@ usage(void)
 	exit(1);
 }
 
+/*
+ * The audit chain's head, logged at start, stop and hourly: a copy kept
+ * outside the database (syslog) to compare with arcctl audit verify
+ * --head SEQ:HEX, for when the database was rolled back, head and all.
+ * The store's copy: no SQLite on the loop.
+ */
+static void
+arcd_audit_head(const char *when)
+{
+	uint8_t	 hash[DB_AUDIT_HASH];
+	char	 hex[17];
+	int64_t	 seq;
+	int	 i;
+
+	commit_audit_head(&seq, hash);
+	for (i = 0; i < 8; i++)
+		snprintf(hex + 2 * i, 3, "%02x", hash[i]);
+	log_notice("audit head: seq %lld hash %s (%s)", (long long)seq, hex,
+	    when);
+	arcd_head_at = clock_mono();
+}
+
 /* The once-a-second work of every layer. */
 static void
 arcd_tick(void)
@@ -51,6 +76,8 @@ arcd_tick(void)
 	alarmio_tick();
 	refresh_tick();
 	source_sweep();
+	if (clock_mono() - arcd_head_at >= ARCD_HEAD_MS)
+		arcd_audit_head("hourly");
 }
 
 static void
@@ -258,6 +285,7 @@ arcd_start(const struct config *cfg)
 	metrics_route("/test/fail-alarms", arcd_test_fail);
 #endif
 	arcd_listen(cfg);
+	arcd_audit_head("start");
 	arcd_audit("start");
 }
 
@@ -268,6 +296,7 @@ arcd_stop(void)
 	ingest_flush();
 	arcd_audit("stop");
 	commit_stop();		/* write and ACK what is queued */
+	arcd_audit_head("stop");
 	lookup_stop();
 	session_close_all();
 	device_close_all();

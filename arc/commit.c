@@ -9,6 +9,7 @@
  * until its done() runs here (db/store.c documents the writer's side).
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "arc.h"
 
@@ -18,6 +19,8 @@ static size_t		 commit_n;		/* submitted, not done */
 static int64_t		 commit_fail_at;	/* mono ms of the last failure */
 static int64_t		 commit_fail_logged;
 static uint64_t		 commit_fail_quiet;
+static int64_t		 commit_head_seq;	/* the audit head at stop */
+static uint8_t		 commit_head_hash[DB_AUDIT_HASH];
 
 static void
 commit_failed(void)
@@ -95,6 +98,17 @@ commit_fail_alarms(int n)
 		store_fail_alarms(commit_store, n);
 }
 
+/* The audit chain's head as the writer last saw it (after stop: the last). */
+void
+commit_audit_head(int64_t *seq, uint8_t hash[DB_AUDIT_HASH])
+{
+	if (commit_store != NULL)
+		store_audit_head(commit_store, &commit_head_seq,
+		    commit_head_hash);
+	*seq = commit_head_seq;
+	memcpy(hash, commit_head_hash, DB_AUDIT_HASH);
+}
+
 size_t
 commit_inflight(void)
 {
@@ -109,6 +123,8 @@ commit_stop(void)
 	if (st != NULL) {
 		commit_complete(store_done(st));
 		commit_store = NULL;	/* what completions submit is refused */
+		store_drain(st);	/* everything written: the last head */
+		store_audit_head(st, &commit_head_seq, commit_head_hash);
 		commit_complete(store_stop(st));
 	}
 	notify_free(commit_notify);

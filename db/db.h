@@ -99,11 +99,33 @@ int		 db_dedupe_secret(struct db *, uint8_t key[16]);
 int		 db_dedupe_foreach(struct db *, int64_t since,
 		    int (*fn)(int64_t dedupe, int64_t event_id, void *), void *);
 
-/* --- audit (append-only, hash-chained) --- */
+/*
+ * --- audit (append-only, hash-chained, its head recorded: db_audit.c) ---
+ * The head (migration 0006) is the last row's id (seq) and hash, moved in
+ * the same statement as every row.
+ */
+#define DB_AUDIT_HASH	32	/* SHA-256 */
 int		 db_audit(struct db *, const char *actor, const char *action,
 		    const char *subject, const char *detail);
-/* Recompute the chain: 0 intact, or -1 and *bad_id = first broken row. */
-int		 db_audit_verify(struct db *, int64_t *bad_id, int64_t *rows);
+/* The head record: seq 0 (and a zero hash) before the first row. 0 or -1. */
+int		 db_audit_head(struct db *, int64_t *seq,
+		    uint8_t hash[DB_AUDIT_HASH]);
+/*
+ * Recompute the chain (ids 1, 2, 3... and every hash) and check that its
+ * last row is its head. 0 intact, or -1 and *cause (caller frees) says
+ * what is wrong: "row 3 is broken", "rows 42 to 57 missing", "the chain
+ * ends at row 41 but its head says 57: rows 42 to 57 deleted". *bad_id =
+ * the first row broken or missing (0: none named); *rows = rows checked.
+ */
+int		 db_audit_verify(struct db *, int64_t *bad_id, int64_t *rows,
+		    char **cause);
+/*
+ * A head logged outside the database (arcd's "audit head: seq N hash
+ * HEX"): 0 if row seq is in the chain and its hash begins with hex (1 to
+ * 64 hex digits), else -1 and *cause. Meaningful after db_audit_verify.
+ */
+int		 db_audit_verify_logged(struct db *, int64_t seq,
+		    const char *hex, char **cause);
 
 /*
  * --- clients, responders, operators (migration 0002) ---
@@ -309,6 +331,13 @@ struct store_req *store_done(struct store *);
  */
 struct store_req *store_stop(struct store *);
 void		 store_get_stats(struct store *, struct store_stats *);
+/*
+ * The audit chain's head as the writer last saw it: read at start-up and
+ * after every committed batch that may have written audit rows (a copy,
+ * under the store's lock; no SQLite on the caller's thread).
+ */
+void		 store_audit_head(struct store *, int64_t *seq,
+		    uint8_t hash[DB_AUDIT_HASH]);
 /* Waits for everything submitted so far to be written (and notified). */
 void		 store_drain(struct store *);
 /* Fault injection (tests): the next n requests with alarm rows fail. */

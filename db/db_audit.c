@@ -10,11 +10,20 @@
  * with id and at in decimal and len the byte length of the field that
  * follows, so no two different rows have the same canonical text.
  *
+ * The head (table audit_head, migration 0006) holds the last row's id and
+ * hash; a trigger moves it in the row's own INSERT. A new row follows the
+ * head rather than the last row found, so a tail deleted behind the
+ * head's back stays a gap in the chain after later rows. Verifying checks
+ * the ids run 1, 2, 3... without a gap, every hash, and that the last row
+ * is the head; a head logged outside the database (arcd) must still be a
+ * row of the chain.
+ *
  * Thread: whichever thread owns the struct db passed in (db.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <openssl/evp.h>
@@ -23,10 +32,14 @@
 #include "db.h"
 #include "runtime.h"
 
-#define AUDIT_HASH_LEN	32
+#define AUDIT_HASH_LEN	DB_AUDIT_HASH
 
 static const char audit_last_sql[] =
     "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1";
+static const char audit_head_sql[] =
+    "SELECT seq, hash FROM audit_head WHERE id = 1";
+static const char audit_row_sql[] =
+    "SELECT hash FROM audit WHERE id = ?";
 static const char audit_insert_sql[] =
     "INSERT INTO audit (id, at, actor, action, subject, detail, hash) "
     "VALUES (?, ?, ?, ?, ?, ?, ?)";
@@ -79,17 +92,21 @@ audit_now_ms(void)
 	return ((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
 }
 
-/* The last row's id and hash (0 and has_prev = 0 on an empty table). */
+/*
+ * One (id, hash) row of sql, the last row or the head: 0 and *found = 1,
+ * 0 and *found = 0 if there is none, -1 on an error or a hash that is not
+ * 32 bytes.
+ */
 static int
-audit_last(struct db *db, int64_t *id, uint8_t prev[AUDIT_HASH_LEN],
-    int *has_prev)
+audit_pair(struct db *db, const char *sql, int64_t *id,
+    uint8_t hash[AUDIT_HASH_LEN], int *found)
 {
 	sqlite3_stmt	*st;
 	int		 rc;
 
 	*id = 0;
-	*has_prev = 0;
-	if ((st = db_stmt(db, audit_last_sql)) == NULL)
+	*found = 0;
+	if ((st = db_stmt(db, sql)) == NULL)
 		return (-1);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
@@ -98,8 +115,8 @@ audit_last(struct db *db, int64_t *id, uint8_t prev[AUDIT_HASH_LEN],
 			return (-1);
 		}
 		*id = sqlite3_column_int64(st, 0);
-		memcpy(prev, sqlite3_column_blob(st, 1), AUDIT_HASH_LEN);
-		*has_prev = 1;
+		memcpy(hash, sqlite3_column_blob(st, 1), AUDIT_HASH_LEN);
+		*found = 1;
 		rc = SQLITE_DONE;
 	}
 	sqlite3_reset(st);
@@ -127,28 +144,42 @@ audit_insert(struct db *db, const struct audit_row *r,
 
 /*
  * Append a row. Inside a caller's transaction it joins it; otherwise it
- * takes the write lock (BEGIN IMMEDIATE) so the chain cannot fork.
+ * takes the write lock (BEGIN IMMEDIATE) so the chain cannot fork. The
+ * row follows the head (the trigger of migration 0006 then moves the head
+ * in the same INSERT), or the last row if rows were added behind the
+ * head's back or the head is gone.
  */
 int
 db_audit(struct db *db, const char *actor, const char *action,
     const char *subject, const char *detail)
 {
 	struct audit_row	 r;
-	uint8_t			 prev[AUDIT_HASH_LEN], hash[AUDIT_HASH_LEN];
-	int			 own, has_prev;
+	uint8_t			 last_hash[AUDIT_HASH_LEN];
+	uint8_t			 head_hash[AUDIT_HASH_LEN];
+	uint8_t			 hash[AUDIT_HASH_LEN];
+	const uint8_t		*prev;
+	int64_t			 last, head;
+	int			 own, has_last, has_head;
 
 	own = !db_in_transaction(db);
 	if (own && db_begin(db) == -1)
 		return (-1);
-	if (audit_last(db, &r.id, prev, &has_prev) == -1)
+	if (audit_pair(db, audit_last_sql, &last, last_hash, &has_last) == -1 ||
+	    audit_pair(db, audit_head_sql, &head, head_hash, &has_head) == -1)
 		goto fail;
-	r.id++;
+	if (has_head && head >= last) {
+		r.id = head + 1;
+		prev = head > 0 ? head_hash : NULL;
+	} else {
+		r.id = last + 1;
+		prev = has_last ? last_hash : NULL;
+	}
 	r.at = audit_now_ms();
 	r.f[0] = actor != NULL ? actor : "";
 	r.f[1] = action != NULL ? action : "";
 	r.f[2] = subject != NULL ? subject : "";
 	r.f[3] = detail != NULL ? detail : "";
-	if (audit_hash(has_prev ? prev : NULL, &r, hash) == -1)
+	if (audit_hash(prev, &r, hash) == -1)
 		goto fail;
 	if (audit_insert(db, &r, hash) == -1)
 		goto fail;
@@ -160,6 +191,18 @@ fail:
 	if (own)
 		db_rollback(db);
 	return (-1);
+}
+
+/* The head record: the last row's id (0: no row yet) and hash. 0 or -1. */
+int
+db_audit_head(struct db *db, int64_t *seq, uint8_t hash[DB_AUDIT_HASH])
+{
+	int	 found;
+
+	memset(hash, 0, AUDIT_HASH_LEN);
+	if (audit_pair(db, audit_head_sql, seq, hash, &found) == -1)
+		return (-1);
+	return (found ? 0 : -1);
 }
 
 /* Check one row against the previous stored hash; 0 intact, -1 broken. */
@@ -185,31 +228,215 @@ audit_check(sqlite3_stmt *st, const uint8_t *prev, uint8_t *stored)
 	return (memcmp(hash, stored, AUDIT_HASH_LEN) == 0 ? 0 : -1);
 }
 
-/*
- * Recompute the chain: 0 intact, or -1 and *bad_id = first broken row
- * (*bad_id = 0 if the table could not be read). *rows = rows checked.
- */
-int
-db_audit_verify(struct db *db, int64_t *bad_id, int64_t *rows)
+/* "row 7" or "rows 7 to 9". */
+static void
+audit_rows(char *buf, size_t size, int64_t from, int64_t to)
+{
+	if (from == to)
+		snprintf(buf, size, "row %lld", (long long)from);
+	else
+		snprintf(buf, size, "rows %lld to %lld", (long long)from,
+		    (long long)to);
+}
+
+/* Every row: ids 1, 2, 3... and every hash. 0, or -1 and *cause. */
+static int
+audit_chain(struct db *db, int64_t *last, uint8_t last_hash[AUDIT_HASH_LEN],
+    int64_t *bad_id, int64_t *rows, char **cause)
 {
 	sqlite3_stmt	*st;
-	uint8_t		 prev[AUDIT_HASH_LEN], cur[AUDIT_HASH_LEN];
-	int		 rc, first = 1;
+	uint8_t		 cur[AUDIT_HASH_LEN];
+	int64_t		 id;
+	char		 gap[64];
+	int		 rc;
 
-	*bad_id = 0;
-	*rows = 0;
 	if ((st = db_stmt(db, audit_all_sql)) == NULL)
 		return (-1);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (audit_check(st, first ? NULL : prev, cur) == -1) {
-			*bad_id = sqlite3_column_int64(st, 0);
+		id = sqlite3_column_int64(st, 0);
+		if (id != *last + 1) {
 			sqlite3_reset(st);
+			*bad_id = *last + 1;
+			if (id <= *last) {
+				xasprintf(cause, "row %lld is out of sequence "
+				    "(the chain starts at row 1)",
+				    (long long)id);
+				return (-1);
+			}
+			audit_rows(gap, sizeof gap, *last + 1, id - 1);
+			if (*last == 0)
+				xasprintf(cause, "%s missing (deleted): the "
+				    "chain starts at row %lld", gap,
+				    (long long)id);
+			else
+				xasprintf(cause, "%s missing (deleted): row "
+				    "%lld follows row %lld", gap, (long long)id,
+				    (long long)*last);
 			return (-1);
 		}
-		memcpy(prev, cur, AUDIT_HASH_LEN);
-		first = 0;
+		if (audit_check(st, *last > 0 ? last_hash : NULL, cur) == -1) {
+			sqlite3_reset(st);
+			*bad_id = id;
+			xasprintf(cause, "row %lld is broken (%lld rows before "
+			    "it intact)", (long long)id, (long long)*rows);
+			return (-1);
+		}
+		memcpy(last_hash, cur, AUDIT_HASH_LEN);
+		*last = id;
 		(*rows)++;
 	}
 	sqlite3_reset(st);
-	return (rc == SQLITE_DONE ? 0 : -1);
+	if (rc != SQLITE_DONE) {
+		xasprintf(cause, "%s", db_errmsg(db));
+		return (-1);
+	}
+	return (0);
+}
+
+/* The chain's last row against the head record. 0, or -1 and *cause. */
+static int
+audit_end(struct db *db, int64_t last, const uint8_t *last_hash,
+    int64_t *bad_id, char **cause)
+{
+	uint8_t		 head_hash[AUDIT_HASH_LEN];
+	int64_t		 head;
+	char		 gap[64];
+	int		 found;
+
+	if (audit_pair(db, audit_head_sql, &head, head_hash, &found) == -1) {
+		xasprintf(cause, "the head: %s", db_errmsg(db));
+		return (-1);
+	}
+	if (!found) {
+		xasprintf(cause, "the chain has no head record (audit_head "
+		    "emptied)");
+		return (-1);
+	}
+	if (head > last) {
+		*bad_id = last + 1;
+		audit_rows(gap, sizeof gap, last + 1, head);
+		xasprintf(cause, "the chain ends at row %lld but its head "
+		    "says %lld: %s deleted", (long long)last, (long long)head,
+		    gap);
+		return (-1);
+	}
+	if (head < last) {
+		*bad_id = head + 1;
+		audit_rows(gap, sizeof gap, head + 1, last);
+		xasprintf(cause, "the chain ends at row %lld but its head "
+		    "says %lld: %s added behind the head's back",
+		    (long long)last, (long long)head, gap);
+		return (-1);
+	}
+	if (last > 0 && memcmp(last_hash, head_hash, AUDIT_HASH_LEN) != 0) {
+		*bad_id = last;
+		xasprintf(cause, "row %lld is not the row its head recorded "
+		    "(the hashes differ): replaced", (long long)last);
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * Recompute the chain and check that it ends at its head, in one read
+ * transaction (a snapshot: arcd may be writing).
+ */
+int
+db_audit_verify(struct db *db, int64_t *bad_id, int64_t *rows,
+    char **cause)
+{
+	uint8_t		 last_hash[AUDIT_HASH_LEN];
+	int64_t		 last = 0;
+	int		 own, rc;
+
+	*bad_id = 0;
+	*rows = 0;
+	*cause = NULL;
+	own = !db_in_transaction(db);
+	if (own && db_exec(db, "BEGIN") == -1) {
+		xasprintf(cause, "%s", db_errmsg(db));
+		return (-1);
+	}
+	rc = audit_chain(db, &last, last_hash, bad_id, rows, cause);
+	if (rc == 0)
+		rc = audit_end(db, last, last_hash, bad_id, cause);
+	if (own)
+		db_rollback(db);
+	return (rc);
+}
+
+static void
+audit_hex(const uint8_t *hash, char out[2 * AUDIT_HASH_LEN + 1])
+{
+	int	 i;
+
+	for (i = 0; i < AUDIT_HASH_LEN; i++)
+		snprintf(out + 2 * i, 3, "%02x", hash[i]);
+}
+
+/*
+ * A head logged earlier (arcd's "audit head: seq N hash HEX"): 0 if row
+ * seq is still in the chain and its hash begins with hex, else -1 and
+ * *cause. Run after db_audit_verify: an intact chain makes the row's hash
+ * stand for every row up to it.
+ */
+int
+db_audit_verify_logged(struct db *db, int64_t seq, const char *hex,
+    char **cause)
+{
+	sqlite3_stmt	*st;
+	uint8_t		 hash[AUDIT_HASH_LEN];
+	char		 have[2 * AUDIT_HASH_LEN + 1];
+	size_t		 n = strlen(hex);
+	int64_t		 last;
+	int		 rc, found = 0;
+
+	*cause = NULL;
+	if (seq < 0 || n == 0 || n > 2 * AUDIT_HASH_LEN ||
+	    strspn(hex, "0123456789abcdefABCDEF") != n) {
+		xasprintf(cause, "the logged head %lld:%s is not SEQ:HEX",
+		    (long long)seq, hex);
+		return (-1);
+	}
+	memset(hash, 0, sizeof hash);	/* seq 0: the empty chain's head */
+	if (seq == 0)
+		found = 1;
+	else {
+		if ((st = db_stmt(db, audit_row_sql)) == NULL)
+			goto error;
+		sqlite3_bind_int64(st, 1, seq);
+		if ((rc = sqlite3_step(st)) == SQLITE_ROW &&
+		    sqlite3_column_bytes(st, 0) == AUDIT_HASH_LEN) {
+			memcpy(hash, sqlite3_column_blob(st, 0), sizeof hash);
+			found = 1;
+		}
+		sqlite3_reset(st);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			goto error;
+	}
+	if (!found) {
+		if (audit_pair(db, audit_last_sql, &last, hash, &found) == -1)
+			goto error;
+		if (last < seq)
+			xasprintf(cause, "the logged head is row %lld but the "
+			    "chain ends at row %lld: rows deleted, or an older "
+			    "copy of the database restored", (long long)seq,
+			    (long long)last);
+		else
+			xasprintf(cause, "the logged head, row %lld, is "
+			    "missing", (long long)seq);
+		return (-1);
+	}
+	audit_hex(hash, have);
+	if (strncasecmp(have, hex, n) != 0) {
+		xasprintf(cause, "row %lld's hash begins %.*s, the logged "
+		    "head says %s: the chain was rewritten", (long long)seq,
+		    (int)n, have, hex);
+		return (-1);
+	}
+	return (0);
+
+error:
+	xasprintf(cause, "%s", db_errmsg(db));
+	return (-1);
 }

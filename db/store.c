@@ -7,7 +7,8 @@
  * Thread boundary. Three threads touch a struct store:
  *
  *   the caller (arcd's network loop): store_start, store_submit,
- *	store_done, store_drain, store_get_stats, store_stop;
+ *	store_done, store_drain, store_get_stats, store_audit_head,
+ *	store_stop;
  *   the writer thread: owns wdb (a DB_WRITER connection: synchronous=FULL,
  *	no autocheckpoint), opened in the thread itself;
  *   the checkpoint thread: owns cdb (a normal connection, opened by
@@ -18,7 +19,8 @@
  *	so the WAL can start over.
  *
  * Everything else in struct store (the queue, the done list, counters,
- * flags) is shared and only touched with lock held. A store_req belongs to
+ * flags, the copy of the audit chain's head) is shared and only touched
+ * with lock held. A store_req belongs to
  * the store from store_submit until store_done hands it back; the writer
  * reads it (and writes result, injected and ev[i].id) without the lock while it is
  * off both lists. notify is called from the writer thread, without the
@@ -58,6 +60,8 @@ struct store {
 	int		 gate;		/* checkpoint: start no batch */
 	int		 fail_alarms;	/* fault injection (tests) */
 	struct store_stats stats;
+	int64_t		 head_seq;	/* the audit head, as the writer */
+	uint8_t		 head_hash[DB_AUDIT_HASH];	/* last read it */
 
 	char		*path;		/* owned */
 	void		(*notify)(void *);
@@ -244,6 +248,15 @@ store_get_stats(struct store *s, struct store_stats *st)
 {
 	pthread_mutex_lock(&s->lock);
 	*st = s->stats;
+	pthread_mutex_unlock(&s->lock);
+}
+
+void
+store_audit_head(struct store *s, int64_t *seq, uint8_t hash[DB_AUDIT_HASH])
+{
+	pthread_mutex_lock(&s->lock);
+	*seq = s->head_seq;
+	memcpy(hash, s->head_hash, DB_AUDIT_HASH);
 	pthread_mutex_unlock(&s->lock);
 }
 
@@ -508,6 +521,39 @@ store_write(struct store *s, struct store_req *batch)
 	return (-1);
 }
 
+/* A request that may write audit rows. */
+static int
+store_audits(const struct store_req *req)
+{
+	return (req->op == STORE_AUDIT || req->op == STORE_NOTE ||
+	    req->nalarms > 0);
+}
+
+/*
+ * The writer thread: read the audit head (after a commit that may have
+ * moved it, or at start-up) and publish a copy under the lock.
+ */
+static void
+store_read_head(struct store *s, struct store_req *batch)
+{
+	struct store_req	*req;
+	uint8_t			 hash[DB_AUDIT_HASH];
+	int64_t			 seq;
+
+	for (req = batch; req != NULL && !store_audits(req); req = req->next)
+		;
+	if (batch != NULL && req == NULL)
+		return;
+	if (db_audit_head(s->wdb, &seq, hash) == -1) {
+		log_warnx("store: audit head: %s", db_errmsg(s->wdb));
+		return;
+	}
+	pthread_mutex_lock(&s->lock);
+	s->head_seq = seq;
+	memcpy(s->head_hash, hash, DB_AUDIT_HASH);
+	pthread_mutex_unlock(&s->lock);
+}
+
 /* Hand the batch back, count it, and wake the caller. */
 static void
 store_finish(struct store *s, struct store_req *batch, int ok)
@@ -548,8 +594,11 @@ store_writer_main(void *arg)
 	struct store		*s = arg;
 	struct store_req	*batch;
 	char			*cause;
+	int			 ok;
 
 	s->wdb = db_open(s->path, DB_WRITER | DB_MIGRATE, &cause);
+	if (s->wdb != NULL)
+		store_read_head(s, NULL);
 	pthread_mutex_lock(&s->lock);
 	s->started = s->wdb != NULL ? 1 : -1;
 	s->start_cause = s->wdb != NULL ? NULL : cause;
@@ -569,7 +618,10 @@ store_writer_main(void *arg)
 		pthread_mutex_unlock(&s->lock);
 		if (batch == NULL)
 			break;			/* stopping and drained */
-		store_finish(s, batch, store_write(s, batch));
+		ok = store_write(s, batch);
+		if (ok == 0)
+			store_read_head(s, batch);
+		store_finish(s, batch, ok);
 	}
 	db_close(s->wdb);
 	s->wdb = NULL;

@@ -8,7 +8,7 @@
  *	    [--client ID] [--interval SECONDS]
  *	arcctl [-D database] unit list [--json] [--silent]
  *	arcctl [-D database] events [--since TIME] [--json]
- *	arcctl [-D database] audit verify
+ *	arcctl [-D database] audit verify [--head SEQ:HEX]
  *	arcctl [-D database] unit link | zone add | client ... |
  *	    responder add | operator add		(ctl_people.c)
  *
@@ -426,26 +426,66 @@ ctl_events(struct ctl *ctl, int argc, char **argv)
 
 /* --- audit verify --- */
 
+/* --head SEQ:HEX, as arcd logs it ("audit head: seq SEQ hash HEX"). */
+static int
+ctl_audit_args(int argc, char **argv, int64_t *seq, const char **hex)
+{
+	static const struct option opts[] = {
+		{ "head", required_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	char		*end;
+	long long	 n;
+	int		 ch;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (ch != 'h')
+			return (ctl_usage());
+		errno = 0;
+		n = strtoll(optarg, &end, 10);
+		if (errno != 0 || end == optarg || n < 0 || *end != ':' ||
+		    strlen(end + 1) < 8 || strlen(end + 1) > 64 ||
+		    strspn(end + 1, "0123456789abcdefABCDEF") !=
+		    strlen(end + 1)) {
+			ctl_error("audit verify: --head %s: not SEQ:HEX (the "
+			    "row and 8 to 64 hex digits of its hash, as arcd "
+			    "logs them)", optarg);
+			return (1);
+		}
+		*seq = n;
+		*hex = end + 1;
+	}
+	if (optind != argc - 1 || strcmp(argv[optind], "verify") != 0)
+		return (ctl_usage());
+	return (0);
+}
+
 static int
 ctl_audit(struct ctl *ctl, int argc, char **argv)
 {
-	int64_t	 bad, rows;
+	const char	*hex = NULL;
+	char		*cause = NULL;
+	int64_t		 bad, rows, seq = 0;
+	int		 rc;
 
-	if (argc != 2 || strcmp(argv[1], "verify") != 0)
-		return (ctl_usage());
+	if ((rc = ctl_audit_args(argc, argv, &seq, &hex)) != 0)
+		return (rc);
 	if (ctl_open(ctl, 0) == -1)
 		return (1);
-	if (db_audit_verify(ctl->db, &bad, &rows) == 0) {
-		printf("audit: %lld rows checked, chain intact\n",
-		    (long long)rows);
-		return (0);
+	if (db_audit_verify(ctl->db, &bad, &rows, &cause) == -1 ||
+	    (hex != NULL && db_audit_verify_logged(ctl->db, seq, hex,
+	    &cause) == -1)) {
+		ctl_error("audit: %s", cause);
+		free(cause);
+		return (1);
 	}
-	if (bad == 0)
-		ctl_error("audit verify: %s", db_errmsg(ctl->db));
-	else
-		ctl_error("audit verify: row %lld is broken (%lld rows "
-		    "before it intact)", (long long)bad, (long long)rows);
-	return (1);
+	printf("audit: %lld rows checked, chain intact up to its head\n",
+	    (long long)rows);
+	if (hex != NULL)
+		printf("audit: the logged head, row %lld %s, is in the chain\n",
+		    (long long)seq, hex);
+	return (0);
 }
 
 int

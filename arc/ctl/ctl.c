@@ -59,7 +59,7 @@ ctl_usage(void)
 	    "       arcctl [-D database] operator add LOGIN --name NAME\n"
 	    "              [--role operator|supervisor] "
 	    "[--password-file FILE]\n"
-	    "       arcctl [-D database] audit verify\n"
+	    "       arcctl [-D database] audit verify [--head SEQ:HEX]\n"
 	    "TIME: 2026-11-23T10:00:00Z, \"2026-11-23 10:00:00\" (UTC), "
 	    "unix seconds,\n"
 	    "      or relative -30s, -10m, -2h, -1d\n"
