@@ -20,6 +20,7 @@
  * checkpointer and the reader worker (commit.c, lookup.c).
  */
 #include <sys/resource.h>
+#include <sys/stat.h>
 
 #include <errno.h>
 #include <event2/event.h>
@@ -302,6 +303,7 @@ main(int argc, char **argv)
 	int		 signos[4] = { SIGINT, SIGTERM, SIGHUP, 0 };
 	int		 foreground = 0, check = 0, verbose = 0, i;
 
+	umask(077);		/* the database, its WAL: nobody else's */
 	log_init("arcd", 1, 0);
 	arcd_options(argc, argv, &cfg, &foreground, &check, &verbose);
 	if (check) {

@@ -16,6 +16,8 @@
  * Keys are never printed: listings show their encoding only. The usage
  * text and the helpers every command uses are in ctl.c.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -455,6 +457,7 @@ main(int argc, char **argv)
 	const char	*cmd;
 	int		 ch, rc;
 
+	umask(077);		/* what arcctl creates is private */
 	memset(&ctl, 0, sizeof ctl);
 	log_init("arcctl", 1, 0);
 	if ((ctl.path = getenv("ARC_DB")) == NULL || *ctl.path == '\0')
