@@ -685,24 +685,36 @@ session_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 	    "server", "arcd", "protocol", SESSION_PROTOCOL));
 }
 
+/* The console's TLS; the key only from a file nobody else may read. */
 static int
 session_tls(const struct config *cfg, char **cause)
 {
+	EVP_PKEY	*pkey;
+	FILE		*f;
+	int		 rc = 0;
+
+	if ((f = secfile_open("tls_key", cfg->tls_key, cause)) == NULL)
+		return (-1);
+	pkey = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+	fclose(f);
 	if ((sess_ssl = SSL_CTX_new(TLS_server_method())) == NULL) {
+		EVP_PKEY_free(pkey);
 		xasprintf(cause, "console: SSL_CTX_new failed");
 		return (-1);
 	}
 	SSL_CTX_set_min_proto_version(sess_ssl, TLS1_2_VERSION);
 	SSL_CTX_set_mode(sess_ssl, SSL_MODE_RELEASE_BUFFERS);
-	if (SSL_CTX_use_certificate_chain_file(sess_ssl, cfg->tls_cert) != 1 ||
-	    SSL_CTX_use_PrivateKey_file(sess_ssl, cfg->tls_key,
-	    SSL_FILETYPE_PEM) != 1 || SSL_CTX_check_private_key(sess_ssl) != 1) {
+	if (pkey == NULL ||
+	    SSL_CTX_use_certificate_chain_file(sess_ssl, cfg->tls_cert) != 1 ||
+	    SSL_CTX_use_PrivateKey(sess_ssl, pkey) != 1 ||
+	    SSL_CTX_check_private_key(sess_ssl) != 1) {
 		xasprintf(cause, "console: tls_cert %s / tls_key %s: %s",
 		    cfg->tls_cert, cfg->tls_key,
 		    ERR_reason_error_string(ERR_get_error()));
-		return (-1);
+		rc = -1;
 	}
-	return (0);
+	EVP_PKEY_free(pkey);
+	return (rc);
 }
 
 int

@@ -222,7 +222,7 @@ class Arcd:
         if getattr(self, "logf", None):
             self.logf.close()
         # A clean stop exits 0; under SAN=1 a leak or error would not.
-        log = self.logtext()
+        log = self.logtext() if os.path.exists(self.log) else ""
         if rc != 0 or "Sanitizer" in log or "runtime error" in log:
             raise AssertionError("arcd exited %s:\n%s" % (rc, log[-4000:]))
         return rc

@@ -3,9 +3,11 @@ theirs alone, secrets others could read are refused, the console speaks
 only modern TLS, and unit keys are sealed in the database."""
 import os
 import stat
+import subprocess
 import unittest
 
-from arctest import Arcd, ArcdCase, frame, read_reply, stamp, wait_for
+from arctest import (ARCD, Arcd, ArcdCase, frame, private_file, read_reply,
+                     stamp, wait_for)
 
 
 def mode(path):
@@ -41,6 +43,52 @@ class TestLooseDatabase(unittest.TestCase):
         for suffix in ("-wal", "-shm"):
             wait_for(lambda: os.path.exists(arcd.db + suffix), 5, suffix)
             self.assertEqual(mode(arcd.db + suffix), 0o600, suffix)
+
+
+class TestSecretFiles(unittest.TestCase):
+    """A secret others could read is refused, named, with the fix."""
+
+    def setUp(self):
+        self.arcd = Arcd(console=True)
+        self.addCleanup(self.arcd.cleanup)
+
+    def refused(self):
+        r = subprocess.run([ARCD, "-d", "-f", self.arcd.conf, "-D",
+                            self.arcd.db], capture_output=True, text=True,
+                           timeout=20)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        return r.stderr
+
+    def test_tls_key_readable_by_others_is_refused(self):
+        os.chmod(self.arcd.key, 0o644)
+        self.assertIn("tls_key %s: readable by group or others (mode 0644); "
+                      "chmod 600 it" % self.arcd.key, self.refused())
+        os.chmod(self.arcd.key, 0o640)
+        self.assertIn("tls_key %s: readable by group or others (mode 0640)"
+                      % self.arcd.key, self.refused())
+        os.chmod(self.arcd.key, 0o600)
+        self.arcd.start()       # the same key, now private: accepted
+        self.assertIn("listen console", self.arcd.logtext())
+
+    def test_tls_key_not_a_regular_file_is_refused(self):
+        os.unlink(self.arcd.key)
+        os.mkdir(self.arcd.key, 0o700)
+        self.assertIn("tls_key %s: not a regular file" % self.arcd.key,
+                      self.refused())
+
+    def test_password_file_readable_by_others_is_refused(self):
+        pw = private_file(os.path.join(self.arcd.dir, "pw"), "long enough\n")
+        os.chmod(pw, 0o644)
+        r = self.arcd.arcctl("operator", "add", "ann", "--name", "Ann",
+                             "--password-file", pw, check=False)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("--password-file %s: readable by group or others "
+                      "(mode 0644); chmod 600 it" % pw, r.stderr)
+        self.assertEqual(self.arcd.rows("SELECT count(*) FROM operator"),
+                         [(0,)])
+        os.chmod(pw, 0o600)
+        self.arcd.arcctl("operator", "add", "ann", "--name", "Ann",
+                         "--password-file", pw)
 
 
 if __name__ == "__main__":
