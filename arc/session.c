@@ -685,10 +685,22 @@ session_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 	    "server", "arcd", "protocol", SESSION_PROTOCOL));
 }
 
-/* The console's TLS; the key only from a file nobody else may read. */
+/*
+ * The console's TLS. The key only from a file nobody else may read.
+ * TLS 1.3, or TLS 1.2 with ephemeral ECDH and an AEAD cipher (AES-GCM,
+ * ChaCha20-Poly1305): no CBC, no SHA-1 MAC, no RSA key exchange. The
+ * server's order wins; no renegotiation, no compression.
+ */
 static int
 session_tls(const struct config *cfg, char **cause)
 {
+	static const char	 tls12[] =
+	    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
+	    "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
+	    "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
+	static const char	 tls13[] =
+	    "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:"
+	    "TLS_CHACHA20_POLY1305_SHA256";
 	EVP_PKEY	*pkey;
 	FILE		*f;
 	int		 rc = 0;
@@ -703,8 +715,11 @@ session_tls(const struct config *cfg, char **cause)
 		return (-1);
 	}
 	SSL_CTX_set_min_proto_version(sess_ssl, TLS1_2_VERSION);
+	SSL_CTX_set_options(sess_ssl, SSL_OP_NO_RENEGOTIATION |
+	    SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_NO_COMPRESSION);
 	SSL_CTX_set_mode(sess_ssl, SSL_MODE_RELEASE_BUFFERS);
-	if (pkey == NULL ||
+	if (SSL_CTX_set_cipher_list(sess_ssl, tls12) != 1 ||
+	    SSL_CTX_set_ciphersuites(sess_ssl, tls13) != 1 || pkey == NULL ||
 	    SSL_CTX_use_certificate_chain_file(sess_ssl, cfg->tls_cert) != 1 ||
 	    SSL_CTX_use_PrivateKey(sess_ssl, pkey) != 1 ||
 	    SSL_CTX_check_private_key(sess_ssl) != 1) {

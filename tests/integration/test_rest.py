@@ -2,6 +2,8 @@
 theirs alone, secrets others could read are refused, the console speaks
 only modern TLS, and unit keys are sealed in the database."""
 import os
+import socket
+import ssl
 import stat
 import subprocess
 import unittest
@@ -89,6 +91,56 @@ class TestSecretFiles(unittest.TestCase):
         os.chmod(pw, 0o600)
         self.arcd.arcctl("operator", "add", "ann", "--name", "Ann",
                          "--password-file", pw)
+
+
+class TestConsoleTls(unittest.TestCase):
+    """TLS 1.3, or 1.2 with ECDHE and AEAD; the certificate is ECDSA P-256."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.arcd = Arcd(console=True)
+        cls.arcd.start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.arcd.cleanup()
+
+    def connect(self, ciphers=None, tls12=False):
+        """The negotiated (version, cipher) once arcd's hello is read."""
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        if tls12:
+            ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+        if ciphers:
+            ctx.set_ciphers(ciphers)
+        raw = socket.create_connection(("127.0.0.1", self.arcd.cport), 10)
+        with ctx.wrap_socket(raw) as s:
+            self.assertIn(b'"hello"', s.recv(4096))
+            return s.version(), s.cipher()[0]
+
+    def test_tls13(self):
+        self.assertEqual(self.connect()[0], "TLSv1.3")
+
+    def test_tls12_aead(self):
+        for c in ("ECDHE-ECDSA-AES128-GCM-SHA256",
+                  "ECDHE-ECDSA-AES256-GCM-SHA384",
+                  "ECDHE-ECDSA-CHACHA20-POLY1305"):
+            self.assertEqual(self.connect(c, tls12=True), ("TLSv1.2", c))
+
+    def test_tls12_server_order(self):
+        self.assertEqual(self.connect("ECDHE-ECDSA-CHACHA20-POLY1305:"
+                                      "ECDHE-ECDSA-AES128-GCM-SHA256",
+                                      tls12=True)[1],
+                         "ECDHE-ECDSA-AES128-GCM-SHA256")
+
+    def test_tls12_cbc_and_sha1_refused(self):
+        for c in ("ECDHE-ECDSA-AES128-SHA", "ECDHE-ECDSA-AES256-SHA",
+                  "ECDHE-ECDSA-AES128-SHA256"):
+            with self.assertRaises(ssl.SSLError, msg=c):
+                self.connect(c, tls12=True)
+        # arcd still serves everyone else.
+        self.assertEqual(self.connect()[0], "TLSv1.3")
 
 
 if __name__ == "__main__":
