@@ -34,6 +34,7 @@
 
 static struct event_base	*base;
 static int			 arcd_quit;
+static struct db_keyfile	 arcd_keys;	/* opens sealed unit keys */
 
 static void __attribute__((noreturn))
 usage(void)
@@ -224,6 +225,25 @@ arcd_listen(const struct config *cfg)
 		fatalx("%s", cause);
 }
 
+/* The key file beside the database, made if missing, refused if loose. */
+static void
+arcd_keyfile(const struct config *cfg)
+{
+	char	 path[sizeof arcd_keys.path], *cause = NULL;
+	int	 rc;
+
+	if (db_keyfile_path(cfg->database, path, sizeof path) == -1)
+		fatalx("%s: path too long", cfg->database);
+	if ((rc = db_keyfile_make(path, &cause)) == -1)
+		fatalx("%s", cause);
+	if (rc == 0)
+		log_notice("%s: new key file; back it up with the database",
+		    path);
+	if (db_keyfile_load(path, &arcd_keys, &cause) == -1)
+		fatalx("%s", cause);
+	refresh_keyfile(&arcd_keys);
+}
+
 static void
 arcd_start(const struct config *cfg)
 {
@@ -239,6 +259,7 @@ arcd_start(const struct config *cfg)
 	rdb = db_open(cfg->database, DB_CREATE | DB_MIGRATE, &cause);
 	if (rdb == NULL)
 		fatalx("%s: %s", cfg->database, cause);
+	arcd_keyfile(cfg);
 	if (commit_start(base, cfg->database, &cause) != 0 ||
 	    lookup_start(base, cfg->database, &cause) != 0 ||
 	    ingest_start(cfg, rdb, &cause) != 0 ||
@@ -279,6 +300,7 @@ arcd_stop(void)
 	ingest_stop();
 	refresh_free();
 	source_free_all();
+	db_keyfile_clear(&arcd_keys);
 }
 
 /* One turn at a time; the end of each turn pushes what changed, once. */

@@ -3,13 +3,16 @@ theirs alone, secrets others could read are refused, the console speaks
 only modern TLS, and unit keys are sealed in the database."""
 import os
 import socket
+import sqlite3
 import ssl
 import stat
 import subprocess
 import unittest
 
-from arctest import (ARCD, Arcd, ArcdCase, frame, private_file, read_reply,
-                     stamp, wait_for)
+from arctest import (ARCD, Arcd, ArcdCase, encrypted_body, frame,
+                     private_file, read_reply, stamp, wait_for)
+
+KEY = b"Unit-5678-Secret"       # 16 bytes: AES-128, easy to find if leaked
 
 
 def mode(path):
@@ -141,6 +144,101 @@ class TestConsoleTls(unittest.TestCase):
                 self.connect(c, tls12=True)
         # arcd still serves everyone else.
         self.assertEqual(self.connect()[0], "TLSv1.3")
+
+
+def on_disk(db):
+    """Every byte of the database and its WAL, as a thief would copy them."""
+    data = b""
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(db + suffix):
+            with open(db + suffix, "rb") as f:
+                data += f.read()
+    return data
+
+
+def encrypted(arcd, seq, acct="5678"):
+    """An encrypted pendant press from acct; arcd's reply, read with KEY."""
+    s = arcd.tcp()
+    s.sendall(frame(encrypted_body("ADM-CID", seq, acct, "1101 01 015",
+                                   KEY)))
+    r = read_reply(s, KEY)
+    s.close()
+    return r
+
+
+class TestSealedKeys(ArcdCase):
+    def setup_units(self):
+        self.arcd.arcctl("unit", "add", "5678", "--key",
+                         "ascii:" + KEY.decode())
+
+    def test_key_sealed_in_database_and_frames_still_acked(self):
+        keyfile = self.arcd.db + ".key"
+        self.assertEqual(mode(keyfile), 0o600)
+        stored = self.arcd.rows("SELECT key FROM unit")[0][0]
+        self.assertTrue(stored.startswith("enc:"), stored)
+        self.assertNotIn(KEY, on_disk(self.arcd.db))
+        self.assertNotIn(KEY.hex().encode(), on_disk(self.arcd.db).lower())
+        r = encrypted(self.arcd, 21)
+        self.assertEqual((r.token, r.seq, r.acct), ("*ACK", 21, "#5678"))
+        self.assertEqual(len(self.arcd.events("5678")), 1)
+        self.assertNotIn(KEY, on_disk(self.arcd.db))
+        self.assertIn("sealed", self.arcd.arcctl("unit", "list").stdout)
+
+    def test_loose_key_file_is_refused(self):
+        keyfile = self.arcd.db + ".key"
+        self.arcd.stop()
+        os.chmod(keyfile, 0o644)
+        r = subprocess.run([ARCD, "-d", "-f", self.arcd.conf, "-D",
+                            self.arcd.db], capture_output=True, text=True,
+                           timeout=20)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("key file %s: readable by group or others (mode "
+                      "0644); chmod 600 it" % keyfile, r.stderr)
+        r = self.arcd.arcctl("unit", "add", "9999", "--key",
+                             "ascii:" + KEY.decode(), check=False)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("key file %s: readable by group" % keyfile, r.stderr)
+        os.chmod(keyfile, 0o600)
+        self.arcd.start()
+
+    def test_another_key_file_opens_nothing(self):
+        other = Arcd()
+        self.addCleanup(other.cleanup)
+        self.arcd.stop()
+        os.replace(other.db + ".key", self.arcd.db + ".key")
+        self.arcd.start()
+        self.assertIn("unit 5678: sealed key does not open with key file",
+                      self.arcd.logtext())
+        self.assertEqual(encrypted(self.arcd, 22).token, "NAK")
+        self.assertEqual(self.arcd.events(), [])
+
+
+class TestClearKeyFromBefore(unittest.TestCase):
+    """A key stored in the clear by an older arcctl loads as it is, and
+    arcctl init seals it in place."""
+
+    def test_clear_key_loads_then_init_seals_it(self):
+        arcd = Arcd()
+        self.addCleanup(arcd.cleanup)
+        c = sqlite3.connect(arcd.db)
+        c.execute("INSERT INTO unit (account, key) VALUES ('5678', ?)",
+                  ("ascii:" + KEY.decode(),))
+        c.commit()
+        c.close()
+        arcd.start()
+        self.assertEqual(encrypted(arcd, 1).token, "*ACK")
+        arcd.stop()
+        self.assertIn(KEY, on_disk(arcd.db))        # as an old arcctl left it
+        out = arcd.arcctl("init").stdout
+        self.assertIn("1 unit keys stored in the clear are now sealed", out)
+        self.assertNotIn(KEY, on_disk(arcd.db))
+        self.assertTrue(arcd.rows("SELECT key FROM unit")[0][0]
+                        .startswith("enc:"))
+        self.assertIn(("arcctl", "unit keys sealed", "keys=1"), arcd.rows(
+            "SELECT actor, action, detail FROM audit"))
+        arcd.start()
+        self.assertEqual(encrypted(arcd, 2).token, "*ACK")
+        self.assertEqual(len(arcd.events("5678")), 2)
 
 
 if __name__ == "__main__":
