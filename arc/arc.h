@@ -162,6 +162,8 @@ size_t		 card_count(void);
 
 /* --- refresh.c: unit and card changes, read off the loop --- */
 /* Start-up: the units and cards, read with the loop's own db. */
+/* The key file that opens sealed unit keys (borrowed; NULL: none). */
+void	 refresh_keyfile(const struct db_keyfile *);
 int	 refresh_load(struct db *, char **cause);
 /* Check for changes (on the worker); applied on the loop when read. */
 void	 refresh_tick(void);

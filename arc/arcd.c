@@ -20,6 +20,7 @@
  * checkpointer and the reader worker (commit.c, lookup.c).
  */
 #include <sys/resource.h>
+#include <sys/stat.h>
 
 #include <errno.h>
 #include <event2/event.h>
@@ -36,6 +37,7 @@
 static struct event_base	*base;
 static int			 arcd_quit;
 static int64_t			 arcd_head_at;	/* mono ms, last logged */
+static struct db_keyfile	 arcd_keys;	/* opens sealed unit keys */
 
 static void __attribute__((noreturn))
 usage(void)
@@ -251,6 +253,25 @@ arcd_listen(const struct config *cfg)
 		fatalx("%s", cause);
 }
 
+/* The key file beside the database, made if missing, refused if loose. */
+static void
+arcd_keyfile(const struct config *cfg)
+{
+	char	 path[sizeof arcd_keys.path], *cause = NULL;
+	int	 rc;
+
+	if (db_keyfile_path(cfg->database, path, sizeof path) == -1)
+		fatalx("%s: path too long", cfg->database);
+	if ((rc = db_keyfile_make(path, &cause)) == -1)
+		fatalx("%s", cause);
+	if (rc == 0)
+		log_notice("%s: new key file; back it up with the database",
+		    path);
+	if (db_keyfile_load(path, &arcd_keys, &cause) == -1)
+		fatalx("%s", cause);
+	refresh_keyfile(&arcd_keys);
+}
+
 static void
 arcd_start(const struct config *cfg)
 {
@@ -266,6 +287,7 @@ arcd_start(const struct config *cfg)
 	rdb = db_open(cfg->database, DB_CREATE | DB_MIGRATE, &cause);
 	if (rdb == NULL)
 		fatalx("%s: %s", cfg->database, cause);
+	arcd_keyfile(cfg);
 	if (commit_start(base, cfg->database, &cause) != 0 ||
 	    lookup_start(base, cfg->database, &cause) != 0 ||
 	    ingest_start(cfg, rdb, &cause) != 0 ||
@@ -308,6 +330,7 @@ arcd_stop(void)
 	ingest_stop();
 	refresh_free();
 	source_free_all();
+	db_keyfile_clear(&arcd_keys);
 }
 
 /* One turn at a time; the end of each turn pushes what changed, once. */
@@ -332,6 +355,7 @@ main(int argc, char **argv)
 	int		 signos[4] = { SIGINT, SIGTERM, SIGHUP, 0 };
 	int		 foreground = 0, check = 0, verbose = 0, i;
 
+	umask(077);		/* the database, its WAL: nobody else's */
 	log_init("arcd", 1, 0);
 	arcd_options(argc, argv, &cfg, &foreground, &check, &verbose);
 	if (check) {

@@ -4,6 +4,7 @@
 # the console, and arc-loadgen playing the homes: pendant presses, falls,
 # smoke, mains lost, low batteries. Ctrl-C stops everything.
 set -eu
+umask 077	# the database, the TLS key, the password: ours alone
 BUILD=${BUILD:-build}
 PORT=${ARC_PORT:-7009}
 CPORT=${ARC_CONSOLE_PORT:-7010}
@@ -19,8 +20,8 @@ if [ ! -f run/cert.pem ]; then
 	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
 	    -nodes -keyout run/key.pem -out run/cert.pem -days 365 \
 	    -subj /CN=localhost 2>/dev/null
-	chmod 600 run/key.pem
 fi
+chmod 600 run/key.pem	# arcd refuses a key others can read
 cat >run/arc.conf <<CONF
 [arcd]
 database = $DB

@@ -13,7 +13,12 @@
  * one by one (unit_put / unit_remove, supervision re-armed without a
  * grace) and the card set swapped in. One job is in flight at a time.
  *
- * Threads: refresh_run runs on the worker and touches only its job.
+ * A unit's key is stored sealed with the key file (db_keyfile.c) and
+ * opened here, on the worker; a key stored in the clear before sealing
+ * existed is read as it is.
+ *
+ * Threads: refresh_run runs on the worker and touches only its job (and
+ * the key file, read-only after start-up).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -34,8 +39,42 @@ struct refresh_job {
 
 static int64_t		 refresh_unit_version = -1, refresh_card_version = -1;
 static int		 refresh_busy;
+static const struct db_keyfile *refresh_keys;	/* borrowed, read-only */
 
-/* A stored unit as the core holds it (the key parsed). */
+void
+refresh_keyfile(const struct db_keyfile *kf)
+{
+	refresh_keys = kf;
+}
+
+/* A unit's AES key: opened with the key file, or stored in the clear. */
+static int
+refresh_key(const struct db_unit *du, struct dc09_key *k)
+{
+	char	 plain[sizeof du->key];
+	int	 rc;
+
+	if (!db_keyfile_sealed(du->key)) {
+		if ((rc = dc09_key_parse(du->key, k)) != 0)
+			log_warnx("unit %s: stored key does not parse",
+			    du->account);
+		return (rc);
+	}
+	if (refresh_keys == NULL || db_keyfile_unseal(refresh_keys,
+	    du->protocol, du->account, du->key, plain, sizeof plain) != 0) {
+		log_warnx("unit %s: sealed key does not open with key file %s",
+		    du->account, refresh_keys != NULL ? refresh_keys->path :
+		    "(none)");
+		return (-1);
+	}
+	rc = dc09_key_parse(plain, k);
+	explicit_bzero(plain, sizeof plain);
+	if (rc != 0)
+		log_warnx("unit %s: sealed key does not parse", du->account);
+	return (rc);
+}
+
+/* A stored unit as the core holds it (the key opened and parsed). */
 static void
 refresh_unit(const struct db_unit *du, struct unit *u)
 {
@@ -45,12 +84,9 @@ refresh_unit(const struct db_unit *du, struct unit *u)
 	strlcpy(u->account, du->account, sizeof u->account);
 	strlcpy(u->client, du->client, sizeof u->client);
 	if (du->key[0] != '\0') {
-		if (dc09_key_parse(du->key, &u->key) != 0) {
-			/* Refuse nothing: without its key the unit is NAKed. */
-			log_warnx("unit %s: stored key does not parse",
-			    du->account);
+		/* Refuse nothing: without its key the unit is NAKed. */
+		if (refresh_key(du, &u->key) != 0)
 			u->key.len = 0;
-		}
 		u->has_key = 1;
 	}
 	u->interval = du->interval;

@@ -685,24 +685,51 @@ session_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 	    "server", "arcd", "protocol", SESSION_PROTOCOL));
 }
 
+/*
+ * The console's TLS. The key only from a file nobody else may read.
+ * TLS 1.3, or TLS 1.2 with ephemeral ECDH and an AEAD cipher (AES-GCM,
+ * ChaCha20-Poly1305): no CBC, no SHA-1 MAC, no RSA key exchange. The
+ * server's order wins; no renegotiation, no compression.
+ */
 static int
 session_tls(const struct config *cfg, char **cause)
 {
+	static const char	 tls12[] =
+	    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
+	    "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
+	    "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
+	static const char	 tls13[] =
+	    "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:"
+	    "TLS_CHACHA20_POLY1305_SHA256";
+	EVP_PKEY	*pkey;
+	FILE		*f;
+	int		 rc = 0;
+
+	if ((f = secfile_open("tls_key", cfg->tls_key, cause)) == NULL)
+		return (-1);
+	pkey = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+	fclose(f);
 	if ((sess_ssl = SSL_CTX_new(TLS_server_method())) == NULL) {
+		EVP_PKEY_free(pkey);
 		xasprintf(cause, "console: SSL_CTX_new failed");
 		return (-1);
 	}
 	SSL_CTX_set_min_proto_version(sess_ssl, TLS1_2_VERSION);
+	SSL_CTX_set_options(sess_ssl, SSL_OP_NO_RENEGOTIATION |
+	    SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_NO_COMPRESSION);
 	SSL_CTX_set_mode(sess_ssl, SSL_MODE_RELEASE_BUFFERS);
-	if (SSL_CTX_use_certificate_chain_file(sess_ssl, cfg->tls_cert) != 1 ||
-	    SSL_CTX_use_PrivateKey_file(sess_ssl, cfg->tls_key,
-	    SSL_FILETYPE_PEM) != 1 || SSL_CTX_check_private_key(sess_ssl) != 1) {
+	if (SSL_CTX_set_cipher_list(sess_ssl, tls12) != 1 ||
+	    SSL_CTX_set_ciphersuites(sess_ssl, tls13) != 1 || pkey == NULL ||
+	    SSL_CTX_use_certificate_chain_file(sess_ssl, cfg->tls_cert) != 1 ||
+	    SSL_CTX_use_PrivateKey(sess_ssl, pkey) != 1 ||
+	    SSL_CTX_check_private_key(sess_ssl) != 1) {
 		xasprintf(cause, "console: tls_cert %s / tls_key %s: %s",
 		    cfg->tls_cert, cfg->tls_key,
 		    ERR_reason_error_string(ERR_get_error()));
-		return (-1);
+		rc = -1;
 	}
-	return (0);
+	EVP_PKEY_free(pkey);
+	return (rc);
 }
 
 int

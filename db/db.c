@@ -6,9 +6,12 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -30,6 +33,7 @@ struct db {
 	struct db_cached	 stmts[DB_MAX_STMTS];
 };
 
+static int	db_private(const char *, int, char **);
 static int	db_pragmas(struct db *, const char *, char **);
 static int	db_migrate(struct db *, const char *, int, char **);
 static int	db_user_version(struct db *, int *);
@@ -39,17 +43,11 @@ struct db *
 db_open(const char *path, int flags, char **cause)
 {
 	struct db	*db;
-	struct stat	 st;
 	int		 oflags, rc;
 
 	*cause = NULL;
-	if (!(flags & DB_CREATE) && stat(path, &st) == -1) {
-		if (errno == ENOENT)
-			xasprintf(cause, "%s: no such database", path);
-		else
-			xasprintf(cause, "%s: %s", path, strerror(errno));
+	if (db_private(path, flags, cause) == -1)
 		return (NULL);
-	}
 	db = xcalloc(1, sizeof *db);
 	db->flags = flags;
 	oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
@@ -71,6 +69,60 @@ db_open(const char *path, int flags, char **cause)
 fail:
 	db_close(db);
 	return (NULL);
+}
+
+/* A group- or world-accessible file of the database becomes 0600. */
+static void
+db_tighten(const char *path)
+{
+	static const char *const suffix[] = { "", "-wal", "-shm" };
+	struct stat	 st;
+	char		 p[PATH_MAX];
+	size_t		 i;
+
+	for (i = 0; i < nitems(suffix); i++) {
+		if ((size_t)snprintf(p, sizeof p, "%s%s", path, suffix[i]) >=
+		    sizeof p || stat(p, &st) == -1 || !S_ISREG(st.st_mode) ||
+		    (st.st_mode & 077) == 0)
+			continue;
+		log_warnx("%s: readable by group or others (mode %04o); "
+		    "made 0600", p, (unsigned)(st.st_mode & 07777));
+		if (chmod(p, 0600) == -1)
+			log_warn("%s: chmod 600", p);
+	}
+}
+
+/*
+ * The database is private: a new one is created 0600 before SQLite sees
+ * it (SQLite gives its -wal and -shm the database's mode), an existing
+ * one open to others is tightened with a warning. 0 or -1 and *cause.
+ */
+static int
+db_private(const char *path, int flags, char **cause)
+{
+	struct stat	 st;
+	int		 fd;
+
+	if (stat(path, &st) == 0) {
+		db_tighten(path);
+		return (0);
+	}
+	if (errno != ENOENT) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		return (-1);
+	}
+	if (!(flags & DB_CREATE)) {
+		xasprintf(cause, "%s: no such database", path);
+		return (-1);
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd == -1 && errno != EEXIST) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		return (-1);
+	}
+	if (fd != -1)
+		close(fd);
+	return (0);
 }
 
 static int

@@ -33,19 +33,56 @@ const char	*db_errmsg(struct db *);
 /* Passive WAL checkpoint; from a non-writer connection. 0 or -1. */
 int		 db_checkpoint(struct db *);
 
+/*
+ * --- db_keyfile.c: unit keys at rest ---
+ * The key file "<database>.key" (0600, 64 hex digits) seals unit keys:
+ * AES-256-GCM, a random nonce, the unit as associated data, stored as
+ * "enc:BASE64". Keys stored before ("ascii:", "hex:") load as they are.
+ */
+#define DB_KEYFILE_LEN	32
+struct db_keyfile {
+	char		 path[1024];
+	uint8_t		 key[DB_KEYFILE_LEN];	/* secret: db_keyfile_clear */
+};
+/* "<database>.key"; 0 or -1 (too long). */
+int		 db_keyfile_path(const char *database, char *, size_t);
+/* Make a new key file (0600): 0, 1 if one exists, -1 and *cause. */
+int		 db_keyfile_make(const char *path, char **cause);
+/* Read a key file, refused unless regular and 0600: 0 or -1, *cause. */
+int		 db_keyfile_load(const char *path, struct db_keyfile *,
+		    char **cause);
+void		 db_keyfile_clear(struct db_keyfile *);
+int		 db_keyfile_sealed(const char *key);	/* "enc:..." */
+/* Key text <-> its sealed form, for one unit. 0 or -1. */
+int		 db_keyfile_seal(const struct db_keyfile *,
+		    const char *protocol, const char *account,
+		    const char *plain, char *out, size_t);
+int		 db_keyfile_unseal(const struct db_keyfile *,
+		    const char *protocol, const char *account,
+		    const char *sealed, char *plain, size_t);
+
 /* --- units --- */
 struct db_unit {
 	int64_t		 id;
 	char		 protocol[8];	/* "dc09" */
 	char		 account[17];	/* upper case */
-	char		 key[80];	/* "" or "ascii:..." / "hex:..." */
+	char		 key[160];	/* "", "enc:..." (sealed, as stored),
+					   "ascii:..." / "hex:..." (given to
+					   db_unit_add; stored before sealing) */
 	char		 client[64];	/* client id text, "" if none */
 	int		 interval;	/* supervision seconds, 0 = default */
 	int64_t		 last_seen;	/* unix ms, 0 = never */
 	int64_t		 silent_since;	/* unix ms, 0 = heard */
 };
-/* 0, or -1 with *cause ("account 1234 exists", ...). */
-int		 db_unit_add(struct db *, const struct db_unit *, char **cause);
+/*
+ * 0, or -1 with *cause ("account 1234 exists", ...). A key is sealed with
+ * the key file (which may be NULL for a unit without a key).
+ */
+int		 db_unit_add(struct db *, const struct db_unit *,
+		    const struct db_keyfile *, char **cause);
+/* Seal every key stored in the clear (audited); *n sealed. 0 or -1. */
+int		 db_unit_seal_keys(struct db *, const struct db_keyfile *,
+		    int *n, char **cause);
 /* Call fn for every unit (ordered by account); stops early if fn != 0. */
 int		 db_unit_foreach(struct db *,
 		    int (*fn)(const struct db_unit *, void *), void *);

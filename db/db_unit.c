@@ -2,8 +2,9 @@
  * db_unit.c -- registered units: add (validated and audited), list, the
  * unit_version counter and the changes since a version (arcd reads them on
  * its reader worker), and last-seen updates from the store writer.
- * Keys are stored as given ("ascii:..." / "hex:...") and never logged or
- * audited.
+ * Keys are given as "ascii:..." / "hex:...", stored sealed with the key
+ * file ("enc:...", db_keyfile.c) and never logged or audited; keys stored
+ * in the clear before sealing existed are sealed by db_unit_seal_keys.
  *
  * Thread: whichever thread owns the struct db passed in (db.h).
  */
@@ -38,6 +39,11 @@ static const char unit_seen_sql[] =
     "(last_seen IS NULL OR last_seen < ?2)";
 static const char unit_silent_sql[] =
     "UPDATE unit SET silent_since = ?2 WHERE id = ?1";
+static const char unit_clear_sql[] =
+    "SELECT id, protocol, account, key FROM unit WHERE id > ? AND "
+    "key IS NOT NULL AND key NOT LIKE 'enc:%' ORDER BY id LIMIT 1";
+static const char unit_rekey_sql[] =
+    "UPDATE unit SET key = ? WHERE id = ?";
 
 /* 3..16 hex digits, copied upper case into out. */
 static int
@@ -95,7 +101,8 @@ unit_validate(const struct db_unit *u, char account[17], char **cause)
 }
 
 static int
-unit_insert(struct db *db, const struct db_unit *u, const char *account)
+unit_insert(struct db *db, const struct db_unit *u, const char *account,
+    const char *sealed)
 {
 	sqlite3_stmt	*st;
 	int		 rc;
@@ -105,8 +112,8 @@ unit_insert(struct db *db, const struct db_unit *u, const char *account)
 	sqlite3_bind_text(st, 1, u->protocol[0] != '\0' ? u->protocol : "dc09",
 	    -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, account, -1, SQLITE_STATIC);
-	if (u->key[0] != '\0')
-		sqlite3_bind_text(st, 3, u->key, -1, SQLITE_STATIC);
+	if (sealed[0] != '\0')
+		sqlite3_bind_text(st, 3, sealed, -1, SQLITE_STATIC);
 	if (u->client[0] != '\0')
 		sqlite3_bind_text(st, 4, u->client, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 5, u->interval);
@@ -116,19 +123,48 @@ unit_insert(struct db *db, const struct db_unit *u, const char *account)
 	return (rc);
 }
 
+/* The key of u sealed for its unit into sealed ("" if none). 0 or -1. */
+static int
+unit_seal(const struct db_unit *u, const char *account,
+    const struct db_keyfile *kf, char *sealed, size_t size, char **cause)
+{
+	sealed[0] = '\0';
+	if (u->key[0] == '\0')
+		return (0);
+	if (kf == NULL) {
+		xasprintf(cause, "account %s: no key file to seal its key "
+		    "with", account);
+		return (-1);
+	}
+	if (db_keyfile_seal(kf, u->protocol[0] != '\0' ? u->protocol :
+	    "dc09", account, u->key, sealed, size) == -1) {
+		xasprintf(cause, "account %s: cannot seal its key", account);
+		return (-1);
+	}
+	return (0);
+}
+
+static void
+unit_copy(char *dst, size_t size, const unsigned char *src)
+{
+	snprintf(dst, size, "%s", src != NULL ? (const char *)src : "");
+}
+
 /* 0, or -1 with *cause ("account 1234 exists", ...). Audited. */
 int
-db_unit_add(struct db *db, const struct db_unit *u, char **cause)
+db_unit_add(struct db *db, const struct db_unit *u,
+    const struct db_keyfile *kf, char **cause)
 {
-	char	 account[17], detail[160];
+	char	 account[17], detail[160], sealed[sizeof u->key];
 	int	 rc;
 
 	*cause = NULL;
-	if (unit_validate(u, account, cause) == -1)
+	if (unit_validate(u, account, cause) == -1 ||
+	    unit_seal(u, account, kf, sealed, sizeof sealed, cause) == -1)
 		return (-1);
 	if (db_begin(db) == -1)
 		goto fail;
-	rc = unit_insert(db, u, account);
+	rc = unit_insert(db, u, account, sealed);
 	if (rc == SQLITE_CONSTRAINT_UNIQUE) {
 		xasprintf(cause, "account %s exists", account);
 		goto fail;
@@ -151,10 +187,94 @@ fail:
 	return (-1);
 }
 
-static void
-unit_copy(char *dst, size_t size, const unsigned char *src)
+
+/* The next unit after id with a key in the clear: 1, 0 (none) or -1. */
+static int
+unit_next_clear(struct db *db, int64_t after, struct db_unit *u)
 {
-	snprintf(dst, size, "%s", src != NULL ? (const char *)src : "");
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = db_stmt(db, unit_clear_sql)) == NULL)
+		return (-1);
+	sqlite3_bind_int64(st, 1, after);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(u, 0, sizeof *u);
+		u->id = sqlite3_column_int64(st, 0);
+		unit_copy(u->protocol, sizeof u->protocol,
+		    sqlite3_column_text(st, 1));
+		unit_copy(u->account, sizeof u->account,
+		    sqlite3_column_text(st, 2));
+		unit_copy(u->key, sizeof u->key, sqlite3_column_text(st, 3));
+	}
+	sqlite3_reset(st);
+	return (rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1);
+}
+
+static int
+unit_rekey(struct db *db, int64_t id, const char *sealed)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = db_stmt(db, unit_rekey_sql)) == NULL)
+		return (-1);
+	sqlite3_bind_text(st, 1, sealed, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, id);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return (rc == SQLITE_DONE ? 0 : -1);
+}
+
+/*
+ * Seal every key stored in the clear, in one audited transaction; the
+ * old bytes are overwritten (secure_delete). A stored key that does not
+ * parse is left as it is (arcd warns about it). 0 or -1 and *cause.
+ */
+int
+db_unit_seal_keys(struct db *db, const struct db_keyfile *kf, int *n,
+    char **cause)
+{
+	struct db_unit	 u;
+	char		 sealed[sizeof u.key], detail[32];
+	int64_t		 after = 0;
+	int		 rc;
+
+	*n = 0;
+	*cause = NULL;
+	memset(&u, 0, sizeof u);
+	if (db_exec(db, "PRAGMA secure_delete = ON") == -1 ||
+	    db_begin(db) == -1)
+		goto fail;
+	while ((rc = unit_next_clear(db, after, &u)) == 1) {
+		after = u.id;
+		if (unit_key_ok(u.key) == -1)
+			continue;
+		if (db_keyfile_seal(kf, u.protocol, u.account, u.key, sealed,
+		    sizeof sealed) == -1) {
+			xasprintf(cause, "account %s: cannot seal its key",
+			    u.account);
+			goto fail;
+		}
+		if (unit_rekey(db, u.id, sealed) == -1)
+			goto fail;
+		(*n)++;
+	}
+	snprintf(detail, sizeof detail, "keys=%d", *n);
+	if (rc == -1 || (*n > 0 && db_audit(db, "arcctl", "unit keys sealed",
+	    "", detail) == -1) || db_commit(db) == -1)
+		goto fail;
+	explicit_bzero(&u, sizeof u);
+	return (0);
+
+fail:
+	explicit_bzero(&u, sizeof u);
+	if (*cause == NULL)
+		xasprintf(cause, "sealing unit keys: %s", db_errmsg(db));
+	db_rollback(db);
+	*n = 0;
+	return (-1);
 }
 
 /* Run st (bound) and call fn for each unit row; stops early if fn != 0. */

@@ -12,10 +12,14 @@
  *	arcctl [-D database] unit link | zone add | client ... |
  *	    responder add | operator add		(ctl_people.c)
  *
- * The database is -D, else $ARC_DB, else "arc.db". Only init creates it.
- * Keys are never printed: listings show their encoding only. The usage
+ * The database is -D, else $ARC_DB, else "arc.db". Only init creates it,
+ * and the key file beside it ("<database>.key", 0600) that seals unit
+ * keys (db_keyfile.c); init also seals keys stored in the clear before.
+ * Keys are never printed: listings show how they are stored only. The usage
  * text and the helpers every command uses are in ctl.c.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -103,16 +107,33 @@ ctl_now(void)
 
 /* --- init --- */
 
+/* Create or migrate the database, make the key file, seal clear keys. */
 static int
 ctl_init(struct ctl *ctl, int argc, char **argv)
 {
+	struct db_keyfile	 kf;
+	char			*cause = NULL;
+	int			 n, rc = 1;
+
 	(void)argv;
 	if (argc != 1)
 		return (ctl_usage());
 	if (ctl_open(ctl, DB_CREATE | DB_MIGRATE) == -1)
 		return (1);
 	printf("%s: schema version %d\n", ctl->path, db_version(ctl->db));
-	return (0);
+	if (ctl_keyfile(ctl, 1, &kf) == -1)
+		return (1);
+	if (db_unit_seal_keys(ctl->db, &kf, &n, &cause) == -1) {
+		ctl_error("init: %s", cause);
+		free(cause);
+	} else {
+		if (n > 0)
+			printf("%d unit keys stored in the clear are now "
+			    "sealed\n", n);
+		rc = 0;
+	}
+	db_keyfile_clear(&kf);
+	return (rc);
 }
 
 /* --- unit add / unit list --- */
@@ -191,16 +212,21 @@ ctl_unit_args(int argc, char **argv, struct db_unit *u)
 static int
 ctl_unit_add(struct ctl *ctl, int argc, char **argv)
 {
-	struct db_unit	 u;
-	char		*cause = NULL;
-	int		 rc;
+	struct db_unit		 u;
+	struct db_keyfile	 kf;
+	char			*cause = NULL;
+	int			 rc;
 
 	memset(&u, 0, sizeof u);
+	memset(&kf, 0, sizeof kf);
 	snprintf(u.protocol, sizeof u.protocol, "dc09");
 	rc = ctl_unit_args(argc, argv, &u);
 	if (rc == 0 && ctl_open(ctl, 0) == -1)
 		rc = -1;
-	if (rc == 0 && db_unit_add(ctl->db, &u, &cause) == -1) {
+	if (rc == 0 && u.key[0] != '\0' && ctl_keyfile(ctl, 0, &kf) == -1)
+		rc = -1;
+	if (rc == 0 && db_unit_add(ctl->db, &u, u.key[0] != '\0' ? &kf : NULL,
+	    &cause) == -1) {
 		ctl_error("unit add: %s", cause);
 		free(cause);
 		rc = -1;
@@ -208,12 +234,16 @@ ctl_unit_add(struct ctl *ctl, int argc, char **argv)
 	if (rc == 0)
 		printf("unit %s added\n", u.account);
 	explicit_bzero(&u, sizeof u);
+	db_keyfile_clear(&kf);
 	return (rc == 0 ? 0 : 1);
 }
 
+/* How a key is stored: "sealed", or in the clear (stored before). */
 static const char *
 ctl_key_encoding(const char *key)
 {
+	if (db_keyfile_sealed(key))
+		return ("sealed");
 	if (strncmp(key, "ascii:", 6) == 0)
 		return ("ascii");
 	if (strncmp(key, "hex:", 4) == 0)
@@ -251,7 +281,7 @@ ctl_unit_print(const struct db_unit *u, void *arg)
 		snprintf(iv, sizeof iv, "%d", u->interval);
 	else
 		snprintf(iv, sizeof iv, "default");
-	printf("%-16s %-8s %-5s %-16s %8s %-24s %s\n", u->account,
+	printf("%-16s %-8s %-6s %-16s %8s %-24s %s\n", u->account,
 	    u->protocol, ctl_key_encoding(u->key), u->client[0] != '\0' ?
 	    u->client : "-", iv, seen, silent);
 	return (0);
@@ -271,7 +301,7 @@ ctl_unit_list(struct ctl *ctl, int argc, char **argv)
 	if (ctl->json)
 		ctl->array = json_array();
 	else
-		printf("%-16s %-8s %-5s %-16s %8s %-24s %s\n", "ACCOUNT",
+		printf("%-16s %-8s %-6s %-16s %8s %-24s %s\n", "ACCOUNT",
 		    "PROTOCOL", "KEY", "CLIENT", "INTERVAL", "LAST SEEN",
 		    "SILENT SINCE");
 	if (db_unit_foreach(ctl->db, ctl_unit_print, ctl) == -1) {
@@ -495,6 +525,7 @@ main(int argc, char **argv)
 	const char	*cmd;
 	int		 ch, rc;
 
+	umask(077);		/* what arcctl creates is private */
 	memset(&ctl, 0, sizeof ctl);
 	log_init("arcctl", 1, 0);
 	if ((ctl.path = getenv("ARC_DB")) == NULL || *ctl.path == '\0')

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -85,6 +86,33 @@ ctl_open(struct ctl *ctl, int flags)
 		return (-1);
 	}
 	return (0);
+}
+
+/*
+ * The key file beside the database into kf: made first if make (arcctl
+ * init), else it must exist. 0 or -1 (reported). Wipe kf after use.
+ */
+int
+ctl_keyfile(struct ctl *ctl, int make, struct db_keyfile *kf)
+{
+	char	 path[sizeof kf->path], *cause = NULL;
+	int	 rc = 0;
+
+	if (db_keyfile_path(ctl->path, path, sizeof path) == -1) {
+		ctl_error("%s: path too long", ctl->path);
+		return (-1);
+	}
+	if (make && (rc = db_keyfile_make(path, &cause)) == 0)
+		printf("%s: new key file; back it up with the database\n",
+		    path);
+	if (!make && access(path, F_OK) == -1 && errno == ENOENT)
+		xasprintf(&cause, "key file %s: missing; run arcctl init",
+		    path);
+	if (cause == NULL && db_keyfile_load(path, kf, &cause) == 0)
+		return (0);
+	ctl_error("%s", cause);
+	free(cause);
+	return (-1);
 }
 
 /* "2026-11-23T10:00:00.123Z" */

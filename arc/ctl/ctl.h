@@ -25,6 +25,8 @@ void		 ctl_error(const char *, ...)
 		    __attribute__((format(printf, 1, 2)));
 int		 ctl_usage(void);
 int		 ctl_open(struct ctl *, int);
+struct db_keyfile;
+int		 ctl_keyfile(struct ctl *, int, struct db_keyfile *);
 void		 ctl_time_format(int64_t, char *, size_t);
 int		 ctl_json_flush(struct ctl *);
 int		 ctl_json_arg(int, char **, struct ctl *);

@@ -15,8 +15,9 @@
  *	    [--password-file FILE]
  *
  * Changes are audited by db/ (actor "arcctl"); reading a client's card is
- * audited here. A password is read from the file's first line or from the
- * terminal with echo off, never printed, and wiped after use.
+ * audited here. A password is read from the first line of a file only
+ * its owner may read (0600, else refused) or from the terminal with echo
+ * off, never printed, and wiped after use.
  *
  * Called by arcctl.c's main(); uses ctl.c's helpers. Single threaded.
  */
@@ -637,18 +638,20 @@ ctl_password_tty(const char *login, char *pw, size_t size)
 	return (rc);
 }
 
-/* The first line of path; 0 or -1 (reported). */
+/* The first line of path, a file only its owner may read; 0 or -1. */
 static int
 ctl_password_file(const char *path, char *pw, size_t size)
 {
 	FILE	*f;
+	char	*cause = NULL;
 	int	 rc = 0;
 
-	if ((f = fopen(path, "r")) == NULL) {
-		ctl_error("operator add: %s: %s", path, strerror(errno));
+	/* Unbuffered: no stdio copy of the password. */
+	if ((f = secfile_open("--password-file", path, &cause)) == NULL) {
+		ctl_error("operator add: %s", cause);
+		free(cause);
 		return (-1);
 	}
-	setvbuf(f, NULL, _IONBF, 0);	/* no stdio copy of the password */
 	if (fgets(pw, size, f) == NULL) {
 		ctl_error("operator add: %s: no password in it", path);
 		rc = -1;

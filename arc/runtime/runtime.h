@@ -1,8 +1,8 @@
 /*
  * runtime.h -- the shared runtime every arc program links: logging in the
  * OpenBSD daemon style, allocation that cannot fail, a hash map, the
- * clock and a token bucket. Nothing here uses more than libc (the build
- * checks it: make check-layers).
+ * clock, a token bucket and files holding secrets. Nothing here uses more
+ * than libc (the build checks it: make check-layers).
  *
  * Logs: one line per happening, "subsystem id: what[: why]". Never keys,
  * passwords, names, addresses or medical notes. Thread-safe (one write(2)
@@ -15,6 +15,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #ifndef nitems
@@ -128,5 +129,12 @@ void	 bucket_refill(struct bucket *, const struct bucket_rate *, int64_t);
 int	 bucket_take(struct bucket *, const struct bucket_rate *, int64_t);
 /* Full again (after a refill): nothing to remember it for. */
 int	 bucket_full(const struct bucket *, const struct bucket_rate *);
+
+/*
+ * --- secfile.c: a file holding a secret ---
+ * Open path for reading (unbuffered) if it is a regular file of mode 0600
+ * or less, or NULL and *cause naming what (its role) and path.
+ */
+FILE	*secfile_open(const char *what, const char *path, char **cause);
 
 #endif /* ARC_RUNTIME_H */

@@ -109,6 +109,15 @@ class Reply:
         self.ts = parse_stamp(m.group(1)) if m else None
 
 
+def private_file(path, text):
+    """Write text to a new file only its owner may read (0600)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", newline="") as f:
+        f.write(text)
+    os.chmod(path, 0o600)
+    return path
+
+
 def free_port(kind=socket.SOCK_STREAM) -> int:
     s = socket.socket(socket.AF_INET, kind)
     s.bind(("127.0.0.1", 0))
@@ -159,14 +168,14 @@ class Arcd:
                         "ec_paramgen_curve:prime256v1", "-nodes", "-keyout",
                         self.key, "-out", self.cert, "-days", "2", "-subj",
                         "/CN=localhost"], check=True, capture_output=True)
+        os.chmod(self.key, 0o600)   # arcd refuses a key others can read
         self.cport = free_port()
         return ("listen = console=127.0.0.1:%d\ntls_cert = %s\ntls_key = %s\n"
                 % (self.cport, self.cert, self.key))
 
     def operator(self, login, password, role="operator", name=None):
-        pw = os.path.join(self.dir, "pw-" + login)
-        with open(pw, "w") as f:
-            f.write(password + "\n")
+        pw = private_file(os.path.join(self.dir, "pw-" + login),
+                          password + "\n")
         self.arcctl("operator", "add", login, "--name", name or login.title(),
                     "--role", role, "--password-file", pw)
 
@@ -213,7 +222,7 @@ class Arcd:
         if getattr(self, "logf", None):
             self.logf.close()
         # A clean stop exits 0; under SAN=1 a leak or error would not.
-        log = self.logtext()
+        log = self.logtext() if os.path.exists(self.log) else ""
         if rc != 0 or "Sanitizer" in log or "runtime error" in log:
             raise AssertionError("arcd exited %s:\n%s" % (rc, log[-4000:]))
         return rc

@@ -7,7 +7,7 @@ import os
 import shutil
 import unittest
 
-from arctest import ARCCTL, Arcd
+from arctest import ARCCTL, Arcd, private_file
 
 
 class PeopleCase(unittest.TestCase):
@@ -24,10 +24,7 @@ class PeopleCase(unittest.TestCase):
         return r.stderr
 
     def write(self, name, text):
-        path = os.path.join(self.arcd.dir, name)
-        with open(path, "w", newline="") as f:
-            f.write(text)
-        return path
+        return private_file(os.path.join(self.arcd.dir, name), text)
 
     def audit(self):
         return self.arcd.rows("SELECT actor, action, subject, detail "

@@ -169,6 +169,9 @@ test_older_needs_migrate(void **state)
 	db_close(db);
 }
 
+/* A key file in memory: the tests of db_keyfile.c are test_keyfile.c. */
+static const struct db_keyfile test_kf = { .key = { 1, 2, 3, 4, 5 } };
+
 static int
 unit_add(struct db *db, const char *acct, const char *key, int interval,
     char **cause)
@@ -181,7 +184,7 @@ unit_add(struct db *db, const char *acct, const char *key, int interval,
 	snprintf(u.client, sizeof u.client, "C-%s", acct);
 	u.interval = interval;
 	*cause = NULL;
-	return (db_unit_add(db, &u, cause));
+	return (db_unit_add(db, &u, &test_kf, cause));
 }
 
 static void
@@ -223,7 +226,7 @@ test_unit_add(void **state)
 	struct fixture	*f = *state;
 	struct db	*db = open_new(f);
 	struct collect	 c = { 0 };
-	char		*cause;
+	char		*cause, key[80];
 	int64_t		 bad, rows;
 
 	assert_int_equal(unit_add(db, "1234", NULL, 0, &cause), 0);
@@ -252,7 +255,10 @@ test_unit_add(void **state)
 	assert_string_equal(c.u[0].account, "1234");
 	assert_string_equal(c.u[0].key, "");
 	assert_string_equal(c.u[1].account, "ABCDEF");
-	assert_string_equal(c.u[1].key, "ascii:0123456789abcdef");
+	assert_true(db_keyfile_sealed(c.u[1].key));	/* stored sealed */
+	assert_int_equal(db_keyfile_unseal(&test_kf, "dc09", "ABCDEF",
+	    c.u[1].key, key, sizeof key), 0);
+	assert_string_equal(key, "ascii:0123456789abcdef");
 	assert_string_equal(c.u[1].client, "C-abcdef");
 	assert_string_equal(c.u[1].protocol, "dc09");
 	assert_int_equal(c.u[1].interval, 20);

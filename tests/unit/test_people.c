@@ -82,7 +82,7 @@ add_unit(struct db *db, const char *account, const char *ref)
 	memset(&u, 0, sizeof u);
 	snprintf(u.account, sizeof u.account, "%s", account);
 	snprintf(u.client, sizeof u.client, "%s", ref);
-	if (db_unit_add(db, &u, &cause) == -1)
+	if (db_unit_add(db, &u, NULL, &cause) == -1)
 		fail_msg("unit add: %s", cause);
 }
 

@@ -2,13 +2,19 @@
  * test_runtime.c -- the shared runtime: the token bucket (a refill never
  * takes a token: registered traffic used to drain the unregistered
  * bucket this way), the deadline heap, hash map iteration and removal,
- * and the clock a test can set and advance.
+ * the clock a test can set and advance, and secret files (0600 or
+ * refused, named).
  */
+#include <sys/stat.h>
+
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -129,6 +135,50 @@ test_siphash(void **state)
 	assert_int_not_equal(siphash(key, in, 8), want[8]);
 }
 
+static void
+test_secfile(void **state)
+{
+	char	 dir[] = "/tmp/test_secfile.XXXXXX", path[64], buf[16];
+	char	*cause = NULL;
+	FILE	*f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/key", dir);
+	assert_null(secfile_open("key_file", path, &cause));	/* missing */
+	assert_non_null(strstr(cause, "key_file "));
+	free(cause);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("secret\n", f);
+	fclose(f);
+	assert_int_equal(chmod(path, 0644), 0);
+	assert_null(secfile_open("key_file", path, &cause));
+	assert_non_null(strstr(cause, "readable by group or others (mode "
+	    "0644); chmod 600 it"));
+	assert_non_null(strstr(cause, path));
+	free(cause);
+	assert_int_equal(chmod(path, 0620), 0);
+	assert_null(secfile_open("key_file", path, &cause));
+	assert_non_null(strstr(cause, "writable by group or others"));
+	free(cause);
+	assert_null(secfile_open("key_file", dir, &cause));
+	assert_non_null(strstr(cause, "not a regular file"));
+	free(cause);
+	assert_int_equal(chmod(path, 0600), 0);
+	f = secfile_open("key_file", path, &cause);
+	assert_non_null(f);
+	assert_non_null(fgets(buf, sizeof buf, f));
+	assert_string_equal(buf, "secret\n");
+	fclose(f);
+	assert_int_equal(chmod(path, 0400), 0);		/* read-only is fine */
+	f = secfile_open("key_file", path, &cause);
+	assert_non_null(f);
+	fclose(f);
+	unlink(path);
+	rmdir(dir);
+}
+
 int
 main(void)
 {
@@ -138,6 +188,7 @@ main(void)
 		cmocka_unit_test(test_hmap),
 		cmocka_unit_test(test_clock),
 		cmocka_unit_test(test_siphash),
+		cmocka_unit_test(test_secfile),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

@@ -237,7 +237,7 @@ test_lastseen(void **state)
 	assert_non_null(db);
 	memset(&u, 0, sizeof u);
 	snprintf(u.account, sizeof u.account, "ABC123");
-	assert_int_equal(db_unit_add(db, &u, &cause), 0);
+	assert_int_equal(db_unit_add(db, &u, NULL, &cause), 0);
 	assert_int_equal(db_unit_version(db), 1);
 
 	memset(r, 0, sizeof r);
