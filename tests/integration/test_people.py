@@ -193,6 +193,17 @@ class TestLinks(PeopleCase):
         self.assertEqual([u["account"] for u in card["units"]], ["100000"])
         self.assert_audit_clean("Mary", "pendant")
 
+    def test_unit_add_needs_an_existing_client(self):
+        self.assertIn("unit add: account 100001: no client C-0009",
+                      self.fails("unit", "add", "100001", "--client",
+                                 "C-0009"))
+        self.ctl("unit", "add", "100002", "--client", "C-0001")
+        self.assertEqual(self.arcd.rows(
+            "SELECT account, client FROM unit ORDER BY account"),
+            [("100000", None), ("100002", "C-0001")])
+        self.assertNotIn(("arcctl", "unit add", "100001"),
+                         [r[:3] for r in self.audit()])
+
     def test_responders(self):
         ids = []
         for name, rel in (("John Smith", "son"), ("Jane Doe", "neighbour"),
