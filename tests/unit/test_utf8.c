@@ -134,7 +134,7 @@ test_valid_cases(void **state)
 		{ "\xf0\x9f\x98\x80 ok", -1 },			/* U+1F600 */
 		{ "\xc2\x80\xdf\xbf\xe0\xa0\x80\xef\xbf\xbf", -1 },
 		{ "\xed\x9f\xbf\xee\x80\x80", -1 },		/* D7FF E000 */
-		{ "\xf0\x90\x80\x80\xf4\x8f\xbf\xbf", -1 },	/* 10000 10FFFF */
+		{ "\xf0\x90\x80\x80\xf4\x8f\xbf\xbf", -1 }, /* 10000 10FFFF */
 		/* overlongs */
 		{ "ab\xc0\xaf", 2 }, { "\xc1\xbf", 0 }, { "\xe0\x80\xaf", 0 },
 		{ "x\xe0\x9f\xbf", 1 }, { "\xf0\x80\x80\xaf", 0 },
@@ -147,7 +147,8 @@ test_valid_cases(void **state)
 		{ "\xf7\xbf\xbf\xbf", 0 }, { "\xf8\x88\x80\x80\x80", 0 },
 		{ "\xfe", 0 }, { "\xff", 0 },
 		/* truncated, at the end and before more text */
-		{ "ab\xe2\x82", 2 }, { "\xf0\x9f\x98", 0 }, { "\xe2\x82" "a", 0 },
+		{ "ab\xe2\x82", 2 }, { "\xf0\x9f\x98", 0 },
+		{ "\xe2\x82" "a", 0 },
 		{ "\xc3", 0 }, { "Zo\xc3\xab\xc3", 4 },
 		/* lone continuation bytes */
 		{ "\x80", 0 }, { "ok\xbf", 2 },
@@ -159,8 +160,8 @@ test_valid_cases(void **state)
 	for (i = 0; i < nitems(cases); i++) {
 		bad = 999;
 		rc = utf8_valid(cases[i].s, strlen(cases[i].s), &bad);
-		if (rc != (cases[i].bad == -1 ? 0 : -1) || (cases[i].bad != -1 &&
-		    bad != (size_t)cases[i].bad))
+		if (rc != (cases[i].bad == -1 ? 0 : -1) ||
+		    (cases[i].bad != -1 && bad != (size_t)cases[i].bad))
 			fail_msg("case %zu: rc %d bad %zu", i, rc, bad);
 	}
 	/* A NUL inside the length is not text; NULL bad is allowed. */
@@ -180,7 +181,8 @@ test_clean(void **state)
 {
 	static const struct clean_case cases[] = {	/* Python's answers */
 		{ "", "" },
-		{ "Zo\xc3\xab \xf0\x9f\x98\x80", "Zo\xc3\xab \xf0\x9f\x98\x80" },
+		{ "Zo\xc3\xab \xf0\x9f\x98\x80",
+		    "Zo\xc3\xab \xf0\x9f\x98\x80" },
 		{ "\xe2" "abc", FFFD "abc" },
 		{ "\xe2\x82" "a", FFFD "a" },
 		{ "\xc0\xaf", FFFD FFFD },
