@@ -54,6 +54,8 @@ CONSOLE_LIBS	:= $(shell $(PKG_CONFIG) --libs ncursesw 2>/dev/null)
 UNIT_TESTS	:= $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 # Core tests link the core and the runtime alone: nothing else exists.
 CORE_TESTS	:= test_alarm test_supervise test_dispatch test_runtime
+# Runtime tests link the runtime alone.
+RUNTIME_TESTS	:= test_utf8
 FUZZ_NAMES	:= $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_REPLAY	:= $(patsubst %,$(BUILD)/tests/replay_%,$(FUZZ_NAMES))
 
@@ -141,6 +143,12 @@ $(patsubst %,$(BUILD)/tests/%,$(CORE_TESTS)): $(BUILD)/tests/%: \
 		$(BUILD)/obj/tests/unit/%.o $(BUILD)/libcore.a $(BUILD)/libruntime.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS) -lm
+
+# The runtime's own tests: nothing but the runtime.
+$(patsubst %,$(BUILD)/tests/%,$(RUNTIME_TESTS)): $(BUILD)/tests/%: \
+		$(BUILD)/obj/tests/unit/%.o $(BUILD)/libruntime.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS)
 
 # Other unit tests link the archives: only the modules they use come along.
 $(BUILD)/tests/test_%: $(BUILD)/obj/tests/unit/test_%.o $(ARCLIBS)

@@ -9,16 +9,40 @@
  * Thread: the network thread.
  */
 #include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "arc.h"
 
 #define ALARM_JSON_MEMBERS	100
 
+/*
+ * Text as a JSON string, never NULL: jansson refuses invalid UTF-8 (a byte
+ * written by SQL), which would take the whole alarm with it, so such text
+ * goes out cleaned, U+FFFD in place of each bad sequence. (What DC-09
+ * brings is printable ASCII already: dc09.c.)
+ */
+static json_t *
+aj_text(const char *s)
+{
+	json_t	*j;
+	char	*clean;
+	size_t	 size;
+
+	if ((j = json_string(s)) != NULL)
+		return (j);
+	size = UTF8_CLEAN_SIZE(strlen(s));
+	clean = xmalloc(size);
+	utf8_clean(clean, size, s);
+	j = json_string(clean);
+	free(clean);
+	return (j != NULL ? j : json_null());
+}
+
 static json_t *
 aj_str(const char *s)
 {
-	return (s != NULL && *s != '\0' ? json_string(s) : json_null());
+	return (s != NULL && *s != '\0' ? aj_text(s) : json_null());
 }
 
 static json_t *
@@ -42,11 +66,12 @@ aj_client(const struct card *c)
 {
 	if (c == NULL)
 		return (json_null());
-	return (json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:s}",
-	    "id", c->ref, "name", c->name, "born", aj_str(c->born),
-	    "address", aj_str(c->address), "phone", aj_str(c->phone),
-	    "language", aj_str(c->language), "medical", aj_str(c->medical),
-	    "access", aj_str(c->access), "response_level", c->level));
+	return (json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+	    "id", aj_text(c->ref), "name", aj_text(c->name), "born",
+	    aj_str(c->born), "address", aj_str(c->address), "phone",
+	    aj_str(c->phone), "language", aj_str(c->language), "medical",
+	    aj_str(c->medical), "access", aj_str(c->access),
+	    "response_level", aj_text(c->level)));
 }
 
 static json_t *
@@ -56,10 +81,11 @@ aj_responders(const struct card *c)
 	size_t	 i;
 
 	for (i = 0; c != NULL && i < c->nresp; i++)
-		json_array_append_new(resp, json_pack("{s:i, s:s, s:o, s:s, "
-		    "s:o}", "rank", c->resp[i].rank, "name", c->resp[i].name,
-		    "relation", aj_str(c->resp[i].relation), "phones",
-		    c->resp[i].phones, "availability",
+		json_array_append_new(resp, json_pack("{s:i, s:o, s:o, s:o, "
+		    "s:o}", "rank", c->resp[i].rank, "name",
+		    aj_text(c->resp[i].name), "relation",
+		    aj_str(c->resp[i].relation), "phones",
+		    aj_text(c->resp[i].phones), "availability",
 		    aj_str(c->resp[i].availability)));
 	return (resp);
 }

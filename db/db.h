@@ -436,6 +436,12 @@ int		 db_unit_silent(struct db *, int64_t id, int64_t at);
 void		 db_event_row(struct sqlite3_stmt *, struct db_event *);
 int		 db_event_rows(struct sqlite3_stmt *,
 		    int (*)(const struct db_event *, void *), void *);
+/*
+ * Text a person or a file gives (db_text.c): valid UTF-8, no control
+ * characters but tab, CR and LF. 0, or -1 and why ("not valid UTF-8 at
+ * byte 4"; bytes count from 1).
+ */
+int		 db_text_check(const char *, char *why, size_t);
 /* A client's problems, one fn(field, why) call each; their number. */
 int		 db_client_check(const struct db_client *,
 		    void (*fn)(const char *field, const char *why, void *),

@@ -7,7 +7,9 @@
  * All or nothing: every row is checked and every good row inserted inside
  * one transaction (so duplicates are found against the file and the
  * database alike); any error rolls it all back. Every error
- * names the file, the line the record starts on and the field.
+ * names the file, the line the record starts on and the field. Text must
+ * be UTF-8 without control characters but tab and line breaks
+ * (db_text.c): "field medical: not valid UTF-8 at byte 5".
  *
  * Thread: whichever thread owns the struct db passed in (db.h).
  */
@@ -76,19 +78,28 @@ struct import {
 static void __attribute__((format(printf, 3, 4)))
 import_error(struct import *im, int line, const char *fmt, ...)
 {
-	va_list	 ap;
-	char	 msg[512], *p;
-	int	 n;
+	va_list		 ap;
+	char		 raw[512], msg[UTF8_CLEAN_SIZE(512)];
+	unsigned char	*p;
+	int		 n;
 
 	if (im->nerrors++ >= IMPORT_MAX_ERRORS)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	vsnprintf(raw, sizeof raw, fmt, ap);
 	va_end(ap);
-	/* Quoted text from the file: one error a line, no terminal controls. */
-	for (p = msg; *p != '\0'; p++) {
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+	/*
+	 * Quoted text from the file: valid UTF-8, one error a line, no
+	 * terminal controls (C0, DEL, C1).
+	 */
+	utf8_clean(msg, sizeof msg, raw);
+	for (p = (unsigned char *)msg; *p != '\0'; p++) {
+		if (*p < 0x20 || *p == 0x7f)
 			*p = '?';
+		else if (*p == 0xc2 && p[1] >= 0x80 && p[1] < 0xa0) {
+			p[0] = '?';
+			p[1] = '?';
+		}
 	}
 	if (im->nerrors == IMPORT_MAX_ERRORS)
 		snprintf(msg, sizeof msg, "stopped after %d errors",

@@ -173,7 +173,7 @@ db_operator_add(struct db *db, const struct db_operator *op,
 {
 	sqlite3_stmt	*st;
 	const char	*role = op->role[0] != '\0' ? op->role : "operator";
-	char		 hash[sizeof op->hash], detail[40];
+	char		 hash[sizeof op->hash], detail[40], why[64];
 	int		 rc;
 
 	*cause = NULL;
@@ -184,6 +184,10 @@ db_operator_add(struct db *db, const struct db_operator *op,
 	}
 	if (op->name[0] == '\0') {
 		xasprintf(cause, "operator %s: name missing", op->login);
+		return (-1);
+	}
+	if (db_text_check(op->name, why, sizeof why) == -1) {
+		xasprintf(cause, "operator %s: name: %s", op->login, why);
 		return (-1);
 	}
 	if (strcmp(role, "operator") != 0 && strcmp(role, "supervisor") != 0) {

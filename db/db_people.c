@@ -196,6 +196,20 @@ people_ref(const char *s, size_t max)
 	return (0);
 }
 
+/* 0 if text may be stored; else -1, fn(field, why) and *n += 1. */
+static int
+people_check_text(const char *text, const char *field,
+    void (*fn)(const char *, const char *, void *), void *arg, int *n)
+{
+	char	 why[64];
+
+	if (db_text_check(text, why, sizeof why) == 0)
+		return (0);
+	fn(field, why, arg);
+	(*n)++;
+	return (-1);
+}
+
 /* A client's problems, one fn(field, why) call each; their number. */
 int
 db_client_check(const struct db_client *c,
@@ -207,7 +221,8 @@ db_client_check(const struct db_client *c,
 	if (c->ref[0] == '\0') {
 		fn("ref", "missing", arg);
 		n++;
-	} else if (people_ref(c->ref, sizeof c->ref - 1) == -1) {
+	} else if (people_check_text(c->ref, "ref", fn, arg, &n) == 0 &&
+	    people_ref(c->ref, sizeof c->ref - 1) == -1) {
 		snprintf(why, sizeof why, "not 1-31 letters, digits or -_./: "
 		    "%.60s", c->ref);
 		fn("ref", why, arg);
@@ -216,13 +231,21 @@ db_client_check(const struct db_client *c,
 	if (c->name[0] == '\0') {
 		fn("name", "missing", arg);
 		n++;
-	}
-	if (c->born[0] != '\0' && people_date(c->born) == -1) {
+	} else
+		people_check_text(c->name, "name", fn, arg, &n);
+	if (c->born[0] != '\0' && people_check_text(c->born, "born", fn, arg,
+	    &n) == 0 && people_date(c->born) == -1) {
 		snprintf(why, sizeof why, "not a date YYYY-MM-DD: %s", c->born);
 		fn("born", why, arg);
 		n++;
 	}
-	if (c->level[0] != '\0' && (c->level[0] != 'L' || c->level[1] < '1' ||
+	people_check_text(c->address, "address", fn, arg, &n);
+	people_check_text(c->phone, "phone", fn, arg, &n);
+	people_check_text(c->language, "language", fn, arg, &n);
+	people_check_text(c->medical, "medical", fn, arg, &n);
+	people_check_text(c->access, "access", fn, arg, &n);
+	if (c->level[0] != '\0' && people_check_text(c->level, "level", fn, arg,
+	    &n) == 0 && (c->level[0] != 'L' || c->level[1] < '1' ||
 	    c->level[1] > '4' || c->level[2] != '\0')) {
 		snprintf(why, sizeof why, "not L1, L2, L3 or L4: %s", c->level);
 		fn("level", why, arg);
@@ -500,9 +523,17 @@ db_zone_add(struct db *db, const char *account, const char *zone,
 {
 	sqlite3_stmt	*st;
 	int64_t		 id;
-	char		 detail[32];
+	char		 detail[32], why[64];
 
 	*cause = NULL;
+	if (db_text_check(zone, why, sizeof why) == -1) {
+		xasprintf(cause, "zone: %s", why);
+		return (-1);
+	}
+	if (db_text_check(label, why, sizeof why) == -1) {
+		xasprintf(cause, "zone %s: label: %s", zone, why);
+		return (-1);
+	}
 	if (*zone == '\0' || strlen(zone) > 7) {
 		xasprintf(cause, "zone %.20s: not 1-7 characters", zone);
 		return (-1);
@@ -528,6 +559,32 @@ db_zone_add(struct db *db, const char *account, const char *zone,
 
 /* --- responders --- */
 
+/* A responder's text; 0, or -1 and *cause naming the field. */
+static int
+people_responder_text(const struct db_responder *r, char **cause)
+{
+	const struct {
+		const char	*field;
+		const char	*text;
+	} f[] = {
+		{ "name", r->name },
+		{ "phones", r->phones },
+		{ "relation", r->relation },
+		{ "availability", r->availability },
+	};
+	char	 why[64];
+	size_t	 i;
+
+	for (i = 0; i < nitems(f); i++) {
+		if (db_text_check(f[i].text, why, sizeof why) == -1) {
+			xasprintf(cause, "responder add: field %s: %s",
+			    f[i].field, why);
+			return (-1);
+		}
+	}
+	return (0);
+}
+
 /* Insert a responder (rank ignored); *id = its id. */
 int
 db_responder_add(struct db *db, const struct db_responder *r, int64_t *id,
@@ -543,6 +600,8 @@ db_responder_add(struct db *db, const struct db_responder *r, int64_t *id,
 		    r->name[0] == '\0' ? "name" : "phones");
 		return (-1);
 	}
+	if (people_responder_text(r, cause) == -1)
+		return (-1);
 	if (db_begin(db) == -1 ||
 	    (st = db_stmt(db, responder_insert_sql)) == NULL)
 		return (people_fail(db, cause, "responder add"));

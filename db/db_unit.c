@@ -22,6 +22,8 @@
 static const char unit_insert_sql[] =
     "INSERT INTO unit (protocol, account, key, client, interval) "
     "VALUES (?, ?, ?, ?, ?)";
+static const char unit_client_sql[] =
+    "SELECT 1 FROM client WHERE ref = ?";
 static const char unit_all_sql[] =
     "SELECT id, protocol, account, key, client, interval, last_seen, "
     "silent_since FROM unit ORDER BY account, protocol";
@@ -150,7 +152,26 @@ unit_copy(char *dst, size_t size, const unsigned char *src)
 	snprintf(dst, size, "%s", src != NULL ? (const char *)src : "");
 }
 
-/* 0, or -1 with *cause ("account 1234 exists", ...). Audited. */
+/* The unit's client ref names a client: SQLITE_ROW, SQLITE_DONE or error. */
+static int
+unit_client(struct db *db, const char *ref)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = db_stmt(db, unit_client_sql)) == NULL)
+		return (SQLITE_ERROR);
+	sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return (rc);
+}
+
+/*
+ * 0, or -1 with *cause ("account 1234 exists", "account 1234: no client
+ * C-9", ...). Audited.
+ */
 int
 db_unit_add(struct db *db, const struct db_unit *u,
     const struct db_keyfile *kf, char **cause)
@@ -171,6 +192,14 @@ db_unit_add(struct db *db, const struct db_unit *u,
 	}
 	if (rc != SQLITE_DONE)
 		goto fail;
+	/* A unit never points at a client that is not there. */
+	if (u->client[0] != '\0' && (rc = unit_client(db, u->client)) !=
+	    SQLITE_ROW) {
+		if (rc == SQLITE_DONE)
+			xasprintf(cause, "account %s: no client %.40s", account,
+			    u->client);
+		goto fail;
+	}
 	snprintf(detail, sizeof detail, "client=%s interval=%d key=%s",
 	    u->client[0] != '\0' ? u->client : "-", u->interval,
 	    u->key[0] == '\0' ? "none" : u->key[0] == 'a' ? "ascii" : "hex");

@@ -21,16 +21,30 @@
 #include "db.h"
 #include "runtime.h"
 
+/* "arcctl: " and the message; a quoted bad byte is shown as U+FFFD. */
 void
 ctl_error(const char *fmt, ...)
 {
 	va_list	 ap;
+	char	*msg, *clean;
+	size_t	 size;
+	int	 n;
 
-	fputs("arcctl: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	if (n < 0)
+		return;
+	msg = xmalloc((size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(msg, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	size = UTF8_CLEAN_SIZE((size_t)n);
+	clean = xmalloc(size);
+	utf8_clean(clean, size, msg);
+	fprintf(stderr, "arcctl: %s\n", clean);
+	free(clean);
+	free(msg);
 }
 
 int

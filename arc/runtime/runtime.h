@@ -1,8 +1,8 @@
 /*
  * runtime.h -- the shared runtime every arc program links: logging in the
  * OpenBSD daemon style, allocation that cannot fail, a hash map, the
- * clock, a token bucket and files holding secrets. Nothing here uses more
- * than libc (the build checks it: make check-layers).
+ * clock, a token bucket, files holding secrets and UTF-8 checks. Nothing
+ * here uses more than libc (the build checks it: make check-layers).
  *
  * Logs: one line per happening, "subsystem id: what[: why]". Never keys,
  * passwords, names, addresses or medical notes. Thread-safe (one write(2)
@@ -136,5 +136,21 @@ int	 bucket_full(const struct bucket *, const struct bucket_rate *);
  * or less, or NULL and *cause naming what (its role) and path.
  */
 FILE	*secfile_open(const char *what, const char *path, char **cause);
+
+/*
+ * --- utf8.c: text is valid UTF-8 everywhere ---
+ * Valid: no overlong form, surrogate or code point above U+10FFFF, and
+ * (arc's text is C strings) no NUL.
+ */
+/* 0 valid, or -1 and *bad (if not NULL) = offset of the first bad byte. */
+int	 utf8_valid(const char *, size_t, size_t *bad);
+/*
+ * Copy, each ill-formed sequence replaced by U+FFFD; always NUL-terminated,
+ * never cut inside a character. The clean text's whole length (as
+ * strlcpy: >= size means cut).
+ */
+size_t	 utf8_clean(char *dst, size_t size, const char *src);
+/* What always holds the clean copy of len bytes (U+FFFD is 3 bytes). */
+#define UTF8_CLEAN_SIZE(len)	((len) * 3 + 1)
 
 #endif /* ARC_RUNTIME_H */

@@ -5,12 +5,14 @@
  * which ":memory:" cannot give).
  *
  * The database holds one client, C-0001, so a file naming it meets a
- * duplicate. Invariants: all or nothing -- on success *cause is NULL and
- * exactly *n clients are new; on failure *n is 0, nothing is new, and
- * *cause names the file on every line and holds no other control
- * characters (it quotes the file's text). Either way no transaction is
- * left open. The imported clients are deleted after each input so every
- * input sees the same database (the audit trail, append-only, grows).
+ * duplicate. Invariants: all or nothing -- on success *cause is NULL,
+ * exactly *n clients are new and every text stored passes db_text_check
+ * (valid UTF-8, no control characters but tab and line breaks); on
+ * failure *n is 0, nothing is new, and *cause names the file on every
+ * line, holds no other control characters and is valid UTF-8 (it quotes
+ * the file's text). Either way no transaction is left open. The
+ * imported clients are deleted after each input so every input sees the
+ * same database (the audit trail, append-only, grows).
  * FUZZ_VERBOSE=1 in the environment prints each result.
  */
 #include <stdint.h>
@@ -22,6 +24,7 @@
 #include <sqlite3.h>
 
 #include "db.h"
+#include "runtime.h"
 
 #define FUZZ_CSV_NAME	"fuzz.csv"
 #define FUZZ_CSV_REF	"C-0001"
@@ -106,14 +109,42 @@ fuzz_csv_count(void)
 	return (n);
 }
 
-/* Every line of a failure names the file; no other control characters. */
+/* Every text the import stored may be stored (db_text_check). */
+static void
+fuzz_csv_check_rows(void)
+{
+	sqlite3_stmt	*st;
+	const char	*t;
+	char		 why[64];
+	int		 i;
+
+	if (sqlite3_prepare_v2(db_sqlite(fuzz_db), "SELECT ref, name, born, "
+	    "address, phone, language, medical, access, response_level FROM "
+	    "client WHERE ref <> '" FUZZ_CSV_REF "'", -1, &st, NULL) !=
+	    SQLITE_OK)
+		abort();
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		for (i = 0; i < 9; i++) {
+			t = (const char *)sqlite3_column_text(st, i);
+			if (t != NULL && db_text_check(t, why, sizeof why) != 0)
+				abort();
+		}
+	}
+	sqlite3_finalize(st);
+}
+
+/*
+ * Every line of a failure names the file; no other control characters;
+ * valid UTF-8 whatever the file held.
+ */
 static void
 fuzz_csv_check_cause(const char *cause)
 {
 	const char	*p = cause, *nl;
 	size_t		 plen = strlen(FUZZ_CSV_NAME ": ");
 
-	if (cause == NULL || *cause == '\0')
+	if (cause == NULL || *cause == '\0' ||
+	    utf8_valid(cause, strlen(cause), NULL) == -1)
 		abort();
 	for (p = cause; *p != '\0'; p++) {
 		if (((unsigned char)*p < 0x20 && *p != '\n') || *p == 0x7f)
@@ -150,6 +181,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rc == 0) {
 		if (cause != NULL || after - before != (int64_t)n)
 			abort();
+		fuzz_csv_check_rows();
 	} else if (rc == -1) {
 		if (n != 0 || after != before)
 			abort();

@@ -216,6 +216,35 @@ class TestRestart(ConsoleCase):
         self.assertEqual((a["state"], a["operator"]), ("handling", "op1"))
 
 
+class TestText(ConsoleCase):
+    def test_a_bad_byte_in_the_card_still_reaches_the_console(self):
+        """Rows written by SQL (not arcctl) with bytes that are not UTF-8:
+        the alarm still reaches the console, U+FFFD in their place."""
+        import sqlite3
+        self.arcd.stop()
+        db = sqlite3.connect(self.arcd.db)
+        db.executescript(
+            "UPDATE client SET medical = CAST(X'E2' || 'abc' AS TEXT), "
+            "name = CAST('Mary ' || X'FF' AS TEXT);"
+            "UPDATE zone SET label = CAST('pend' || X'C0AF' AS TEXT);"
+            "UPDATE responder SET name = CAST('John' || X'EDA080' AS TEXT);")
+        db.close()
+        self.arcd.start()
+        c = self.console()
+        self.press(1)
+        a = c.wait_alarm(lambda a: a["unit"]["account"] == "100000")
+        self.assertEqual(a["client"]["medical"], "\ufffdabc")
+        self.assertEqual(a["client"]["name"], "Mary \ufffd")
+        self.assertEqual(a["client"]["access"], "key safe 1234")
+        self.assertEqual(a["unit"]["zone_label"], "pend\ufffd\ufffd")
+        self.assertEqual(a["responders"][0]["name"],
+                         "John\ufffd\ufffd\ufffd")
+        # A console logging in later gets it in its snapshot too.
+        snap = self.console("op2").snapshot["alarms"]
+        self.assertEqual([x["client"]["medical"] for x in snap],
+                         ["\ufffdabc"])
+
+
 class TestSupervisorView(ConsoleCase):
     """The operators view reaches the supervisor on every change (offers,
     accepts, a console lost, its grace running out), once per loop turn,

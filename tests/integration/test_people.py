@@ -26,6 +26,12 @@ class PeopleCase(unittest.TestCase):
     def write(self, name, text):
         return private_file(os.path.join(self.arcd.dir, name), text)
 
+    def write_bytes(self, name, data):
+        path = os.path.join(self.arcd.dir, name)
+        with open(path, "wb") as f:
+            f.write(data)
+        return path
+
     def audit(self):
         return self.arcd.rows("SELECT actor, action, subject, detail "
                               "FROM audit ORDER BY id")
@@ -151,6 +157,74 @@ class TestClients(PeopleCase):
                          [(0,)])
         self.assertEqual(self.audit(), [])
 
+    def test_import_not_utf8(self):
+        """A byte that is not UTF-8 (a Latin-1 file) or a control
+        character: each named with its line, field and byte; nothing is
+        imported."""
+        path = self.write_bytes("latin1.csv",
+                                b"ref,name,medical,address\n"
+                                b"C-0001,Mary Smith,diabetic,1 High St\n"
+                                b"C-0002,Bob,diab\xe9tic,2 Low Rd\n"
+                                b"C-0003,Zo\xc3\xab,ok,\"3 Road\x1b[2J\"\n"
+                                b"C-0004,Ann \xed\xa0\x80,,\n")
+        r = self.ctl("client", "import", path, check=False)
+        self.assertEqual(r.returncode, 1)
+        self.assertEqual(r.stdout, "")
+        self.assertEqual(r.stderr.splitlines(), [
+            "arcctl: %s: line 3, field medical: not valid UTF-8 at byte 5"
+            % path,
+            "arcctl: %s: line 4, field address: control character U+001B "
+            "at byte 7" % path,
+            "arcctl: %s: line 5, field name: not valid UTF-8 at byte 5"
+            % path,
+            "arcctl: client import: 3 errors, nothing imported"])
+        self.assertEqual(self.arcd.rows("SELECT count(*) FROM client"),
+                         [(0,)])
+        self.assertEqual(self.audit(), [])
+        # The same file in UTF-8 (and tabs, line breaks) is imported.
+        path = self.write_bytes("utf8.csv",
+                                b"ref,name,medical,address\n"
+                                b"C-0002,Bob,diab\xc3\xa9tic,\"2 Low Rd\n"
+                                b"Leeds\"\n"
+                                b"C-0003,Zo\xc3\xab \xe6\x97\xa5,\tok,\n")
+        self.assertEqual(self.ctl("client", "import", path).stdout.strip(),
+                         "imported 2 clients")
+        self.assertEqual(self.arcd.rows(
+            "SELECT name, medical FROM client ORDER BY ref"),
+            [("Bob", "diab\u00e9tic"), ("Zo\u00eb \u65e5", "\tok")])
+
+    def test_add_not_utf8(self):
+        """Every text arcctl stores: a bad byte (passed as raw bytes, as a
+        shell would) is refused naming the field; nothing is stored."""
+        self.add_mary()
+        bad = "diab\udce9tic"          # os.fsencode: b"diab\xe9tic"
+        self.assertIn("client add: C-0003: field medical: not valid UTF-8 "
+                      "at byte 5", self.fails("client", "add", "C-0003",
+                                              "--name", "X", "--medical",
+                                              bad))
+        self.assertIn("field name: control character U+001B at byte 1",
+                      self.fails("client", "add", "C-0003", "--name",
+                                 "\x1b[2JX"))
+        self.ctl("unit", "add", "100000", "--client", "C-0001")
+        self.assertIn("zone add: zone 001: label: not valid UTF-8 at byte 5",
+                      self.fails("zone", "add", "100000", "001", bad))
+        self.assertIn("responder add: field name: not valid UTF-8 at byte 5",
+                      self.fails("responder", "add", "--name", bad,
+                                 "--phones", "1"))
+        pw = self.write("pw", "long enough\n")
+        self.assertIn("operator add: operator op1: name: not valid UTF-8 at "
+                      "byte 5", self.fails("operator", "add", "op1",
+                                           "--name", bad, "--password-file",
+                                           pw))
+        for table, n in (("client", 1), ("zone", 0), ("responder", 0),
+                         ("operator", 0)):
+            self.assertEqual(self.arcd.rows("SELECT count(*) FROM " + table),
+                             [(n,)], table)
+        # An error quoting a bad byte shows U+FFFD, never the byte itself.
+        err = self.fails("client", "add", "C-\udcff", "--name", "X")
+        self.assertIn("client add: C-\ufffd: field ref: not valid UTF-8 at "
+                      "byte 3", err)
+
     def test_import_bad_header_and_quotes(self):
         path = self.write("h.csv", "ref,nom\nC-1,Mary\n")
         err = self.fails("client", "import", path)
@@ -189,6 +263,17 @@ class TestLinks(PeopleCase):
                                    "--json").stdout)
         self.assertEqual([u["account"] for u in card["units"]], ["100000"])
         self.assert_audit_clean("Mary", "pendant")
+
+    def test_unit_add_needs_an_existing_client(self):
+        self.assertIn("unit add: account 100001: no client C-0009",
+                      self.fails("unit", "add", "100001", "--client",
+                                 "C-0009"))
+        self.ctl("unit", "add", "100002", "--client", "C-0001")
+        self.assertEqual(self.arcd.rows(
+            "SELECT account, client FROM unit ORDER BY account"),
+            [("100000", None), ("100002", "C-0001")])
+        self.assertNotIn(("arcctl", "unit add", "100001"),
+                         [r[:3] for r in self.audit()])
 
     def test_responders(self):
         ids = []

@@ -229,6 +229,9 @@ test_unit_add(void **state)
 	char		*cause, key[80];
 	int64_t		 bad, rows;
 
+	/* Each unit names its client C-ACCOUNT, which must exist. */
+	raw_exec(db, "INSERT INTO client (ref, name) VALUES ('C-1234', 'A'), "
+	    "('C-abcdef', 'B'), ('C-FFFFFFFFFFFFFFFF', 'C')");
 	assert_int_equal(unit_add(db, "1234", NULL, 0, &cause), 0);
 	assert_int_equal(db_unit_version(db), 1);
 	assert_int_equal(unit_add(db, "abcdef", "ascii:0123456789abcdef", 20,
@@ -248,6 +251,7 @@ test_unit_add(void **state)
 	expect_refused(db, "999", "0123456789abcdef", 0, "key");
 	expect_refused(db, "999", NULL, 19, "interval 19");
 	expect_refused(db, "999", NULL, 90001, "interval 90001");
+	expect_refused(db, "999", NULL, 0, "account 999: no client C-999");
 	assert_int_equal(db_unit_version(db), 3);
 
 	assert_int_equal(db_unit_foreach(db, collect_unit, &c), 0);

@@ -333,6 +333,94 @@ test_import_syntax(void **state)
 	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM client"), 0);
 }
 
+/*
+ * Text is valid UTF-8 without control characters (but tab and line
+ * breaks), in every field of a file: each bad field named with its line
+ * and byte, nothing imported; text the file held is quoted cleaned.
+ */
+static const char bad_text_csv[] =
+    "ref,name,born,medical,address,phone\n"
+    "C-0001,Mary,1938-04-02,ok,ok,1\n"
+    "C-0002,Zo\xc3\xab,,\xe2" "abc,,\n"			/* truncated */
+    "C-0003,\xc0\xafx,,,,\n"				/* overlong */
+    "C-0004,Ann,19\xed\xa0\x80,,,\n"			/* surrogate */
+    "C-0005,Eve,,,\"1 Road\x1b[2J\",\n"			/* ESC */
+    "C-0006,Joe,,,,\xc2\x9b" "1\n"			/* C1 CSI */
+    "C-0007,Kim,,,\"Flat 2\n3 Low Rd\",\t+44\n"		/* fine */
+    "C-\xf4\x90\x80\x80,Lee,,,,\n";			/* > U+10FFFF */
+
+static void
+test_import_text(void **state)
+{
+	struct fixture	*f = *state;
+
+	expect_errors(f->db, bad_text_csv,
+	    "x.csv: line 3, field medical: not valid UTF-8 at byte 1\n"
+	    "x.csv: line 4, field name: not valid UTF-8 at byte 1\n"
+	    "x.csv: line 5, field born: not valid UTF-8 at byte 3\n"
+	    "x.csv: line 6, field address: control character U+001B at "
+	    "byte 7\n"
+	    "x.csv: line 7, field phone: control character U+009B at byte 1\n"
+	    "x.csv: line 10, field ref: not valid UTF-8 at byte 3");
+	expect_errors(f->db, "ref,name,col\xff\n",
+	    "x.csv: line 1, field 3: unknown column col\xef\xbf\xbd");
+	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM client"), 0);
+	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM audit"), 0);
+}
+
+/* The same rule for every other text arcctl stores. */
+static void
+test_text(void **state)
+{
+	struct fixture		*f = *state;
+	struct db_client	 c;
+	struct db_responder	 r;
+	struct db_operator	 op;
+	char			*cause = NULL;
+	int64_t			 id;
+
+	client(&c, "C-0001", "Mary");
+	snprintf(c.medical, sizeof c.medical, "diab\xe9tic");	/* Latin-1 */
+	assert_int_equal(db_client_add(f->db, &c, &cause), -1);
+	assert_string_equal(cause, "field medical: not valid UTF-8 at byte 5");
+	free(cause);
+	snprintf(c.medical, sizeof c.medical, "diab\xc3\xa9tic");
+	assert_int_equal(db_client_add(f->db, &c, &cause), 0);
+
+	add_unit(f->db, "100000", "C-0001");
+	assert_int_equal(db_zone_add(f->db, "100000", "001", "p\xe2\x82",
+	    &cause), -1);
+	assert_string_equal(cause, "zone 001: label: not valid UTF-8 at "
+	    "byte 2");
+	free(cause);
+	assert_int_equal(db_zone_add(f->db, "100000", "\x7f", "x", &cause),
+	    -1);
+	assert_string_equal(cause, "zone: control character U+007F at byte 1");
+	free(cause);
+
+	memset(&r, 0, sizeof r);
+	snprintf(r.name, sizeof r.name, "John");
+	snprintf(r.phones, sizeof r.phones, "1");
+	snprintf(r.relation, sizeof r.relation, "s\xed\xb0\x80n");
+	assert_int_equal(db_responder_add(f->db, &r, &id, &cause), -1);
+	assert_string_equal(cause, "responder add: field relation: not valid "
+	    "UTF-8 at byte 2");
+	free(cause);
+
+	memset(&op, 0, sizeof op);
+	snprintf(op.login, sizeof op.login, "op9");
+	snprintf(op.name, sizeof op.name, "\xf0\x82\x82\xac");	/* overlong */
+	assert_int_equal(db_operator_add(f->db, &op, "long enough", &cause),
+	    -1);
+	assert_string_equal(cause, "operator op9: name: not valid UTF-8 at "
+	    "byte 1");
+	free(cause);
+	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM zone"), 0);
+	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM responder"),
+	    0);
+	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM operator"), 0);
+}
+
 static void
 test_password(void **state)
 {
@@ -429,6 +517,9 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_import_syntax, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_import_text, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_text, setup, teardown),
 		cmocka_unit_test(test_password),
 		cmocka_unit_test_setup_teardown(test_operator, setup, teardown),
 	};
