@@ -90,25 +90,40 @@ aj_responders(const struct card *c)
 	return (resp);
 }
 
+json_t *
+alarm_json_event(const struct history_event *e)
+{
+	return (json_pack("{s:I, s:i, s:s, s:s, s:i, s:s, s:s, s:s, s:s, s:I}",
+	    "id", (json_int_t)e->id, "seq", e->seq, "code", e->code,
+	    "raw_code", e->raw_code, "class", e->class, "qualifier",
+	    e->qualifier, "zone", e->zone, "text", e->text, "location",
+	    e->location, "received_at", (json_int_t)e->received_at));
+}
+
 static void
 aj_event(const struct history_event *e, void *arg)
 {
 	json_t	*ev;
 
-	ev = json_pack("{s:I, s:i, s:s, s:s, s:i, s:s, s:s, s:s, s:s, s:I}",
-	    "id", (json_int_t)e->id, "seq", e->seq, "code", e->code,
-	    "raw_code", e->raw_code, "class", e->class, "qualifier",
-	    e->qualifier, "zone", e->zone, "text", e->text, "location",
-	    e->location, "received_at", (json_int_t)e->received_at);
-	if (ev != NULL)
+	if ((ev = alarm_json_event(e)) != NULL)
 		json_array_append_new(arg, ev);
 }
 
-static void
-aj_note(int64_t at, const char *op, const char *text, void *arg)
+json_t *
+alarm_json_note(const struct history_note *n)
 {
-	json_array_append_new(arg, json_pack("{s:I, s:s, s:s}", "at",
-	    (json_int_t)at, "operator", op, "text", text));
+	return (json_pack("{s:I, s:I, s:o, s:o}", "id", (json_int_t)n->id,
+	    "at", (json_int_t)n->at, "operator", aj_text(n->op), "text",
+	    aj_text(n->text)));
+}
+
+static void
+aj_note(const struct history_note *n, void *arg)
+{
+	json_t	*o;
+
+	if ((o = alarm_json_note(n)) != NULL)
+		json_array_append_new(arg, o);
 }
 
 static json_t *
@@ -167,18 +182,13 @@ aj_name(const struct alarm *a, const struct history_event *first)
 	return (codes_sia(a->code, &ci) == 0 ? ci.name : "unknown event");
 }
 
-/* The whole alarm object, as every console sees it. */
+/* What every form of the alarm carries: its state, as an update. */
 json_t *
-alarm_json(const struct alarm *a)
+alarm_json_update(const struct alarm *a)
 {
 	const struct history_event	*first = history_oldest(a->id);
-	const struct card		*c = aj_card(a->unit_id);
-	json_t				*o, *events, *notes;
+	json_t				*o;
 
-	events = json_array();
-	notes = json_array();
-	history_each_event(a->id, aj_event, events);
-	history_each_note(a->id, aj_note, notes);
 	o = json_pack("{s:I, s:s, s:i, s:s, s:s, s:o, s:I, s:I, s:i}",
 	    "id", (json_int_t)a->id, "state", alarm_state_name(a->state),
 	    "class", a->class, "code", a->code, "name", aj_name(a, first),
@@ -186,21 +196,47 @@ alarm_json(const struct alarm *a)
 	    (json_int_t)a->opened_at, "last_at", (json_int_t)a->last_at,
 	    "count", a->count);
 	json_object_set_new(o, "offered_to", a->state == ALARM_OFFERED ?
-	    json_string(a->operator) : json_null());
+	    aj_text(a->operator) : json_null());
 	json_object_set_new(o, "accepted_at", aj_time(a->accepted_at));
 	json_object_set_new(o, "closed_at", aj_time(a->closed_at));
 	json_object_set_new(o, "restored_at", aj_time(a->restored_at));
 	json_object_set_new(o, "outcome", a->outcome == OUTCOME_NONE ?
 	    json_null() : json_string(alarm_outcome_name(a->outcome)));
+	json_object_set_new(o, "incident", a->incident ? json_pack("{s:i}",
+	    "units", a->count) : json_null());
+	json_object_set_new(o, "incident_id", a->incident_id ?
+	    json_integer(a->incident_id) : json_null());
+	json_object_set_new(o, "events_total",
+	    json_integer(history_events_total(a->id)));
+	json_object_set_new(o, "notes_total",
+	    json_integer(history_notes_total(a->id)));
+	return (o);
+}
+
+/*
+ * The whole alarm object: the update's fields, its unit, client card and
+ * responders, the window of its events (newest first) and notes (oldest
+ * first), an incident's members.
+ */
+json_t *
+alarm_json(const struct alarm *a)
+{
+	const struct history_event	*first = history_oldest(a->id);
+	const struct card		*c = aj_card(a->unit_id);
+	json_t				*o, *events, *notes;
+
+	o = alarm_json_update(a);
+	events = json_array();
+	notes = json_array();
+	history_each_event(a->id, aj_event, events);
+	history_each_note(a->id, aj_note, notes);
 	json_object_set_new(o, "unit", aj_unit(a, first ? first->zone : NULL));
 	json_object_set_new(o, "client", aj_client(c));
 	json_object_set_new(o, "responders", aj_responders(c));
 	json_object_set_new(o, "events", events);
 	json_object_set_new(o, "notes", notes);
-	json_object_set_new(o, "incident", a->incident ? aj_incident(a) :
-	    json_null());
-	json_object_set_new(o, "incident_id", a->incident_id ?
-	    json_integer(a->incident_id) : json_null());
+	if (a->incident)
+		json_object_set_new(o, "incident", aj_incident(a));
 	return (o);
 }
 

@@ -11,6 +11,13 @@
  * the alarms as stored, the operator who asked gets the reply, and the
  * free operators get offers (once per loop turn).
  *
+ * What consoles have: every alarm visible and stored (the shown set). An
+ * alarm goes to them whole once, when it is first shown (a console that
+ * logs in gets the whole set in its snapshot); after that only what
+ * changed: its update, each event linked to it, each note. An alarm
+ * closed, held or collapsed into an incident leaves the set with a last
+ * update.
+ *
  * Thread: the network thread. Across a commit we hold alarm ids and a
  * reply tag, never pointers to alarms or sessions.
  */
@@ -39,6 +46,7 @@ static struct alarm_changes	 aio_cs;	/* one core call's changes */
 static int			 aio_dispatch_due, aio_stopping;
 static struct alarm_stats	 aio_last_stats;
 static int64_t			 aio_hwm_at;	/* mono: hwm last raised */
+static struct hmap		 aio_shown;	/* alarm ids consoles have */
 
 static void	aio_write_done(struct store_req *);
 
@@ -104,39 +112,68 @@ aio_row(const struct alarm_write *w, size_t i)
 	return (w->v[i].row ? &w->parts[k].row : NULL);
 }
 
+static int
+aio_is_shown(int64_t id)
+{
+	return (aio_shown.cap != 0 &&
+	    hmap_get(&aio_shown, (uint64_t)id, NULL) == 0);
+}
+
+/* Into the shown set: 1 if it was not there. */
+static int
+aio_show_add(int64_t id)
+{
+	if (aio_shown.cap == 0)
+		hmap_init(&aio_shown, 256);
+	if (hmap_get(&aio_shown, (uint64_t)id, NULL) == 0)
+		return (0);
+	hmap_put(&aio_shown, (uint64_t)id, 1);
+	return (1);
+}
+
+/* Out of the shown set: 1 if it was there. */
+static int
+aio_show_del(int64_t id)
+{
+	if (!aio_is_shown(id))
+		return (0);
+	hmap_del(&aio_shown, (uint64_t)id);
+	return (1);
+}
+
 /* Show one alarm as stored (after its change came back). */
 static void
 aio_show(const struct alarm_change *c, const struct db_alarm *row, int ok)
 {
 	struct alarm	*a = alarm_find(c->alarm_id), tmp;
 
-	if (aio_hooks.show == NULL)
-		return;
 	if (!ok) {
 		/* Put back: consoles may have missed an earlier change. */
 		if (a != NULL && a->writing == 0 && a->stored &&
-		    alarm_visible(a))
-			aio_hooks.show(a);
+		    aio_is_shown(a->id))
+			aio_hooks.alarm(a, 0);
 		return;
 	}
 	if (a != NULL && a->version != c->version)
 		return;		/* a later change shows it */
-	if (c->action == ACTION_MEMBER_CLOSED) {
-		if (a == NULL)	/* the incident's own row says it */
-			history_drop(c->alarm_id);
-		return;
-	}
-	if (a != NULL && !alarm_visible(a) && c->action != ACTION_JOINED)
-		return;		/* held, or shown through its incident */
-	if (a == NULL) {
-		if (row == NULL)
-			return;
-		alarm_from_db(row, &tmp);	/* closed: shown once more */
-		aio_hooks.show(&tmp);
+	if (a == NULL) {	/* closed (or with its incident) */
+		if (aio_show_del(c->alarm_id) && row != NULL) {
+			alarm_from_db(row, &tmp);
+			aio_hooks.alarm(&tmp, 0);
+		}
 		history_drop(c->alarm_id);
 		return;
 	}
-	aio_hooks.show(a);
+	if (!alarm_visible(a)) {	/* held, or into an incident */
+		if (aio_show_del(a->id))
+			aio_hooks.alarm(a, 0);
+		return;
+	}
+	if (aio_show_add(a->id))
+		aio_hooks.alarm(a, 1);	/* first shown: whole */
+	else if (c->action != ACTION_ATTACH && c->action != ACTION_ANNOTATE &&
+	    c->action != ACTION_COUNTED)
+		aio_hooks.alarm(a, 0);	/* events went as alarm_event */
 }
 
 /* Is change i the last of its alarm in w (the one that shows it)? */
@@ -242,6 +279,17 @@ alarmio_frame(struct db_event *ev, size_t n, int64_t wall, int64_t mono,
 	return (w);
 }
 
+/* An event stored and linked: into the history; to consoles that have it. */
+static void
+aio_event(const struct db_event *e)
+{
+	struct alarm	*a;
+
+	history_event(e->alarm_id, e);
+	if (aio_is_shown(e->alarm_id) && (a = alarm_find(e->alarm_id)) != NULL)
+		aio_hooks.event(a, history_newest(e->alarm_id));
+}
+
 void
 alarmio_frame_done(struct alarm_write *w, const struct store_req *r)
 {
@@ -249,7 +297,7 @@ alarmio_frame_done(struct alarm_write *w, const struct store_req *r)
 
 	for (i = 0; r->result == 0 && i < r->nev; i++)
 		if (r->ev[i].alarm_id != 0)
-			history_event(r->ev[i].alarm_id, &r->ev[i]);
+			aio_event(&r->ev[i]);
 	if (w == NULL)
 		return;
 	aio_finish(w, r->result == 0);
@@ -361,6 +409,8 @@ alarmio_request(const struct alarmio_req *q)
 		break;
 	}
 	if (rc != 0) {
+		if (strcmp(why, "limit") == 0)
+			COUNT(C_CONSOLE_HELD_LIMIT);
 		aio_reply_now(q->tag, why);
 		return;
 	}
@@ -375,17 +425,23 @@ static void
 aio_note_done(struct store_req *r)
 {
 	struct alarm_write	*w = r->arg;
-	struct alarm		*a;
+	struct history_note	 n;
 
 	if (r->result == 0) {
-		history_note(w->alarm_id, w->note_at, w->login, w->note);
-		if ((a = alarm_find(w->alarm_id)) != NULL && aio_hooks.show &&
-		    alarm_visible(a))
-			aio_hooks.show(a);
+		history_note(w->alarm_id, r->out_id, w->note_at, w->login,
+		    w->note);
+		if (aio_is_shown(w->alarm_id)) {
+			n.id = r->out_id;
+			n.at = w->note_at;
+			strlcpy(n.op, w->login, sizeof n.op);
+			n.text = w->note;
+			aio_hooks.note(w->alarm_id, &n,
+			    history_notes_total(w->alarm_id));
+		}
 	}
-	if (aio_hooks.reply != NULL)
-		aio_hooks.reply(w->tag, r->result == 0 ? NULL : "storage",
-		    NULL);
+	aio_hooks.reply(w->tag, r->result == 0 ? NULL : "storage",
+	    r->result == 0 ? json_pack("{s:I}", "note_id",
+	    (json_int_t)r->out_id) : NULL);
 	free(w->note);
 	free(w);
 }
@@ -431,20 +487,50 @@ alarmio_logout(const char *login)
 	aio_submit(aio_collect());
 }
 
+struct aio_queue {
+	int64_t		*v;
+	size_t		 n;
+};
+
 static void
-aio_snapshot_one(struct alarm *a, void *arg)
+aio_queue_one(struct alarm *a, void *arg)
 {
-	if (alarm_visible(a) && a->stored)
-		json_array_append_new(arg, alarm_json(a));
+	struct aio_queue	*q = arg;
+
+	if (aio_is_shown(a->id))
+		q->v[q->n++] = a->id;
 }
 
-json_t *
-alarmio_snapshot(void)
+size_t
+alarmio_queue(int64_t **ids)
 {
-	json_t	*alarms = json_array();
+	struct aio_queue	 q;
 
-	alarm_foreach_open(aio_snapshot_one, alarms);
-	return (alarms);
+	q.v = xreallocarray(NULL, hmap_count(&aio_shown) + 1, sizeof *q.v);
+	q.n = 0;
+	alarm_foreach_open(aio_queue_one, &q);
+	*ids = q.v;
+	return (q.n);
+}
+
+const struct alarm *
+alarmio_shown(int64_t id)
+{
+	return (aio_is_shown(id) ? alarm_find(id) : NULL);
+}
+
+static void
+aio_loaded_one(struct alarm *a, void *arg)
+{
+	(void)arg;
+	if (alarm_visible(a) && a->stored)
+		aio_show_add(a->id);
+}
+
+void
+alarmio_loaded(void)
+{
+	alarm_each(aio_loaded_one, NULL);
 }
 
 json_t *
@@ -496,7 +582,7 @@ alarmio_start(const struct config *cfg, const struct alarmio_hooks *hooks)
 	size_t	 i;
 
 	aio_hooks = *hooks;
-	operator_init(cfg->console_grace);
+	operator_init(cfg->console_grace, cfg->max_held);
 	dispatch_init();
 	runaway_init(cfg->runaway_burst, cfg->runaway_per_min);
 	storm_init(cfg->storm_units, cfg->storm_window, cfg->storm_quiet);
@@ -522,4 +608,5 @@ alarmio_stop(void)
 	operator_free_all();
 	dispatch_free();
 	history_free_all();
+	hmap_free(&aio_shown);
 }

@@ -113,6 +113,7 @@ alarmload(struct db *db, char **cause)
 		return (-1);
 	}
 	alarm_restore_done();
+	alarmio_loaded();
 	r = xcalloc(1, sizeof *r);
 	if (db_event_foreach_after(db, db_alarm_hwm(db), alarmload_replay_one,
 	    r) != 0) {

@@ -25,6 +25,7 @@
 #ifndef ARC_ARC_H
 #define ARC_ARC_H
 
+#include <sys/queue.h>
 #include <sys/socket.h>
 
 #include <jansson.h>
@@ -78,6 +79,11 @@ struct config {
 	int			 console_login_timeout;	/* s */
 	int			 console_unauth_max;	/* not logged in, in all */
 	int			 console_unauth_per_source;
+	int			 console_heartbeat;	/* s */
+	int			 max_held;		/* alarms per operator */
+	int			 login_max_fails;	/* per login, in login_lock */
+	int			 login_source_max_fails;	/* per source */
+	int			 login_lock;		/* s: window and lockout */
 	int			 lastseen_flush;	/* s */
 	int			 time_ahead;		/* s, encrypted window */
 	int			 time_behind;		/* s */
@@ -122,6 +128,9 @@ void		 notify_free(struct notify *);
 int	 commit_start(struct event_base *, const char *path, char **cause);
 /* Queue a write; r->done runs on the loop once it is written or failed. */
 void	 commit_submit(struct store_req *);
+/* An audit row (strings copied; a failure is logged). */
+void	 commit_audit(const char *actor, const char *action,
+	    const char *subject, const char *detail);
 /* Nothing failed in the last 10 s. */
 int	 commit_storage_ok(void);
 void	 commit_fail_alarms(int n);	/* fault injection (tests) */
@@ -169,8 +178,14 @@ int	 refresh_load(struct db *, char **cause);
 void	 refresh_tick(void);
 void	 refresh_free(void);
 
-/* --- history.c: each open alarm's newest events and notes --- */
+/*
+ * --- history.c: each open alarm's newest events and notes ---
+ * A window of the newest HISTORY_EVENTS events and HISTORY_NOTES notes
+ * and how many of each in all; older ones are read from the database on
+ * request (the console's events and notes requests).
+ */
 #define HISTORY_EVENTS	20
+#define HISTORY_NOTES	20
 struct history_event {
 	int64_t		 id;
 	int		 seq;
@@ -183,29 +198,51 @@ struct history_event {
 	char		 location[128];
 	int64_t		 received_at;
 };
+struct history_note {
+	int64_t		 id;
+	int64_t		 at;		/* wall ms */
+	char		 op[32];
+	char		*text;		/* owned by history.c */
+};
 /* An event linked to an alarm was stored. */
 void	 history_event(int64_t alarm_id, const struct db_event *);
-void	 history_note(int64_t alarm_id, int64_t at, const char *op,
-	    const char *text);
-/* Newest first. */
+/* A note was stored (id: its row). */
+void	 history_note(int64_t alarm_id, int64_t id, int64_t at,
+	    const char *op, const char *text);
+/* The window: events newest first, notes oldest first. */
 void	 history_each_event(int64_t alarm_id,
 	    void (*)(const struct history_event *, void *), void *);
+void	 history_each_note(int64_t alarm_id,
+	    void (*)(const struct history_note *, void *), void *);
 /* The oldest event kept (the one that opened it, mostly), or NULL. */
 const struct history_event *history_oldest(int64_t alarm_id);
-void	 history_each_note(int64_t alarm_id, void (*)(int64_t at,
-	    const char *op, const char *text, void *), void *);
+/* The newest, or NULL. */
+const struct history_event *history_newest(int64_t alarm_id);
+/* How many in all (the window's and the older ones). */
+int64_t	 history_events_total(int64_t alarm_id);
+int64_t	 history_notes_total(int64_t alarm_id);
 void	 history_drop(int64_t alarm_id);
-/* Start-up: read an open alarm's events and notes. */
+/* Start-up: read an open alarm's window and counts. */
 int	 history_load(struct db *, int64_t alarm_id);
 void	 history_free_all(void);
 
 /* --- alarm_json.c: console protocol objects (from memory only) --- */
-json_t	*alarm_json(const struct alarm *);
+json_t	*alarm_json(const struct alarm *);		/* whole */
+json_t	*alarm_json_update(const struct alarm *);	/* no unit, card,
+							   events, notes */
+json_t	*alarm_json_event(const struct history_event *);
+json_t	*alarm_json_note(const struct history_note *);
 json_t	*alarm_json_stats(const struct alarm_stats *);
 
 /* --- alarmio.c: alarm changes to the store, then to the consoles --- */
 struct alarmio_hooks {
-	void	(*show)(const struct alarm *);	/* to every console */
+	/* An alarm as stored, to every console: whole (first shown) or not. */
+	void	(*alarm)(const struct alarm *, int whole);
+	/* An event linked to an alarm consoles have. */
+	void	(*event)(const struct alarm *, const struct history_event *);
+	/* A note stored on an alarm consoles have; total: its notes now. */
+	void	(*note)(int64_t alarm_id, const struct history_note *,
+		    int64_t total);
 	void	(*broadcast)(json_t *);		/* to every console; steals */
 	/* Answer an operator's request by tag; steals extra. */
 	void	(*reply)(uint64_t tag, const char *error, json_t *extra);
@@ -240,7 +277,12 @@ void	 alarmio_note(int64_t alarm_id, const char *login, const char *text,
 /* A console logged in as (login, name) / went away. */
 void	 alarmio_login(const char *login, const char *name, int super);
 void	 alarmio_logout(const char *login);
-json_t	*alarmio_snapshot(void);
+/* What consoles have, in queue order (*ids: caller frees); how many. */
+size_t	 alarmio_queue(int64_t **ids);
+/* Alarm id if consoles have it (visible and stored), else NULL. */
+const struct alarm *alarmio_shown(int64_t id);
+/* Start-up: the alarms loaded are what consoles will have. */
+void	 alarmio_loaded(void);
 json_t	*alarmio_stats_json(void);
 /* The end of a loop turn: offers, once. */
 void	 alarmio_turn(void);
@@ -368,18 +410,145 @@ int	 dc09_in(const struct origin *, struct bucket *unreg,
 /* An origin's ack for DC-09: ACK or *ACK in the form the request used. */
 void	 dc09_ack(const struct origin *);
 
-/* --- session.c: console sessions (TLS, JSON lines) --- */
+/*
+ * --- session.c: console connections (TLS, one JSON object per line) ---
+ * The transport of docs/console-protocol.md: accept within the limits
+ * for connections not logged in, the line limits, the output bound, the
+ * login deadline, the heartbeat, the snapshot streamed as the console
+ * reads it, replies by tag, broadcasts. What a line asks is the line
+ * hook's (request.c).
+ */
+#define SESSION_PROTOCOL	2
+#define SESSION_LINE_MAX	262144	/* either way, logged in */
+#define SESSION_PRELOGIN_MAX	1024	/* a line before login */
+struct session {
+	uint64_t		 id;
+	struct bufferevent	*bev;		/* owned */
+	char			 peer[64];	/* "console 127.0.0.1:4242" */
+	char			 addr[48];	/* its source address */
+	int			 authed;
+	int			 super;
+	char			 login[32];
+	char			 name[96];
+	int			 fails;		/* failed logins here */
+	int			 busy;		/* a login being answered */
+	int64_t			 since;		/* mono ms: connected */
+	int64_t			 login_by;	/* mono ms: log in by then */
+	int64_t			 hb_at;		/* mono ms: heartbeat sent */
+	int64_t			 hb_seq, hb_ack;
+	int64_t			*snap;		/* owned: alarms to stream */
+	size_t			 nsnap, snap_at;
+	struct hmap		 snap_left;	/* ... not sent yet */
+	int			 streaming;
+	int			 closing;
+	int			 cut;		/* not reading: close from reap */
+	const char		*close_after;	/* close once output is sent */
+	TAILQ_ENTRY(session)	 entry;
+};
+struct session_hooks {
+	void	(*line)(struct session *, json_t *);	/* a JSON object */
+};
 int	 session_listen(struct event_base *, const struct config *,
 	    const struct listen_spec *, char **cause);
+void	 session_hooks(const struct session_hooks *);
 void	 session_close_all(void);
-/* alarmio's hooks. */
-void	 session_broadcast(json_t *);		/* steals the reference */
-void	 session_show(const struct alarm *);
+struct session *session_by_id(uint64_t);
+/* Send msg (steals it); a console that stops reading is cut. */
+void	 session_send(struct session *, json_t *msg);
+/* A reply to a request's id (error NULL: ok); steals extra. */
+void	 session_reply(struct session *, json_t *id, const char *error,
+	    json_t *extra);
+/* A tag for a reply that comes later (session_reply_tag). */
+uint64_t session_tag(struct session *, json_t *id);
 void	 session_reply_tag(uint64_t tag, const char *error, json_t *extra);
-void	 session_offer(const char *login, int64_t alarm_id);
-/* The end of a loop turn: the operators view to supervisors, if dirty. */
-void	 session_turn(void);
+void	 session_close(struct session *, const char *why);
+/* Send what is queued, then close. */
+void	 session_close_soon(struct session *, const char *why);
+/* Every session (logged in or not) not closing. */
+void	 session_each(void (*)(struct session *, void *), void *);
+/* To every logged-in console (steals msg). */
+void	 session_broadcast(json_t *);
+/* ... about one alarm: not to those still to be sent it whole. */
+void	 session_broadcast_about(int64_t alarm_id, json_t *);
+int	 session_any(void);	/* is any console logged in? */
+/* The password was right: s is login's now. */
+void	 session_authed(struct session *, const char *login,
+	    const char *name, int super);
+/* Logged in: start streaming the snapshot after begin (stolen). */
+void	 session_snapshot(struct session *, json_t *begin);
+/* The alarm not sent yet in s's snapshot: send it now. */
+void	 session_pull(struct session *, int64_t alarm_id);
+void	 session_heartbeat_ack(struct session *, int64_t seq);
+/* The once-a-second work: login deadlines, heartbeats. */
+void	 session_tick(void);
 size_t	 session_count(void);
+
+/* --- reqparse.c: a console request, checked --- */
+#define REQUEST_LOGIN_MAX	31	/* bytes */
+#define REQUEST_PASSWORD_MAX	256	/* characters */
+#define REQUEST_TEXT_MAX	1000	/* characters: notes, close text */
+#define REQUEST_ID_MAX		64
+#define REQUEST_PAGE_MAX	100
+#define REQUEST_PAGE_DEFAULT	50
+enum request_type {
+	REQ_LOGIN,
+	REQ_HEARTBEAT,
+	REQ_PING,
+	REQ_ACCEPT,
+	REQ_DECLINE,
+	REQ_RELEASE,
+	REQ_CLOSE,
+	REQ_NOTE,
+	REQ_ALARM,
+	REQ_EVENTS,
+	REQ_NOTES,
+	REQ_OPERATORS,
+	REQ_UNLOCK,
+};
+struct request {
+	enum request_type type;
+	json_t		*id;		/* borrowed; NULL: none */
+	int		 protocol;	/* LOGIN */
+	const char	*login;		/* LOGIN, UNLOCK (borrowed) */
+	const char	*password;	/* LOGIN */
+	const char	*source;	/* UNLOCK */
+	int64_t		 seq;		/* HEARTBEAT */
+	int64_t		 alarm_id;	/* 0: ACCEPT's offered one or top */
+	const char	*text;		/* NOTE, CLOSE */
+	enum alarm_outcome outcome;	/* CLOSE */
+	int64_t		 before;	/* EVENTS, NOTES: 0 = the newest */
+	int		 limit;
+};
+const char *request_parse(json_t *, struct request *);
+
+/*
+ * --- login.c: logins: the password off the loop, failures limited per
+ * login and per source (locked, audited, shown to supervisors, unlocked
+ * by one or in time), one console per operator ---
+ */
+void	 login_init(const struct config *);
+void	 login_request(struct session *, const struct request *);
+/* Lift a lock on a login or a source; -1 if there was none. */
+int	 login_unlock(const char *login, const char *source, const char *by);
+/* Locked logins / sources, for the operators view. */
+void	 login_locked_each(int sources, void (*)(const char *,
+	    int64_t until_wall, void *), void *);
+int	 login_dirty(void);		/* a lock came or went */
+void	 login_tick(void);		/* refusals due, locks over */
+void	 login_free(void);
+
+/* --- push.c: what changed, to the consoles (alarmio's hooks) --- */
+void	 push_alarm(const struct alarm *, int whole);
+void	 push_event(const struct alarm *, const struct history_event *);
+void	 push_note(int64_t alarm_id, const struct history_note *,
+	    int64_t total);
+void	 push_offer(const char *login, int64_t alarm_id);
+json_t	*push_operators(void);
+/* The end of a loop turn: the operators view to supervisors, if dirty. */
+void	 push_turn(void);
+
+/* --- request.c: a logged-in console's requests --- */
+void	 request_line(struct session *, json_t *);
 
 /* --- metrics.c: /metrics and /healthz (and, in test builds, /test) --- */
 int	 metrics_listen(struct event_base *, const struct listen_spec *,

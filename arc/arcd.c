@@ -76,6 +76,8 @@ arcd_tick(void)
 {
 	ingest_tick();
 	alarmio_tick();
+	session_tick();
+	login_tick();
 	refresh_tick();
 	source_sweep();
 	if (clock_mono() - arcd_head_at >= ARCD_HEAD_MS)
@@ -201,28 +203,6 @@ arcd_options(int argc, char **argv, struct config *cfg, int *foreground,
 }
 
 static void
-arcd_audit_done(struct store_req *r)
-{
-	free(r);
-}
-
-/* An audit row through the writer (the loop never writes itself). */
-static void
-arcd_audit(const char *action)
-{
-	struct store_req	*r;
-
-	r = xcalloc(1, sizeof *r);
-	r->op = STORE_AUDIT;
-	r->actor = "arcd";
-	r->action = action;
-	r->subject = "";
-	r->detail = "";
-	r->done = arcd_audit_done;
-	commit_submit(r);
-}
-
-static void
 arcd_listen(const struct config *cfg)
 {
 	const struct listen_spec	*ls;
@@ -276,10 +256,15 @@ static void
 arcd_start(const struct config *cfg)
 {
 	struct alarmio_hooks	 hooks = {
-		.show = session_show,
+		.alarm = push_alarm,
+		.event = push_event,
+		.note = push_note,
 		.broadcast = session_broadcast,
 		.reply = session_reply_tag,
-		.offer = session_offer,
+		.offer = push_offer,
+	};
+	struct session_hooks	 shooks = {
+		.line = request_line,
 	};
 	struct db		*rdb;
 	char			*cause = NULL;
@@ -306,9 +291,11 @@ arcd_start(const struct config *cfg)
 	metrics_route("/test/clock", arcd_test_clock);
 	metrics_route("/test/fail-alarms", arcd_test_fail);
 #endif
+	login_init(cfg);
+	session_hooks(&shooks);
 	arcd_listen(cfg);
 	arcd_audit_head("start");
-	arcd_audit("start");
+	commit_audit("arcd", "start", "", "");
 }
 
 static void
@@ -316,11 +303,12 @@ arcd_stop(void)
 {
 	alarmio_quiesce();
 	ingest_flush();
-	arcd_audit("stop");
+	commit_audit("arcd", "stop", "", "");
 	commit_stop();		/* write and ACK what is queued */
 	arcd_audit_head("stop");
 	lookup_stop();
 	session_close_all();
+	login_free();
 	device_close_all();
 	udp_close_all();
 	listen_close();
@@ -341,7 +329,7 @@ arcd_loop(void)
 		if (event_base_loop(base, EVLOOP_ONCE) == -1)
 			fatalx("event_base_loop failed");
 		alarmio_turn();
-		session_turn();
+		push_turn();
 		clock_turn();
 	}
 }

@@ -85,6 +85,41 @@ commit_submit(struct store_req *r)
 	store_submit(commit_store, r);
 }
 
+/* An audit row of its own (the strings are copied); its result logged. */
+struct commit_audit {
+	struct store_req	 req;
+	char			 actor[32], action[48], subject[64], detail[160];
+};
+
+static void
+commit_audit_done(struct store_req *r)
+{
+	if (r->result != 0)
+		log_warnx("audit: %s %s %s: not stored", r->actor, r->action,
+		    r->subject);
+	free(r);
+}
+
+void
+commit_audit(const char *actor, const char *action, const char *subject,
+    const char *detail)
+{
+	struct commit_audit	*a;
+
+	a = xcalloc(1, sizeof *a);
+	strlcpy(a->actor, actor, sizeof a->actor);
+	strlcpy(a->action, action, sizeof a->action);
+	strlcpy(a->subject, subject, sizeof a->subject);
+	strlcpy(a->detail, detail, sizeof a->detail);
+	a->req.op = STORE_AUDIT;
+	a->req.actor = a->actor;
+	a->req.action = a->action;
+	a->req.subject = a->subject;
+	a->req.detail = a->detail;
+	a->req.done = commit_audit_done;
+	commit_submit(&a->req);
+}
+
 int
 commit_storage_ok(void)
 {

@@ -59,6 +59,11 @@ static const struct config_int config_ints[] = {
 	CI(console_login_timeout, 1, 300),
 	CI(console_unauth_max, 1, 4096),
 	CI(console_unauth_per_source, 1, 4096),
+	CI(console_heartbeat, 2, 300),
+	CI(max_held, 1, 1000),
+	CI(login_max_fails, 1, 1000),
+	CI(login_source_max_fails, 1, 100000),
+	CI(login_lock, 1, 86400),
 	CI(lastseen_flush, 1, 3600),
 	CI(time_ahead, 0, 3600),
 	CI(time_behind, 0, 3600),
@@ -119,6 +124,11 @@ config_defaults(struct config *cfg)
 	cfg->console_login_timeout = 10;
 	cfg->console_unauth_max = 16;
 	cfg->console_unauth_per_source = 4;
+	cfg->console_heartbeat = 10;
+	cfg->max_held = 3;
+	cfg->login_max_fails = 5;
+	cfg->login_source_max_fails = 20;
+	cfg->login_lock = 900;
 	cfg->lastseen_flush = 30;
 	cfg->time_ahead = 20;
 	cfg->time_behind = 40;

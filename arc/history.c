@@ -1,8 +1,11 @@
 /*
- * history.c -- what a console shows of an open alarm besides its row:
- * its newest HISTORY_EVENTS events and its notes, kept in memory as they
- * are stored (and read once at start-up), so a broadcast or a login's
- * snapshot reads no SQLite. Dropped when the alarm's close is shown.
+ * history.c -- what a console shows of an open alarm besides its row: a
+ * window of its newest HISTORY_EVENTS events and HISTORY_NOTES notes and
+ * how many of each it has in all, kept in memory as they are stored (and
+ * read once at start-up), so a broadcast or a login's snapshot reads no
+ * SQLite and an alarm with a thousand notes costs what one with twenty
+ * does. Older events and notes are paged from the database on request.
+ * Dropped when the alarm's close is shown.
  *
  * Thread: the network thread.
  */
@@ -11,17 +14,13 @@
 
 #include "arc.h"
 
-struct history_noterec {
-	int64_t		 at;
-	char		 op[32];
-	char		*text;		/* owned */
-};
-
 struct history {
 	struct history_event	 ev[HISTORY_EVENTS];	/* a ring */
-	size_t			 nev, head;		/* head: the next slot */
-	struct history_noterec	*notes;			/* owned, oldest first */
-	size_t			 nnotes;
+	size_t			 nev, evhead;		/* head: next slot */
+	int64_t			 evtotal;
+	struct history_note	 notes[HISTORY_NOTES];	/* a ring */
+	size_t			 nnotes, nhead;
+	int64_t			 ntotal;
 };
 
 static struct hmap	 histories;	/* alarm id -> history * */
@@ -56,7 +55,7 @@ void
 history_event(int64_t alarm_id, const struct db_event *e)
 {
 	struct history		*h = history_get(alarm_id, 1);
-	struct history_event	*he = &h->ev[h->head];
+	struct history_event	*he = &h->ev[h->evhead];
 
 	/* The same fixed, NUL-terminated arrays: copied whole, no strlen. */
 	he->id = e->id;
@@ -69,22 +68,28 @@ history_event(int64_t alarm_id, const struct db_event *e)
 	memcpy(he->text, e->text, sizeof he->text);
 	memcpy(he->location, e->location, sizeof he->location);
 	he->received_at = e->received_at;
-	h->head = (h->head + 1) % HISTORY_EVENTS;
+	h->evhead = (h->evhead + 1) % HISTORY_EVENTS;
 	if (h->nev < HISTORY_EVENTS)
 		h->nev++;
+	h->evtotal++;
 }
 
 void
-history_note(int64_t alarm_id, int64_t at, const char *op, const char *text)
+history_note(int64_t alarm_id, int64_t id, int64_t at, const char *op,
+    const char *text)
 {
 	struct history		*h = history_get(alarm_id, 1);
-	struct history_noterec	*n;
+	struct history_note	*n = &h->notes[h->nhead];
 
-	h->notes = xreallocarray(h->notes, h->nnotes + 1, sizeof *h->notes);
-	n = &h->notes[h->nnotes++];
+	free(n->text);			/* the oldest, out of the window */
+	n->id = id;
 	n->at = at;
 	strlcpy(n->op, op, sizeof n->op);
 	n->text = xstrdup(text);
+	h->nhead = (h->nhead + 1) % HISTORY_NOTES;
+	if (h->nnotes < HISTORY_NOTES)
+		h->nnotes++;
+	h->ntotal++;
 }
 
 void
@@ -95,7 +100,19 @@ history_each_event(int64_t alarm_id,
 	size_t		 i;
 
 	for (i = 1; h != NULL && i <= h->nev; i++)
-		fn(&h->ev[(h->head + HISTORY_EVENTS - i) % HISTORY_EVENTS],
+		fn(&h->ev[(h->evhead + HISTORY_EVENTS - i) % HISTORY_EVENTS],
+		    arg);
+}
+
+void
+history_each_note(int64_t alarm_id,
+    void (*fn)(const struct history_note *, void *), void *arg)
+{
+	struct history	*h = history_get(alarm_id, 0);
+	size_t		 i;
+
+	for (i = h != NULL ? h->nnotes : 0; i > 0; i--)
+		fn(&h->notes[(h->nhead + HISTORY_NOTES - i) % HISTORY_NOTES],
 		    arg);
 }
 
@@ -106,18 +123,34 @@ history_oldest(int64_t alarm_id)
 
 	if (h == NULL || h->nev == 0)
 		return (NULL);
-	return (&h->ev[(h->head + HISTORY_EVENTS - h->nev) % HISTORY_EVENTS]);
+	return (&h->ev[(h->evhead + HISTORY_EVENTS - h->nev) %
+	    HISTORY_EVENTS]);
 }
 
-void
-history_each_note(int64_t alarm_id, void (*fn)(int64_t, const char *,
-    const char *, void *), void *arg)
+const struct history_event *
+history_newest(int64_t alarm_id)
 {
 	struct history	*h = history_get(alarm_id, 0);
-	size_t		 i;
 
-	for (i = 0; h != NULL && i < h->nnotes; i++)
-		fn(h->notes[i].at, h->notes[i].op, h->notes[i].text, arg);
+	if (h == NULL || h->nev == 0)
+		return (NULL);
+	return (&h->ev[(h->evhead + HISTORY_EVENTS - 1) % HISTORY_EVENTS]);
+}
+
+int64_t
+history_events_total(int64_t alarm_id)
+{
+	struct history	*h = history_get(alarm_id, 0);
+
+	return (h != NULL ? h->evtotal : 0);
+}
+
+int64_t
+history_notes_total(int64_t alarm_id)
+{
+	struct history	*h = history_get(alarm_id, 0);
+
+	return (h != NULL ? h->ntotal : 0);
 }
 
 static void
@@ -125,9 +158,8 @@ history_free(struct history *h)
 {
 	size_t	 i;
 
-	for (i = 0; i < h->nnotes; i++)
+	for (i = 0; i < HISTORY_NOTES; i++)
 		free(h->notes[i].text);
-	free(h->notes);
 	free(h);
 }
 
@@ -142,10 +174,16 @@ history_drop(int64_t alarm_id)
 	history_free(h);
 }
 
-/* Start-up: events come newest first; keep them oldest first. */
+/* Start-up: rows come newest first; the window is filled oldest first. */
 struct history_load {
 	struct db_event	 ev[HISTORY_EVENTS];
-	size_t		 n;
+	size_t		 nev;
+	struct {
+		int64_t	 id, at;
+		char	 op[32];
+		char	*text;
+	}		 notes[HISTORY_NOTES];
+	size_t		 nnotes;
 };
 
 static int
@@ -153,15 +191,22 @@ history_load_event(const struct db_event *e, void *arg)
 {
 	struct history_load	*l = arg;
 
-	if (l->n < HISTORY_EVENTS)
-		l->ev[l->n++] = *e;
+	if (l->nev < HISTORY_EVENTS)
+		l->ev[l->nev++] = *e;
 	return (0);
 }
 
 static int
-history_load_note(int64_t at, const char *op, const char *text, void *arg)
+history_load_note(const struct db_note *n, void *arg)
 {
-	history_note(*(int64_t *)arg, at, op, text);
+	struct history_load	*l = arg;
+
+	if (l->nnotes == HISTORY_NOTES)
+		return (1);
+	l->notes[l->nnotes].id = n->id;
+	l->notes[l->nnotes].at = n->at;
+	strlcpy(l->notes[l->nnotes].op, n->op, sizeof l->notes[0].op);
+	l->notes[l->nnotes++].text = xstrdup(n->text);
 	return (0);
 }
 
@@ -169,19 +214,32 @@ int
 history_load(struct db *db, int64_t alarm_id)
 {
 	struct history_load	*l;
+	struct history		*h;
+	int64_t			 nev, nnotes;
 	size_t			 i;
+	int			 rc = -1;
 
 	l = xcalloc(1, sizeof *l);
-	if (db_alarm_events(db, alarm_id, HISTORY_EVENTS, history_load_event,
-	    l) != 0 || db_alarm_notes(db, alarm_id, history_load_note,
-	    &alarm_id) != 0) {
-		free(l);
-		return (-1);
-	}
-	for (i = l->n; i > 0; i--)
+	if (db_alarm_events(db, alarm_id, 0, HISTORY_EVENTS,
+	    history_load_event, l) != 0 || db_alarm_notes(db, alarm_id, 0,
+	    HISTORY_NOTES, history_load_note, l) != 0 ||
+	    db_alarm_counts(db, alarm_id, &nev, &nnotes) != 0)
+		goto out;
+	for (i = l->nev; i > 0; i--)
 		history_event(alarm_id, &l->ev[i - 1]);
+	for (i = l->nnotes; i > 0; i--)
+		history_note(alarm_id, l->notes[i - 1].id, l->notes[i - 1].at,
+		    l->notes[i - 1].op, l->notes[i - 1].text);
+	if ((h = history_get(alarm_id, 0)) != NULL) {
+		h->evtotal = nev;
+		h->ntotal = nnotes;
+	}
+	rc = 0;
+out:
+	for (i = 0; i < l->nnotes; i++)
+		free(l->notes[i].text);
 	free(l);
-	return (0);
+	return (rc);
 }
 
 void

@@ -1,22 +1,32 @@
 /*
- * session.c -- console sessions: TLS (libevent bufferevent_openssl), one
- * JSON object per line (jansson), the protocol of docs/console-protocol.md.
+ * session.c -- console connections: TLS (libevent bufferevent_openssl),
+ * one JSON object per line (jansson). The transport of docs/console-
+ * protocol.md; what a line asks is the line hook's (request.c, login.c).
  *
- * A session reads requests, checks them, hands them to alarmio.c and
- * answers once the change is durable (alarmio calls session_reply_tag
- * with the tag we gave it). A login's password is checked on the reader
- * worker (lookup.c), never on this thread. Every bound is counted: line
- * length, output waiting for a console that stops reading, sessions,
- * login attempts. Several console listeners may be configured.
+ * Every bound is counted:
+ * - connections not logged in: at most console_unauth_per_source from
+ *   one address and console_unauth_max in all; past the total the oldest
+ *   of the address holding most makes room (never one whose login is
+ *   being checked), so a flood from a few addresses cannot keep an
+ *   operator out;
+ * - console_login_timeout from connecting to logged in, a deadline that
+ *   reading or writing does not move; a line before login is at most
+ *   SESSION_PRELOGIN_MAX bytes, after it SESSION_LINE_MAX;
+ * - output: a console that stops reading is cut at SESSION_OUT_MAX
+ *   waiting; the snapshot is streamed as it reads (never more than
+ *   SESSION_PUMP_LOW of it waiting), so its size has no bound of its own;
+ * - the heartbeat: a console that has not answered two is stuck, even if
+ *   TCP is up, and goes (its offers at once, its alarms after the grace).
  *
- * States: connected (hello sent) -> checking (password on the worker) ->
- * logged in -> closing (on the reap list; freed by the reap event, never
- * inside its own callback). Across the password check we hold the
- * session id.
+ * States: connected (hello sent) -> logged in (snapshot streaming, then
+ * deltas) -> closing (on the reap list; freed by the reap event, never
+ * inside its own callback). Across a worker job or a commit others hold
+ * the session's id, never a pointer.
  * Thread: network thread.
  */
 #include <sys/queue.h>
 
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
@@ -39,51 +49,20 @@
 	    (var) = (tvar))
 #endif
 
-#define SESSION_LINE_MAX	65536
 #define SESSION_OUT_MAX		(1024 * 1024)
-#define SESSION_MAX_FAILS	5
-#define SESSION_LOGIN_SECS	30
-#define SESSION_PROTOCOL	1
+#define SESSION_PUMP_LOW	(64 * 1024)	/* snapshot: refill below */
 #define SESSION_LISTENERS	8
 
-struct session {
-	uint64_t		 id;
-	struct bufferevent	*bev;		/* owned */
-	char			 peer[64];
-	int			 authed;
-	int			 super;
-	char			 login[32];
-	char			 name[96];
-	int			 fails;
-	int			 checking;	/* a password on the worker */
-	struct event		*delay;		/* owned: a refused login */
-	json_t			*delayed;	/* owned: its reply */
-	int			 closing;
-	int			 cut;		/* not reading: close from reap */
-	const char		*close_after;	/* close once output is sent */
-	TAILQ_ENTRY(session)	 entry;
-};
 TAILQ_HEAD(session_list, session);
 
-struct session_tag {
+struct session_tagrec {
 	uint64_t		 session;
 	json_t			*id;		/* owned */
 };
 
-/* A login's password check, on the reader worker. */
-struct session_check {
-	struct worker_job	 job;
-	uint64_t		 session;
-	json_t			*id;		/* owned: the request's */
-	char			 login[32];
-	char			*password;	/* owned, wiped */
-	int			 ok;
-	char			 name[96];
-	int			 super;
-};
-
 static struct event_base	*sess_base;
 static const struct config	*sess_cfg;
+static struct session_hooks	 sess_hooks;
 static SSL_CTX			*sess_ssl;
 static struct evconnlistener	*sess_listeners[SESSION_LISTENERS];
 static size_t			 sess_nlisteners;
@@ -91,29 +70,62 @@ static struct session_list	 sessions = TAILQ_HEAD_INITIALIZER(sessions);
 static struct session_list	 sess_reap = TAILQ_HEAD_INITIALIZER(sess_reap);
 static struct event		*sess_reap_ev;
 static struct hmap		 sess_by_id;	/* id -> session * */
-static struct hmap		 sess_tags;	/* tag -> session_tag * */
+static struct hmap		 sess_tags;	/* tag -> session_tagrec * */
 static uint64_t			 sess_next_id = 1, sess_next_tag = 1;
-static size_t			 sess_count;
+static size_t			 sess_count, sess_unauth;
 
-static void	session_close(struct session *, const char *);
-static void	session_close_soon(struct session *, const char *);
+static void	session_pump(struct session *);
 
-static struct session *
+void
+session_hooks(const struct session_hooks *hooks)
+{
+	sess_hooks = *hooks;
+}
+
+struct session *
 session_by_id(uint64_t id)
 {
 	uint64_t	 v;
 
-	if (hmap_get(&sess_by_id, id, &v) != 0)
+	if (sess_by_id.cap == 0 || hmap_get(&sess_by_id, id, &v) != 0)
 		return (NULL);
 	return ((struct session *)(uintptr_t)v);
 }
 
-/* Send one message (steals msg). A console that stops reading is cut. */
-static void
+/* Out as one line: 0, or -1 if this console is not reading (cut). */
+static int
+session_put(struct session *s, const char *txt)
+{
+	struct evbuffer	*out = bufferevent_get_output(s->bev);
+	size_t		 len = strlen(txt);
+
+	if (len >= SESSION_LINE_MAX) {
+		/* Never by construction (alarm_json's windows): say so. */
+		log_warnx("console %s: a message of %zu bytes not sent",
+		    s->peer, len);
+		COUNT(C_CONSOLE_BAD_INPUT);
+		return (0);
+	}
+	if (evbuffer_get_length(out) > SESSION_OUT_MAX) {
+		/*
+		 * A full buffer behind: this console is not reading. Cut it
+		 * from the reap event, not here: we may be inside a loop
+		 * over the sessions.
+		 */
+		COUNT(C_CONSOLE_SLOW);
+		s->cut = 1;
+		event_active(sess_reap_ev, EV_TIMEOUT, 0);
+		return (-1);
+	}
+	evbuffer_add(out, txt, len);
+	evbuffer_add(out, "\n", 1);
+	return (0);
+}
+
+void
 session_send(struct session *s, json_t *msg)
 {
-	struct evbuffer	*out;
-	char		*txt;
+	char	*txt;
 
 	if (msg == NULL)
 		return;
@@ -121,29 +133,14 @@ session_send(struct session *s, json_t *msg)
 		json_decref(msg);
 		return;
 	}
-	out = bufferevent_get_output(s->bev);
-	if (evbuffer_get_length(out) > SESSION_OUT_MAX) {
-		/*
-		 * Already a full buffer behind: this console is not reading.
-		 * Cut it from the reap event, not here: we may be inside a
-		 * loop over the sessions.
-		 */
-		COUNT(C_CONSOLE_SLOW);
-		s->cut = 1;
-		event_active(sess_reap_ev, EV_TIMEOUT, 0);
-		json_decref(msg);
-		return;
-	}
 	txt = json_dumps(msg, JSON_COMPACT);
 	json_decref(msg);
-	if (txt == NULL)
-		return;
-	evbuffer_add(out, txt, strlen(txt));
-	evbuffer_add(out, "\n", 1);
+	if (txt != NULL)
+		session_put(s, txt);
 	free(txt);
 }
 
-static void
+void
 session_reply(struct session *s, json_t *id, const char *error,
     json_t *extra)
 {
@@ -159,10 +156,10 @@ session_reply(struct session *s, json_t *id, const char *error,
 	session_send(s, r);
 }
 
-static uint64_t
+uint64_t
 session_tag(struct session *s, json_t *id)
 {
-	struct session_tag	*t;
+	struct session_tagrec	*t;
 	uint64_t		 tag = sess_next_tag++;
 
 	t = xcalloc(1, sizeof *t);
@@ -175,7 +172,7 @@ session_tag(struct session *s, json_t *id)
 void
 session_reply_tag(uint64_t tag, const char *error, json_t *extra)
 {
-	struct session_tag	*t;
+	struct session_tagrec	*t;
 	struct session		*s;
 	uint64_t		 v;
 
@@ -184,7 +181,7 @@ session_reply_tag(uint64_t tag, const char *error, json_t *extra)
 		return;
 	}
 	hmap_del(&sess_tags, tag);
-	t = (struct session_tag *)(uintptr_t)v;
+	t = (struct session_tagrec *)(uintptr_t)v;
 	if ((s = session_by_id(t->session)) != NULL)
 		session_reply(s, t->id, error, extra);
 	else
@@ -194,48 +191,60 @@ session_reply_tag(uint64_t tag, const char *error, json_t *extra)
 }
 
 void
-session_broadcast(json_t *msg)
+session_each(void (*fn)(struct session *, void *), void *arg)
 {
-	struct session	*s;
+	struct session	*s, *next;
 
-	if (msg == NULL)
-		return;
-	TAILQ_FOREACH(s, &sessions, entry)
-		if (s->authed && !s->cut)
-			session_send(s, json_incref(msg));
-	json_decref(msg);
+	TAILQ_FOREACH_SAFE(s, &sessions, entry, next)
+		if (!s->closing && !s->cut)
+			fn(s, arg);
 }
 
-void
-session_offer(const char *login, int64_t alarm_id)
-{
-	struct session	*s;
-
-	TAILQ_FOREACH(s, &sessions, entry)
-		if (s->authed && strcmp(s->login, login) == 0)
-			session_send(s, json_pack("{s:s, s:I}", "type",
-			    "offer", "alarm_id", (json_int_t)alarm_id));
-}
-
-/* Is any console logged in? */
-static int
+int
 session_any(void)
 {
 	struct session	*s;
 
 	TAILQ_FOREACH(s, &sessions, entry)
-		if (s->authed && !s->closing)
+		if (s->authed && !s->closing && !s->cut)
 			return (1);
 	return (0);
 }
 
-/* alarmio's show hook: the alarm as stored, to every console. */
-void
-session_show(const struct alarm *a)
+/* One serialisation for every console that gets it. */
+static void
+session_fanout(int64_t alarm_id, json_t *msg)
 {
-	if (session_any())
-		session_broadcast(json_pack("{s:s, s:o}", "type", "alarm",
-		    "alarm", alarm_json(a)));
+	struct session	*s;
+	char		*txt = NULL;
+
+	TAILQ_FOREACH(s, &sessions, entry) {
+		if (!s->authed || s->closing || s->cut)
+			continue;
+		if (alarm_id != 0 && s->streaming && hmap_get(&s->snap_left,
+		    (uint64_t)alarm_id, NULL) == 0)
+			continue;	/* comes whole, as it is then */
+		if (txt == NULL && (txt = json_dumps(msg, JSON_COMPACT)) ==
+		    NULL)
+			break;
+		session_put(s, txt);
+	}
+	free(txt);
+	json_decref(msg);
+}
+
+void
+session_broadcast(json_t *msg)
+{
+	if (msg != NULL)
+		session_fanout(0, msg);
+}
+
+void
+session_broadcast_about(int64_t alarm_id, json_t *msg)
+{
+	if (msg != NULL)
+		session_fanout(alarm_id, msg);
 }
 
 size_t
@@ -244,269 +253,120 @@ session_count(void)
 	return (sess_count);
 }
 
-/* --- the supervisor's view --- */
+/* --- the snapshot, streamed --- */
 
 static void
-session_operator(struct operator *op, void *arg)
+session_snap_free(struct session *s)
 {
-	json_t	*ids = json_array();
+	free(s->snap);
+	s->snap = NULL;
+	s->nsnap = s->snap_at = 0;
+	hmap_free(&s->snap_left);
+	s->streaming = 0;
+}
+
+static void
+session_send_alarm(struct session *s, int64_t id)
+{
+	const struct alarm	*a;
+
+	if ((a = alarmio_shown(id)) != NULL)
+		session_send(s, json_pack("{s:s, s:o}", "type", "alarm",
+		    "alarm", alarm_json(a)));
+}
+
+/* Refill the output with the next alarms while little is waiting. */
+static void
+session_pump(struct session *s)
+{
+	struct evbuffer	*out = bufferevent_get_output(s->bev);
+	int64_t		 id;
+
+	while (s->streaming && !s->closing && !s->cut &&
+	    evbuffer_get_length(out) < SESSION_PUMP_LOW) {
+		if (s->snap_at == s->nsnap) {
+			session_snap_free(s);
+			session_send(s, json_pack("{s:s}", "type",
+			    "snapshot_end"));
+			return;
+		}
+		id = s->snap[s->snap_at++];
+		if (hmap_get(&s->snap_left, (uint64_t)id, NULL) != 0)
+			continue;	/* pulled ahead */
+		hmap_del(&s->snap_left, (uint64_t)id);
+		session_send_alarm(s, id);
+	}
+}
+
+void
+session_snapshot(struct session *s, json_t *begin)
+{
 	size_t	 i;
 
-	for (i = 0; i < op->nheld; i++)
-		json_array_append_new(ids, json_integer(op->held[i]));
-	json_array_append_new(arg, json_pack("{s:s, s:s, s:s, s:b, s:o}",
-	    "login", op->login, "name", op->name, "role", op->super ?
-	    "supervisor" : "operator", "connected", op->sessions > 0,
-	    "alarms", ids));
+	session_snap_free(s);
+	s->nsnap = alarmio_queue(&s->snap);
+	hmap_init(&s->snap_left, s->nsnap + 1);
+	for (i = 0; i < s->nsnap; i++)
+		hmap_put(&s->snap_left, (uint64_t)s->snap[i], 1);
+	s->streaming = 1;
+	json_object_set_new(begin, "alarms", json_integer(s->nsnap));
+	session_send(s, begin);
+	session_pump(s);
 }
 
-static json_t *
-session_operators(void)
-{
-	json_t	*ops = json_array();
-
-	operator_all(session_operator, ops);
-	return (ops);
-}
-
-/* The end of a loop turn: one push of the operators view, if it changed. */
 void
-session_turn(void)
+session_pull(struct session *s, int64_t alarm_id)
 {
-	struct session	*s;
-	json_t		*ops = NULL;
-
-	if (!operator_dirty())
+	if (!s->streaming || hmap_get(&s->snap_left, (uint64_t)alarm_id,
+	    NULL) != 0)
 		return;
-	operator_clean();
-	TAILQ_FOREACH(s, &sessions, entry) {
-		if (!s->authed || !s->super || s->closing || s->cut)
-			continue;
-		if (ops == NULL)
-			ops = session_operators();
-		session_send(s, json_pack("{s:s, s:O}", "type", "operators",
-		    "operators", ops));
-	}
-	json_decref(ops);
+	hmap_del(&s->snap_left, (uint64_t)alarm_id);
+	session_send_alarm(s, alarm_id);
 }
 
-/* --- requests --- */
+/* --- deadlines --- */
 
-static const struct {
-	const char		*type;
-	enum alarm_action	 action;
-} session_changes[] = {
-	{ "accept", ACTION_ACCEPT },
-	{ "decline", ACTION_DECLINE },
-	{ "release", ACTION_RELEASE },
-	{ "close", ACTION_CLOSE },
-};
-
-/* accept, decline, release, close: 0, or -1 if type is none of them. */
-static int
-session_change(struct session *s, const char *type, json_t *req,
-    json_t *id)
+void
+session_heartbeat_ack(struct session *s, int64_t seq)
 {
-	struct alarmio_req	 q;
-	json_t			*aid = json_object_get(req, "alarm_id");
-	const char		*outcome;
-	size_t			 i;
-
-	for (i = 0; i < nitems(session_changes); i++)
-		if (strcmp(type, session_changes[i].type) == 0)
-			break;
-	if (i == nitems(session_changes))
-		return (-1);
-	memset(&q, 0, sizeof q);
-	q.action = session_changes[i].action;
-	q.login = s->login;
-	q.super = s->super;
-	if (aid != NULL && !json_is_null(aid) && (!json_is_integer(aid) ||
-	    json_integer_value(aid) <= 0)) {
-		session_reply(s, id, "bad_request", NULL);
-		return (0);
-	}
-	q.alarm_id = json_integer_value(aid);
-	outcome = json_string_value(json_object_get(req, "outcome"));
-	q.outcome = alarm_outcome_parse(outcome != NULL ? outcome : "");
-	q.text = json_string_value(json_object_get(req, "text"));
-	if (q.action == ACTION_CLOSE && q.text != NULL &&
-	    strlen(q.text) > 1000) {
-		session_reply(s, id, "bad_request", NULL);
-		return (0);
-	}
-	q.tag = session_tag(s, id);
-	alarmio_request(&q);
-	return (0);
+	if (seq > s->hb_ack && seq <= s->hb_seq)
+		s->hb_ack = seq;
 }
 
 static void
-session_note(struct session *s, json_t *req, json_t *id)
+session_tick_one(struct session *s, int64_t now)
 {
-	const char	*text = json_string_value(json_object_get(req, "text"));
-	json_t		*aid = json_object_get(req, "alarm_id");
+	int64_t	 every = sess_cfg->console_heartbeat * 1000LL;
 
-	if (text == NULL || *text == '\0' || strlen(text) > 1000 ||
-	    !json_is_integer(aid)) {
-		session_reply(s, id, "bad_request", NULL);
-		return;
-	}
-	alarmio_note(json_integer_value(aid), s->login, text,
-	    session_tag(s, id));
-}
-
-static void
-session_request(struct session *s, json_t *req)
-{
-	const char	*type = json_string_value(json_object_get(req, "type"));
-	json_t		*id = json_object_get(req, "id");
-
-	if (type == NULL) {
-		session_reply(s, id, "bad_request", NULL);
-		return;
-	}
-	if (strcmp(type, "ping") == 0)
-		session_reply(s, id, NULL, NULL);
-	else if (session_change(s, type, req, id) == 0)
-		return;
-	else if (strcmp(type, "note") == 0)
-		session_note(s, req, id);
-	else if (strcmp(type, "operators") == 0) {
-		if (!s->super)
-			session_reply(s, id, "forbidden", NULL);
-		else
-			session_reply(s, id, NULL, json_pack("{s:o}",
-			    "operators", session_operators()));
-	} else
-		session_reply(s, id, "unknown_type", NULL);
-}
-
-/* --- login --- */
-
-static void
-session_delay_cb(evutil_socket_t fd, short what, void *arg)
-{
-	struct session	*s = arg;
-	json_t		*r = s->delayed;
-
-	(void)fd;
-	(void)what;
-	s->delayed = NULL;
-	session_send(s, r);
-	if (s->fails >= SESSION_MAX_FAILS)
-		session_close_soon(s, "too many failed logins");
-}
-
-/* A refused login is answered after a second, and counted. */
-static void
-session_refuse(struct session *s, json_t *id, const char *login)
-{
-	struct timeval	 tv = { 1, 0 };
-
-	COUNT(C_CONSOLE_LOGIN_FAILED);
-	s->fails++;
-	log_warnx("console %s: login refused for %s", s->peer, login);
-	json_decref(s->delayed);
-	s->delayed = json_pack("{s:s, s:O, s:b, s:s}", "type", "reply", "id",
-	    id ? id : json_null(), "ok", 0, "error", "auth");
-	if (s->delay == NULL)
-		s->delay = evtimer_new(sess_base, session_delay_cb, s);
-	evtimer_add(s->delay, &tv);
-}
-
-static void
-session_welcome(struct session *s, json_t *id)
-{
-	struct session	*t, *next;
-
-	/* First in: the old console's going keeps the login's alarms. */
-	alarmio_login(s->login, s->name, s->super);
-	TAILQ_FOREACH_SAFE(t, &sessions, entry, next) {
-		if (t != s && t->authed && strcmp(t->login, s->login) == 0) {
-			session_send(t, json_pack("{s:s, s:s}", "type",
-			    "system", "text", "logged in elsewhere"));
-			session_close_soon(t, "logged in elsewhere");
+	if (!s->authed) {
+		if (now >= s->login_by) {
+			COUNT(C_CONSOLE_LOGIN_TIMEOUT);
+			session_close(s, "not logged in in time");
 		}
-	}
-	COUNT(C_CONSOLE_LOGINS);
-	log_notice("console %s: operator %s logged in", s->peer, s->login);
-	session_reply(s, id, NULL, json_pack("{s:{s:s, s:s, s:s}}",
-	    "operator", "login", s->login, "name", s->name, "role",
-	    s->super ? "supervisor" : "operator"));
-	session_send(s, json_pack("{s:s, s:o, s:o, s:I}", "type", "snapshot",
-	    "alarms", alarmio_snapshot(), "stats", alarmio_stats_json(),
-	    "server_time", (json_int_t)clock_wall()));
-}
-
-/* Worker thread: the operator's row and the password check (PBKDF2). */
-static void
-session_check_run(struct db *db, struct worker_job *job)
-{
-	struct session_check	*c = (struct session_check *)job;
-	struct db_operator	 op;
-
-	c->ok = db_operator_get(db, c->login, &op) == 0 && !op.disabled &&
-	    db_password_verify(c->password, op.hash) == 1;
-	if (c->ok) {
-		strlcpy(c->login, op.login, sizeof c->login);
-		strlcpy(c->name, op.name, sizeof c->name);
-		c->super = strcmp(op.role, "supervisor") == 0;
-	}
-	explicit_bzero(&op, sizeof op);
-}
-
-static void
-session_check_done(struct worker_job *job)
-{
-	struct session_check	*c = (struct session_check *)job;
-	struct session		*s = session_by_id(c->session);
-
-	freezero_str(c->password);
-	if (s != NULL && !s->closing) {
-		s->checking = 0;
-		if (!c->ok)
-			session_refuse(s, c->id, c->login);
-		else {
-			s->authed = 1;
-			bufferevent_set_timeouts(s->bev, NULL, NULL);
-			s->super = c->super;
-			strlcpy(s->login, c->login, sizeof s->login);
-			strlcpy(s->name, c->name, sizeof s->name);
-			session_welcome(s, c->id);
-		}
-	}
-	json_decref(c->id);
-	free(c);
-}
-
-static void
-session_login(struct session *s, json_t *req)
-{
-	json_t			*id = json_object_get(req, "id");
-	struct session_check	*c;
-	const char		*login, *pw;
-
-	login = json_string_value(json_object_get(req, "login"));
-	pw = json_string_value(json_object_get(req, "password"));
-	if (json_integer_value(json_object_get(req, "protocol")) !=
-	    SESSION_PROTOCOL) {
-		session_reply(s, id, "protocol", NULL);
 		return;
 	}
-	if (login == NULL || pw == NULL || strlen(login) >= 32 ||
-	    s->delayed != NULL || s->authed || s->checking) {
-		session_reply(s, id, "bad_request", NULL);
+	if (now - s->hb_at < every)
+		return;
+	if (s->hb_seq - s->hb_ack >= 2) {
+		/* Two unanswered: not reading, or not answering. */
+		COUNT(C_CONSOLE_STUCK);
+		session_close(s, "stuck: heartbeats not answered");
 		return;
 	}
-	c = xcalloc(1, sizeof *c);
-	c->job.run = session_check_run;
-	c->job.done = session_check_done;
-	c->session = s->id;
-	c->id = json_incref(id != NULL ? id : json_null());
-	strlcpy(c->login, login, sizeof c->login);
-	c->password = xstrdup(pw);
-	s->checking = 1;
-	lookup_submit(&c->job);
+	s->hb_at = now;
+	session_send(s, json_pack("{s:s, s:I}", "type", "heartbeat", "seq",
+	    (json_int_t)++s->hb_seq));
+}
+
+void
+session_tick(void)
+{
+	struct session	*s, *next;
+	int64_t		 now = clock_mono();
+
+	TAILQ_FOREACH_SAFE(s, &sessions, entry, next)
+		if (!s->closing)
+			session_tick_one(s, now);
 }
 
 /* --- the connection --- */
@@ -516,7 +376,6 @@ session_line(struct session *s, const char *line, size_t len)
 {
 	json_t		*req;
 	json_error_t	 err;
-	const char	*type;
 
 	req = json_loadb(line, len, JSON_REJECT_DUPLICATES, &err);
 	if (req == NULL || !json_is_object(req)) {
@@ -525,13 +384,7 @@ session_line(struct session *s, const char *line, size_t len)
 		session_close(s, "malformed JSON");
 		return;
 	}
-	type = json_string_value(json_object_get(req, "type"));
-	if (type != NULL && strcmp(type, "login") == 0)
-		session_login(s, req);
-	else if (!s->authed && (type == NULL || strcmp(type, "ping") != 0))
-		session_reply(s, json_object_get(req, "id"), "login", NULL);
-	else
-		session_request(s, req);
+	sess_hooks.line(s, req);
 	json_decref(req);
 }
 
@@ -541,42 +394,49 @@ session_read_cb(struct bufferevent *bev, void *arg)
 	struct session	*s = arg;
 	struct evbuffer	*in = bufferevent_get_input(bev);
 	char		*line;
-	size_t		 len;
+	size_t		 len, max;
 
-	while (!s->closing &&
-	    (line = evbuffer_readln(in, &len, EVBUFFER_EOL_LF)) != NULL) {
-		if (len > SESSION_LINE_MAX) {
+	for (;;) {
+		max = s->authed ? SESSION_LINE_MAX : SESSION_PRELOGIN_MAX;
+		if (s->closing || s->close_after != NULL || (line =
+		    evbuffer_readln(in, &len, EVBUFFER_EOL_LF)) == NULL)
+			break;
+		if (len > max) {
 			COUNT(C_CONSOLE_BAD_INPUT);
 			session_close(s, "line too long");
 		} else
 			session_line(s, line, len);
 		free(line);
 	}
-	if (!s->closing && evbuffer_get_length(in) > SESSION_LINE_MAX) {
+	if (!s->closing && evbuffer_get_length(in) > max) {
 		COUNT(C_CONSOLE_BAD_INPUT);
 		session_close(s, "line too long");
 	}
 }
 
-/* Output drained: a session told to go goes now. */
+/* Output drained (below the low mark): stream on, or go if told to. */
 static void
 session_write_cb(struct bufferevent *bev, void *arg)
 {
 	struct session	*s = arg;
 
-	(void)bev;
-	if (s->close_after != NULL)
-		session_close(s, s->close_after);
+	if (s->close_after != NULL) {
+		if (evbuffer_get_length(bufferevent_get_output(bev)) == 0)
+			session_close(s, s->close_after);
+		return;
+	}
+	session_pump(s);
 }
 
-/* Send what is queued, then close (a goodbye the console should read). */
-static void
+void
 session_close_soon(struct session *s, const char *why)
 {
-	if (s->closing)
+	if (s->closing || s->close_after != NULL)
 		return;
 	s->close_after = why;
+	session_snap_free(s);
 	bufferevent_disable(s->bev, EV_READ);
+	bufferevent_setwatermark(s->bev, EV_WRITE, 0, 0);
 	if (evbuffer_get_length(bufferevent_get_output(s->bev)) == 0)
 		session_close(s, why);
 }
@@ -593,20 +453,22 @@ session_event_cb(struct bufferevent *bev, short what, void *arg)
 	    "connection error");
 }
 
-static void
+void
 session_close(struct session *s, const char *why)
 {
 	if (s->closing)
 		return;
 	s->closing = 1;
-	log_notice("console %s%s%s: closing: %s", s->peer,
-	    s->authed ? " operator " : "", s->authed ? s->login : "", why);
+	log_notice("%s%s%s: closing: %s", s->peer, s->authed ? " operator " :
+	    "", s->authed ? s->login : "", why);
 	bufferevent_disable(s->bev, EV_READ | EV_WRITE);
 	TAILQ_REMOVE(&sessions, s, entry);
 	TAILQ_INSERT_TAIL(&sess_reap, s, entry);
 	event_active(sess_reap_ev, EV_TIMEOUT, 0);
 	if (s->authed)
 		alarmio_logout(s->login);
+	else
+		sess_unauth--;
 }
 
 static void
@@ -614,9 +476,7 @@ session_free(struct session *s)
 {
 	hmap_del(&sess_by_id, s->id);
 	bufferevent_free(s->bev);
-	if (s->delay != NULL)
-		event_free(s->delay);
-	json_decref(s->delayed);
+	session_snap_free(s);
 	sess_count--;
 	free(s);
 }
@@ -624,9 +484,7 @@ session_free(struct session *s)
 static void
 session_reap_cb(evutil_socket_t fd, short what, void *arg)
 {
-	struct session	*s;
-
-	struct session	*t;
+	struct session	*s, *t;
 
 	(void)fd;
 	(void)what;
@@ -640,57 +498,149 @@ session_reap_cb(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
+/* Logged in: no longer counted against the limits for strangers. */
+void
+session_authed(struct session *s, const char *login, const char *name,
+    int super)
+{
+	s->authed = 1;
+	sess_unauth--;
+	s->super = super;
+	strlcpy(s->login, login, sizeof s->login);
+	strlcpy(s->name, name, sizeof s->name);
+	s->hb_at = clock_mono();
+	s->hb_seq = s->hb_ack = 0;
+	/* Stream the snapshot: refill when half of what we put is read. */
+	bufferevent_setwatermark(s->bev, EV_WRITE, SESSION_PUMP_LOW / 2, 0);
+}
+
+/* Not logged in from addr: how many. */
+static size_t
+session_unauth_from(const char *addr)
+{
+	struct session	*s;
+	size_t		 n = 0;
+
+	TAILQ_FOREACH(s, &sessions, entry)
+		if (!s->authed && strcmp(s->addr, addr) == 0)
+			n++;
+	return (n);
+}
+
+/*
+ * The table of strangers is full: the oldest connection of the address
+ * holding most of them goes (not one whose login is being answered).
+ * 0, or -1 if every one is busy.
+ */
+static int
+session_evict(void)
+{
+	struct session	*s, *victim = NULL;
+	size_t		 n, most = 0;
+
+	TAILQ_FOREACH(s, &sessions, entry) {
+		if (s->authed || s->busy || s->closing)
+			continue;
+		n = session_unauth_from(s->addr);
+		if (n > most)	/* the list is oldest first */
+			most = n, victim = s;
+	}
+	if (victim == NULL)
+		return (-1);
+	COUNT(C_CONSOLE_UNAUTH_EVICTED);
+	session_close(victim, "making room: not logged in");
+	return (0);
+}
+
+static void
+session_addr(const struct sockaddr *sa, char *buf, size_t len)
+{
+	const void	*a;
+
+	if (sa->sa_family == AF_INET6)
+		a = &((const struct sockaddr_in6 *)sa)->sin6_addr;
+	else
+		a = &((const struct sockaddr_in *)sa)->sin_addr;
+	if (inet_ntop(sa->sa_family, a, buf, len) == NULL)
+		strlcpy(buf, "?", len);
+}
+
+/* May a stranger from addr come in? Room made if need be. */
+static int
+session_admit(const char *addr)
+{
+	if (session_unauth_from(addr) >=
+	    (size_t)sess_cfg->console_unauth_per_source) {
+		COUNT(C_CONSOLE_REFUSED_SOURCE);
+		return (-1);
+	}
+	if ((sess_unauth >= (size_t)sess_cfg->console_unauth_max ||
+	    sess_count >= (size_t)sess_cfg->max_consoles) &&
+	    (sess_unauth == 0 || session_evict() != 0)) {
+		COUNT(C_CONSOLE_REFUSED);
+		return (-1);
+	}
+	return (0);
+}
+
+static struct session *
+session_new(evutil_socket_t fd, const struct sockaddr *sa, const char *addr)
+{
+	struct session	*s;
+	SSL		*ssl;
+	int		 sndbuf = 65536, one = 1;
+
+	if ((ssl = SSL_new(sess_ssl)) == NULL)
+		return (NULL);
+	/* Keep the kernel's share small too: the bound is ours to count. */
+	setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	s = xcalloc(1, sizeof *s);
+	s->bev = bufferevent_openssl_socket_new(sess_base, fd, ssl,
+	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
+	if (s->bev == NULL) {
+		SSL_free(ssl);
+		free(s);
+		return (NULL);
+	}
+	s->id = sess_next_id++;
+	source_name(sa, "console", s->peer, sizeof s->peer);
+	strlcpy(s->addr, addr, sizeof s->addr);
+	s->since = clock_mono();
+	s->login_by = s->since + sess_cfg->console_login_timeout * 1000LL;
+	return (s);
+}
+
 static void
 session_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
     struct sockaddr *sa, int salen, void *arg)
 {
 	struct session	*s;
-	SSL		*ssl;
-	struct timeval	 login_tv = { SESSION_LOGIN_SECS, 0 };
-	int		 sndbuf = 65536, one = 1;
+	char		 addr[48];
 
 	(void)l;
 	(void)salen;
 	(void)arg;
-	if (sess_count >= (size_t)sess_cfg->max_consoles ||
-	    (ssl = SSL_new(sess_ssl)) == NULL) {
-		COUNT(C_CONSOLE_REFUSED);
+	session_addr(sa, addr, sizeof addr);
+	if (session_admit(addr) != 0 || (s = session_new(fd, sa,
+	    addr)) == NULL) {
 		evutil_closesocket(fd);
-		return;
-	}
-	/* Keep the kernel's share small too: the bound is ours to count. */
-	setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
-	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-	s = xcalloc(1, sizeof *s);
-	s->id = sess_next_id++;
-	source_name(sa, "console", s->peer, sizeof s->peer);
-	s->bev = bufferevent_openssl_socket_new(sess_base, fd, ssl,
-	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
-	if (s->bev == NULL) {
-		SSL_free(ssl);
-		evutil_closesocket(fd);
-		free(s);
 		return;
 	}
 	bufferevent_setcb(s->bev, session_read_cb, session_write_cb,
 	    session_event_cb, s);
-	/* A console has this long to finish TLS and log in. */
-	bufferevent_set_timeouts(s->bev, &login_tv, NULL);
 	bufferevent_enable(s->bev, EV_READ | EV_WRITE);
 	TAILQ_INSERT_TAIL(&sessions, s, entry);
 	hmap_put(&sess_by_id, s->id, (uintptr_t)s);
 	sess_count++;
+	sess_unauth++;
 	COUNT(C_CONSOLE_ACCEPTED);
-	session_send(s, json_pack("{s:s, s:s, s:i}", "type", "hello",
-	    "server", "arcd", "protocol", SESSION_PROTOCOL));
+	session_send(s, json_pack("{s:s, s:s, s:i, s:i, s:i}", "type",
+	    "hello", "server", "arcd", "protocol", SESSION_PROTOCOL,
+	    "line_max", SESSION_LINE_MAX, "heartbeat",
+	    sess_cfg->console_heartbeat));
 }
 
-/*
- * The console's TLS. The key only from a file nobody else may read.
- * TLS 1.3, or TLS 1.2 with ephemeral ECDH and an AEAD cipher (AES-GCM,
- * ChaCha20-Poly1305): no CBC, no SHA-1 MAC, no RSA key exchange. The
- * server's order wins; no renegotiation, no compression.
- */
 static int
 session_tls(const struct config *cfg, char **cause)
 {
@@ -780,7 +730,7 @@ void
 session_close_all(void)
 {
 	struct session		*s;
-	struct session_tag	*t;
+	struct session_tagrec	*t;
 	uint64_t		 v;
 	size_t			 i, it = 0;
 
@@ -793,7 +743,7 @@ session_close_all(void)
 		session_free(s);
 	}
 	while (hmap_next(&sess_tags, &it, NULL, &v)) {
-		t = (struct session_tag *)(uintptr_t)v;
+		t = (struct session_tagrec *)(uintptr_t)v;
 		json_decref(t->id);
 		free(t);
 	}

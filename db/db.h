@@ -285,12 +285,22 @@ int64_t		 db_alarm_hwm(struct db *);
  */
 int		 db_event_foreach_after(struct db *, int64_t after,
 		    int (*fn)(const struct db_event *, void *), void *);
-/* The newest max events of an alarm, newest first. */
-int		 db_alarm_events(struct db *, int64_t alarm_id, int max,
-		    int (*fn)(const struct db_event *, void *), void *);
-int		 db_alarm_notes(struct db *, int64_t alarm_id,
-		    int (*fn)(int64_t at, const char *op, const char *text,
-		    void *), void *);
+/*
+ * An alarm's events and notes a page at a time: at most max, newest first,
+ * with ids below before (0: from the newest). The counts of both.
+ */
+struct db_note {
+	int64_t		 id;
+	int64_t		 at;		/* unix ms */
+	const char	*op;		/* borrowed for the call */
+	const char	*text;		/* borrowed for the call */
+};
+int		 db_alarm_events(struct db *, int64_t alarm_id, int64_t before,
+		    int max, int (*fn)(const struct db_event *, void *), void *);
+int		 db_alarm_notes(struct db *, int64_t alarm_id, int64_t before,
+		    int max, int (*fn)(const struct db_note *, void *), void *);
+int		 db_alarm_counts(struct db *, int64_t alarm_id,
+		    int64_t *events, int64_t *notes);
 
 /*
  * --- store.c: the store writer thread ---
@@ -333,7 +343,10 @@ struct store_req {
 	size_t		 nev;
 	struct store_alarm *alarms;	/* borrowed until done */
 	size_t		 nalarms;
-	int64_t		 id;		/* DUPLICATE: event id; LASTSEEN: unit */
+	int64_t		 id;		/* DUPLICATE: event id; LASTSEEN: unit;
+					   NOTE: alarm */
+	int64_t		 out_id;	/* NOTE: the note's id, set by the
+					   writer */
 	int64_t		 at;		/* LASTSEEN: unix ms */
 	int64_t		 hwm;		/* raise the event high-water mark to
 					   this id, or STORE_HWM_LAST */
@@ -453,6 +466,6 @@ int		 db_alarm_write(struct db *, const struct db_alarm *);
 int		 db_alarm_link(struct db *, int64_t alarm_id, int64_t event_id);
 int		 db_alarm_raise_hwm(struct db *, int64_t hwm);
 int		 db_alarm_note_add(struct db *, int64_t alarm_id, int64_t at,
-		    const char *op, const char *text);
+		    const char *op, const char *text, int64_t *id);
 
 #endif /* ARC_DB_H */

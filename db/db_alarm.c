@@ -49,11 +49,15 @@ static const char alarm_since_sql[] =
     "SELECT " ALARM_COLUMNS " FROM alarm WHERE closed_at >= ? "
     "ORDER BY closed_at, id";
 static const char alarm_events_sql[] =
-    "SELECT " DB_EVENT_COLUMNS " FROM event WHERE alarm_id = ? "
+    "SELECT " DB_EVENT_COLUMNS " FROM event WHERE alarm_id = ? AND id < ? "
     "ORDER BY id DESC LIMIT ?";
 static const char alarm_notes_sql[] =
-    "SELECT at, operator, text FROM alarm_note WHERE alarm_id = ? "
-    "ORDER BY at, id";
+    "SELECT id, at, operator, text FROM alarm_note WHERE alarm_id = ? "
+    "AND id < ? ORDER BY id DESC LIMIT ?";
+static const char alarm_event_count_sql[] =
+    "SELECT count(*) FROM event WHERE alarm_id = ?";
+static const char alarm_note_count_sql[] =
+    "SELECT count(*) FROM alarm_note WHERE alarm_id = ?";
 
 
 /* Insert or update the alarm row a->id (an upsert: notes keep their row). */
@@ -127,7 +131,7 @@ db_alarm_raise_hwm(struct db *db, int64_t hwm)
 
 int
 db_alarm_note_add(struct db *db, int64_t alarm_id, int64_t at,
-    const char *op, const char *text)
+    const char *op, const char *text, int64_t *id)
 {
 	sqlite3_stmt	*st;
 	int		 rc;
@@ -141,6 +145,8 @@ db_alarm_note_add(struct db *db, int64_t alarm_id, int64_t at,
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
+	if (rc == SQLITE_DONE && id != NULL)
+		*id = sqlite3_last_insert_rowid(db_sqlite(db));
 	return (rc == SQLITE_DONE ? 0 : -1);
 }
 
@@ -248,38 +254,70 @@ db_alarm_foreach_since(struct db *db, int64_t since,
 	return (alarm_foreach(st, fn, arg));
 }
 
-/* The newest max events of an alarm, newest first. */
+/* At most max events of an alarm below id before (0: all), newest first. */
 int
-db_alarm_events(struct db *db, int64_t alarm_id, int max,
+db_alarm_events(struct db *db, int64_t alarm_id, int64_t before, int max,
     int (*fn)(const struct db_event *, void *), void *arg)
 {
 	sqlite3_stmt	*st;
+
 	if ((st = db_stmt(db, alarm_events_sql)) == NULL)
 		return (-1);
 	sqlite3_bind_int64(st, 1, alarm_id);
-	sqlite3_bind_int(st, 2, max);
+	sqlite3_bind_int64(st, 2, before > 0 ? before : INT64_MAX);
+	sqlite3_bind_int(st, 3, max);
 	return (db_event_rows(st, fn, arg));
 }
 
-/* An alarm's notes, oldest first. */
+/* ... and its notes the same way. */
 int
-db_alarm_notes(struct db *db, int64_t alarm_id,
-    int (*fn)(int64_t, const char *, const char *, void *), void *arg)
+db_alarm_notes(struct db *db, int64_t alarm_id, int64_t before, int max,
+    int (*fn)(const struct db_note *, void *), void *arg)
 {
 	sqlite3_stmt		*st;
+	struct db_note		 n;
 	const unsigned char	*op, *text;
 	int			 rc = SQLITE_DONE, stop = 0;
 
 	if ((st = db_stmt(db, alarm_notes_sql)) == NULL)
 		return (-1);
 	sqlite3_bind_int64(st, 1, alarm_id);
+	sqlite3_bind_int64(st, 2, before > 0 ? before : INT64_MAX);
+	sqlite3_bind_int(st, 3, max);
 	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		op = sqlite3_column_text(st, 1);
-		text = sqlite3_column_text(st, 2);
-		stop = fn(sqlite3_column_int64(st, 0),
-		    op != NULL ? (const char *)op : "",
-		    text != NULL ? (const char *)text : "", arg);
+		n.id = sqlite3_column_int64(st, 0);
+		n.at = sqlite3_column_int64(st, 1);
+		op = sqlite3_column_text(st, 2);
+		text = sqlite3_column_text(st, 3);
+		n.op = op != NULL ? (const char *)op : "";
+		n.text = text != NULL ? (const char *)text : "";
+		stop = fn(&n, arg);
 	}
 	sqlite3_reset(st);
 	return (stop || rc == SQLITE_DONE ? 0 : -1);
+}
+
+static int
+alarm_count(struct db *db, const char *sql, int64_t alarm_id, int64_t *n)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = db_stmt(db, sql)) == NULL)
+		return (-1);
+	sqlite3_bind_int64(st, 1, alarm_id);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*n = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return (rc == SQLITE_ROW ? 0 : -1);
+}
+
+int
+db_alarm_counts(struct db *db, int64_t alarm_id, int64_t *events,
+    int64_t *notes)
+{
+	if (alarm_count(db, alarm_event_count_sql, alarm_id, events) != 0 ||
+	    alarm_count(db, alarm_note_count_sql, alarm_id, notes) != 0)
+		return (-1);
+	return (0);
 }

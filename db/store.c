@@ -374,7 +374,7 @@ store_note(struct db *db, struct store_req *req, int careful)
 	if (store_sp_begin(db, careful) == -1)
 		return (-1);
 	if (db_alarm_note_add(db, req->id, req->at, req->actor,
-	    req->detail) == -1) {
+	    req->detail, &req->out_id) == -1) {
 		log_warnx("store: alarm %lld: note: %s", (long long)req->id,
 		    db_errmsg(db));
 		goto fail;

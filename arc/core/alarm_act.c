@@ -35,6 +35,11 @@ alarm_accept(struct alarm *a, const char *op, int64_t wall,
 		*why = strcmp(a->operator, op) == 0 ? "state" : "taken";
 		return (-1);
 	}
+	if (a->state == ALARM_WAITING && !operator_may_take(op)) {
+		*why = "limit";		/* max_held: close or release one */
+		return (-1);
+	}
+	a->passed_by[0] = '\0';
 	alarm_set_state(a, ALARM_HANDLING, op, wall);
 	alarm_change(cs, a, ACTION_ACCEPT, op, 1);
 	return (0);
@@ -49,6 +54,7 @@ alarm_decline(struct alarm *a, const char *op, int64_t wall,
 		*why = "not_yours";
 		return (-1);
 	}
+	strlcpy(a->passed_by, op, sizeof a->passed_by);
 	alarm_set_state(a, ALARM_WAITING, NULL, wall);
 	alarm_change(cs, a, ACTION_DECLINE, op, 1);
 	return (0);
@@ -143,6 +149,7 @@ alarm_expire(struct alarm *a, int64_t until, int64_t wall,
 {
 	if (a->closing || a->state != ALARM_OFFERED || a->offer_until != until)
 		return (-1);		/* taken, declined or offered again */
+	strlcpy(a->passed_by, a->operator, sizeof a->passed_by);
 	alarm_set_state(a, ALARM_WAITING, NULL, wall);
 	alarm_change(cs, a, ACTION_EXPIRED, "arcd", 1);
 	return (0);

@@ -80,6 +80,13 @@ enum counter {
 	C_CONSOLE_REFUSED_SOURCE,
 	C_CONSOLE_LOGIN_TIMEOUT,
 	C_CONSOLE_UNAUTH_EVICTED,
+	C_CONSOLE_LOGIN_LOCKED,
+	C_CONSOLE_LOGIN_LOCKS,
+	C_CONSOLE_SOURCE_LOCKS,
+	C_CONSOLE_LOGIN_UNTRACKED,
+	C_CONSOLE_STUCK,
+	C_CONSOLE_REPLACED,
+	C_CONSOLE_HELD_LIMIT,
 	C_ALARMS_OPENED,
 	C_ALARM_WRITE_FAILED,
 	C_LOOKUP_FAILED,
@@ -265,6 +272,7 @@ struct alarm {
 	char		 code[8];
 	enum alarm_state state;
 	char		 operator[32];	/* offered to / handled by */
+	char		 passed_by[32];	/* let its last offer pass */
 	int64_t		 opened_at, last_at;	/* wall ms */
 	int64_t		 offered_at, accepted_at, closed_at;
 	int		 count;		/* events; an incident: member units */
@@ -449,7 +457,9 @@ struct operator {
 	int64_t		*held;		/* owned: alarms offered or in hand */
 	size_t		 nheld, capheld;
 };
-void		 operator_init(int grace_s);
+void		 operator_init(int grace_s, int max_held);
+/* May login take one more alarm (max_held; supervisors: no limit)? */
+int		 operator_may_take(const char *login);
 void		 operator_free_all(void);
 struct operator	*operator_find(const char *login);
 /* A console logged in as login (moves it to the end of the offer order). */

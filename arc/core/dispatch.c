@@ -1,8 +1,10 @@
 /*
  * dispatch.c -- offers: the top of the queue goes to each logged-in
  * operator with nothing offered or in hand, in login order; an offer not
- * accepted within ALARM_OFFER_MS returns to the queue; the alarms of an
- * operator whose console grace ran out go back too.
+ * accepted within ALARM_OFFER_MS returns to the queue and goes to the next
+ * operator (the one who let it pass gets it again only if no one else is
+ * free); the alarms of an operator whose console grace ran out go back
+ * too.
  *
  * Offer deadlines are data: a heap of (deadline, alarm id), checked
  * lazily against the alarm (alarm_expire ignores an alarm taken, declined
@@ -11,6 +13,8 @@
  *
  * Thread: the network thread.
  */
+#include <string.h>
+
 #include "core.h"
 
 static struct heap	 dispatch_offers;	/* (deadline, alarm id) */
@@ -31,6 +35,7 @@ struct dispatch_walk {
 	int64_t			 wall, mono;
 	struct alarm_changes	*cs;
 	size_t			 n;
+	int			 second;	/* the pass that ignores passed_by */
 };
 
 static void
@@ -42,6 +47,8 @@ dispatch_one(struct operator *op, void *arg)
 
 	if (op->nheld != 0 || (top = alarm_top()) == NULL || !top->stored)
 		return;
+	if (!w->second && strcmp(top->passed_by, op->login) == 0)
+		return;		/* someone else first */
 	if (alarm_offer(top, op->login, w->wall, until, w->cs) != 0)
 		return;
 	heap_push(&dispatch_offers, until, (uint64_t)top->id);
@@ -51,8 +58,10 @@ dispatch_one(struct operator *op, void *arg)
 size_t
 dispatch_run(int64_t wall, int64_t mono, struct alarm_changes *cs)
 {
-	struct dispatch_walk	 w = { wall, mono, cs, 0 };
+	struct dispatch_walk	 w = { wall, mono, cs, 0, 0 };
 
+	operator_each(dispatch_one, &w);
+	w.second = 1;
 	operator_each(dispatch_one, &w);
 	return (w.n);
 }

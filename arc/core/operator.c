@@ -26,13 +26,24 @@ TAILQ_HEAD(operator_list, operator_rec);
 
 static struct operator_list	 ops = TAILQ_HEAD_INITIALIZER(ops);
 static int			 op_grace = 60;
+static size_t			 op_max_held = 3;
 static uint64_t			 op_order;
 static int			 op_dirty;
 
 void
-operator_init(int grace_s)
+operator_init(int grace_s, int max_held)
 {
 	op_grace = grace_s;
+	op_max_held = max_held > 0 ? (size_t)max_held : 1;
+}
+
+/* May login take one more alarm? Supervisors have no limit. */
+int
+operator_may_take(const char *login)
+{
+	struct operator	*op = operator_find(login);
+
+	return (op == NULL || op->super || op->nheld < op_max_held);
 }
 
 static struct operator_rec *

@@ -50,7 +50,7 @@ class ConsoleCase(ArcdCase):
         c = Console(self.arcd.cport, rcvbuf=rcvbuf)
         self.addCleanup(c.close)
         self.assertEqual(c.hello["type"], "hello")
-        self.assertEqual(c.hello["protocol"], 1)
+        self.assertEqual(c.hello["protocol"], 2)
         if login:
             r = c.login(login, PW)
             self.assertTrue(r["ok"], r)
@@ -81,7 +81,8 @@ class TestLogin(ConsoleCase):
     def test_requests_need_a_login(self):
         c = self.console(login=None)
         self.assertEqual(c.request("accept", alarm_id=None)["error"], "login")
-        self.assertTrue(c.request("ping")["ok"])
+        # Only login: not even a ping keeps a stranger's connection busy.
+        self.assertEqual(c.request("ping")["error"], "login")
 
     def test_malformed_json_closes(self):
         c = self.console()

@@ -72,7 +72,7 @@ setup(void **state)
 	(void)state;
 	nwrites = 0;
 	alarm_init(1);
-	operator_init(60);
+	operator_init(60, 3);
 	dispatch_init();
 	return (0);
 }

@@ -249,12 +249,13 @@ test_alarm_write(void **state)
 }
 
 static int
-collect_note(int64_t at, const char *op, const char *text, void *arg)
+collect_note(const struct db_note *n, void *arg)
 {
 	char	*out = arg;
 	size_t	 len = strlen(out);
 
-	snprintf(out + len, 256 - len, "%lld:%s:%s;", (long long)at, op, text);
+	snprintf(out + len, 256 - len, "%lld:%lld:%s:%s;", (long long)n->id,
+	    (long long)n->at, n->op, n->text);
 	return (0);
 }
 
@@ -265,6 +266,7 @@ test_note(void **state)
 	struct db_alarm		 a;
 	struct store_req	 req;
 	char			 out[256] = "";
+	int64_t			 nev, nnotes;
 
 	alarm_init(&a, 7);
 	req = alarm_req(&a, NULL, 0, 0, "open");
@@ -277,15 +279,31 @@ test_note(void **state)
 	req.actor = "op1";
 	req.detail = "spoke to Mary, she is fine";
 	assert_int_equal(run(f, &req), 0);
+	assert_int_equal(req.out_id, 1);	/* the note's id comes back */
 	req.at = 1795000020000LL;
 	req.detail = "son on his way";
 	assert_int_equal(run(f, &req), 0);
+	assert_int_equal(req.out_id, 2);
 	req.id = 8;				/* no such alarm */
 	assert_int_equal(run(f, &req), -1);
 
-	assert_int_equal(db_alarm_notes(f->db, 7, collect_note, out), 0);
-	assert_string_equal(out, "1795000010000:op1:spoke to Mary, she is "
-	    "fine;1795000020000:op1:son on his way;");
+	/* Newest first; a page below an id; the counts. */
+	assert_int_equal(db_alarm_notes(f->db, 7, 0, 50, collect_note, out),
+	    0);
+	assert_string_equal(out, "2:1795000020000:op1:son on his way;"
+	    "1:1795000010000:op1:spoke to Mary, she is fine;");
+	out[0] = '\0';
+	assert_int_equal(db_alarm_notes(f->db, 7, 2, 50, collect_note, out),
+	    0);
+	assert_string_equal(out, "1:1795000010000:op1:spoke to Mary, she is "
+	    "fine;");
+	out[0] = '\0';
+	assert_int_equal(db_alarm_notes(f->db, 7, 0, 1, collect_note, out),
+	    0);
+	assert_string_equal(out, "2:1795000020000:op1:son on his way;");
+	assert_int_equal(db_alarm_counts(f->db, 7, &nev, &nnotes), 0);
+	assert_int_equal(nnotes, 2);
+	assert_int_equal(nev, 0);
 	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM audit WHERE "
 	    "action = 'note' AND actor = 'op1' AND subject = 'alarm 7'"), 2);
 	assert_int_equal(count_rows(f->db, "SELECT count(*) FROM alarm_note"),
@@ -343,6 +361,7 @@ test_events(void **state)
 	struct store_req	 req;
 	int64_t			 ids[5], link[3];
 	char			 out[256] = "", want[256];
+	int64_t			 nev, nnotes;
 
 	events(f, ev, 5, ids);
 	assert_int_equal(db_event_foreach_after(f->db, ids[2], collect_event,
@@ -362,17 +381,27 @@ test_events(void **state)
 	req = alarm_req(&a, link, 3, 0, "open");
 	assert_int_equal(run(f, &req), 0);
 	out[0] = '\0';
-	assert_int_equal(db_alarm_events(f->db, 3, 20, collect_event, out), 0);
+	assert_int_equal(db_alarm_events(f->db, 3, 0, 20, collect_event, out), 0);
 	snprintf(want, sizeof want, "%lld;%lld;%lld;", (long long)ids[3],
 	    (long long)ids[2], (long long)ids[0]);
 	assert_string_equal(out, want);
 	out[0] = '\0';
-	assert_int_equal(db_alarm_events(f->db, 3, 2, collect_event, out), 0);
+	assert_int_equal(db_alarm_events(f->db, 3, 0, 2, collect_event, out),
+	    0);
 	snprintf(want, sizeof want, "%lld;%lld;", (long long)ids[3],
 	    (long long)ids[2]);
 	assert_string_equal(out, want);
+	out[0] = '\0';			/* the page below the oldest shown */
+	assert_int_equal(db_alarm_events(f->db, 3, ids[2], 20, collect_event,
+	    out), 0);
+	snprintf(want, sizeof want, "%lld;", (long long)ids[0]);
+	assert_string_equal(out, want);
+	assert_int_equal(db_alarm_counts(f->db, 3, &nev, &nnotes), 0);
+	assert_int_equal(nev, 3);
+	assert_int_equal(nnotes, 0);
 	out[0] = '\0';
-	assert_int_equal(db_alarm_events(f->db, 99, 20, collect_event, out), 0);
+	assert_int_equal(db_alarm_events(f->db, 99, 0, 20, collect_event,
+	    out), 0);
 	assert_string_equal(out, "");
 }
 

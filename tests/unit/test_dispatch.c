@@ -52,7 +52,7 @@ setup(void **state)
 {
 	(void)state;
 	alarm_init(1);
-	operator_init(60);
+	operator_init(60, 3);
 	dispatch_init();
 	return (0);
 }

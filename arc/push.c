@@ -1,0 +1,161 @@
+/*
+ * push.c -- what changed, to the consoles: alarmio's hooks as messages of
+ * docs/console-protocol.md. An alarm goes whole once (alarm), then as
+ * its update (alarm_update), each event linked to it (alarm_event) and
+ * each note (alarm_note); offers to their operator; the operators view
+ * to supervisors once per loop turn when it changed. Each message is
+ * built once and serialised once for every console (session.c), and not
+ * at all when no console is logged in.
+ *
+ * Thread: network thread.
+ */
+#include <jansson.h>
+#include <string.h>
+
+#include "arc.h"
+
+void
+push_alarm(const struct alarm *a, int whole)
+{
+	if (!session_any())
+		return;
+	if (whole)
+		session_broadcast_about(a->id, json_pack("{s:s, s:o}", "type",
+		    "alarm", "alarm", alarm_json(a)));
+	else
+		session_broadcast_about(a->id, json_pack("{s:s, s:o}", "type",
+		    "alarm_update", "alarm", alarm_json_update(a)));
+}
+
+void
+push_event(const struct alarm *a, const struct history_event *e)
+{
+	if (!session_any() || e == NULL)
+		return;
+	session_broadcast_about(a->id, json_pack("{s:s, s:I, s:o, s:i, s:I, "
+	    "s:I}", "type", "alarm_event", "alarm_id", (json_int_t)a->id,
+	    "event", alarm_json_event(e), "count", a->count, "last_at",
+	    (json_int_t)a->last_at, "events_total",
+	    (json_int_t)history_events_total(a->id)));
+}
+
+void
+push_note(int64_t alarm_id, const struct history_note *n, int64_t total)
+{
+	if (!session_any())
+		return;
+	session_broadcast_about(alarm_id, json_pack("{s:s, s:I, s:o, s:I}",
+	    "type", "alarm_note", "alarm_id", (json_int_t)alarm_id, "note",
+	    alarm_json_note(n), "notes_total", (json_int_t)total));
+}
+
+struct push_offer {
+	const char	*login;
+	int64_t		 alarm_id;
+};
+
+static void
+push_offer_one(struct session *s, void *arg)
+{
+	struct push_offer	*o = arg;
+
+	if (!s->authed || strcmp(s->login, o->login) != 0)
+		return;
+	session_pull(s, o->alarm_id);	/* the alarm before its offer */
+	session_send(s, json_pack("{s:s, s:I}", "type", "offer", "alarm_id",
+	    (json_int_t)o->alarm_id));
+}
+
+void
+push_offer(const char *login, int64_t alarm_id)
+{
+	struct push_offer	 o = { login, alarm_id };
+
+	session_each(push_offer_one, &o);
+}
+
+/* --- the supervisor's view --- */
+
+static void
+push_operator(struct operator *op, void *arg)
+{
+	json_t	*ids = json_array();
+	size_t	 i;
+
+	for (i = 0; i < op->nheld; i++)
+		json_array_append_new(ids, json_integer(op->held[i]));
+	json_array_append_new(arg, json_pack("{s:s, s:s, s:s, s:b, s:o, "
+	    "s:n}", "login", op->login, "name", op->name, "role", op->super ?
+	    "supervisor" : "operator", "connected", op->sessions > 0,
+	    "alarms", ids, "locked_until"));
+}
+
+/* A locked login: on its operator's row, or a row of its own. */
+static void
+push_locked(const char *login, int64_t until, void *arg)
+{
+	json_t	*row;
+	size_t	 i;
+
+	json_array_foreach(arg, i, row) {
+		if (strcmp(json_string_value(json_object_get(row, "login")),
+		    login) == 0) {
+			json_object_set_new(row, "locked_until",
+			    json_integer(until));
+			return;
+		}
+	}
+	row = json_pack("{s:s, s:n, s:n, s:b, s:[], s:I}", "login", login,
+	    "name", "role", "connected", 0, "alarms", "locked_until",
+	    (json_int_t)until);
+	if (row != NULL)	/* a login that is not UTF-8: not shown */
+		json_array_append_new(arg, row);
+}
+
+static void
+push_locked_source(const char *addr, int64_t until, void *arg)
+{
+	json_array_append_new(arg, json_pack("{s:s, s:I}", "source", addr,
+	    "locked_until", (json_int_t)until));
+}
+
+json_t *
+push_operators(void)
+{
+	json_t	*ops = json_array(), *sources = json_array();
+
+	operator_all(push_operator, ops);
+	login_locked_each(0, push_locked, ops);
+	login_locked_each(1, push_locked_source, sources);
+	return (json_pack("{s:o, s:o}", "operators", ops, "locked_sources",
+	    sources));
+}
+
+static void
+push_super(struct session *s, void *arg)
+{
+	json_t	**view = arg;
+
+	if (!s->authed || !s->super)
+		return;
+	if (*view == NULL) {
+		*view = push_operators();
+		json_object_set_new(*view, "type", json_string("operators"));
+	}
+	session_send(s, json_incref(*view));
+}
+
+void
+push_turn(void)
+{
+	json_t	*view = NULL;
+	int	 dirty;
+
+	dirty = operator_dirty();
+	dirty |= login_dirty();
+	if (!dirty)
+		return;
+	operator_clean();
+	session_each(push_super, &view);
+	json_decref(view);
+}
