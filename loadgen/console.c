@@ -8,11 +8,9 @@
  * false alarm (accept and close pipelined).
  *
  * Every event frame a unit sends is remembered by (unit, seq) with the
- * time of its first send, in a FIFO ring of CONSOLE_PENDING_MAX entries
- * indexed by an open-addressing hash (linear probing, backward-shift
- * deletion). An "alarm" push (or a snapshot) showing an event that is
- * remembered records now - first send and forgets it. The ring is bounded:
- * the oldest entry is evicted, and counted, when it is full.
+ * time of its first send (pending.c). An "alarm" push (or a snapshot)
+ * showing an event that is remembered records now - first send and
+ * forgets it.
  *
  * With --console-urgent-only the operator handles P1 and P2 alarms only:
  * it accepts each one it sees waiting (or offered to it) directly by id
@@ -52,8 +50,6 @@
 #include "runtime.h"
 #include "loadgen.h"
 
-#define CONSOLE_PENDING_MAX	(1U << 18)	/* remembered frames */
-#define CONSOLE_HASH_SIZE	(2 * CONSOLE_PENDING_MAX)
 #define CONSOLE_LINE_MAX	65536
 #define CONSOLE_RETRY_S		1
 #define CONSOLE_KINDS_MAX	8		/* error strings kept apart */
@@ -71,15 +67,6 @@ enum console_state {
 	CONSOLE_LOGIN,		/* login sent */
 	CONSOLE_SNAPSHOT,	/* logged in, waiting for the snapshot */
 	CONSOLE_READY
-};
-
-/* One remembered event frame. */
-struct console_frame {
-	uint64_t	 first_us;
-	uint32_t	 idx;		/* unit */
-	uint16_t	 seq;
-	uint8_t		 live;
-	uint8_t		 acked;
 };
 
 struct console_kind {
@@ -101,10 +88,7 @@ struct console {
 	int			 started;	/* first snapshot seen */
 	uint64_t		 next_req;
 
-	struct console_frame	*ring;		/* owned */
-	uint32_t		*hash;		/* owned: ring index + 1 */
-	uint64_t		 head, tail;	/* ring positions */
-	uint64_t		 pending_acked;	/* ACKed, not shown yet */
+	struct pending		*pending;	/* owned: frames not shown */
 
 	struct console_stats	 st;
 	struct console_kind	 kinds[CONSOLE_KINDS_MAX];
@@ -119,113 +103,22 @@ static struct console	*con;
 
 static void	console_connect(void);
 
-/* --- remembered frames --- */
-
-static uint32_t
-console_slot(uint32_t idx, uint16_t seq)
-{
-	uint64_t	 x = ((uint64_t)idx << 16) | seq;
-
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 33;
-	return ((uint32_t)x & (CONSOLE_HASH_SIZE - 1));
-}
-
-/* The hash slot holding (idx, seq), or -1. */
-static int64_t
-console_find(uint32_t idx, uint16_t seq)
-{
-	struct console_frame	*f;
-	uint32_t		 i, v;
-
-	for (i = console_slot(idx, seq); (v = con->hash[i]) != 0;
-	    i = (i + 1) & (CONSOLE_HASH_SIZE - 1)) {
-		f = &con->ring[v - 1];
-		if (f->idx == idx && f->seq == seq)
-			return (i);
-	}
-	return (-1);
-}
-
-/* Empty hash slot i and forget its frame; shift the probe run back. */
-static void
-console_forget(uint32_t i)
-{
-	struct console_frame	*f;
-	uint32_t		 j, home, mask = CONSOLE_HASH_SIZE - 1;
-
-	f = &con->ring[con->hash[i] - 1];
-	if (f->acked)
-		con->pending_acked--;
-	f->live = 0;
-	con->hash[i] = 0;
-	for (j = (i + 1) & mask; con->hash[j] != 0; j = (j + 1) & mask) {
-		f = &con->ring[con->hash[j] - 1];
-		home = console_slot(f->idx, f->seq);
-		/* Move j back to i unless its home lies in (i, j]. */
-		if (((j - home) & mask) >= ((j - i) & mask)) {
-			con->hash[i] = con->hash[j];
-			con->hash[j] = 0;
-			i = j;
-		}
-	}
-}
-
-static void
-console_evict(uint32_t idx, uint16_t seq)
-{
-	int64_t		 i;
-
-	if ((i = console_find(idx, seq)) == -1)
-		return;
-	con->st.evicted++;
-	console_forget(i);
-}
+/* --- remembered frames (pending.c) --- */
 
 /* A unit sent an event frame for the first time. */
 void
 console_sent(uint32_t idx, uint16_t seq, uint64_t now)
 {
-	struct console_frame	*f;
-	uint32_t		 pos, i;
-
-	if (con == NULL)
-		return;
-	console_evict(idx, seq);	/* seq wrapped and never shown */
-	if (con->tail - con->head == CONSOLE_PENDING_MAX) {
-		f = &con->ring[con->head % CONSOLE_PENDING_MAX];
-		if (f->live)
-			console_evict(f->idx, f->seq);
-		con->head++;
-	}
-	pos = con->tail++ % CONSOLE_PENDING_MAX;
-	f = &con->ring[pos];
-	f->first_us = now;
-	f->idx = idx;
-	f->seq = seq;
-	f->live = 1;
-	f->acked = 0;
-	for (i = console_slot(idx, seq); con->hash[i] != 0;
-	    i = (i + 1) & (CONSOLE_HASH_SIZE - 1))
-		;
-	con->hash[i] = pos + 1;
+	if (con != NULL)
+		pending_sent(con->pending, idx, seq, now);
 }
 
 /* A unit's event frame was ACKed: it must be shown before the end. */
 void
 console_acked(uint32_t idx, uint16_t seq)
 {
-	struct console_frame	*f;
-	int64_t			 i;
-
-	if (con == NULL || (i = console_find(idx, seq)) == -1)
-		return;
-	f = &con->ring[con->hash[i] - 1];
-	if (!f->acked) {
-		f->acked = 1;
-		con->pending_acked++;
-	}
+	if (con != NULL)
+		pending_acked(con->pending, idx, seq);
 }
 
 /* An account from arcd as a unit index, or -1 if it is not ours. */
@@ -250,7 +143,7 @@ static void
 console_alarm_events(json_t *alarm, uint64_t now)
 {
 	json_t		*events, *ev, *seq;
-	int64_t		 idx, i;
+	int64_t		 idx;
 	size_t		 n;
 	int		 p1;
 	uint64_t	 us;
@@ -266,15 +159,14 @@ console_alarm_events(json_t *alarm, uint64_t now)
 		if (!json_is_integer(seq) || json_integer_value(seq) < 0 ||
 		    json_integer_value(seq) > 9999)
 			continue;
-		i = console_find(idx, (uint16_t)json_integer_value(seq));
-		if (i == -1)
+		if (pending_shown(con->pending, idx,
+		    (uint16_t)json_integer_value(seq), &us) == -1)
 			continue;
-		us = now - con->ring[con->hash[i] - 1].first_us;
+		us = now - us;
 		hist_add(con->shown, us);
 		if (p1)
 			hist_add(con->p1, us);
 		con->st.events_shown++;
-		console_forget(i);
 	}
 	if (lg.phase == PHASE_DRAIN)
 		lg.check_done();
@@ -639,8 +531,7 @@ console_init(void)
 	    "loadgen");
 	con->password = lg_first_line("--console-password-file",
 	    lg.console_pwfile);
-	con->ring = xcalloc(CONSOLE_PENDING_MAX, sizeof *con->ring);
-	con->hash = xcalloc(CONSOLE_HASH_SIZE, sizeof *con->hash);
+	con->pending = pending_new();
 	con->shown = hist_new();
 	con->p1 = hist_new();
 	if ((con->ctx = SSL_CTX_new(TLS_client_method())) == NULL)
@@ -664,7 +555,7 @@ console_ready(void)
 uint64_t
 console_pending(void)
 {
-	return (con == NULL ? 0 : con->pending_acked);
+	return (con == NULL ? 0 : pending_unshown(con->pending));
 }
 
 int
@@ -676,7 +567,8 @@ console_enabled(void)
 const struct console_stats *
 console_stats(void)
 {
-	con->st.not_shown = con->pending_acked;
+	con->st.not_shown = pending_unshown(con->pending);
+	con->st.evicted = pending_evicted(con->pending);
 	return (&con->st);
 }
 
@@ -780,8 +672,7 @@ console_free(void)
 	SSL_CTX_free(con->ctx);
 	hist_free(con->shown);
 	hist_free(con->p1);
-	free(con->ring);
-	free(con->hash);
+	pending_free(con->pending);
 	free(con->where);
 	free(con->login);
 	freezero_str(con->password);

@@ -9,7 +9,7 @@
  *
  * Calls go down only: loadgen.c (main, phases, report) -> gen.c (arrivals)
  * -> sim.c (the units) -> frame.c, scenario.c, console.c, wheel.c ->
- * hist.c, prng.c, lg.c (shared state). What goes back up is a hook:
+ * pending.c, hist.c, prng.c, lg.c (shared state). What goes back up is a hook:
  * lg.begin and lg.check_done (loadgen.c's), the wheel's fire function
  * (sim_timer) and the scenario's arrive and drop (sim.c's).
  *
@@ -42,6 +42,7 @@
 struct event;
 struct event_base;
 struct hist;
+struct pending;
 
 #define LOADGEN_ECHO_ACCT	"0000"
 #define LOADGEN_FRAME_MAX	200	/* one outstanding frame, encrypted */
@@ -253,6 +254,16 @@ void		 sim_drain(void);
 void		 sim_finish(void);
 void		 sim_free(void);
 int		 sim_drop(struct unit *, uint64_t);
+
+/* pending.c */
+struct pending	*pending_new(void);
+void		 pending_free(struct pending *);
+void		 pending_sent(struct pending *, uint32_t, uint16_t, uint64_t);
+void		 pending_acked(struct pending *, uint32_t, uint16_t);
+int		 pending_shown(struct pending *, uint32_t, uint16_t,
+		    uint64_t *);
+uint64_t	 pending_unshown(const struct pending *);
+uint64_t	 pending_evicted(const struct pending *);
 
 /* console.c */
 void		 console_init(void);
