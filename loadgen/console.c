@@ -2,17 +2,18 @@
  * console.c -- arc-loadgen --console: a scripted operator console that
  * measures how long an event frame takes to be shown to an operator.
  *
- * One TLS connection to arcd's console listener (docs/console-protocol.md;
- * no certificate verification: a test and benchmark tool). It logs in,
- * takes the snapshot, then accepts every offer and closes it at once as a
- * false alarm (accept and close pipelined).
+ * One TLS connection to arcd's console listener (docs/console-protocol.md,
+ * protocol 2; no certificate verification: a test and benchmark tool). It
+ * logs in, reads the streamed snapshot (snapshot_begin, one "alarm" per
+ * open alarm, snapshot_end), then accepts every offer and closes it at once
+ * as a false alarm (accept and close pipelined). It answers every
+ * heartbeat at once, and takes arcd as stuck after CONSOLE_SILENT_BEATS
+ * heartbeats without a byte. A line past the hello's line_max is counted
+ * and skipped. Failed requests are counted by arcd's error word.
  *
- * Every event frame a unit sends is remembered by (unit, seq) with the
- * time of its first send, in a FIFO ring of CONSOLE_PENDING_MAX entries
- * indexed by an open-addressing hash (linear probing, backward-shift
- * deletion). An "alarm" push (or a snapshot) showing an event that is
- * remembered records now - first send and forgets it. The ring is bounded:
- * the oldest entry is evicted, and counted, when it is full.
+ * What it is shown is timed in shown.c: every event frame a unit sends is
+ * remembered by (unit, seq) with the time of its first send; an event is
+ * shown when it arrives in an "alarm" (its events) or an "alarm_event".
  *
  * With --console-urgent-only the operator handles P1 and P2 alarms only:
  * it accepts each one it sees waiting (or offered to it) directly by id
@@ -22,7 +23,8 @@
  * supervisor handling it while the operators answer pendants.
  *
  * A lost connection is made again after CONSOLE_RETRY_S; the session logs
- * in again and takes a new snapshot. A refused login is fatal.
+ * in again and takes a new snapshot. A refused login is fatal. A session
+ * taken over by another login of the operator ("replaced") stays down.
  *
  * Told by sim.c what was sent and ACKed; reports the snapshot (the run
  * may begin) and the last shown event (it may end) through lg.begin and
@@ -52,14 +54,17 @@
 #include "runtime.h"
 #include "loadgen.h"
 
-#define CONSOLE_PENDING_MAX	(1U << 18)	/* remembered frames */
-#define CONSOLE_HASH_SIZE	(2 * CONSOLE_PENDING_MAX)
-#define CONSOLE_LINE_MAX	65536
+#define CONSOLE_LINE_MAX	65536		/* until the hello says */
+#define CONSOLE_LINE_CAP	(1U << 20)	/* the most a hello may say */
 #define CONSOLE_RETRY_S		1
-#define CONSOLE_KINDS_MAX	8		/* error strings kept apart */
-#define CONSOLE_TAKEN_MAX	256		/* urgent-only: ids taken */
+#define CONSOLE_SILENT_BEATS	3		/* heartbeats unheard: stuck */
+#define CONSOLE_KINDS_MAX	16		/* error strings kept apart */
+#define CONSOLE_TAKEN_MAX	256		/* ids taken this session */
 
-/* Request kinds, in the low two bits of a request id. */
+/*
+ * A request id is (alarm id << 2) | kind: a reply says which alarm an
+ * accept was for. The login's is CONSOLE_REQ_LOGIN.
+ */
 #define CONSOLE_REQ_LOGIN	1
 #define CONSOLE_REQ_ACCEPT	2
 #define CONSOLE_REQ_CLOSE	3
@@ -69,17 +74,8 @@ enum console_state {
 	CONSOLE_CONNECTING,	/* TCP and TLS handshake */
 	CONSOLE_HELLO,		/* waiting for hello */
 	CONSOLE_LOGIN,		/* login sent */
-	CONSOLE_SNAPSHOT,	/* logged in, waiting for the snapshot */
-	CONSOLE_READY
-};
-
-/* One remembered event frame. */
-struct console_frame {
-	uint64_t	 first_us;
-	uint32_t	 idx;		/* unit */
-	uint16_t	 seq;
-	uint8_t		 live;
-	uint8_t		 acked;
+	CONSOLE_SNAPSHOT,	/* logged in, the snapshot streaming */
+	CONSOLE_READY		/* snapshot_end seen */
 };
 
 struct console_kind {
@@ -97,187 +93,45 @@ struct console {
 	struct bufferevent	*bev;		/* owned */
 	struct bufferevent	*dead;		/* owned: dropped, to free */
 	struct event		*retry;		/* owned */
+	struct event		*watch;		/* owned: heartbeat watchdog */
 	enum console_state	 state;
 	int			 started;	/* first snapshot seen */
-	uint64_t		 next_req;
+	int			 replaced;	/* taken over: stay down */
+	int			 skipping;	/* a long line, to its \n */
+	size_t			 line_max;	/* from the hello */
+	int			 heartbeat;	/* s, from the hello; 0: none */
+	uint64_t		 heard_us;	/* last bytes from arcd */
+	json_int_t		 snapshot_n;	/* alarms announced */
 
-	struct console_frame	*ring;		/* owned */
-	uint32_t		*hash;		/* owned: ring index + 1 */
-	uint64_t		 head, tail;	/* ring positions */
-	uint64_t		 pending_acked;	/* ACKed, not shown yet */
-
+	struct shown		*shown;		/* owned: sent -> shown */
 	struct console_stats	 st;
 	struct console_kind	 kinds[CONSOLE_KINDS_MAX];
 	uint64_t		 kinds_other;
-	struct hist		*shown;		/* owned */
-	struct hist		*p1;		/* owned */
-	json_int_t		 taken[CONSOLE_TAKEN_MAX]; /* urgent-only */
+	json_int_t		 taken[CONSOLE_TAKEN_MAX];
 	unsigned		 ntaken;	/* next slot, wraps */
 };
 
 static struct console	*con;
 
 static void	console_connect(void);
+static void	console_drop(const char *);
 
-/* --- remembered frames --- */
-
-static uint32_t
-console_slot(uint32_t idx, uint16_t seq)
-{
-	uint64_t	 x = ((uint64_t)idx << 16) | seq;
-
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 33;
-	return ((uint32_t)x & (CONSOLE_HASH_SIZE - 1));
-}
-
-/* The hash slot holding (idx, seq), or -1. */
-static int64_t
-console_find(uint32_t idx, uint16_t seq)
-{
-	struct console_frame	*f;
-	uint32_t		 i, v;
-
-	for (i = console_slot(idx, seq); (v = con->hash[i]) != 0;
-	    i = (i + 1) & (CONSOLE_HASH_SIZE - 1)) {
-		f = &con->ring[v - 1];
-		if (f->idx == idx && f->seq == seq)
-			return (i);
-	}
-	return (-1);
-}
-
-/* Empty hash slot i and forget its frame; shift the probe run back. */
-static void
-console_forget(uint32_t i)
-{
-	struct console_frame	*f;
-	uint32_t		 j, home, mask = CONSOLE_HASH_SIZE - 1;
-
-	f = &con->ring[con->hash[i] - 1];
-	if (f->acked)
-		con->pending_acked--;
-	f->live = 0;
-	con->hash[i] = 0;
-	for (j = (i + 1) & mask; con->hash[j] != 0; j = (j + 1) & mask) {
-		f = &con->ring[con->hash[j] - 1];
-		home = console_slot(f->idx, f->seq);
-		/* Move j back to i unless its home lies in (i, j]. */
-		if (((j - home) & mask) >= ((j - i) & mask)) {
-			con->hash[i] = con->hash[j];
-			con->hash[j] = 0;
-			i = j;
-		}
-	}
-}
-
-static void
-console_evict(uint32_t idx, uint16_t seq)
-{
-	int64_t		 i;
-
-	if ((i = console_find(idx, seq)) == -1)
-		return;
-	con->st.evicted++;
-	console_forget(i);
-}
+/* --- what the units sent (shown.c) --- */
 
 /* A unit sent an event frame for the first time. */
 void
 console_sent(uint32_t idx, uint16_t seq, uint64_t now)
 {
-	struct console_frame	*f;
-	uint32_t		 pos, i;
-
-	if (con == NULL)
-		return;
-	console_evict(idx, seq);	/* seq wrapped and never shown */
-	if (con->tail - con->head == CONSOLE_PENDING_MAX) {
-		f = &con->ring[con->head % CONSOLE_PENDING_MAX];
-		if (f->live)
-			console_evict(f->idx, f->seq);
-		con->head++;
-	}
-	pos = con->tail++ % CONSOLE_PENDING_MAX;
-	f = &con->ring[pos];
-	f->first_us = now;
-	f->idx = idx;
-	f->seq = seq;
-	f->live = 1;
-	f->acked = 0;
-	for (i = console_slot(idx, seq); con->hash[i] != 0;
-	    i = (i + 1) & (CONSOLE_HASH_SIZE - 1))
-		;
-	con->hash[i] = pos + 1;
+	if (con != NULL)
+		shown_sent(con->shown, idx, seq, now);
 }
 
 /* A unit's event frame was ACKed: it must be shown before the end. */
 void
 console_acked(uint32_t idx, uint16_t seq)
 {
-	struct console_frame	*f;
-	int64_t			 i;
-
-	if (con == NULL || (i = console_find(idx, seq)) == -1)
-		return;
-	f = &con->ring[con->hash[i] - 1];
-	if (!f->acked) {
-		f->acked = 1;
-		con->pending_acked++;
-	}
-}
-
-/* An account from arcd as a unit index, or -1 if it is not ours. */
-static int64_t
-console_unit(const char *account)
-{
-	unsigned long long	 v;
-	char			*end;
-
-	if (account == NULL || *account == '\0')
-		return (-1);
-	errno = 0;
-	v = strtoull(account, &end, 16);
-	if (*end != '\0' || errno != 0 || v < lg.first_account ||
-	    v - lg.first_account >= lg.units)
-		return (-1);
-	return ((int64_t)(v - lg.first_account));
-}
-
-/* An alarm object: record every remembered event it shows. */
-static void
-console_alarm_events(json_t *alarm, uint64_t now)
-{
-	json_t		*events, *ev, *seq;
-	int64_t		 idx, i;
-	size_t		 n;
-	int		 p1;
-	uint64_t	 us;
-
-	idx = console_unit(json_string_value(json_object_get(
-	    json_object_get(alarm, "unit"), "account")));
-	events = json_object_get(alarm, "events");
-	if (idx == -1 || !json_is_array(events))
-		return;
-	p1 = json_integer_value(json_object_get(alarm, "class")) == 1;
-	json_array_foreach(events, n, ev) {
-		seq = json_object_get(ev, "seq");
-		if (!json_is_integer(seq) || json_integer_value(seq) < 0 ||
-		    json_integer_value(seq) > 9999)
-			continue;
-		i = console_find(idx, (uint16_t)json_integer_value(seq));
-		if (i == -1)
-			continue;
-		us = now - con->ring[con->hash[i] - 1].first_us;
-		hist_add(con->shown, us);
-		if (p1)
-			hist_add(con->p1, us);
-		con->st.events_shown++;
-		console_forget(i);
-	}
-	if (lg.phase == PHASE_DRAIN)
-		lg.check_done();
+	if (con != NULL)
+		shown_acked(con->shown, idx, seq);
 }
 
 /* --- requests --- */
@@ -298,69 +152,89 @@ console_send(json_t *msg)
 	freezero_str(s);		/* may hold the password */
 }
 
-static json_int_t
-console_req_id(int kind)
-{
-	return ((json_int_t)((con->next_req++ << 2) | kind));
-}
-
 static void
 console_login(void)
 {
-	con->next_req = 0;
-	console_send(json_pack("{s:s, s:I, s:i, s:s, s:s}", "type", "login",
-	    "id", console_req_id(CONSOLE_REQ_LOGIN), "protocol", 1, "login",
-	    con->login, "password", con->password));
+	console_send(json_pack("{s:s, s:i, s:i, s:s, s:s}", "type", "login",
+	    "id", CONSOLE_REQ_LOGIN, "protocol", 2, "login", con->login,
+	    "password", con->password));
 	con->state = CONSOLE_LOGIN;
 }
 
-/* "Logs in and accepts everything": accept, then close, not waiting. */
+/*
+ * "Logs in and accepts everything": accept, then close, not waiting. Each
+ * alarm once a session (pushes repeat while an alarm changes), unless its
+ * accept fails.
+ */
 static void
 console_take(json_int_t alarm_id, int accept)
 {
+	unsigned	 i;
+
+	for (i = 0; i < CONSOLE_TAKEN_MAX; i++)
+		if (con->taken[i] == alarm_id)
+			return;
+	con->taken[con->ntaken++ % CONSOLE_TAKEN_MAX] = alarm_id;
 	if (accept)
 		console_send(json_pack("{s:s, s:I, s:I}", "type", "accept",
-		    "id", console_req_id(CONSOLE_REQ_ACCEPT), "alarm_id",
+		    "id", (alarm_id << 2) | CONSOLE_REQ_ACCEPT, "alarm_id",
 		    alarm_id));
 	console_send(json_pack("{s:s, s:I, s:I, s:s}", "type", "close", "id",
-	    console_req_id(CONSOLE_REQ_CLOSE), "alarm_id", alarm_id,
+	    (alarm_id << 2) | CONSOLE_REQ_CLOSE, "alarm_id", alarm_id,
 	    "outcome", "false_alarm"));
 }
 
+/* Its accept failed: take it when it comes again. */
+static void
+console_untake(json_int_t alarm_id)
+{
+	unsigned	 i;
+
+	for (i = 0; i < CONSOLE_TAKEN_MAX; i++)
+		if (con->taken[i] == alarm_id)
+			con->taken[i] = 0;
+}
+
 /*
- * --console-urgent-only: take a P1/P2 alarm that waits or is ours, once
- * (pushes repeat while an alarm changes). Technical alarms are left.
+ * An alarm, whole or an update: take it if it is for us. Urgent-only: a
+ * P1/P2 alarm that waits or is ours. Otherwise, while the snapshot
+ * streams, ours from before a reconnect, which arcd will not offer again
+ * (after it, offers come as "offer").
  */
 static void
-console_take_urgent(json_t *alarm)
+console_consider(json_t *alarm)
 {
 	json_int_t	 id, class;
-	const char	*state, *op;
-	unsigned	 i;
+	const char	*state, *who;
 	int		 accept;
 
 	id = json_integer_value(json_object_get(alarm, "id"));
 	class = json_integer_value(json_object_get(alarm, "class"));
 	state = json_string_value(json_object_get(alarm, "state"));
-	op = json_string_value(json_object_get(alarm, "operator"));
-	if (id <= 0 || class < 1 || class > 2 || state == NULL)
+	if (id <= 0 || state == NULL ||
+	    json_is_integer(json_object_get(alarm, "incident_id")))
 		return;
-	if (strcmp(state, "waiting") == 0)
-		accept = 1;
-	else if (op == NULL || strcmp(op, con->login) != 0)
+	if (lg.console_urgent_only ? class < 1 || class > 2 :
+	    con->state != CONSOLE_SNAPSHOT)
 		return;
-	else if (strcmp(state, "offered") == 0)
+	who = json_string_value(json_object_get(alarm, "operator"));
+	if (strcmp(state, "waiting") == 0 && lg.console_urgent_only) {
+		who = con->login;
 		accept = 1;
-	else if (strcmp(state, "handling") == 0)
+	} else if (strcmp(state, "offered") == 0) {
+		if (json_is_string(json_object_get(alarm, "offered_to")))
+			who = json_string_value(json_object_get(alarm,
+			    "offered_to"));
+		accept = 1;
+	} else if (strcmp(state, "handling") == 0)
 		accept = 0;
 	else
 		return;
-	for (i = 0; i < CONSOLE_TAKEN_MAX; i++)
-		if (con->taken[i] == id)
-			return;
-	con->taken[con->ntaken++ % CONSOLE_TAKEN_MAX] = id;
-	console_take(id, accept);
+	if (who != NULL && strcmp(who, con->login) == 0)
+		console_take(id, accept);
 }
+
+/* --- what arcd says --- */
 
 static void
 console_error(const char *why)
@@ -402,13 +276,19 @@ console_reply(json_t *m)
 		if (!ok)
 			fatalx("console %s: login as \"%s\" refused: %s",
 			    con->where, con->login, why ? why : "no reason");
+		/* The snapshot sends every open alarm again. */
 		con->state = CONSOLE_SNAPSHOT;
+		con->snapshot_n = 0;
+		memset(con->taken, 0, sizeof con->taken);
+		shown_clear(con->shown);
 		break;
 	case CONSOLE_REQ_ACCEPT:
 	case CONSOLE_REQ_CLOSE:
-		if (!ok)
+		if (!ok) {
 			console_error(why);
-		else if (kind == CONSOLE_REQ_ACCEPT)
+			if (kind == CONSOLE_REQ_ACCEPT)
+				console_untake(json_integer_value(id) >> 2);
+		} else if (kind == CONSOLE_REQ_ACCEPT)
 			con->st.accepted++;
 		else
 			con->st.closed++;
@@ -416,44 +296,69 @@ console_reply(json_t *m)
 	}
 }
 
-/*
- * The snapshot: events shown while we were away, and our own alarms from
- * before a reconnect, which arcd will not offer again.
- */
 static void
-console_snapshot(json_t *m, uint64_t now)
+console_hello(json_t *m)
 {
-	json_t		*alarms, *a;
-	const char	*state, *op;
-	size_t		 i;
+	json_t	*v;
 
-	alarms = json_object_get(m, "alarms");
-	json_array_foreach(alarms, i, a) {
-		console_alarm_events(a, now);
-		if (lg.console_urgent_only) {
-			console_take_urgent(a);
-			continue;
-		}
-		state = json_string_value(json_object_get(a, "state"));
-		op = json_string_value(json_object_get(a, "operator"));
-		if (state == NULL || op == NULL || strcmp(op, con->login) != 0)
-			continue;
-		if (strcmp(state, "offered") == 0)
-			console_take(json_integer_value(json_object_get(a,
-			    "id")), 1);
-		else if (strcmp(state, "handling") == 0)
-			console_take(json_integer_value(json_object_get(a,
-			    "id")), 0);
+	con->line_max = CONSOLE_LINE_MAX;
+	v = json_object_get(m, "line_max");
+	if (json_is_integer(v) && json_integer_value(v) >= 1024)
+		con->line_max = json_integer_value(v) > CONSOLE_LINE_CAP ?
+		    CONSOLE_LINE_CAP : (size_t)json_integer_value(v);
+	con->heartbeat = 0;
+	v = json_object_get(m, "heartbeat");
+	if (json_is_integer(v) && json_integer_value(v) > 0 &&
+	    json_integer_value(v) <= 3600) {
+		con->heartbeat = json_integer_value(v);
+		event_add(con->watch, &(struct timeval){ con->heartbeat, 0 });
 	}
+	console_login();
+}
+
+/* Answer at once, or arcd takes this console as stuck. */
+static void
+console_heartbeat(json_t *m)
+{
+	json_t	*seq = json_object_get(m, "seq");
+
+	if (!json_is_integer(seq))
+		return;
+	console_send(json_pack("{s:s, s:I}", "type", "heartbeat", "seq",
+	    json_integer_value(seq)));
+	con->st.heartbeats++;
+}
+
+static void
+console_snapshot_end(void)
+{
 	con->state = CONSOLE_READY;
 	con->st.logins++;
-	log_info("console %s: logged in as %s, %zu open alarms", con->where,
-	    con->login, json_array_size(alarms));
+	log_info("console %s: logged in as %s, %lld open alarms", con->where,
+	    con->login, (long long)con->snapshot_n);
 	if (!con->started) {
 		con->started = 1;
 		if (lg.reconnect || lg.st.connected == lg.units)
 			lg.begin(lg_now());
 	}
+}
+
+static void
+console_system(json_t *m)
+{
+	const char	*code, *text;
+
+	code = json_string_value(json_object_get(m, "code"));
+	text = json_string_value(json_object_get(m, "text"));
+	log_warnx("console %s: %s", con->where, text ? text : "(no text)");
+	if (code == NULL || strcmp(code, "replaced") != 0)
+		return;
+	con->st.replaced++;
+	con->replaced = 1;
+	if (!con->started)
+		fatalx("console %s: %s logged in elsewhere before the run "
+		    "began", con->where, con->login);
+	console_drop("logged in elsewhere");
 }
 
 /* One line from arcd. */
@@ -463,6 +368,7 @@ console_message(const char *line, size_t len, uint64_t now)
 	json_t		*m, *alarm_id;
 	json_error_t	 err;
 	const char	*type;
+	int		 in = con->state >= CONSOLE_SNAPSHOT;
 
 	if ((m = json_loadb(line, len, 0, &err)) == NULL) {
 		log_warnx("console %s: bad JSON: %s", con->where, err.text);
@@ -471,25 +377,37 @@ console_message(const char *line, size_t len, uint64_t now)
 	type = json_string_value(json_object_get(m, "type"));
 	if (type == NULL)
 		type = "";
-	if (strcmp(type, "alarm") == 0) {
+	if (strcmp(type, "alarm_event") == 0 && in) {
+		con->st.event_pushes++;
+		shown_event(con->shown, m, now);
+	} else if (strcmp(type, "alarm_update") == 0 && in) {
+		con->st.updates++;
+		shown_update(con->shown, json_object_get(m, "alarm"));
+		console_consider(json_object_get(m, "alarm"));
+	} else if (strcmp(type, "alarm") == 0 && in) {
 		con->st.alarms_seen++;
-		console_alarm_events(json_object_get(m, "alarm"), now);
-		if (lg.console_urgent_only && con->state == CONSOLE_READY)
-			console_take_urgent(json_object_get(m, "alarm"));
-	} else if (strcmp(type, "offer") == 0 && !lg.console_urgent_only) {
+		shown_alarm(con->shown, json_object_get(m, "alarm"), now);
+		console_consider(json_object_get(m, "alarm"));
+	} else if (strcmp(type, "heartbeat") == 0)
+		console_heartbeat(m);
+	else if (strcmp(type, "offer") == 0 && in &&
+	    !lg.console_urgent_only) {
 		alarm_id = json_object_get(m, "alarm_id");
 		if (json_is_integer(alarm_id))
 			console_take(json_integer_value(alarm_id), 1);
 	} else if (strcmp(type, "reply") == 0)
 		console_reply(m);
-	else if (strcmp(type, "hello") == 0 &&
-	    con->state == CONSOLE_HELLO)
-		console_login();
-	else if (strcmp(type, "snapshot") == 0)
-		console_snapshot(m, now);
+	else if (strcmp(type, "hello") == 0 && con->state == CONSOLE_HELLO)
+		console_hello(m);
+	else if (strcmp(type, "snapshot_begin") == 0 &&
+	    con->state == CONSOLE_SNAPSHOT)
+		con->snapshot_n = json_integer_value(json_object_get(m,
+		    "alarms"));
+	else if (strcmp(type, "snapshot_end") == 0 &&
+	    con->state == CONSOLE_SNAPSHOT)
+		console_snapshot_end();
 	else if (strcmp(type, "system") == 0)
-		log_warnx("console %s: %s", con->where,
-		    json_string_value(json_object_get(m, "text")));
+		console_system(m);
 	json_decref(m);
 	return (0);
 }
@@ -510,7 +428,10 @@ console_retry_cb(evutil_socket_t fd, short what, void *arg)
 		console_connect();
 }
 
-/* The connection is gone: keep it to free later, and try again. */
+/*
+ * The connection is gone: keep it to free later, and try again, unless
+ * the session was taken over (then nothing more will be shown).
+ */
 static void
 console_drop(const char *why)
 {
@@ -522,16 +443,52 @@ console_drop(const char *why)
 		con->st.connect_fail++;
 	else
 		con->st.disconnects++;
-	log_warnx("console %s: %s; again in %d s", con->where, why,
-	    CONSOLE_RETRY_S);
 	con->state = CONSOLE_DOWN;
+	event_del(con->watch);
 	if (con->bev != NULL) {
 		bufferevent_disable(con->bev, EV_READ | EV_WRITE);
 		bufferevent_setcb(con->bev, NULL, NULL, NULL, NULL);
+		if (con->dead != NULL)
+			bufferevent_free(con->dead);
 		con->dead = con->bev;
 		con->bev = NULL;
 	}
+	if (con->replaced) {
+		log_warnx("console %s: %s; not logging in again", con->where,
+		    why);
+		if (lg.phase == PHASE_DRAIN)
+			lg.check_done();
+		return;
+	}
+	log_warnx("console %s: %s; again in %d s", con->where, why,
+	    CONSOLE_RETRY_S);
 	evtimer_add(con->retry, &tv);
+}
+
+/* Every heartbeat: has arcd been silent for CONSOLE_SILENT_BEATS? */
+static void
+console_watch_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	if (con->state == CONSOLE_DOWN || lg_now() - con->heard_us <
+	    (uint64_t)con->heartbeat * CONSOLE_SILENT_BEATS * 1000000)
+		return;
+	con->st.silent++;
+	console_drop("no heartbeat from arcd");
+}
+
+/* A line past line_max: say so once and skip to its end. */
+static void
+console_long_line(void)
+{
+	if (con->skipping)
+		return;
+	con->skipping = 1;
+	con->st.long_lines++;
+	log_warnx("console %s: a line longer than %zu bytes skipped",
+	    con->where, con->line_max);
 }
 
 static void
@@ -543,16 +500,21 @@ console_read_cb(struct bufferevent *bev, void *arg)
 	uint64_t		 now = lg_now();
 
 	(void)arg;
+	con->heard_us = now;
 	while (con->state != CONSOLE_DOWN) {
 		eol = evbuffer_search_eol(in, NULL, NULL, EVBUFFER_EOL_LF);
 		if (eol.pos < 0) {
-			if (evbuffer_get_length(in) > CONSOLE_LINE_MAX)
-				console_drop("line too long");
+			if (evbuffer_get_length(in) > con->line_max) {
+				console_long_line();
+				evbuffer_drain(in, evbuffer_get_length(in));
+			}
 			return;
 		}
-		if ((size_t)eol.pos > CONSOLE_LINE_MAX) {
-			console_drop("line too long");
-			return;
+		if (con->skipping || (size_t)eol.pos > con->line_max) {
+			console_long_line();
+			con->skipping = 0;
+			evbuffer_drain(in, eol.pos + 1);
+			continue;
 		}
 		line = (const char *)evbuffer_pullup(in, eol.pos + 1);
 		if (console_message(line, eol.pos, now) == -1) {
@@ -584,6 +546,9 @@ console_event_cb(struct bufferevent *bev, short what, void *arg)
 	(void)arg;
 	if (what & BEV_EVENT_CONNECTED) {
 		con->state = CONSOLE_HELLO;
+		con->line_max = CONSOLE_LINE_MAX;
+		con->skipping = 0;
+		con->heard_us = lg_now();
 		return;
 	}
 	if (what & BEV_EVENT_EOF)
@@ -639,16 +604,14 @@ console_init(void)
 	    "loadgen");
 	con->password = lg_first_line("--console-password-file",
 	    lg.console_pwfile);
-	con->ring = xcalloc(CONSOLE_PENDING_MAX, sizeof *con->ring);
-	con->hash = xcalloc(CONSOLE_HASH_SIZE, sizeof *con->hash);
-	con->shown = hist_new();
-	con->p1 = hist_new();
+	con->shown = shown_new(&con->st);
 	if ((con->ctx = SSL_CTX_new(TLS_client_method())) == NULL)
 		fatalx("console: SSL_CTX_new failed");
 	SSL_CTX_set_min_proto_version(con->ctx, TLS1_2_VERSION);
 	SSL_CTX_set_verify(con->ctx, SSL_VERIFY_NONE, NULL);	/* bench tool */
 	if ((con->retry = evtimer_new(lg.base, console_retry_cb, NULL)) ==
-	    NULL)
+	    NULL || (con->watch = event_new(lg.base, -1, EV_PERSIST,
+	    console_watch_cb, NULL)) == NULL)
 		fatalx("console: evtimer_new failed");
 	console_connect();
 }
@@ -664,7 +627,9 @@ console_ready(void)
 uint64_t
 console_pending(void)
 {
-	return (con == NULL ? 0 : con->pending_acked);
+	if (con == NULL || con->replaced)
+		return (0);		/* replaced: nothing more to show */
+	return (shown_unshown(con->shown));
 }
 
 int
@@ -676,7 +641,8 @@ console_enabled(void)
 const struct console_stats *
 console_stats(void)
 {
-	con->st.not_shown = con->pending_acked;
+	con->st.not_shown = shown_unshown(con->shown);
+	con->st.evicted = shown_evicted(con->shown);
 	return (&con->st);
 }
 
@@ -697,6 +663,14 @@ console_json_hist(const char *name, const struct hist *h)
 	    console_ms(h, 1.0));
 }
 
+static void
+console_text_hist(const char *name, const struct hist *h)
+{
+	printf("%s p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f\n",
+	    name, console_ms(h, 0.5), console_ms(h, 0.9), console_ms(h, 0.99),
+	    console_ms(h, 0.999), console_ms(h, 1.0));
+}
+
 /* The ", \"console\": {...}" member of the JSON report. */
 void
 console_report_json(void)
@@ -712,10 +686,18 @@ console_report_json(void)
 	    ", \"evicted\": %" PRIu64 ", \"accepted\": %" PRIu64
 	    ", \"closed\": %" PRIu64 ", \"errors\": %" PRIu64
 	    ", \"logins\": %" PRIu64 ", \"disconnects\": %" PRIu64
-	    ", \"connect_failures\": %" PRIu64 ", \"error_kinds\": {",
+	    ", \"connect_failures\": %" PRIu64,
 	    st->alarms_seen, st->events_shown, st->not_shown, st->evicted,
 	    st->accepted, st->closed, st->errors, st->logins,
 	    st->disconnects, st->connect_fail);
+	printf(", \"updates\": %" PRIu64 ", \"event_pushes\": %" PRIu64
+	    ", \"events_unmatched\": %" PRIu64 ", \"alarms_evicted\": %"
+	    PRIu64 ", \"heartbeats\": %" PRIu64 ", \"silent\": %" PRIu64
+	    ", \"long_lines\": %" PRIu64 ", \"replaced\": %" PRIu64,
+	    st->updates, st->event_pushes, st->events_unmatched,
+	    st->alarms_evicted, st->heartbeats, st->silent, st->long_lines,
+	    st->replaced);
+	printf(", \"error_kinds\": {");
 	for (i = 0; i < CONSOLE_KINDS_MAX && con->kinds[i].name[0]; i++) {
 		/* arcd's error strings are plain words; keep it so. */
 		printf("%s\"%.*s\": %" PRIu64, i ? ", " : "",
@@ -726,8 +708,8 @@ console_report_json(void)
 		printf("%s\"other\": %" PRIu64, i ? ", " : "",
 		    con->kinds_other);
 	printf("}");
-	console_json_hist("shown_ms", con->shown);
-	console_json_hist("p1_shown_ms", con->p1);
+	console_json_hist("shown_ms", shown_hist(con->shown, 0));
+	console_json_hist("p1_shown_ms", shown_hist(con->shown, 1));
 	printf("}");
 }
 
@@ -740,7 +722,10 @@ console_report_text(void)
 	if (con == NULL)
 		return;
 	st = console_stats();
-	printf("console alarms   %" PRIu64 " pushes seen\n", st->alarms_seen);
+	printf("console pushes   %" PRIu64 " alarms, %" PRIu64 " updates, %"
+	    PRIu64 " events (%" PRIu64 " of unknown alarms; %" PRIu64
+	    " alarms forgotten)\n", st->alarms_seen, st->updates,
+	    st->event_pushes, st->events_unmatched, st->alarms_evicted);
 	printf("console shown    %" PRIu64 " events (%" PRIu64
 	    " ACKed never shown, %" PRIu64 " evicted)\n", st->events_shown,
 	    st->not_shown, st->evicted);
@@ -754,16 +739,13 @@ console_report_text(void)
 		printf("%sother %" PRIu64, i ? ", " : " (", con->kinds_other);
 	printf("%s\n", i || con->kinds_other ? ")" : "");
 	printf("console logins   %" PRIu64 " (%" PRIu64 " disconnects, %"
-	    PRIu64 " failed connects)\n", st->logins, st->disconnects,
-	    st->connect_fail);
-	printf("shown ms         p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  "
-	    "max %.3f\n", console_ms(con->shown, 0.5),
-	    console_ms(con->shown, 0.9), console_ms(con->shown, 0.99),
-	    console_ms(con->shown, 0.999), console_ms(con->shown, 1.0));
-	printf("P1 shown ms      p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  "
-	    "max %.3f\n", console_ms(con->p1, 0.5), console_ms(con->p1, 0.9),
-	    console_ms(con->p1, 0.99), console_ms(con->p1, 0.999),
-	    console_ms(con->p1, 1.0));
+	    PRIu64 " silent, %" PRIu64 " failed connects, %" PRIu64
+	    " replaced)\n", st->logins, st->disconnects, st->silent,
+	    st->connect_fail, st->replaced);
+	printf("console lines    %" PRIu64 " heartbeats answered, %" PRIu64
+	    " long lines skipped\n", st->heartbeats, st->long_lines);
+	console_text_hist("shown ms        ", shown_hist(con->shown, 0));
+	console_text_hist("P1 shown ms     ", shown_hist(con->shown, 1));
 }
 
 void
@@ -777,11 +759,10 @@ console_free(void)
 		bufferevent_free(con->dead);
 	if (con->retry != NULL)
 		event_free(con->retry);
+	if (con->watch != NULL)
+		event_free(con->watch);
 	SSL_CTX_free(con->ctx);
-	hist_free(con->shown);
-	hist_free(con->p1);
-	free(con->ring);
-	free(con->hash);
+	shown_free(con->shown);
 	free(con->where);
 	free(con->login);
 	freezero_str(con->password);

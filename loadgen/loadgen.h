@@ -9,16 +9,16 @@
  *
  * Calls go down only: loadgen.c (main, phases, report) -> gen.c (arrivals)
  * -> sim.c (the units) -> frame.c, scenario.c, console.c, wheel.c ->
- * hist.c, prng.c, lg.c (shared state). What goes back up is a hook:
- * lg.begin and lg.check_done (loadgen.c's), the wheel's fire function
- * (sim_timer) and the scenario's arrive and drop (sim.c's).
+ * shown.c -> pending.c, hist.c, prng.c, lg.c (shared state). What goes
+ * back up is a hook: lg.begin and lg.check_done (loadgen.c's), the wheel's
+ * fire function (sim_timer) and the scenario's arrive and drop (sim.c's).
  *
  * Latency runs from a frame's first send to its ACK (with --reconnect,
  * from the connect made for its first send, so the handshake counts).
  *
  * With --console (console.c) a scripted operator console logs in to arcd
- * and times each event frame from its first send to the first "alarm"
- * push that shows it.
+ * and times each event frame from its first send to the first "alarm" or
+ * "alarm_event" push that shows it (shown.c).
  *
  * With --scenario (scenario.c) the units play a storm, a runaway unit or
  * a silence: who sends what, and when, on top of the same machinery.
@@ -42,6 +42,9 @@
 struct event;
 struct event_base;
 struct hist;
+struct pending;
+struct shown;
+struct json_t;
 
 #define LOADGEN_ECHO_ACCT	"0000"
 #define LOADGEN_FRAME_MAX	200	/* one outstanding frame, encrypted */
@@ -141,6 +144,14 @@ struct console_stats {
 	uint64_t	 logins;
 	uint64_t	 disconnects;
 	uint64_t	 connect_fail;
+	uint64_t	 updates;	/* "alarm_update" pushes */
+	uint64_t	 event_pushes;	/* "alarm_event" pushes */
+	uint64_t	 events_unmatched; /* alarm_event, alarm unknown */
+	uint64_t	 alarms_evicted; /* open alarms forgotten */
+	uint64_t	 heartbeats;	/* answered */
+	uint64_t	 silent;	/* drops: no heartbeat heard */
+	uint64_t	 long_lines;	/* lines past line_max, skipped */
+	uint64_t	 replaced;	/* "system" code "replaced" */
 };
 
 /* The mix of events: cumulative weights. */
@@ -253,6 +264,29 @@ void		 sim_drain(void);
 void		 sim_finish(void);
 void		 sim_free(void);
 int		 sim_drop(struct unit *, uint64_t);
+
+/* pending.c */
+struct pending	*pending_new(void);
+void		 pending_free(struct pending *);
+void		 pending_sent(struct pending *, uint32_t, uint16_t, uint64_t);
+void		 pending_acked(struct pending *, uint32_t, uint16_t);
+int		 pending_shown(struct pending *, uint32_t, uint16_t,
+		    uint64_t *);
+uint64_t	 pending_unshown(const struct pending *);
+uint64_t	 pending_evicted(const struct pending *);
+
+/* shown.c */
+struct shown	*shown_new(struct console_stats *);
+void		 shown_free(struct shown *);
+void		 shown_sent(struct shown *, uint32_t, uint16_t, uint64_t);
+void		 shown_acked(struct shown *, uint32_t, uint16_t);
+uint64_t	 shown_unshown(const struct shown *);
+uint64_t	 shown_evicted(const struct shown *);
+const struct hist *shown_hist(const struct shown *, int);
+void		 shown_clear(struct shown *);
+void		 shown_alarm(struct shown *, struct json_t *, uint64_t);
+void		 shown_update(struct shown *, struct json_t *);
+void		 shown_event(struct shown *, struct json_t *, uint64_t);
 
 /* console.c */
 void		 console_init(void);

@@ -120,6 +120,9 @@ class TestLoadgenConsole(unittest.TestCase):
         self.assertGreater(c["alarms_seen"], 0)
         self.assertGreater(c["accepted"], 0)
         self.assertGreater(c["closed"], 0)
+        self.assertEqual(c["replaced"], 0)
+        self.assertEqual(c["long_lines"], 0)
+        self.assertEqual(c["events_unmatched"], 0)
         # The default mix is all pendant (P1): every shown event is P1.
         self.assertGreater(c["p1_shown_ms"]["max"], 0)
         self.assertGreaterEqual(c["shown_ms"]["p99"], c["shown_ms"]["p50"])
@@ -129,9 +132,10 @@ class TestLoadgenConsole(unittest.TestCase):
         self.assertGreater(closed, 0)
         self.assertGreaterEqual(closed, c["closed"])
 
-    def test_console_reconnects(self):
+    def test_console_replaced_stays_down(self):
         # A second login of the same operator takes the session over:
-        # loadgen's connection is closed, and it logs in again.
+        # loadgen is told "replaced", counts it and does not log in again
+        # (protocol 2); the run still ends and reports.
         cmd = [LOADGEN, "--target", "127.0.0.1:%d" % self.arcd.port,
                "--console", "127.0.0.1:%d" % self.arcd.cport,
                "--console-password-file", self.pw, "--json", "--units", "20",
@@ -143,9 +147,11 @@ class TestLoadgenConsole(unittest.TestCase):
                 "SELECT count(*) FROM alarm WHERE state = 'closed'")[0][0] > 5,
                 10, "loadgen to close alarms")
             c = Console(self.arcd.cport)
-            self.assertTrue(c.login("loadgen", "secret-pass-1")["ok"])
-            c.close()
+            r = c.request("login", protocol=2, login="loadgen",
+                          password="secret-pass-1")
+            self.assertTrue(r["ok"], r)
             out, err = p.communicate(timeout=60)
+            c.close()
         finally:
             if p.poll() is None:
                 p.kill()
@@ -153,12 +159,13 @@ class TestLoadgenConsole(unittest.TestCase):
         self.assertEqual(p.returncode, 0, err + out)
         s = json.loads(out)
         c = s["console"]
-        self.assertGreaterEqual(c["disconnects"], 1, err)
-        self.assertGreaterEqual(c["logins"], 2, err)
-        self.assertEqual(c["events_shown"], s["acked"], out)
-        self.assertEqual(c["not_shown"], 0)
-        # Closed after the reconnect too: nothing left waiting for us.
+        self.assertEqual(c["replaced"], 1, err)
+        self.assertEqual(c["logins"], 1, err)
+        self.assertEqual(c["disconnects"], 1, err)
+        self.assertIn("logged in elsewhere", err)
+        self.assertNotIn("again in", err)
         self.assertGreater(c["closed"], 5)
+        self.assertLessEqual(c["events_shown"], s["acked"])
 
     def test_console_refused_login_is_fatal(self):
         with open(self.pw, "w") as f:
