@@ -185,6 +185,14 @@ build-fuzz/fuzz_console: tests/fuzz/fuzz_console.c $(CONSOLE_STATE_SRCS) \
 	clang $(FUZZ_CFLAGS) -Iconsole $(shell $(PKG_CONFIG) --cflags jansson) \
 	    -o $@ $^ $(shell $(PKG_CONFIG) --libs jansson)
 
+# A console's request as arcd checks it (+ the core, jansson).
+build-fuzz/fuzz_request: tests/fuzz/fuzz_request.c arc/reqparse.c \
+		$(CORE_SRCS) $(RUNTIME_SRCS)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -Iarc -Iarc/core \
+	    $(shell $(PKG_CONFIG) --cflags jansson) \
+	    -o $@ $^ $(shell $(PKG_CONFIG) --libs jansson)
+
 fuzz: deps $(patsubst %,build-fuzz/fuzz_%,$(FUZZ_NAMES))
 	@for f in $(FUZZ_NAMES); do \
 		mkdir -p build-fuzz/corpus-$$f; \
