@@ -22,8 +22,8 @@
  * goes out cleaned, U+FFFD in place of each bad sequence. (What DC-09
  * brings is printable ASCII already: dc09.c.)
  */
-static json_t *
-aj_text(const char *s)
+json_t *
+alarm_json_text(const char *s)
 {
 	json_t	*j;
 	char	*clean;
@@ -42,7 +42,7 @@ aj_text(const char *s)
 static json_t *
 aj_str(const char *s)
 {
-	return (s != NULL && *s != '\0' ? aj_text(s) : json_null());
+	return (s != NULL && *s != '\0' ? alarm_json_text(s) : json_null());
 }
 
 static json_t *
@@ -67,11 +67,11 @@ aj_client(const struct card *c)
 	if (c == NULL)
 		return (json_null());
 	return (json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
-	    "id", aj_text(c->ref), "name", aj_text(c->name), "born",
+	    "id", alarm_json_text(c->ref), "name", alarm_json_text(c->name), "born",
 	    aj_str(c->born), "address", aj_str(c->address), "phone",
 	    aj_str(c->phone), "language", aj_str(c->language), "medical",
 	    aj_str(c->medical), "access", aj_str(c->access),
-	    "response_level", aj_text(c->level)));
+	    "response_level", alarm_json_text(c->level)));
 }
 
 static json_t *
@@ -83,9 +83,9 @@ aj_responders(const struct card *c)
 	for (i = 0; c != NULL && i < c->nresp; i++)
 		json_array_append_new(resp, json_pack("{s:i, s:o, s:o, s:o, "
 		    "s:o}", "rank", c->resp[i].rank, "name",
-		    aj_text(c->resp[i].name), "relation",
+		    alarm_json_text(c->resp[i].name), "relation",
 		    aj_str(c->resp[i].relation), "phones",
-		    aj_text(c->resp[i].phones), "availability",
+		    alarm_json_text(c->resp[i].phones), "availability",
 		    aj_str(c->resp[i].availability)));
 	return (resp);
 }
@@ -113,8 +113,8 @@ json_t *
 alarm_json_note(const struct history_note *n)
 {
 	return (json_pack("{s:I, s:I, s:o, s:o}", "id", (json_int_t)n->id,
-	    "at", (json_int_t)n->at, "operator", aj_text(n->op), "text",
-	    aj_text(n->text)));
+	    "at", (json_int_t)n->at, "operator", alarm_json_text(n->op), "text",
+	    alarm_json_text(n->text)));
 }
 
 static void
@@ -196,7 +196,7 @@ alarm_json_update(const struct alarm *a)
 	    (json_int_t)a->opened_at, "last_at", (json_int_t)a->last_at,
 	    "count", a->count);
 	json_object_set_new(o, "offered_to", a->state == ALARM_OFFERED ?
-	    aj_text(a->operator) : json_null());
+	    alarm_json_text(a->operator) : json_null());
 	json_object_set_new(o, "accepted_at", aj_time(a->accepted_at));
 	json_object_set_new(o, "closed_at", aj_time(a->closed_at));
 	json_object_set_new(o, "restored_at", aj_time(a->restored_at));

@@ -233,6 +233,8 @@ json_t	*alarm_json_update(const struct alarm *);	/* no unit, card,
 json_t	*alarm_json_event(const struct history_event *);
 json_t	*alarm_json_note(const struct history_note *);
 json_t	*alarm_json_stats(const struct alarm_stats *);
+/* Text as a JSON string, cleaned to U+FFFD where it is not UTF-8. */
+json_t	*alarm_json_text(const char *);
 
 /* --- alarmio.c: alarm changes to the store, then to the consoles --- */
 struct alarmio_hooks {
@@ -432,6 +434,7 @@ struct session {
 	char			 name[96];
 	int			 fails;		/* failed logins here */
 	int			 busy;		/* a login being answered */
+	int			 checking;	/* ... its password on the worker */
 	int64_t			 since;		/* mono ms: connected */
 	int64_t			 login_by;	/* mono ms: log in by then */
 	int64_t			 hb_at;		/* mono ms: heartbeat sent */

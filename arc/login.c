@@ -215,9 +215,10 @@ login_welcome(struct session *s, const struct login_check *c)
 	session_each(login_replace, s);
 	COUNT(C_CONSOLE_LOGINS);
 	log_notice("%s: operator %s logged in", s->peer, s->login);
-	session_reply(s, c->id, NULL, json_pack("{s:{s:s, s:s, s:s}}",
-	    "operator", "login", s->login, "name", s->name, "role",
-	    s->super ? "supervisor" : "operator"));
+	session_reply(s, c->id, NULL, json_pack("{s:{s:o, s:o, s:s}}",
+	    "operator", "login", alarm_json_text(s->login), "name",
+	    alarm_json_text(s->name), "role", s->super ? "supervisor" :
+	    "operator"));
 	session_snapshot(s, json_pack("{s:s, s:o, s:I}", "type",
 	    "snapshot_begin", "stats", alarmio_stats_json(), "server_time",
 	    (json_int_t)clock_wall()));
@@ -257,6 +258,7 @@ login_check_done(struct worker_job *job)
 		login_fail(&lt_sources, c->addr, c->addr, now);
 	}
 	if (s != NULL && !s->closing) {
+		s->checking = 0;
 		if (c->ok)
 			login_welcome(s, c);
 		else
@@ -295,7 +297,7 @@ login_request(struct session *s, const struct request *r)
 	strlcpy(c->login, r->login, sizeof c->login);
 	c->password = xstrdup(r->password);
 	c->asked = now;
-	s->busy = 1;
+	s->busy = s->checking = 1;
 	lookup_submit(&c->job);
 }
 

@@ -84,8 +84,9 @@ push_operator(struct operator *op, void *arg)
 
 	for (i = 0; i < op->nheld; i++)
 		json_array_append_new(ids, json_integer(op->held[i]));
-	json_array_append_new(arg, json_pack("{s:s, s:s, s:s, s:b, s:o, "
-	    "s:n}", "login", op->login, "name", op->name, "role", op->super ?
+	json_array_append_new(arg, json_pack("{s:o, s:o, s:s, s:b, s:o, "
+	    "s:n}", "login", alarm_json_text(op->login), "name",
+	    alarm_json_text(op->name), "role", op->super ?
 	    "supervisor" : "operator", "connected", op->sessions > 0,
 	    "alarms", ids, "locked_until"));
 }
@@ -94,29 +95,28 @@ push_operator(struct operator *op, void *arg)
 static void
 push_locked(const char *login, int64_t until, void *arg)
 {
-	json_t	*row;
+	json_t	*row, *name = alarm_json_text(login);
 	size_t	 i;
 
 	json_array_foreach(arg, i, row) {
-		if (strcmp(json_string_value(json_object_get(row, "login")),
-		    login) == 0) {
+		if (json_equal(json_object_get(row, "login"), name)) {
 			json_object_set_new(row, "locked_until",
 			    json_integer(until));
+			json_decref(name);
 			return;
 		}
 	}
-	row = json_pack("{s:s, s:n, s:n, s:b, s:[], s:I}", "login", login,
-	    "name", "role", "connected", 0, "alarms", "locked_until",
-	    (json_int_t)until);
-	if (row != NULL)	/* a login that is not UTF-8: not shown */
-		json_array_append_new(arg, row);
+	json_array_append_new(arg, json_pack("{s:O, s:n, s:n, s:b, s:[], "
+	    "s:I}", "login", name, "name", "role", "connected", 0, "alarms",
+	    "locked_until", (json_int_t)until));
+	json_decref(name);
 }
 
 static void
 push_locked_source(const char *addr, int64_t until, void *arg)
 {
-	json_array_append_new(arg, json_pack("{s:s, s:I}", "source", addr,
-	    "locked_until", (json_int_t)until));
+	json_array_append_new(arg, json_pack("{s:o, s:I}", "source",
+	    alarm_json_text(addr), "locked_until", (json_int_t)until));
 }
 
 json_t *

@@ -6,9 +6,9 @@
  * Every bound is counted:
  * - connections not logged in: at most console_unauth_per_source from
  *   one address and console_unauth_max in all; past the total the oldest
- *   of the address holding most makes room (never one whose login is
- *   being checked), so a flood from a few addresses cannot keep an
- *   operator out;
+ *   of the address holding most makes room (one whose password is being
+ *   checked only if there is no other), so a flood from a few addresses
+ *   cannot keep an operator out;
  * - console_login_timeout from connecting to logged in, a deadline that
  *   reading or writing does not move; a line before login is at most
  *   SESSION_PRELOGIN_MAX bytes, after it SESSION_LINE_MAX;
@@ -101,9 +101,8 @@ session_put(struct session *s, const char *txt)
 
 	if (len >= SESSION_LINE_MAX) {
 		/* Never by construction (alarm_json's windows): say so. */
-		log_warnx("console %s: a message of %zu bytes not sent",
-		    s->peer, len);
-		COUNT(C_CONSOLE_BAD_INPUT);
+		log_warnx("%s: a message of %zu bytes not sent", s->peer,
+		    len);
 		return (0);
 	}
 	if (evbuffer_get_length(out) > SESSION_OUT_MAX) {
@@ -529,21 +528,25 @@ session_unauth_from(const char *addr)
 
 /*
  * The table of strangers is full: the oldest connection of the address
- * holding most of them goes (not one whose login is being answered).
- * 0, or -1 if every one is busy.
+ * holding most of them goes -- one whose password is being checked only
+ * if there is no other. 0, or -1 if there is none at all.
  */
 static int
 session_evict(void)
 {
 	struct session	*s, *victim = NULL;
 	size_t		 n, most = 0;
+	int		 pass;
 
-	TAILQ_FOREACH(s, &sessions, entry) {
-		if (s->authed || s->busy || s->closing)
-			continue;
-		n = session_unauth_from(s->addr);
-		if (n > most)	/* the list is oldest first */
-			most = n, victim = s;
+	for (pass = 0; pass < 2 && victim == NULL; pass++) {
+		TAILQ_FOREACH(s, &sessions, entry) {
+			if (s->authed || s->closing || (pass == 0 &&
+			    s->checking))
+				continue;
+			n = session_unauth_from(s->addr);
+			if (n > most)	/* the list is oldest first */
+				most = n, victim = s;
+		}
 	}
 	if (victim == NULL)
 		return (-1);
