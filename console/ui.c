@@ -33,6 +33,7 @@ static const char *ui_help[] = {
 	"r          release the selected alarm back to the queue",
 	"d          decline the alarm offered to you",
 	"o          supervisors: the operators pane instead of the alarm",
+	"R          reconnect now (after \"logged in elsewhere\" only R does)",
 	"Ctrl-L     redraw             ?  this help       q  quit",
 	"",
 	"Ages: ! past 60 s, !! past 180 s; late: counted past 180 s today.",
@@ -102,15 +103,20 @@ ui_conn_text(struct ui *ui, char *buf, size_t size, int64_t now)
 
 	switch (con->client->state) {
 	case CLIENT_OFFLINE:
+		if (con->client->replaced)
+			return ("offline: R reconnects");
 		left = con->retry_at - now;
 		snprintf(buf, size, "reconnecting in %ds",
 		    (int)((left < 0 ? 0 : left + 999) / 1000));
 		return (buf);
 	case CLIENT_CONNECTING:
 		return ("connecting");
+	case CLIENT_SYNC:
+		if (con->client->loading)
+			return ("loading");
+		/* FALLTHROUGH */
 	case CLIENT_HELLO:
 	case CLIENT_AUTH:
-	case CLIENT_SYNC:
 		return ("logging in");
 	case CLIENT_LOGIN:
 		return ("login needed");
@@ -320,6 +326,8 @@ ui_selected(struct ui *ui)
 	struct client	*c = ui->con->client;
 	int		 idx;
 
+	if (c->state == CLIENT_SYNC)	/* the snapshot is coming: wait */
+		return (queue_index(c, ui->sel_id));
 	if (c->focus_id != 0 && queue_find(c, c->focus_id) != NULL) {
 		if (ui->sel_id != c->focus_id)
 			ui->scroll = 0;
@@ -333,6 +341,18 @@ ui_selected(struct ui *ui)
 	ui->scroll = 0;
 	ui->sel_id = c->nalarms > 0 ? c->alarms[0]->id : 0;
 	return (c->nalarms > 0 ? 0 : -1);
+}
+
+static void
+ui_loading(struct ui *ui, int y, const char *dots)
+{
+	struct client	*c = ui->con->client;
+	char		 buf[128];
+
+	snprintf(buf, sizeof buf, "loading %lld alarm%s%s  (%lld so far)",
+	    (long long)c->load_total, c->load_total == 1 ? "" : "s", dots,
+	    (long long)c->load_count);
+	paint_put(y, 2, COLS - 2, A_BOLD, buf);
 }
 
 static void
@@ -351,6 +371,13 @@ ui_queue(struct ui *ui, int y, int h, int sel, int64_t now)
 	mvaddstr(y, UI_QUEUE_X + UI_QUEUE_NAME + UI_QUEUE_WHAT, "Ev");
 	mvaddstr(y, UI_QUEUE_X + UI_QUEUE_NAME + UI_QUEUE_WHAT + 6, "State");
 	attroff(A_UNDERLINE);
+	if (c->state == CLIENT_SYNC && c->loading) {
+		/* Until snapshot_end the queue is not the queue. */
+		snprintf(more, sizeof more, "%s", ui->utf8 ? "\xe2\x80\xa6" :
+		    "...");
+		ui_loading(ui, y + 1, more);
+		return;
+	}
 	if (c->nalarms == 0) {
 		paint_put(y + 1, 2, COLS - 2, A_NORMAL,
 		    c->state == CLIENT_READY ? "no open alarms" :
