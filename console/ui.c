@@ -28,6 +28,7 @@
 static const char *ui_help[] = {
 	"a          accept: the offered alarm, else the selected, else the top",
 	"Up/Down j/k  select an alarm        PgUp/PgDn  scroll the alarm",
+	"m          older events and notes (also: PgDn at the alarm's end)",
 	"n          add a note to the selected alarm (Enter sends, Esc drops)",
 	"c          close the selected alarm: pick an outcome, then a text",
 	"r          release the selected alarm back to the queue",
@@ -553,6 +554,7 @@ ui_draw(struct ui *ui, int64_t now)
 	ui_queue(ui, 1, qh, sel, now);
 	ay = qh + 2;
 	a = queue_find(c, ui->sel_id);
+	ui->alarm_lines = 0;
 	ui_fill(ay, paint_attr(ui, UI_TITLE));
 	if (ui->show_operators && client_is_supervisor(c))
 		ui_operators_draw(ui, ay, LINES - 3 - ay);
@@ -565,6 +567,8 @@ ui_draw(struct ui *ui, int64_t now)
 		    COLS, ui->scroll, now);
 		if (ui->scroll > lines - 1)
 			ui->scroll = lines > 0 ? lines - 1 : 0;
+		ui->alarm_lines = lines;
+		ui->alarm_rows = LINES - 3 - ay;
 	} else
 		paint_put(ay, 0, COLS, paint_attr(ui, UI_TITLE), " No alarm");
 	ui_keybar(ui);

@@ -99,6 +99,32 @@ ui_key_move(struct ui *ui, int delta)
 	ui->sel_id = c->alarms[idx]->id;
 }
 
+/*
+ * m, or scrolling to the end of the alarm pane: older events and notes of
+ * the selected alarm, where the server has more than is shown.
+ */
+static void
+ui_key_history(struct ui *ui, int asked, int64_t now)
+{
+	struct client	*c = ui->con->client;
+
+	if (ui->show_operators || queue_find(c, ui->sel_id) == NULL)
+		return;
+	if (client_history(c, ui->sel_id, now) == 0 && asked)
+		client_message(c, 0, now, "alarm %lld: no older events or notes "
+		    "to fetch", (long long)ui->sel_id);
+}
+
+/* PgDn, space: down a page; at the end, fetch what is older. */
+static void
+ui_key_scroll(struct ui *ui, int64_t now)
+{
+	ui->scroll += LINES / 3;
+	if (ui->alarm_lines > 0 && ui->scroll + ui->alarm_rows >=
+	    ui->alarm_lines)
+		ui_key_history(ui, 0, now);
+}
+
 /* o: a supervisor's operators pane in place of the alarm, and back. */
 static void
 ui_key_operators(struct ui *ui, int64_t now)
@@ -115,7 +141,7 @@ ui_key_operators(struct ui *ui, int64_t now)
 
 /* Arrows, Home, PgUp/PgDn. */
 static void
-ui_key_fn(struct ui *ui, wint_t k)
+ui_key_fn(struct ui *ui, wint_t k, int64_t now)
 {
 	struct client	*c = ui->con->client;
 	int		 page = LINES / 3;
@@ -127,7 +153,7 @@ ui_key_fn(struct ui *ui, wint_t k)
 	else if (k == KEY_HOME)
 		ui_key_move(ui, -(int)c->nalarms);
 	else if (k == KEY_NPAGE)
-		ui->scroll += page;
+		ui_key_scroll(ui, now);
 	else if (k == KEY_PPAGE)
 		ui->scroll = ui->scroll > page ? ui->scroll - page : 0;
 }
@@ -139,7 +165,7 @@ ui_key_main(struct ui *ui, int fn, wint_t k, int64_t now)
 	int		 page = LINES / 3;
 
 	if (fn) {
-		ui_key_fn(ui, k);
+		ui_key_fn(ui, k, now);
 		return (UI_KEY_REDRAW);
 	}
 	switch (k) {
@@ -153,7 +179,10 @@ ui_key_main(struct ui *ui, int fn, wint_t k, int64_t now)
 		ui_key_move(ui, 1);
 		break;
 	case ' ':
-		ui->scroll += page;
+		ui_key_scroll(ui, now);
+		break;
+	case 'm':
+		ui_key_history(ui, 1, now);
 		break;
 	case 'R':
 		if (c->state == CLIENT_OFFLINE)

@@ -1,12 +1,13 @@
 """arc-console under tmux against the mock console server (mockconsole.py,
 protocol 2): log in, see the alarms with the client's name, accept, add a
 note, close with an outcome, and check the mock received those requests;
-a wrong password; a note typed across a reconnect; a bell on a new P1; a
-live resize; a monochrome terminal; the alarms past 180 s marked late; a
-supervisor's operators pane (key o), which an operator does not have;
-heartbeats answered; "replaced" not reconnecting until R; an over-long
-line skipped with a message and the next one read; 500 alarms streamed
-in the snapshot ("loading").
+a wrong password; a locked login; a note typed across a reconnect; a bell
+on a new P1; a live resize; a monochrome terminal; the alarms past 180 s
+marked late; a supervisor's operators pane (key o), which an operator
+does not have; heartbeats answered; "replaced" not reconnecting until R;
+an over-long line skipped with a message and the next one read; 500
+alarms streamed in the snapshot ("loading"); an event pushed; older
+events and notes paged in (m); the held limit.
 
 Every wait polls capture-pane (or the mock's request list) with a deadline;
 what must not happen is watched for a while with a deadline too.
@@ -436,6 +437,58 @@ class ConsoleMockTest(unittest.TestCase):
         self.quit(t)
         logins = [r for r in self.mock.requests if r.get("type") == "login"]
         self.assertEqual(len(logins), 1)
+
+    def test_event_pushed(self):
+        t = self.logged_in()
+        self.mock.push_event(42, text="fall detected")
+        t.wait(r"Mary Smith .*\u00d73")
+        t.wait(r"3 events")
+        t.keys("NPage")                 # the events are below the card
+        t.wait(r"QA 101 +zone 001 +fall detected")
+
+    def test_older_events_and_notes(self):
+        self.mock.add_history(42, events=60, notes=30)
+        t = self.logged_in()
+        t.wait(r"\(10 older notes: m")
+        oldest_event = self.mock.alarms[42]["events"][19]["id"]
+        oldest_note = self.mock.alarms[42]["notes"][10]["id"]
+        t.keys("m")
+        ev = self.one("events")
+        nt = self.one("notes")
+        self.assertEqual((ev["alarm_id"], ev["before"]), (42, oldest_event))
+        self.assertEqual((nt["alarm_id"], nt["before"]), (42, oldest_note))
+        t.wait(r"op2: old note 1\b")
+        t.wait_gone(r"older notes")
+        # Everything is held now: m asks nothing more.
+        t.keys("m")
+        t.wait(r"no older events or notes to fetch")
+        self.assertEqual(len(self.mock.requests_of("events")), 1)
+        # The oldest event is at the end of the pane.
+        for _ in range(20):
+            t.keys("NPage")
+        t.wait(r"at X=-1\.51 Y=52\.40")
+        self.quit(t)
+
+    mock_test_held_limit = {"max_held": 1}
+
+    def test_held_limit(self):
+        t = self.logged_in()
+        t.keys("a")
+        t.wait(r"Mary Smith .*handling by you")
+        t.keys("j")
+        t.keys("a")
+        r = self.one("accept", lambda r: r["alarm_id"] == 43)
+        self.assertEqual(r["alarm_id"], 43)
+        t.wait(r"you hold the most alarms allowed: close or release one")
+        t.wait(r"Robert Jones .*waiting")
+
+    mock_test_locked_login = {"locked": {LOGIN}}
+
+    def test_locked_login(self):
+        t = self.console("-k", "-u", LOGIN, "-p", self.pwfile)
+        t.wait(r"this login is locked after failed tries: ask a supervisor")
+        t.wait(r"Login: +op1")
+        self.assertEqual(self.mock.logins, 0)
 
 
 if __name__ == "__main__":
