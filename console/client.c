@@ -1,8 +1,11 @@
 /*
- * client.c -- the console protocol state (docs/console-protocol.md): hello,
- * login, snapshot, alarm deltas, offers, requests with ids and their
- * replies. What the operator is typing is draft.c's, which sends it
- * through here; client.c does not call it.
+ * client.c -- the console protocol state (docs/console-protocol.md,
+ * version 2): hello (line_max, heartbeat), login, the streamed snapshot,
+ * the alarm deltas (handed to queue.c), offers, heartbeats answered at
+ * once, a session taken over ("replaced": stay offline), requests with
+ * ids and their replies, older events and notes asked for. What the
+ * operator is typing is draft.c's, which sends it through here; client.c
+ * does not call it.
  *
  * No curses, no sockets: client_input() takes one line, c->send gets the
  * lines to write, and every function that needs the time takes it as data,
@@ -39,17 +42,6 @@ static const char *client_state_names[] = {
 	[CLIENT_READY] = "ready",
 };
 
-static const char *client_req_names[] = {
-	[REQ_LOGIN] = "login",
-	[REQ_PING] = "ping",
-	[REQ_ACCEPT] = "accept",
-	[REQ_RELEASE] = "release",
-	[REQ_NOTE] = "note",
-	[REQ_CLOSE] = "close",
-	[REQ_DECLINE] = "decline",
-	[REQ_OPERATORS] = "operators",
-};
-
 /* Protocol error words and what an operator reads. */
 static const struct {
 	const char	*error;
@@ -66,9 +58,11 @@ static const struct {
 	{ "forbidden",	  "not allowed for your role" },
 	{ "storage",	  "could not be stored; nothing changed" },
 	{ "unknown_type", "the server does not know this request" },
+	{ "limit",	  "you hold the most alarms allowed: close or release "
+			  "one" },
+	{ "locked",	  "this login is locked after failed tries: ask a "
+			  "supervisor" },
 };
-
-static void	client_flush(struct client *, int64_t);
 
 const char *
 client_state_name(enum client_state s)
@@ -115,36 +109,17 @@ client_new(client_send_fn *send, void *arg)
 	c->send = send;
 	c->send_arg = arg;
 	c->next_id = 1;
+	c->line_max = CLIENT_LINE_MAX;
 	TAILQ_INIT(&c->requests);
 	return (c);
-}
-
-static void
-client_request_free(struct client_request *r)
-{
-	if (r == NULL)
-		return;
-	free(r->text);
-	free(r);
-}
-
-static void
-client_request_remove(struct client *c, struct client_request *r)
-{
-	TAILQ_REMOVE(&c->requests, r, entry);
-	c->nrequests--;
-	client_request_free(r);
 }
 
 void
 client_free(struct client *c)
 {
-	struct client_request	*r;
-
 	if (c == NULL)
 		return;
-	while ((r = TAILQ_FIRST(&c->requests)) != NULL)
-		client_request_remove(c, r);
+	request_free_all(c);
 	queue_free(c);
 	free(c->operators);
 	free(c->login);
@@ -183,83 +158,6 @@ client_set_credentials(struct client *c, const char *login,
 		client_login(c, now);
 }
 
-/* Encode and hand one object to the transport; takes the reference. */
-static void
-client_sendj(struct client *c, json_t *o)
-{
-	char	*s;
-
-	s = json_dumps(o, JSON_COMPACT);
-	json_decref(o);
-	if (s == NULL)
-		fatalx("client: cannot encode a request");
-	if (c->send != NULL) {
-		c->send(s, strlen(s), c->send_arg);
-		c->send("\n", 1, c->send_arg);
-	}
-	free(s);
-}
-
-static json_t *
-client_alarm_id_json(int64_t id)
-{
-	return (id == 0 ? json_null() : json_integer(id));
-}
-
-/* Write a queued request to the wire with a fresh id. */
-static void
-client_send_request(struct client *c, struct client_request *r, int64_t now)
-{
-	json_t	*o;
-
-	r->id = c->next_id++;
-	r->sent_at = now;
-	o = json_pack("{s:s, s:I}", "type", client_req_names[r->kind],
-	    "id", (json_int_t)r->id);
-	switch (r->kind) {
-	case REQ_LOGIN:
-		json_object_set_new(o, "protocol",
-		    json_integer(CLIENT_PROTOCOL));
-		json_object_set_new(o, "login", json_string(c->login));
-		json_object_set_new(o, "password", json_string(c->password));
-		break;
-	case REQ_PING:
-	case REQ_OPERATORS:
-		break;
-	case REQ_NOTE:
-	case REQ_CLOSE:
-		if (r->outcome != NULL)
-			json_object_set_new(o, "outcome",
-			    json_string(r->outcome));
-		if (r->text != NULL && *r->text != '\0')
-			json_object_set_new(o, "text", json_string(r->text));
-		/* FALLTHROUGH */
-	case REQ_ACCEPT:
-	case REQ_RELEASE:
-	case REQ_DECLINE:
-		json_object_set_new(o, "alarm_id",
-		    client_alarm_id_json(r->alarm_id));
-		break;
-	}
-	client_sendj(c, o);
-}
-
-static struct client_request *
-client_request_new(struct client *c, enum client_req kind, int64_t alarm_id,
-    const char *text, const char *outcome)
-{
-	struct client_request	*r;
-
-	r = xcalloc(1, sizeof *r);
-	r->kind = kind;
-	r->alarm_id = alarm_id;
-	r->text = text != NULL ? xstrdup(text) : NULL;
-	r->outcome = outcome;
-	TAILQ_INSERT_TAIL(&c->requests, r, entry);
-	c->nrequests++;
-	return (r);
-}
-
 /*
  * Queue a request: sent now when logged in; notes and closes wait for the
  * next session when offline, anything else is refused. Returns the id (or
@@ -272,22 +170,22 @@ client_request(struct client *c, enum client_req kind, int64_t alarm_id,
 	struct client_request	*r;
 	int			 keep = (kind == REQ_NOTE || kind == REQ_CLOSE);
 
-	if (c->nrequests >= CLIENT_MAX_REQUESTS) {
+	if (c->nrequests >= CLIENT_MAX_REQUESTS - CLIENT_RESERVED) {
 		client_message(c, 1, now, "too many requests waiting");
 		return (-1);
 	}
 	if (c->state != CLIENT_READY && !keep) {
 		client_message(c, 1, now, "%s: not connected",
-		    client_req_names[kind]);
+		    request_name(kind));
 		return (-1);
 	}
-	r = client_request_new(c, kind, alarm_id, text, outcome);
+	r = request_new(c, kind, alarm_id, text, outcome);
 	if (c->state != CLIENT_READY) {
 		client_message(c, 0, now, "%s queued: sent when reconnected",
-		    client_req_names[kind]);
+		    request_name(kind));
 		return (0);
 	}
-	client_send_request(c, r, now);
+	request_send(c, r, now);
 	return (r->id);
 }
 
@@ -347,11 +245,38 @@ client_operators(struct client *c, int64_t now)
 	return (client_request(c, REQ_OPERATORS, 0, NULL, NULL, now));
 }
 
-/* The transport is starting a connection. */
+/*
+ * Ask for the next page of older events and of older notes of an alarm,
+ * where the server has more than is held. Returns how many kinds are on
+ * their way (0: everything is held, or as much as is kept).
+ */
+int
+client_history(struct client *c, int64_t alarm_id, int64_t now)
+{
+	static const enum client_req req[] = {
+		[HISTORY_EVENTS] = REQ_EVENTS,
+		[HISTORY_NOTES] = REQ_NOTES,
+	};
+	struct client_alarm	*a;
+	int64_t			 before;
+	int			 k, n = 0;
+
+	if ((a = queue_find(c, alarm_id)) == NULL)
+		return (0);
+	for (k = HISTORY_EVENTS; k <= HISTORY_NOTES; k++) {
+		if (history_before(a, k, &before) &&
+		    request_fetch(c, req[k], alarm_id, before, now) >= 0)
+			n++;
+	}
+	return (n);
+}
+
+/* The transport is starting a connection (the operator's, after replaced). */
 void
 client_connecting(struct client *c)
 {
 	c->state = CLIENT_CONNECTING;
+	c->replaced = 0;
 }
 
 void
@@ -359,36 +284,23 @@ client_connected(struct client *c, int64_t now)
 {
 	c->state = CLIENT_HELLO;
 	c->last_rx = now;
+	c->line_max = CLIENT_LINE_MAX;
+	c->heartbeat = 0;
 }
 
 /*
  * The connection is gone. Notes and closes not answered go back to the
- * queue (client_flush() drops those the new snapshot shows were done);
+ * queue (request_flush() drops those the new snapshot shows were done);
  * anything else is reported and forgotten. Alarms stay on screen until the
  * next snapshot replaces them; the draft is not touched.
  */
 void
 client_disconnected(struct client *c, int64_t now)
 {
-	struct client_request	*r, *next;
-	int			 lost = 0;
-
 	c->state = CLIENT_OFFLINE;
 	c->offer_id = 0;
-	TAILQ_FOREACH_SAFE(r, &c->requests, entry, next) {
-		if (r->sent_at == 0)
-			continue;
-		if (r->kind == REQ_NOTE || r->kind == REQ_CLOSE) {
-			r->id = 0;
-			r->sent_at = 0;
-			continue;
-		}
-		if (r->kind == REQ_ACCEPT || r->kind == REQ_RELEASE ||
-		    r->kind == REQ_DECLINE)
-			lost++;
-		client_request_remove(c, r);
-	}
-	if (lost)
+	c->loading = 0;		/* c->known stays for the next snapshot */
+	if (request_lost(c) > 0)
 		client_message(c, 1, now, "connection lost: check the alarm "
 		    "you acted on");
 }
@@ -403,9 +315,9 @@ client_login(struct client *c, int64_t now)
 		c->state = CLIENT_LOGIN;
 		return;
 	}
-	r = client_request_new(c, REQ_LOGIN, 0, NULL, NULL);
+	r = request_new(c, REQ_LOGIN, 0, NULL, NULL);
 	c->state = CLIENT_AUTH;
-	client_send_request(c, r, now);
+	request_send(c, r, now);
 }
 
 static const char *
@@ -420,17 +332,34 @@ client_jint(json_t *o, const char *key)
 	return ((int64_t)json_integer_value(json_object_get(o, key)));
 }
 
+/* snapshot_begin: the queue starts again; the figures and the clock. */
 static void
-client_snapshot(struct client *c, json_t *m, int64_t now)
+client_snapshot_begin(struct client *c, json_t *m, int64_t now)
 {
-	queue_snapshot(c, json_object_get(m, "alarms"));
+	queue_begin(c);
+	c->load_total = client_jint(m, "alarms");
+	if (c->load_total < 0)
+		c->load_total = 0;
 	queue_stats(c, json_object_get(m, "stats"));
 	/* Unix ms: a negative one is junk (and would overflow the skew). */
 	if (json_is_integer(json_object_get(m, "server_time")) &&
 	    client_jint(m, "server_time") >= 0 && now >= 0)
 		c->skew = client_jint(m, "server_time") - now;
+	c->state = CLIENT_SYNC;
+}
+
+/* snapshot_end: the queue is complete; what waited is sent. */
+static void
+client_snapshot_end(struct client *c, json_t *m, int64_t now)
+{
+	(void)m;
+	if (!c->loading) {
+		c->bad_messages++;
+		return;
+	}
+	queue_end(c);
 	c->state = CLIENT_READY;
-	client_flush(c, now);
+	request_flush(c, now);
 	/* Pushes only say what changed: a supervisor asks for the list. */
 	if (client_is_supervisor(c))
 		client_operators(c, now);
@@ -494,45 +423,6 @@ client_operators_set(struct client *c, json_t *list)
 	c->have_operators = 1;
 }
 
-/*
- * After a snapshot: send what waited for the connection, except what the
- * snapshot shows already happened (a note stored before the link broke)
- * or can no longer happen (closing an alarm that is gone).
- */
-static void
-client_flush(struct client *c, int64_t now)
-{
-	struct client_request	*r, *next;
-	struct client_alarm	*a;
-	json_t			*notes, *n;
-	size_t			 i;
-	int			 done;
-
-	TAILQ_FOREACH_SAFE(r, &c->requests, entry, next) {
-		if (r->sent_at != 0)
-			continue;
-		a = queue_find(c, r->alarm_id);
-		done = (a == NULL || a->state == ALARM_CLOSED);
-		if (!done && r->kind == REQ_NOTE) {
-			notes = json_object_get(a->obj, "notes");
-			json_array_foreach(notes, i, n) {
-				if (r->text != NULL &&
-				    client_jstr(n, "text") != NULL &&
-				    strcmp(client_jstr(n, "text"), r->text) == 0 &&
-				    client_jstr(n, "operator") != NULL &&
-				    strcmp(client_jstr(n, "operator"),
-				    c->op_login) == 0)
-					done = 1;
-			}
-		}
-		if (done) {
-			client_request_remove(c, r);
-			continue;
-		}
-		client_send_request(c, r, now);
-	}
-}
-
 static void
 client_login_reply(struct client *c, json_t *m, int64_t now)
 {
@@ -555,7 +445,8 @@ client_login_reply(struct client *c, json_t *m, int64_t now)
 	error = client_jstr(m, "error");
 	snprintf(c->login_error, sizeof c->login_error, "%s",
 	    client_error_text(error));
-	if (error != NULL && strcmp(error, "auth") == 0) {
+	if (error != NULL && (strcmp(error, "auth") == 0 ||
+	    strcmp(error, "locked") == 0)) {
 		/* Ask the person again; keep the login. */
 		freezero_str(c->password);
 		c->password = NULL;
@@ -565,29 +456,59 @@ client_login_reply(struct client *c, json_t *m, int64_t now)
 		client_message(c, 1, now, "login: %s", c->login_error);
 }
 
+/* The answer to request_fetch(): an alarm, or a page of its history. */
+static void
+client_fetched(struct client *c, struct client_request *r, json_t *m,
+    int64_t now)
+{
+	struct client_alarm	*a;
+	int			 more = json_is_true(json_object_get(m, "more"));
+
+	if (!json_is_true(json_object_get(m, "ok"))) {
+		if (r->kind != REQ_ALARM)
+			client_message(c, 1, now, "%s %lld: %s",
+			    request_name(r->kind), (long long)r->alarm_id,
+			    client_error_text(client_jstr(m, "error")));
+		return;
+	}
+	if (r->kind == REQ_ALARM) {
+		/* Only if nothing newer came meanwhile. */
+		if (queue_find(c, r->alarm_id) == NULL)
+			queue_alarm(c, json_object_get(m, "alarm"));
+		return;
+	}
+	if ((a = queue_find(c, r->alarm_id)) == NULL)
+		return;
+	if (r->kind == REQ_EVENTS)
+		history_page(a, HISTORY_EVENTS, json_object_get(m, "events"),
+		    more);
+	else
+		history_page(a, HISTORY_NOTES, json_object_get(m, "notes"),
+		    more);
+}
+
 static void
 client_reply(struct client *c, json_t *m, int64_t now)
 {
 	struct client_request	*r;
-	json_t			*idj = json_object_get(m, "id");
 	int			 ok = json_is_true(json_object_get(m, "ok"));
 	const char		*what;
 
-	TAILQ_FOREACH(r, &c->requests, entry) {
-		if (r->sent_at != 0 && json_is_integer(idj) &&
-		    json_integer_value(idj) == r->id)
-			break;
-	}
-	if (r == NULL) {
+	if ((r = request_find(c, json_object_get(m, "id"))) == NULL) {
 		c->stray_replies++;
 		return;
 	}
-	what = client_req_names[r->kind];
+	what = request_name(r->kind);
 	switch (r->kind) {
 	case REQ_LOGIN:
 		client_login_reply(c, m, now);
 		break;
 	case REQ_PING:
+		break;
+	case REQ_ALARM:
+	case REQ_EVENTS:
+	case REQ_NOTES:
+		client_fetched(c, r, m, now);
 		break;
 	case REQ_OPERATORS:
 		if (ok)
@@ -617,12 +538,166 @@ client_reply(struct client *c, json_t *m, int64_t now)
 			    (long long)r->alarm_id);
 		break;
 	}
-	client_request_remove(c, r);
+	request_remove(c, r);
+}
+
+static void
+client_hello(struct client *c, json_t *m, int64_t now)
+{
+	int64_t	 line_max = client_jint(m, "line_max");
+	int64_t	 heartbeat = client_jint(m, "heartbeat");
+
+	if (client_jint(m, "protocol") != CLIENT_PROTOCOL)
+		client_message(c, 1, now, "server speaks protocol %lld, not %d",
+		    (long long)client_jint(m, "protocol"), CLIENT_PROTOCOL);
+	/* Never more than the console keeps; junk: the most. */
+	c->line_max = CLIENT_LINE_MAX;
+	if (line_max >= CLIENT_LINE_MIN && line_max < CLIENT_LINE_MAX)
+		c->line_max = (size_t)line_max;
+	c->heartbeat = heartbeat > 0 && heartbeat <= 3600 ? (int)heartbeat : 0;
+	if (c->state == CLIENT_HELLO)
+		client_login(c, now);
+}
+
+/* Answered at once, whatever else is going on: it proves we read. */
+static void
+client_heartbeat(struct client *c, json_t *m, int64_t now)
+{
+	json_t	*seq = json_object_get(m, "seq");
+
+	(void)now;
+	if (!json_is_integer(seq)) {
+		c->bad_messages++;
+		return;
+	}
+	request_sendj(c, json_pack("{s:s, s:I}", "type", "heartbeat", "seq",
+	    json_integer_value(seq)));
+	c->heartbeats++;
+}
+
+/* A notice; "replaced": logged in elsewhere, the caller goes offline. */
+static void
+client_system(struct client *c, json_t *m, int64_t now)
+{
+	const char	*text = client_jstr(m, "text");
+	const char	*code = client_jstr(m, "code");
+
+	if (code != NULL && strcmp(code, "replaced") == 0) {
+		c->replaced = 1;
+		client_message(c, 1, now, "%s: offline until you press R",
+		    text != NULL ? text : "logged in elsewhere");
+	} else if (text != NULL)
+		client_message(c, 1, now, "server: %s", text);
+}
+
+static void
+client_offer(struct client *c, json_t *m, int64_t now)
+{
+	c->offer_id = client_jint(m, "alarm_id");
+	c->focus_id = c->offer_id;
+	client_message(c, 0, now, "alarm %lld offered to you: a to accept",
+	    (long long)c->offer_id);
+}
+
+static void
+client_stats(struct client *c, json_t *m, int64_t now)
+{
+	(void)now;
+	queue_stats(c, json_object_get(m, "stats") ?
+	    json_object_get(m, "stats") : m);
+}
+
+static void
+client_operators_push(struct client *c, json_t *m, int64_t now)
+{
+	(void)now;
+	client_operators_set(c, json_object_get(m, "operators"));
+}
+
+static void
+client_alarm_push(struct client *c, json_t *m, int64_t now)
+{
+	(void)now;
+	queue_alarm(c, json_object_get(m, "alarm"));
+}
+
+/*
+ * alarm_update; for an alarm not held (never sent, or lost to a bound)
+ * the whole alarm is asked for, unless it is gone anyway.
+ */
+static void
+client_update(struct client *c, json_t *m, int64_t now)
+{
+	json_t		*u = json_object_get(m, "alarm");
+	const char	*state = client_jstr(u, "state");
+
+	if (queue_update(c, u) != 1)
+		return;
+	if ((state == NULL || strcmp(state, "closed") != 0) &&
+	    !json_is_integer(json_object_get(u, "incident_id")))
+		request_fetch(c, REQ_ALARM, client_jint(u, "id"), 0, now);
+}
+
+static void
+client_event_push(struct client *c, json_t *m, int64_t now)
+{
+	(void)now;
+	queue_event(c, m);
+}
+
+static void
+client_note_push(struct client *c, json_t *m, int64_t now)
+{
+	(void)now;
+	queue_note(c, m);
+}
+
+/* When a message is taken: always, once logged in, once alarms flow. */
+enum client_when {
+	WHEN_ANY,
+	WHEN_LOGGED_IN,		/* CLIENT_SYNC, CLIENT_READY */
+	WHEN_ALARMS		/* in the snapshot, or ready */
+};
+
+static const struct {
+	const char	*type;
+	enum client_when when;
+	void		(*fn)(struct client *, json_t *, int64_t);
+} client_handlers[] = {
+	{ "hello",		WHEN_ANY,	client_hello },
+	{ "reply",		WHEN_ANY,	client_reply },
+	{ "heartbeat",		WHEN_ANY,	client_heartbeat },
+	{ "system",		WHEN_ANY,	client_system },
+	{ "snapshot_begin",	WHEN_LOGGED_IN,	client_snapshot_begin },
+	{ "snapshot_end",	WHEN_LOGGED_IN,	client_snapshot_end },
+	{ "stats",		WHEN_LOGGED_IN,	client_stats },
+	{ "offer",		WHEN_LOGGED_IN,	client_offer },
+	{ "operators",		WHEN_LOGGED_IN,	client_operators_push },
+	{ "alarm",		WHEN_ALARMS,	client_alarm_push },
+	{ "alarm_update",	WHEN_ALARMS,	client_update },
+	{ "alarm_event",	WHEN_ALARMS,	client_event_push },
+	{ "alarm_note",		WHEN_ALARMS,	client_note_push },
+};
+
+static int
+client_taken(struct client *c, enum client_when when)
+{
+	switch (when) {
+	case WHEN_ANY:
+		return (1);
+	case WHEN_LOGGED_IN:
+		return (c->state == CLIENT_SYNC || c->state == CLIENT_READY);
+	case WHEN_ALARMS:
+		return (c->state == CLIENT_READY ||
+		    (c->state == CLIENT_SYNC && c->loading));
+	}
+	return (0);
 }
 
 /*
  * One line from the server. Returns -1 when the line is not a JSON object:
- * the caller closes the connection. Unknown types are ignored.
+ * the caller closes the connection. Unknown types are ignored; a known
+ * one out of its time is counted.
  */
 int
 client_input(struct client *c, const char *line, size_t len, int64_t now)
@@ -630,6 +705,7 @@ client_input(struct client *c, const char *line, size_t len, int64_t now)
 	json_t		*m;
 	json_error_t	 err;
 	const char	*type;
+	size_t		 i;
 
 	c->last_rx = now;
 	m = json_loadb(line, len, JSON_REJECT_DUPLICATES, &err);
@@ -640,31 +716,16 @@ client_input(struct client *c, const char *line, size_t len, int64_t now)
 	}
 	if ((type = client_jstr(m, "type")) == NULL)
 		c->bad_messages++;
-	else if (strcmp(type, "hello") == 0) {
-		if (client_jint(m, "protocol") != CLIENT_PROTOCOL)
-			client_message(c, 1, now, "server speaks protocol "
-			    "%lld, not %d", (long long)client_jint(m,
-			    "protocol"), CLIENT_PROTOCOL);
-		if (c->state == CLIENT_HELLO)
-			client_login(c, now);
-	} else if (strcmp(type, "reply") == 0)
-		client_reply(c, m, now);
-	else if (strcmp(type, "snapshot") == 0)
-		client_snapshot(c, m, now);
-	else if (strcmp(type, "alarm") == 0 && c->state == CLIENT_READY)
-		queue_delta(c, m);
-	else if (strcmp(type, "offer") == 0) {
-		c->offer_id = client_jint(m, "alarm_id");
-		c->focus_id = c->offer_id;
-		client_message(c, 0, now, "alarm %lld offered to you: "
-		    "a to accept", (long long)c->offer_id);
-	} else if (strcmp(type, "stats") == 0)
-		queue_stats(c, json_object_get(m, "stats") ?
-		    json_object_get(m, "stats") : m);
-	else if (strcmp(type, "operators") == 0)
-		client_operators_set(c, json_object_get(m, "operators"));
-	else if (strcmp(type, "system") == 0 && client_jstr(m, "text"))
-		client_message(c, 1, now, "server: %s", client_jstr(m, "text"));
+	for (i = 0; type != NULL &&
+	    i < sizeof client_handlers / sizeof *client_handlers; i++) {
+		if (strcmp(type, client_handlers[i].type) != 0)
+			continue;
+		if (client_taken(c, client_handlers[i].when))
+			client_handlers[i].fn(c, m, now);
+		else
+			c->bad_messages++;
+		break;
+	}
 	json_decref(m);
 	return (0);
 }
@@ -677,6 +738,7 @@ int
 client_tick(struct client *c, int64_t now)
 {
 	struct client_request	*r;
+	int64_t			 idle;
 
 	if (c->state < CLIENT_HELLO)
 		return (0);
@@ -687,8 +749,13 @@ client_tick(struct client *c, int64_t now)
 		if (r->kind == REQ_PING)
 			return (0);
 	}
-	if (c->state == CLIENT_READY && now - c->last_rx > CLIENT_PING_IDLE)
-		client_send_request(c, client_request_new(c, REQ_PING, 0,
+	/* Heartbeats should come: a server quiet past two is asked. */
+	idle = CLIENT_PING_IDLE;
+	if (c->heartbeat > 0 && c->heartbeat * 2000 + 1000 < idle)
+		idle = c->heartbeat * 2000 + 1000;
+	if (c->state == CLIENT_READY && now - c->last_rx > idle &&
+	    c->nrequests < CLIENT_MAX_REQUESTS)
+		request_send(c, request_new(c, REQ_PING, 0,
 		    NULL, NULL), now);
 	return (0);
 }

@@ -1,9 +1,12 @@
 /*
  * console.c -- arc-console: options, the event loop, and the TLS
  * connection to arcd's console listener with reconnects (1 s doubling to
- * 30 s). Lines go to client.c; the screen is ui.c's, keys go to
- * ui_key.c, which says whether to redraw or quit; quitting is done here.
- * The top of the console: nothing calls back into it. One thread.
+ * 30 s), except after the server said this session was taken over
+ * ("replaced"): then only when the operator presses R. Lines (up to the
+ * hello's line_max; a longer one is skipped to its newline and said so)
+ * go to client.c; the screen is ui.c's, keys go to ui_key.c, which says
+ * whether to redraw, reconnect or quit; those are done here. The top of
+ * the console: nothing calls back into it. One thread.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -78,12 +81,16 @@ console_reap_cb(evutil_socket_t fd, short events, void *arg)
 	bufferevent_free(arg);
 }
 
-/* Lose the connection (never freed inside its own callback) and retry. */
+/*
+ * Lose the connection (never freed inside its own callback) and retry,
+ * unless the session was taken over: then the operator decides.
+ */
 static void
 console_drop(struct console *con, const char *why)
 {
 	struct timeval	 tv = { 0, 0 };
 	int64_t		 now = console_now();
+	int		 replaced = con->client->replaced;
 
 	if (con->bev != NULL) {
 		bufferevent_disable(con->bev, EV_READ | EV_WRITE);
@@ -92,13 +99,20 @@ console_drop(struct console *con, const char *why)
 		    con->bev, &tv);
 		con->bev = NULL;
 	}
-	if (con->client->state >= CLIENT_HELLO)
+	con->skipping = 0;
+	if (replaced)
+		;			/* client.c said what happened */
+	else if (con->client->state >= CLIENT_HELLO)
 		client_message(con->client, 1, now, "connection lost: %s",
 		    why);
 	else
 		client_message(con->client, 1, now, "cannot connect: %s",
 		    why);
 	client_disconnected(con->client, now);
+	if (replaced) {
+		con->retry_at = 0;
+		return;
+	}
 	tv.tv_sec = con->backoff;
 	con->retry_at = now + con->backoff * 1000;
 	con->backoff *= 2;
@@ -108,38 +122,66 @@ console_drop(struct console *con, const char *why)
 	con->addr_index++;
 }
 
+/* A line past line_max: say so once it is known, skip to its newline. */
+static void
+console_skip(struct console *con, struct evbuffer *in, int64_t now)
+{
+	struct evbuffer_ptr	 eol;
+
+	if (!con->skipping) {
+		con->skipping = 1;
+		con->long_lines++;
+		client_message(con->client, 1, now, "a message longer than %zu "
+		    "bytes was skipped", con->client->line_max);
+	}
+	eol = evbuffer_search_eol(in, NULL, NULL, EVBUFFER_EOL_LF);
+	if (eol.pos < 0) {
+		evbuffer_drain(in, evbuffer_get_length(in));
+		return;
+	}
+	evbuffer_drain(in, (size_t)eol.pos + 1);
+	con->skipping = 0;
+}
+
+/* One line, without its newline, to client.c; 0 if there is none yet. */
+static int
+console_line(struct console *con, struct evbuffer *in, int64_t now)
+{
+	struct evbuffer_ptr	 eol;
+	char			*line;
+	size_t			 len, max = con->client->line_max;
+	int			 r;
+
+	if (con->skipping) {
+		console_skip(con, in, now);
+		return (!con->skipping);
+	}
+	eol = evbuffer_search_eol(in, NULL, NULL, EVBUFFER_EOL_LF);
+	if ((eol.pos < 0 && evbuffer_get_length(in) > max) ||
+	    (eol.pos >= 0 && (size_t)eol.pos > max)) {
+		console_skip(con, in, now);
+		return (!con->skipping);
+	}
+	if (eol.pos < 0 ||
+	    (line = evbuffer_readln(in, &len, EVBUFFER_EOL_LF)) == NULL)
+		return (0);
+	r = client_input(con->client, line, len, now);
+	free(line);
+	if (r == -1)
+		console_drop(con, "malformed message");
+	else if (con->client->replaced)
+		console_drop(con, "logged in elsewhere");
+	return (con->bev != NULL);
+}
+
 static void
 console_read_cb(struct bufferevent *bev, void *arg)
 {
 	struct console		*con = arg;
 	struct evbuffer		*in = bufferevent_get_input(bev);
-	struct evbuffer_ptr	 eol;
-	char			*line;
-	size_t			 len;
 	int64_t			 now = console_now();
 
-	for (;;) {
-		eol = evbuffer_search_eol(in, NULL, NULL, EVBUFFER_EOL_LF);
-		if (eol.pos < 0) {
-			if (evbuffer_get_length(in) > CLIENT_LINE_MAX) {
-				console_drop(con, "line too long");
-				break;
-			}
-			break;
-		}
-		if ((size_t)eol.pos > CLIENT_LINE_MAX) {
-			console_drop(con, "line too long");
-			break;
-		}
-		line = evbuffer_readln(in, &len, EVBUFFER_EOL_LF);
-		if (line == NULL)
-			break;
-		if (client_input(con->client, line, len, now) == -1) {
-			free(line);
-			console_drop(con, "malformed message");
-			break;
-		}
-		free(line);
+	while (console_line(con, in, now)) {
 		if (con->client->state == CLIENT_READY)
 			con->backoff = 1;
 	}
@@ -255,19 +297,36 @@ console_tick_cb(evutil_socket_t fd, short events, void *arg)
 	ui_draw(con->ui, now);
 }
 
+/* R: connect now, whether waiting for a retry or told "replaced". */
+static void
+console_reconnect(struct console *con)
+{
+	if (con->bev != NULL)
+		return;			/* connected, or on the way */
+	evtimer_del(con->retry_ev);
+	con->backoff = 1;
+	console_connect(con);
+}
+
 static void
 console_stdin_cb(evutil_socket_t fd, short events, void *arg)
 {
 	struct console	*con = arg;
-
 	int64_t		 now = console_now();
 
 	(void)fd;
 	(void)events;
-	if (ui_key_input(con->ui, now) == UI_KEY_QUIT)
+	switch (ui_key_input(con->ui, now)) {
+	case UI_KEY_QUIT:
 		console_quit(con);
-	else
-		ui_draw(con->ui, now);
+		return;
+	case UI_KEY_RECONNECT:
+		console_reconnect(con);
+		break;
+	case UI_KEY_REDRAW:
+		break;
+	}
+	ui_draw(con->ui, now);
 }
 
 static void

@@ -2,18 +2,27 @@
  * console.h -- arc-console, the operator's terminal: one internal header,
  * a section per file.
  *
- * client.c (session, requests and replies), queue.c (the alarms in queue
- * order) and draft.c (what the operator types) are the protocol state:
- * no curses, no sockets; lines in, lines out through a send function,
- * time passed in as data (libconsole.a, unit-tested alone). console.c owns
- * the process and the TLS connection; ui.c, ui_alarm.c, ui_operators.c,
- * ui_key.c and ui_login.c render that state with ncurses and turn keys
- * into requests; paint.c (attributes, safe text) and key.c (what a key
- * is) are the helpers beneath them.
+ * client.c (session, replies, pushes; protocol 2: the streamed snapshot,
+ * heartbeats, a session taken over), request.c (requests with ids, kept
+ * across a reconnect, flushed after the snapshot), queue.c (the alarms in
+ * queue order and the deltas that change them), history.c (an alarm's
+ * events and notes: the window of 20 the server sends, pushes, older
+ * pages asked for) and draft.c (what the operator types) are the protocol
+ * state: no curses, no sockets; lines in, lines out through a send
+ * function, time passed in as data (libconsole.a, unit-tested alone).
+ * console.c owns the process and the TLS connection (lines up to the
+ * hello's line_max; a longer one is skipped and said so; no reconnect
+ * after "replaced" until the operator presses R); ui.c, ui_alarm.c,
+ * ui_operators.c, ui_key.c and ui_login.c render that state with ncurses
+ * and turn keys into requests (m, or PgDn at the end of the alarm pane:
+ * older events and notes; R: reconnect now, which ui_key.c hands to
+ * console.c as UI_KEY_RECONNECT); paint.c (attributes, safe text) and
+ * key.c (what a key is) are the helpers beneath them.
  *
  * Calls go down, never back up:
  *	console.c -> ui_key.c -> ui.c -> ui_alarm.c, ui_login.c, ui_operators.c
- *	    -> paint.c, key.c;  ui_key.c -> draft.c -> client.c -> queue.c
+ *	    -> paint.c, key.c;  ui_key.c -> draft.c -> client.c -> request.c
+ *	    -> queue.c -> history.c;  ui_alarm.c -> history.c
  */
 #ifndef CONSOLE_H
 #define CONSOLE_H
@@ -36,11 +45,16 @@ struct event_base;
 struct bufferevent;
 struct ssl_ctx_st;
 
-#define CLIENT_PROTOCOL		1
-#define CLIENT_LINE_MAX		65536	/* bytes a protocol line */
+#define CLIENT_PROTOCOL		2
+#define CLIENT_LINE_MAX		65536	/* bytes a protocol line, at most */
+#define CLIENT_LINE_MIN		1024	/* a hello's line_max below it: junk */
+#define CLIENT_WINDOW		20	/* events, notes an alarm carries */
+#define CLIENT_HISTORY_MAX	500	/* events, notes kept per alarm */
+#define CLIENT_PAGE		50	/* events, notes asked for at a time */
 #define CLIENT_TEXT_MAX		1000	/* bytes of a note */
 #define CLIENT_MAX_ALARMS	10000	/* open alarms kept */
 #define CLIENT_MAX_REQUESTS	64	/* requests waiting for a reply */
+#define CLIENT_RESERVED		2	/* of them kept for a login, a ping */
 #define CLIENT_CLOSED_KEEP	8	/* closed alarms kept for display */
 #define CLIENT_PING_IDLE	30000	/* ms without input before a ping */
 #define CLIENT_PING_TIMEOUT	20000	/* ms a ping may wait for its reply */
@@ -75,7 +89,17 @@ enum client_req {
 	REQ_NOTE,
 	REQ_CLOSE,
 	REQ_DECLINE,
-	REQ_OPERATORS		/* supervisor: the operators list */
+	REQ_OPERATORS,		/* supervisor: the operators list */
+	REQ_ALARM,		/* the whole alarm (an update for one unknown) */
+	REQ_EVENTS,		/* older events of alarm_id, before an id */
+	REQ_NOTES		/* older notes of alarm_id, before an id */
+};
+#define REQ_LAST	REQ_NOTES
+
+/* An alarm's two histories (history.c). */
+enum history_kind {
+	HISTORY_EVENTS,		/* "events": newest first */
+	HISTORY_NOTES		/* "notes": oldest first */
 };
 
 enum client_draft_kind {
@@ -98,6 +122,7 @@ struct client_alarm {
 	const char		*name;		/* borrowed from obj, or NULL */
 	const char		*outcome;	/* borrowed from obj, or NULL */
 	struct json_t		*obj;		/* owned reference */
+	int			 history_end[2]; /* the server has no older */
 };
 
 /* A request sent (or waiting to be sent) and not yet answered. */
@@ -107,6 +132,7 @@ struct client_request {
 	int64_t			 alarm_id;	/* 0: null */
 	char			*text;		/* owned, or NULL */
 	const char		*outcome;	/* static, or NULL */
+	int64_t			 before;	/* REQ_EVENTS, REQ_NOTES; 0: none */
 	int64_t			 sent_at;	/* ms; 0 while unsent */
 	TAILQ_ENTRY(client_request) entry;
 };
@@ -153,6 +179,17 @@ struct client {
 	char			 op_name[128];
 	char			 op_role[32];
 
+	size_t			 line_max;	/* bytes a line (the hello's) */
+	int			 heartbeat;	/* s between heartbeats, or 0 */
+	int			 replaced;	/* logged in elsewhere: stay
+						   offline until asked */
+	int			 loading;	/* snapshot_begin seen, not _end */
+	int64_t			 load_total;	/* alarms the begin announced */
+	int64_t			 load_count;	/* alarm messages since */
+	int64_t			*known;		/* owned; sorted ids held before
+						   the snapshot (bells) */
+	size_t			 nknown;
+
 	struct client_alarm	**alarms;	/* owned; queue order */
 	size_t			 nalarms;
 	size_t			 alarms_size;
@@ -190,6 +227,8 @@ struct client {
 
 	uint64_t		 stray_replies;
 	uint64_t		 bad_messages;
+	uint64_t		 heartbeats;	/* answered */
+	uint64_t		 unknown_alarms; /* deltas for alarms not held */
 	uint64_t		 dropped_alarms;
 	uint64_t		 dropped_operators;
 };
@@ -215,14 +254,19 @@ int64_t		 client_note(struct client *, int64_t, const char *, int64_t);
 int64_t		 client_close(struct client *, int64_t, const char *,
 		     const char *, int64_t);
 int64_t		 client_operators(struct client *, int64_t);
+int		 client_history(struct client *, int64_t, int64_t);
 int		 client_is_supervisor(struct client *);
 void		 client_message(struct client *, int, int64_t, const char *,
 		     ...) __attribute__((format(printf, 4, 5)));
 
 /* --- queue.c --- */
 const char	*queue_state_name(enum client_alarm_state);
-void		 queue_snapshot(struct client *, struct json_t *);
-void		 queue_delta(struct client *, struct json_t *);
+void		 queue_begin(struct client *);
+void		 queue_end(struct client *);
+void		 queue_alarm(struct client *, struct json_t *);
+int		 queue_update(struct client *, struct json_t *);
+void		 queue_event(struct client *, struct json_t *);
+void		 queue_note(struct client *, struct json_t *);
 void		 queue_stats(struct client *, struct json_t *);
 void		 queue_clear(struct client *);
 void		 queue_free(struct client *);
@@ -230,6 +274,32 @@ int		 queue_index(struct client *, int64_t);
 struct client_alarm *queue_find(struct client *, int64_t);
 int		 queue_is_mine(struct client *, const struct client_alarm *);
 int		 queue_is_late(struct client *, int64_t);
+
+/* --- request.c --- */
+const char	*request_name(enum client_req);
+struct client_request *request_new(struct client *, enum client_req, int64_t,
+		     const char *, const char *);
+void		 request_remove(struct client *, struct client_request *);
+void		 request_free_all(struct client *);
+void		 request_sendj(struct client *, struct json_t *);
+void		 request_send(struct client *, struct client_request *,
+		     int64_t);
+struct client_request *request_find(struct client *, struct json_t *);
+int64_t		 request_fetch(struct client *, enum client_req, int64_t,
+		     int64_t, int64_t);
+int		 request_lost(struct client *);
+void		 request_flush(struct client *, int64_t);
+
+/* --- history.c --- */
+size_t		 history_held(const struct client_alarm *, enum history_kind);
+int64_t		 history_total(const struct client_alarm *,
+		     enum history_kind);
+int		 history_before(struct client_alarm *, enum history_kind,
+		     int64_t *);
+int		 history_push(struct client_alarm *, enum history_kind,
+		     struct json_t *);
+size_t		 history_page(struct client_alarm *, enum history_kind,
+		     struct json_t *, int);
 
 /* --- draft.c --- */
 void		 draft_start(struct client *, enum client_draft_kind, int64_t,
@@ -250,6 +320,8 @@ struct console {
 	int			 addr_index;
 	int			 backoff;	/* s before the next retry */
 	int64_t			 retry_at;	/* ms; 0 if not waiting */
+	int			 skipping;	/* in a line past line_max */
+	uint64_t		 long_lines;	/* lines skipped */
 	struct event		*retry_ev;
 	struct event		*tick_ev;
 	struct event		*stdin_ev;
@@ -277,6 +349,8 @@ struct ui {
 	int64_t		 sel_id;	/* selected alarm, or 0 */
 	int		 show_operators; /* supervisor: operators pane */
 	int		 scroll;	/* alarm pane, in lines */
+	int		 alarm_lines;	/* the alarm pane's, as last drawn */
+	int		 alarm_rows;	/* rows it had */
 	int		 outcome_sel;
 	char		 login[64];
 	char		 pass[256];	/* wiped */
@@ -295,6 +369,7 @@ int		 ui_selected(struct ui *);
 /* --- ui_key.c --- */
 enum ui_key_result {
 	UI_KEY_REDRAW,	/* keys handled: draw the screen */
+	UI_KEY_RECONNECT, /* R while offline: connect now */
 	UI_KEY_QUIT	/* the operator confirmed q */
 };
 enum ui_key_result ui_key_input(struct ui *, int64_t);

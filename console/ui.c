@@ -28,11 +28,13 @@
 static const char *ui_help[] = {
 	"a          accept: the offered alarm, else the selected, else the top",
 	"Up/Down j/k  select an alarm        PgUp/PgDn  scroll the alarm",
+	"m          older events and notes (also: PgDn at the alarm's end)",
 	"n          add a note to the selected alarm (Enter sends, Esc drops)",
 	"c          close the selected alarm: pick an outcome, then a text",
 	"r          release the selected alarm back to the queue",
 	"d          decline the alarm offered to you",
 	"o          supervisors: the operators pane instead of the alarm",
+	"R          reconnect now (after \"logged in elsewhere\" only R does)",
 	"Ctrl-L     redraw             ?  this help       q  quit",
 	"",
 	"Ages: ! past 60 s, !! past 180 s; late: counted past 180 s today.",
@@ -102,15 +104,20 @@ ui_conn_text(struct ui *ui, char *buf, size_t size, int64_t now)
 
 	switch (con->client->state) {
 	case CLIENT_OFFLINE:
+		if (con->client->replaced)
+			return ("offline: R reconnects");
 		left = con->retry_at - now;
 		snprintf(buf, size, "reconnecting in %ds",
 		    (int)((left < 0 ? 0 : left + 999) / 1000));
 		return (buf);
 	case CLIENT_CONNECTING:
 		return ("connecting");
+	case CLIENT_SYNC:
+		if (con->client->loading)
+			return ("loading");
+		/* FALLTHROUGH */
 	case CLIENT_HELLO:
 	case CLIENT_AUTH:
-	case CLIENT_SYNC:
 		return ("logging in");
 	case CLIENT_LOGIN:
 		return ("login needed");
@@ -320,6 +327,8 @@ ui_selected(struct ui *ui)
 	struct client	*c = ui->con->client;
 	int		 idx;
 
+	if (c->state == CLIENT_SYNC)	/* the snapshot is coming: wait */
+		return (queue_index(c, ui->sel_id));
 	if (c->focus_id != 0 && queue_find(c, c->focus_id) != NULL) {
 		if (ui->sel_id != c->focus_id)
 			ui->scroll = 0;
@@ -333,6 +342,18 @@ ui_selected(struct ui *ui)
 	ui->scroll = 0;
 	ui->sel_id = c->nalarms > 0 ? c->alarms[0]->id : 0;
 	return (c->nalarms > 0 ? 0 : -1);
+}
+
+static void
+ui_loading(struct ui *ui, int y, const char *dots)
+{
+	struct client	*c = ui->con->client;
+	char		 buf[128];
+
+	snprintf(buf, sizeof buf, "loading %lld alarm%s%s  (%lld so far)",
+	    (long long)c->load_total, c->load_total == 1 ? "" : "s", dots,
+	    (long long)c->load_count);
+	paint_put(y, 2, COLS - 2, A_BOLD, buf);
 }
 
 static void
@@ -351,6 +372,13 @@ ui_queue(struct ui *ui, int y, int h, int sel, int64_t now)
 	mvaddstr(y, UI_QUEUE_X + UI_QUEUE_NAME + UI_QUEUE_WHAT, "Ev");
 	mvaddstr(y, UI_QUEUE_X + UI_QUEUE_NAME + UI_QUEUE_WHAT + 6, "State");
 	attroff(A_UNDERLINE);
+	if (c->state == CLIENT_SYNC && c->loading) {
+		/* Until snapshot_end the queue is not the queue. */
+		snprintf(more, sizeof more, "%s", ui->utf8 ? "\xe2\x80\xa6" :
+		    "...");
+		ui_loading(ui, y + 1, more);
+		return;
+	}
 	if (c->nalarms == 0) {
 		paint_put(y + 1, 2, COLS - 2, A_NORMAL,
 		    c->state == CLIENT_READY ? "no open alarms" :
@@ -526,6 +554,7 @@ ui_draw(struct ui *ui, int64_t now)
 	ui_queue(ui, 1, qh, sel, now);
 	ay = qh + 2;
 	a = queue_find(c, ui->sel_id);
+	ui->alarm_lines = 0;
 	ui_fill(ay, paint_attr(ui, UI_TITLE));
 	if (ui->show_operators && client_is_supervisor(c))
 		ui_operators_draw(ui, ay, LINES - 3 - ay);
@@ -538,6 +567,8 @@ ui_draw(struct ui *ui, int64_t now)
 		    COLS, ui->scroll, now);
 		if (ui->scroll > lines - 1)
 			ui->scroll = lines > 0 ? lines - 1 : 0;
+		ui->alarm_lines = lines;
+		ui->alarm_rows = LINES - 3 - ay;
 	} else
 		paint_put(ay, 0, COLS, paint_attr(ui, UI_TITLE), " No alarm");
 	ui_keybar(ui);

@@ -1,7 +1,8 @@
 /*
- * ui_alarm.c -- the alarm pane: the client card, the unit and zone, every
- * event with its time and location, the responders by rank, the notes and
- * the outcome. Lines are laid out virtually and only those inside the
+ * ui_alarm.c -- the alarm pane: the client card, the unit and zone, the
+ * events held with their time and location, the responders by rank, the
+ * notes held, how many older ones the server has (history.c), and the
+ * outcome. Lines are laid out virtually and only those inside the
  * scrolled window are drawn. Called by ui.c; draws with paint.c. Main
  * thread only.
  */
@@ -155,15 +156,39 @@ pane_unit(struct pane *p, struct client_alarm *a, json_t *u)
 	pane_field(p, "Alarm", A_NORMAL, buf);
 }
 
+/* "(35 older events: m fetches them)" when the server has more. */
 static void
-pane_events(struct pane *p, json_t *events)
+pane_older(struct pane *p, struct client_alarm *a, enum history_kind k,
+    const char *what)
+{
+	size_t	 held = history_held(a, k);
+	int64_t	 older = history_total(a, k) - (int64_t)held;
+	char	 buf[128];
+
+	if (older <= 0)
+		return;
+	if (held >= CLIENT_HISTORY_MAX)
+		snprintf(buf, sizeof buf, "(%lld older %s not kept: the "
+		    "console keeps %d)", (long long)older, what,
+		    CLIENT_HISTORY_MAX);
+	else if (a->history_end[k])
+		snprintf(buf, sizeof buf, "(%lld older %s not sent)",
+		    (long long)older, what);
+	else
+		snprintf(buf, sizeof buf, "(%lld older %s: m, or PgDn at "
+		    "the end, fetches them)", (long long)older, what);
+	pane_field(p, NULL, A_DIM, buf);
+}
+
+static void
+pane_events(struct pane *p, struct client_alarm *a)
 {
 	json_t	*e;
 	size_t	 i;
 	char	 buf[512], t[16];
 
 	pane_head(p, "Events");
-	json_array_foreach(events, i, e) {
+	json_array_foreach(json_object_get(a->obj, "events"), i, e) {
 		paint_fmt_hms(t, sizeof t, (int64_t)json_integer_value(
 		    json_object_get(e, "received_at")));
 		snprintf(buf, sizeof buf, "%s  %s %s  zone %s%s%s%s%s", t,
@@ -174,6 +199,7 @@ pane_events(struct pane *p, json_t *events)
 		    pane_str(e, "location"));
 		pane_field(p, NULL, A_NORMAL, buf);
 	}
+	pane_older(p, a, HISTORY_EVENTS, "events");
 }
 
 static void
@@ -196,14 +222,15 @@ pane_responders(struct pane *p, json_t *list)
 }
 
 static void
-pane_notes(struct pane *p, json_t *list)
+pane_notes(struct pane *p, struct client_alarm *a)
 {
-	json_t	*n;
+	json_t	*n, *list = json_object_get(a->obj, "notes");
 	size_t	 i;
 	char	 buf[1200], t[16];
 
 	pane_head(p, "Notes");
-	if (json_array_size(list) == 0)
+	pane_older(p, a, HISTORY_NOTES, "notes");
+	if (json_array_size(list) == 0 && history_total(a, HISTORY_NOTES) == 0)
 		pane_field(p, NULL, A_NORMAL, "none");
 	json_array_foreach(list, i, n) {
 		paint_fmt_hms(t, sizeof t, (int64_t)json_integer_value(
@@ -256,14 +283,14 @@ ui_alarm_draw(struct ui *ui, struct client_alarm *a, int y, int h, int w,
 	}
 	if (json_is_object(json_object_get(o, "incident"))) {
 		pane_incident(&p, json_object_get(o, "incident"));
-		pane_notes(&p, json_object_get(o, "notes"));
+		pane_notes(&p, a);
 		return (p.line);
 	}
 	pane_client(&p, json_object_get(o, "client"), now);
 	pane_unit(&p, a, json_object_get(o, "unit"));
 	pane_responders(&p, json_object_get(o, "responders"));
-	pane_notes(&p, json_object_get(o, "notes"));
-	pane_events(&p, json_object_get(o, "events"));
+	pane_notes(&p, a);
+	pane_events(&p, a);
 	if (p.line - scroll > h)
 		paint_put(y + h - 1, w - 14, 14, A_BOLD, " PgDn: more ");
 	return (p.line);

@@ -4,7 +4,8 @@
  * confirmation; the login form's keys go to ui_login.c. Requests go
  * through client.c and draft.c; what a key is, is key.c's.
  *
- * It neither draws nor quits: ui_key_input() tells console.c which to do.
+ * It neither draws, connects nor quits: ui_key_input() tells console.c
+ * which to do.
  * Main thread only.
  */
 #include <wchar.h>
@@ -98,6 +99,32 @@ ui_key_move(struct ui *ui, int delta)
 	ui->sel_id = c->alarms[idx]->id;
 }
 
+/*
+ * m, or scrolling to the end of the alarm pane: older events and notes of
+ * the selected alarm, where the server has more than is shown.
+ */
+static void
+ui_key_history(struct ui *ui, int asked, int64_t now)
+{
+	struct client	*c = ui->con->client;
+
+	if (ui->show_operators || queue_find(c, ui->sel_id) == NULL)
+		return;
+	if (client_history(c, ui->sel_id, now) == 0 && asked)
+		client_message(c, 0, now, "alarm %lld: no older events or notes "
+		    "to fetch", (long long)ui->sel_id);
+}
+
+/* PgDn, space: down a page; at the end, fetch what is older. */
+static void
+ui_key_scroll(struct ui *ui, int64_t now)
+{
+	ui->scroll += LINES / 3;
+	if (ui->alarm_lines > 0 && ui->scroll + ui->alarm_rows >=
+	    ui->alarm_lines)
+		ui_key_history(ui, 0, now);
+}
+
 /* o: a supervisor's operators pane in place of the alarm, and back. */
 static void
 ui_key_operators(struct ui *ui, int64_t now)
@@ -112,24 +139,34 @@ ui_key_operators(struct ui *ui, int64_t now)
 		client_operators(c, now);	/* fresh, not just the pushes */
 }
 
+/* Arrows, Home, PgUp/PgDn. */
 static void
+ui_key_fn(struct ui *ui, wint_t k, int64_t now)
+{
+	struct client	*c = ui->con->client;
+	int		 page = LINES / 3;
+
+	if (k == KEY_UP)
+		ui_key_move(ui, -1);
+	else if (k == KEY_DOWN)
+		ui_key_move(ui, 1);
+	else if (k == KEY_HOME)
+		ui_key_move(ui, -(int)c->nalarms);
+	else if (k == KEY_NPAGE)
+		ui_key_scroll(ui, now);
+	else if (k == KEY_PPAGE)
+		ui->scroll = ui->scroll > page ? ui->scroll - page : 0;
+}
+
+static enum ui_key_result
 ui_key_main(struct ui *ui, int fn, wint_t k, int64_t now)
 {
 	struct client	*c = ui->con->client;
 	int		 page = LINES / 3;
 
 	if (fn) {
-		if (k == KEY_UP)
-			ui_key_move(ui, -1);
-		else if (k == KEY_DOWN)
-			ui_key_move(ui, 1);
-		else if (k == KEY_HOME)
-			ui_key_move(ui, -(int)c->nalarms);
-		else if (k == KEY_NPAGE)
-			ui->scroll += page;
-		else if (k == KEY_PPAGE)
-			ui->scroll = ui->scroll > page ? ui->scroll - page : 0;
-		return;
+		ui_key_fn(ui, k, now);
+		return (UI_KEY_REDRAW);
 	}
 	switch (k) {
 	case 'a':
@@ -142,7 +179,14 @@ ui_key_main(struct ui *ui, int fn, wint_t k, int64_t now)
 		ui_key_move(ui, 1);
 		break;
 	case ' ':
-		ui->scroll += page;
+		ui_key_scroll(ui, now);
+		break;
+	case 'm':
+		ui_key_history(ui, 1, now);
+		break;
+	case 'R':
+		if (c->state == CLIENT_OFFLINE)
+			return (UI_KEY_RECONNECT);
 		break;
 	case 'b':
 		ui->scroll = ui->scroll > page ? ui->scroll - page : 0;
@@ -182,6 +226,7 @@ ui_key_main(struct ui *ui, int fn, wint_t k, int64_t now)
 		clearok(curscr, TRUE);
 		break;
 	}
+	return (UI_KEY_REDRAW);
 }
 
 /* One key; UI_KEY_QUIT once the operator has confirmed q. */
@@ -198,8 +243,7 @@ ui_key(struct ui *ui, int fn, wint_t k, int64_t now)
 	}
 	switch (ui->mode) {
 	case UI_MAIN:
-		ui_key_main(ui, fn, k, now);
-		break;
+		return (ui_key_main(ui, fn, k, now));
 	case UI_NOTE:
 	case UI_CLOSETEXT:
 		ui_key_edit(ui, fn, k, now);
@@ -221,18 +265,23 @@ ui_key(struct ui *ui, int fn, wint_t k, int64_t now)
 
 /*
  * Every key waiting on the terminal. UI_KEY_QUIT: the operator confirmed
- * q, the caller quits (keys after it are left unread); else the caller
- * redraws once.
+ * q, the caller quits (keys after it are left unread); UI_KEY_RECONNECT:
+ * the caller connects now (the keys after it are read first); else the
+ * caller redraws once.
  */
 enum ui_key_result
 ui_key_input(struct ui *ui, int64_t now)
 {
-	wint_t	 k;
-	int	 r, n = 0;
+	enum ui_key_result	 result = UI_KEY_REDRAW, r1;
+	wint_t			 k;
+	int			 r, n = 0;
 
 	while (n++ < 256 && (r = wget_wch(stdscr, &k)) != ERR) {
-		if (ui_key(ui, r == KEY_CODE_YES, k, now) == UI_KEY_QUIT)
+		if ((r1 = ui_key(ui, r == KEY_CODE_YES, k, now)) ==
+		    UI_KEY_QUIT)
 			return (UI_KEY_QUIT);
+		if (r1 == UI_KEY_RECONNECT)
+			result = r1;
 	}
-	return (UI_KEY_REDRAW);
+	return (result);
 }

@@ -1,21 +1,26 @@
 /*
  * fuzz_console.c -- libFuzzer target for the console's protocol state
- * (console/client.c, queue.c, draft.c): the input is what a server sends,
- * split on '\n', each line handed to client_input() as console.c does. A
- * line client_input() refuses drops the connection and the console
- * reconnects (client_disconnected, client_connected), as console.c does.
+ * (console/client.c, request.c, queue.c, history.c, draft.c): the input
+ * is what a server sends, split on '\n', each line handed to
+ * client_input() as console.c does. A line client_input() refuses drops
+ * the connection and the console reconnects (client_disconnected,
+ * client_connected), as console.c does; a line past line_max is skipped;
+ * after "replaced" the console is offline and server lines are not read
+ * until the operator reconnects (!x).
  *
  * A line starting with '!' (never a JSON object) is the operator instead,
  * so replies can meet the requests they answer:
  *	!a[ID] accept	!r[ID] release	!d[ID] decline	!t  31 s pass, tick
  *	!nTEXT note	!cTEXT close	!wTEXT draft a note, backspace, submit
  *	!x  the link drops and comes back	!p  the credentials again
+ *	!m[ID] older events and notes
  * ID defaults to the alarm offered, else the first in the queue.
  *
  * After every line the state must hold together: the queue sorted, no
- * closed alarm in it, no duplicate ids, borrowed strings alive, requests
- * counted and bounded; every line the client writes is one JSON object
- * with a type and an id. FUZZ_VERBOSE=1 in the environment prints the
+ * closed alarm in it, no duplicate ids, borrowed strings alive, events and
+ * notes bounded, requests counted and bounded; every line the client
+ * writes is one JSON object with a type and an id, or a heartbeat with
+ * its seq and nothing else. FUZZ_VERBOSE=1 in the environment prints the
  * state after each line.
  */
 #include <stdint.h>
@@ -48,6 +53,15 @@ fuzz_wire_line(const char *s, size_t len)
 		abort();
 	if ((o = json_loadb(s, len, JSON_REJECT_DUPLICATES, NULL)) == NULL)
 		abort();
+	if (json_is_object(o) && json_is_string(json_object_get(o, "type")) &&
+	    strcmp(json_string_value(json_object_get(o, "type")),
+	    "heartbeat") == 0) {
+		if (json_object_size(o) != 2 ||
+		    !json_is_integer(json_object_get(o, "seq")))
+			abort();
+		json_decref(o);
+		return;
+	}
 	if (!json_is_object(o) ||
 	    !json_is_string(json_object_get(o, "type")) ||
 	    !json_is_integer(json_object_get(o, "id")) ||
@@ -97,6 +111,13 @@ fuzz_check_alarm(const struct client_alarm *a)
 	fuzz_check_str(a->code, a->obj, "code");
 	fuzz_check_str(a->name, a->obj, "name");
 	fuzz_check_str(a->outcome, a->obj, "outcome");
+	if (history_held(a, HISTORY_EVENTS) >
+	    CLIENT_HISTORY_MAX ||
+	    history_held(a, HISTORY_NOTES) >
+	    CLIENT_HISTORY_MAX ||
+	    history_total(a, HISTORY_EVENTS) <
+	    (int64_t)history_held(a, HISTORY_EVENTS))
+		abort();
 }
 
 static int
@@ -151,7 +172,8 @@ fuzz_check(struct client *c)
 	}
 	TAILQ_FOREACH(r, &c->requests, entry) {
 		n++;
-		if ((unsigned)r->kind > REQ_OPERATORS)
+		if ((unsigned)r->kind > REQ_LAST ||
+		    strcmp(request_name(r->kind), "?") == 0)
 			abort();
 		if ((r->sent_at != 0) != (r->id != 0) || r->id < 0 ||
 		    r->id >= c->next_id)
@@ -187,6 +209,12 @@ fuzz_check(struct client *c)
 	}
 	if (c->draft.len > CLIENT_TEXT_MAX ||
 	    strlen(c->draft.text) != c->draft.len)
+		abort();
+	if (c->line_max < CLIENT_LINE_MIN || c->line_max > CLIENT_LINE_MAX ||
+	    (c->loading && c->state != CLIENT_SYNC) ||
+	    (c->replaced && c->state != CLIENT_OFFLINE) ||
+	    (c->known == NULL && c->nknown != 0) ||
+	    (c->known != NULL && !c->loading && c->state == CLIENT_READY))
 		abort();
 }
 
@@ -246,6 +274,9 @@ fuzz_operator(struct client *c, const char *s, size_t len, int64_t *now)
 	case 'd':
 		client_decline(c, fuzz_alarm_id(c, arg, alen), *now);
 		break;
+	case 'm':
+		client_history(c, fuzz_alarm_id(c, arg, alen), *now);
+		break;
 	case 'n':
 		fuzz_text(text, sizeof text, arg, alen);
 		client_note(c, fuzz_alarm_id(c, "", 0), text, *now);
@@ -298,9 +329,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		len = nl - p;
 		if (len > 0 && *p == '!')
 			fuzz_operator(c, p, len, &now);
-		else if (len > CLIENT_LINE_MAX ||
-		    client_input(c, p, len, now) == -1)
+		else if (c->state == CLIENT_OFFLINE)
+			;		/* replaced: nobody reads */
+		else if (len > c->line_max)
+			;		/* skipped, as console.c does */
+		else if (client_input(c, p, len, now) == -1)
 			fuzz_reconnect(c, now);
+		else if (c->replaced)
+			client_disconnected(c, now);	/* no retry */
 		fuzz_check(c);
 		if (verbose)		/* for whoever edits the corpus */
 			fprintf(stderr, "%-10.*s %s alarms %zu requests %zu "

@@ -1,14 +1,26 @@
 """mockconsole -- a stand-in for arcd's console listener, written from
-docs/console-protocol.md, to develop and test arc-console without arcd.
+docs/console-protocol.md (version 2), to develop and test arc-console
+without arcd.
 
 TLS with a self-signed certificate made by the openssl CLI in a temporary
-directory; one JSON object per line; hello, login (op1 / secret-pass, or
-the supervisor boss / boss-pass), a snapshot of three alarms, an offer of
-the top one (to operators), replies to accept, note, close, release,
-decline, ping and (supervisors) operators, an `alarm` delta and `stats`
-(with `over_180`) to every console after each change, and an `operators`
-push to supervisors whenever someone logs in or out or an alarm changes.
-Every request received is kept in `MockConsole.requests` for the tests.
+directory; one JSON object per line; hello (protocol 2, line_max,
+heartbeat), login (op1 / secret-pass, or the supervisor boss /
+boss-pass; a login in `locked` is refused with "locked"; a second login
+of the same operator takes the session over: the old one is told
+"replaced" and closed), a streamed snapshot (snapshot_begin, one `alarm`
+per open alarm with its newest 20 events and notes, snapshot_end) of
+three alarms (plus `extra_alarms`, with `snapshot_delay` seconds between
+them), an offer of the top one (to operators), replies to accept (at most
+`max_held` held: "limit"), note, close, release, decline, ping, alarm,
+events and notes (paged with before and limit) and (supervisors)
+operators; deltas to every console after each change (`alarm` for a new
+alarm, `alarm_update` without the card, events and notes, `alarm_event`,
+`alarm_note`) and `stats` (with `over_180`), an `operators` push to
+supervisors whenever someone logs in or out or an alarm changes; a
+heartbeat every `heartbeat` seconds, a console that leaves two unanswered
+closed as stuck. Every request received is kept in
+`MockConsole.requests` for the tests, every heartbeat answered in
+`MockConsole.heartbeats`.
 
     python3 mockconsole.py [--port 7010]      # then: arc-console -k 127.0.0.1:7010
 """
@@ -34,6 +46,10 @@ ACCOUNTS = {    # login: (password, name, role)
 }
 OUTCOMES = {"no_assistance", "assisted_by_phone", "responder_sent",
             "emergency_services", "false_alarm", "technical_fault"}
+PROTOCOL = 2
+LINE_MAX = 65536
+WINDOW = 20                     # events and notes an alarm carries
+CARD = ("unit", "client", "responders", "events", "notes")
 
 
 def now_ms():
@@ -42,24 +58,48 @@ def now_ms():
 
 def make_alarm(aid, cls, account, zone_label, name, code, client, age_s,
                count=1, responders=()):
+    """An alarm as the mock keeps it: every event (newest first) and note
+    (oldest first); window() makes what goes on the wire."""
     t = now_ms() - age_s * 1000
     return {
         "id": aid, "state": "waiting", "class": cls, "code": code,
-        "name": name, "operator": None, "opened_at": t,
+        "name": name, "incident": None, "incident_id": None,
+        "operator": None, "opened_at": t,
         "last_at": t + (count - 1) * 2000, "count": count,
         "offered_to": None, "accepted_at": None, "closed_at": None,
-        "outcome": None,
+        "outcome": None, "restored_at": None,
         "unit": {"account": account, "protocol": "dc09", "zone": "001",
                  "zone_label": zone_label},
         "client": client,
         "responders": list(responders),
-        "events": [{"id": aid * 10 + i, "code": code, "raw_code": "101",
-                    "class": cls, "qualifier": "1", "zone": "001",
-                    "text": "", "location": "X=-1.51 Y=52.40" if i == 0
-                    else "", "received_at": t + i * 2000}
-                   for i in range(count)],
+        "events": [{"id": aid * 10 + i, "seq": i, "code": code,
+                    "raw_code": "101", "class": cls, "qualifier": "1",
+                    "zone": "001", "text": "",
+                    "location": "X=-1.51 Y=52.40" if i == 0 else "",
+                    "received_at": t + i * 2000}
+                   for i in reversed(range(count))],
         "notes": [],
     }
+
+
+def window(a):
+    """The whole alarm on the wire: the newest 20 events and notes."""
+    w = {k: copy.deepcopy(v) for k, v in a.items()
+         if k not in ("events", "notes")}
+    w["events"] = copy.deepcopy(a["events"][:WINDOW])
+    w["events_total"] = len(a["events"])
+    w["notes"] = copy.deepcopy(a["notes"][-WINDOW:])
+    w["notes_total"] = len(a["notes"])
+    return w
+
+
+def update_of(a):
+    """An alarm_update: without the card, events and notes (an incident
+    without its members)."""
+    u = {k: copy.deepcopy(v) for k, v in a.items() if k not in CARD}
+    if isinstance(u.get("incident"), dict):
+        u["incident"].pop("members", None)
+    return u
 
 
 def demo_alarms():
@@ -104,17 +144,45 @@ class Session:
         self.role = None
         self.wlock = threading.Lock()
         self.alive = True
+        self.hb_sent = 0            # the last heartbeat's seq
+        self.hb_answered = 0        # the last seq answered
 
     def send(self, obj):
-        data = (json.dumps(obj) + "\n").encode()
+        self.send_raw((json.dumps(obj) + "\n").encode())
+
+    def send_raw(self, data):
         with self.wlock:
             try:
                 self.sock.sendall(data)
             except OSError:
                 self.alive = False
 
+    def close(self):
+        self.alive = False
+        try:
+            self.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+    def beat(self):
+        """Every heartbeat seconds: one more; two unanswered: stuck."""
+        period = self.server.heartbeat
+        while self.alive and self.server.running:
+            time.sleep(period)
+            if not self.alive or self.login is None:
+                continue
+            if self.hb_sent - self.hb_answered >= 2:
+                self.server.stuck += 1
+                self.close()
+                return
+            self.hb_sent += 1
+            self.send({"type": "heartbeat", "seq": self.hb_sent})
+
     def run(self):
-        self.send({"type": "hello", "server": "arcd", "protocol": 1})
+        self.send({"type": "hello", "server": "arcd", "protocol": PROTOCOL,
+                   "line_max": LINE_MAX,
+                   "heartbeat": max(1, int(self.server.heartbeat))})
+        threading.Thread(target=self.beat, daemon=True).start()
         buf = b""
         try:
             while self.alive:
@@ -143,7 +211,9 @@ class Session:
 class MockConsole:
     """The mock server; start() runs it in threads, stop() ends it."""
 
-    def __init__(self, port=0, auth_delay=0.2, offer=True):
+    def __init__(self, port=0, auth_delay=0.2, offer=True, heartbeat=10,
+                 extra_alarms=0, snapshot_delay=0.0, max_held=3,
+                 locked=()):
         self.tmp = tempfile.mkdtemp(prefix="mockconsole-")
         self.cert, self.key = make_cert(self.tmp)
         self.ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
@@ -156,10 +226,21 @@ class MockConsole:
         self.port = self.lsock.getsockname()[1]
         self.auth_delay = auth_delay
         self.offer = offer
+        self.heartbeat = heartbeat
+        self.snapshot_delay = snapshot_delay
+        self.max_held = max_held
+        self.locked = set(locked)
         self.lock = threading.RLock()
         self.alarms = {a["id"]: a for a in demo_alarms()}
         self.next_alarm = 100
+        self.next_event = 100000
+        self.next_note = 1
+        for i in range(extra_alarms):
+            self.add_alarm(cls=1 + i % 3, name="Client %04d" % i,
+                           age_s=30 + i, notify=False)
         self.requests = []          # every request, in arrival order
+        self.heartbeats = []        # (login, seq) of every answer
+        self.stuck = 0              # sessions closed for not answering
         self.logins = 0
         self.sessions = []
         self.running = True
@@ -252,17 +333,24 @@ class MockConsole:
             if s.role == "supervisor":
                 s.send(msg)
 
-    def broadcast(self, a):
-        msg = {"type": "alarm", "alarm": copy.deepcopy(a)}
-        stats = {"type": "stats", "stats": self.stats()}
+    def to_all(self, *msgs):
         for s in list(self.sessions):
             if s.login:
-                s.send(msg)
-                s.send(stats)
+                for m in msgs:
+                    s.send(m)
+
+    def broadcast(self, a, whole=False):
+        """An alarm changed: an alarm_update (or the whole alarm), the
+        figures, the operators view."""
+        if whole:
+            msg = {"type": "alarm", "alarm": window(a)}
+        else:
+            msg = {"type": "alarm_update", "alarm": update_of(a)}
+        self.to_all(msg, {"type": "stats", "stats": self.stats()})
         self.push_operators()
 
-    def push_alarm(self, cls=1, name="Alice Brown", label="pendant"):
-        """A new alarm arrives (sent to every logged-in console)."""
+    def add_alarm(self, cls=1, name="Alice Brown", label="pendant", age_s=0,
+                  notify=True):
         with self.lock:
             aid = self.next_alarm
             self.next_alarm += 1
@@ -271,10 +359,78 @@ class MockConsole:
                       "phone": "+44 1000 000000", "language": "en",
                       "medical": "", "access": "", "response_level": "L1"}
             a = make_alarm(aid, cls, str(200000 + aid), label,
-                           "personal emergency", "QA", client, 0)
+                           "personal emergency", "QA", client, age_s)
             self.alarms[aid] = a
-            self.broadcast(a)
+            if notify:
+                self.broadcast(a, whole=True)
             return aid
+
+    def push_alarm(self, cls=1, name="Alice Brown", label="pendant"):
+        """A new alarm arrives (sent to every logged-in console)."""
+        return self.add_alarm(cls, name, label)
+
+    def push_event(self, aid, text=""):
+        """A unit sends another event for alarm aid: alarm_event."""
+        with self.lock:
+            a = self.alarms[aid]
+            ev = {"id": self.next_event, "seq": len(a["events"]),
+                  "code": a["code"], "raw_code": "101", "class": a["class"],
+                  "qualifier": "1", "zone": "001", "text": text,
+                  "location": "", "received_at": now_ms()}
+            self.next_event += 1
+            a["events"].insert(0, ev)
+            a["count"] += 1
+            a["last_at"] = ev["received_at"]
+            self.to_all({"type": "alarm_event", "alarm_id": aid,
+                         "event": copy.deepcopy(ev), "count": a["count"],
+                         "last_at": a["last_at"]})
+            return ev["id"]
+
+    def add_history(self, aid, events=0, notes=0):
+        """Give alarm aid more past (quietly: before consoles connect)."""
+        with self.lock:
+            a = self.alarms[aid]
+            for i in range(events):
+                a["events"].insert(0, {
+                    "id": self.next_event, "seq": len(a["events"]),
+                    "code": a["code"], "raw_code": "101",
+                    "class": a["class"], "qualifier": "1", "zone": "001",
+                    "text": "event %d" % (len(a["events"]) + 1),
+                    "location": "", "received_at": a["last_at"] + i})
+                self.next_event += 1
+            a["count"] = len(a["events"])
+            for i in range(notes):
+                self.store_note(a, "op2", "old note %d" % (i + 1))
+
+    def store_note(self, a, login, text):
+        note = {"id": self.next_note, "at": now_ms(), "operator": login,
+                "text": text}
+        self.next_note += 1
+        a["notes"].append(note)
+        return note
+
+    def send_note(self, a, note):
+        self.to_all({"type": "alarm_note", "alarm_id": a["id"],
+                     "note": copy.deepcopy(note),
+                     "notes_total": len(a["notes"])})
+
+    def send_raw(self, data):
+        """Bytes as they are to every logged-in console."""
+        for s in list(self.sessions):
+            if s.login:
+                s.send_raw(data)
+
+    def replace(self, login, keep=None):
+        """What a second login does to the first: told, then closed."""
+        with self.lock:
+            old = [s for s in self.sessions
+                   if s.login == login and s is not keep]
+        for s in old:
+            s.send({"type": "system", "text": "logged in elsewhere",
+                    "code": "replaced"})
+            s.login = None
+            s.close()
+        return len(old)
 
     def requests_of(self, kind):
         with self.lock:
@@ -292,6 +448,12 @@ class MockConsole:
         t = msg.get("type")
         with self.lock:
             self.requests.append(msg)
+        if t == "heartbeat":            # an answer, not a request
+            if s.login and isinstance(msg.get("seq"), int):
+                s.hb_answered = max(s.hb_answered, msg["seq"])
+                with self.lock:
+                    self.heartbeats.append((s.login, msg["seq"]))
+            return None
         if t == "ping":
             return self.reply(s, msg)
         if t == "login":
@@ -304,22 +466,35 @@ class MockConsole:
         with self.lock:
             fn(s, msg)
 
+    def snapshot(self, s):
+        """Streamed: begin, one alarm each in queue order, end."""
+        q = self.queue()
+        s.send({"type": "snapshot_begin", "alarms": len(q),
+                "stats": self.stats(), "server_time": now_ms()})
+        for a in q:
+            if self.snapshot_delay:
+                time.sleep(self.snapshot_delay)
+            s.send({"type": "alarm", "alarm": window(a)})
+        s.send({"type": "snapshot_end"})
+
     def on_login(self, s, msg):
-        if msg.get("protocol") != 1:
+        if msg.get("protocol") != PROTOCOL:
             return self.reply(s, msg, False, "protocol")
         login = msg.get("login")
+        if login in self.locked:
+            time.sleep(self.auth_delay)
+            return self.reply(s, msg, False, "locked")
         if login not in ACCOUNTS or msg.get("password") != ACCOUNTS[login][0]:
             time.sleep(self.auth_delay)
             return self.reply(s, msg, False, "auth")
+        self.replace(login, keep=s)
         with self.lock:
             s.login = login
             s.role = ACCOUNTS[login][2]
             self.logins += 1
             self.reply(s, msg, operator={"login": login,
                        "name": ACCOUNTS[login][1], "role": s.role})
-            s.send({"type": "snapshot",
-                    "alarms": copy.deepcopy(self.queue()),
-                    "stats": self.stats(), "server_time": now_ms()})
+            self.snapshot(s)
             self.push_operators()
             mine = [a for a in self.alarms.values()
                     if a["operator"] == login or a["offered_to"] == login]
@@ -340,6 +515,9 @@ class MockConsole:
         return a
 
     def on_accept(self, s, msg):
+        held = [a for a in self.queue() if a["operator"] == s.login]
+        if s.role != "supervisor" and len(held) >= self.max_held:
+            return self.reply(s, msg, False, "limit")
         aid = msg.get("alarm_id")
         if aid is None:
             offered = [a for a in self.queue()
@@ -388,10 +566,34 @@ class MockConsole:
         text = msg.get("text")
         if not isinstance(text, str) or not 1 <= len(text) <= 1000:
             return self.reply(s, msg, False, "bad_request")
-        note = {"at": now_ms(), "operator": s.login, "text": text}
-        a["notes"].append(note)
-        self.reply(s, msg, note=note)
-        self.broadcast(a)
+        note = self.store_note(a, s.login, text)
+        self.reply(s, msg)
+        self.send_note(a, note)
+
+    def on_alarm(self, s, msg):
+        a = self.alarms.get(msg.get("alarm_id"))
+        if a is None:
+            return self.reply(s, msg, False, "not_found")
+        self.reply(s, msg, alarm=window(a))
+
+    def page(self, s, msg, items, key):
+        """events / notes: newest first, older than before, limit."""
+        a = self.alarms.get(msg.get("alarm_id"))
+        if a is None:
+            return self.reply(s, msg, False, "not_found")
+        limit = msg.get("limit", 50)
+        if not isinstance(limit, int) or not 1 <= limit <= 100:
+            return self.reply(s, msg, False, "bad_request")
+        before = msg.get("before")
+        older = [x for x in items(a) if before is None or x["id"] < before]
+        page = copy.deepcopy(older[:limit])
+        self.reply(s, msg, **{key: page, "more": len(older) > limit})
+
+    def on_events(self, s, msg):
+        self.page(s, msg, lambda a: a["events"], "events")
+
+    def on_notes(self, s, msg):
+        self.page(s, msg, lambda a: list(reversed(a["notes"])), "notes")
 
     def on_operators(self, s, msg):
         if s.role != "supervisor":
@@ -410,10 +612,11 @@ class MockConsole:
             return self.reply(s, msg, False, "not_yours")
         a.update(state="closed", closed_at=now_ms(),
                  outcome=msg["outcome"])
-        if msg.get("text"):
-            a["notes"].append({"at": now_ms(), "operator": s.login,
-                               "text": msg["text"]})
+        note = self.store_note(a, s.login, msg["text"]) \
+            if msg.get("text") else None
         self.reply(s, msg)
+        if note:
+            self.send_note(a, note)
         self.broadcast(a)
 
 

@@ -1,12 +1,18 @@
-"""arc-console under tmux against the mock console server (mockconsole.py):
-log in, see the alarms with the client's name, accept, add a note, close
-with an outcome, and check the mock received those requests; a wrong
-password; a note typed across a reconnect; a bell on a new P1; a live
-resize; a monochrome terminal; the alarms past 180 s marked late; a
-supervisor's operators pane (key o), which an operator does not have.
+"""arc-console under tmux against the mock console server (mockconsole.py,
+protocol 2): log in, see the alarms with the client's name, accept, add a
+note, close with an outcome, and check the mock received those requests;
+a wrong password; a locked login; a note typed across a reconnect; a bell
+on a new P1; a live resize; a monochrome terminal; the alarms past 180 s
+marked late; a supervisor's operators pane (key o), which an operator
+does not have; heartbeats answered; "replaced" not reconnecting until R;
+an over-long line skipped with a message and the next one read; 500
+alarms streamed in the snapshot ("loading"); an event pushed; older
+events and notes paged in (m); the held limit.
 
-Every wait polls capture-pane (or the mock's request list) with a deadline.
+Every wait polls capture-pane (or the mock's request list) with a deadline;
+what must not happen is watched for a while with a deadline too.
 """
+import json
 import os
 import re
 import shutil
@@ -21,6 +27,15 @@ from mockconsole import (LOGIN, PASSWORD, SUPERVISOR, SUPERVISOR_PASSWORD,
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BUILD = os.path.join(ROOT, os.environ.get("BUILD", "build"))
 CONSOLE = os.path.join(BUILD, "arc-console")
+
+
+def stays(cond, seconds, what="condition"):
+    """cond holds all the while (polled until the deadline)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if not cond():
+            raise AssertionError(what + " stopped holding")
+        time.sleep(0.05)
 
 
 def wait_for(cond, timeout=10.0, what="condition"):
@@ -98,7 +113,8 @@ class ConsoleMockTest(unittest.TestCase):
     def setUp(self):
         if not os.access(CONSOLE, os.X_OK):
             self.fail("%s is not built" % CONSOLE)
-        self.mock = MockConsole().start()
+        knobs = getattr(self, "mock_" + self._testMethodName, {})
+        self.mock = MockConsole(**knobs).start()
         self.addCleanup(self.mock.stop)
         self.tmp = tempfile.mkdtemp(prefix="arc-console-test-")
         self.addCleanup(shutil.rmtree, self.tmp, True)
@@ -111,6 +127,13 @@ class ConsoleMockTest(unittest.TestCase):
         t = Tmux(list(args) + [self.addr], self.tmp, **kw)
         self.addCleanup(t.kill)
         return t
+
+    def quit(self, t):
+        t.keys("q")
+        t.wait(r"Quit arc-console\? \(y/n\)")
+        t.keys("y")
+        wait_for(t.dead, 5, "arc-console to exit")
+        self.assert_no_sanitizer_report()
 
     def assert_no_sanitizer_report(self):
         reports = [f for f in os.listdir(self.tmp) if f.startswith("asan")]
@@ -319,6 +342,153 @@ class ConsoleMockTest(unittest.TestCase):
         t.keys("y")
         wait_for(t.dead, 5, "arc-console to exit")
         self.assert_no_sanitizer_report()
+
+    # --- protocol 2 ---
+
+    mock_test_heartbeat_answered = {"heartbeat": 1}
+
+    def test_heartbeat_answered(self):
+        t = self.logged_in()
+        # Answered, in order, on the one session: never taken as stuck.
+        wait_for(lambda: len(self.mock.heartbeats) >= 3, 10,
+                 "three heartbeats answered")
+        seqs = [seq for login, seq in self.mock.heartbeats]
+        self.assertEqual(seqs[:3], [1, 2, 3])
+        self.assertEqual({login for login, _ in self.mock.heartbeats},
+                         {LOGIN})
+        hb = self.mock.requests_of("heartbeat")[0]
+        self.assertEqual(set(hb), {"type", "seq"})     # no id: no reply
+        self.assertEqual(self.mock.stuck, 0)
+        self.assertEqual(self.mock.logins, 1)
+        self.assertIn("connected", t.screen().splitlines()[0])
+
+    def test_replaced_does_not_reconnect(self):
+        first = self.logged_in()
+        second = self.logged_in()       # the same operator, elsewhere
+        wait_for(lambda: self.mock.logins == 2, 10, "the second login")
+        first.wait(r"logged in elsewhere")
+        first.wait(r"offline: R reconnects")
+        second.wait(r"connected .*op1")
+        # A lost connection is retried within a second or two; this one
+        # is not.
+        stays(lambda: self.mock.logins == 2, 4, "no login from the first")
+        self.assertIn("offline: R reconnects",
+                      first.screen().splitlines()[0])
+        self.assertIn("Mary Smith", first.screen())    # still shown
+        first.keys("?")
+        first.wait(r"R +reconnect now")
+        first.keys("Escape")
+        # The operator takes it back with R; the other is replaced now.
+        first.keys("R")
+        wait_for(lambda: self.mock.logins == 3, 10, "the login after R")
+        first.wait(r"connected .*op1")
+        second.wait(r"offline: R reconnects")
+        stays(lambda: self.mock.logins == 3, 3, "no login from the second")
+        self.quit(second)
+        self.quit(first)
+
+    def test_long_line_skipped(self):
+        t = self.logged_in()
+        big = json.dumps({"type": "alarm", "alarm": {
+            "id": 900, "state": "waiting", "class": 1,
+            "opened_at": 1, "client": {"name": "Zed Toolong"},
+            "unit": {"account": "9" * 70000}}}).encode() + b"\n"
+        self.assertGreater(len(big), 65536)
+        # In two pieces: the first already past the bound, the second
+        # ending it, with a normal line behind it in the same read.
+        self.mock.send_raw(big[:67000])
+        t.wait(r"a message longer than 65536 bytes was skipped")
+        self.mock.send_raw(big[67000:] + (json.dumps(
+            {"type": "alarm_event", "alarm_id": 42, "event": {"id": 5},
+             "count": 7, "last_at": 1}) + "\n").encode())
+        self.mock.push_alarm(name="Alice Brown")
+        t.wait(r"P1 .*Alice Brown")
+        t.wait(r"Mary Smith .*\u00d77")     # the line after the long one
+        s = t.screen()
+        self.assertIn("a message longer than 65536 bytes was skipped", s)
+        self.assertNotIn("Zed Toolong", s)
+        self.assertEqual(self.mock.logins, 1)   # not dropped
+        self.assertIn("connected", s.splitlines()[0])
+        # Whole in one read, a line behind it: the same.
+        self.mock.send_raw(big + (json.dumps(
+            {"type": "alarm_event", "alarm_id": 42, "event": {"id": 6},
+             "count": 8, "last_at": 1}) + "\n").encode())
+        t.wait(r"Mary Smith .*\u00d78")
+        self.assertNotIn("Zed Toolong", t.screen())
+        self.assertEqual(self.mock.logins, 1)
+        self.quit(t)
+
+    mock_test_snapshot_500_streamed = {"extra_alarms": 500,
+                                       "snapshot_delay": 0.004}
+
+    def test_snapshot_500_streamed(self):
+        t = self.console("-k", "-u", LOGIN, "-p", self.pwfile)
+        # Streamed one alarm a line: the console says what is coming ...
+        t.wait(r"loading 503 alarms")
+        # ... and shows the queue once it is complete.
+        t.wait(r"connected .*op1", 20)
+        t.wait(r"\b\d+ more")
+        s = t.screen()
+        rows = [l for l in s.splitlines() if re.match(r"^.P[123] ", l)]
+        self.assertGreater(len(rows), 3, s)
+        self.assertRegex(s.splitlines()[1], r"\b%d more" % (503 - len(rows)))
+        self.assertIn("Client 0498", rows[0])      # the oldest P1 first
+        self.assertNotIn("loading", s)
+        self.quit(t)
+        logins = [r for r in self.mock.requests if r.get("type") == "login"]
+        self.assertEqual(len(logins), 1)
+
+    def test_event_pushed(self):
+        t = self.logged_in()
+        self.mock.push_event(42, text="fall detected")
+        t.wait(r"Mary Smith .*\u00d73")
+        t.wait(r"3 events")
+        t.keys("NPage")                 # the events are below the card
+        t.wait(r"QA 101 +zone 001 +fall detected")
+
+    def test_older_events_and_notes(self):
+        self.mock.add_history(42, events=60, notes=30)
+        t = self.logged_in()
+        t.wait(r"\(10 older notes: m")
+        oldest_event = self.mock.alarms[42]["events"][19]["id"]
+        oldest_note = self.mock.alarms[42]["notes"][10]["id"]
+        t.keys("m")
+        ev = self.one("events")
+        nt = self.one("notes")
+        self.assertEqual((ev["alarm_id"], ev["before"]), (42, oldest_event))
+        self.assertEqual((nt["alarm_id"], nt["before"]), (42, oldest_note))
+        t.wait(r"op2: old note 1\b")
+        t.wait_gone(r"older notes")
+        # Everything is held now: m asks nothing more.
+        t.keys("m")
+        t.wait(r"no older events or notes to fetch")
+        self.assertEqual(len(self.mock.requests_of("events")), 1)
+        # The oldest event is at the end of the pane.
+        for _ in range(20):
+            t.keys("NPage")
+        t.wait(r"at X=-1\.51 Y=52\.40")
+        self.quit(t)
+
+    mock_test_held_limit = {"max_held": 1}
+
+    def test_held_limit(self):
+        t = self.logged_in()
+        t.keys("a")
+        t.wait(r"Mary Smith .*handling by you")
+        t.keys("j")
+        t.keys("a")
+        r = self.one("accept", lambda r: r["alarm_id"] == 43)
+        self.assertEqual(r["alarm_id"], 43)
+        t.wait(r"you hold the most alarms allowed: close or release one")
+        t.wait(r"Robert Jones .*waiting")
+
+    mock_test_locked_login = {"locked": {LOGIN}}
+
+    def test_locked_login(self):
+        t = self.console("-k", "-u", LOGIN, "-p", self.pwfile)
+        t.wait(r"this login is locked after failed tries: ask a supervisor")
+        t.wait(r"Login: +op1")
+        self.assertEqual(self.mock.logins, 0)
 
 
 if __name__ == "__main__":

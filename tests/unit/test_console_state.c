@@ -1,11 +1,16 @@
 /*
- * test_console_state.c -- arc-console's protocol state (console/client.c)
- * driven with protocol lines written out here from
- * docs/console-protocol.md: queue order after a snapshot and deltas, closed
- * alarms leaving the queue, replies matched to requests by id, the
- * note draft surviving a reconnect and being sent after it, a
- * supervisor's operators list (asked for, pushed, replaced; ignored for
- * an operator) and the ids of the alarms past 180 s.
+ * test_console_state.c -- arc-console's protocol state (console/client.c,
+ * request.c, queue.c, history.c, draft.c) driven with protocol lines
+ * written out here from docs/console-protocol.md (version 2): queue order
+ * after a streamed snapshot and deltas, the snapshot's loading and its
+ * bells, alarm_update merged (the card, events and notes kept; closed and
+ * collapsed alarms leaving the queue; an unknown one asked for),
+ * alarm_event and alarm_note, heartbeats answered at once, "replaced",
+ * older events and notes paged in and bounded, replies matched to
+ * requests by id, the limit and locked errors, the note draft surviving a
+ * reconnect and being sent after it, a supervisor's operators list
+ * (asked for, pushed, replaced; ignored for an operator) and the ids of
+ * the alarms past 180 s.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -87,15 +92,41 @@ alarm_json(char *buf, size_t size, int id, const char *state, int class,
 {
 	snprintf(buf, size, "{\"id\":%d,\"state\":\"%s\",\"class\":%d,"
 	    "\"code\":\"QA\",\"name\":\"personal emergency\","
+	    "\"incident\":null,\"incident_id\":null,"
 	    "\"operator\":%s,\"opened_at\":%lld,\"last_at\":%lld,"
 	    "\"count\":1,\"offered_to\":null,\"accepted_at\":null,"
-	    "\"closed_at\":null,\"outcome\":null,"
+	    "\"closed_at\":null,\"outcome\":null,\"restored_at\":null,"
 	    "\"unit\":{\"account\":\"10000%d\",\"protocol\":\"dc09\","
-	    "\"zone\":\"001\",\"zone_label\":\"pendant\"},\"client\":null,"
-	    "\"responders\":[],\"events\":[],\"notes\":%s}", id, state, class,
+	    "\"zone\":\"001\",\"zone_label\":\"pendant\"},"
+	    "\"client\":{\"id\":\"C-%d\",\"name\":\"Mary Smith\"},"
+	    "\"responders\":[],\"events\":[{\"id\":%d,\"code\":\"QA\","
+	    "\"received_at\":%lld}],\"events_total\":1,\"notes\":%s,"
+	    "\"notes_total\":%d}", id, state, class,
 	    strcmp(state, "handling") == 0 ? "\"op1\"" : "null", opened,
-	    opened, id, notes);
+	    opened, id, id, id * 100, opened, notes,
+	    strcmp(notes, "[]") == 0 ? 0 : 1);
 	return (buf);
+}
+
+/* The hello of protocol 2. */
+#define HELLO	"{\"type\":\"hello\",\"server\":\"arcd\",\"protocol\":2," \
+	"\"line_max\":65536,\"heartbeat\":10}"
+
+/* snapshot_begin announcing n alarms. */
+static void
+snapshot_begin(struct client *c, int n)
+{
+	feedf(c, "{\"type\":\"snapshot_begin\",\"alarms\":%d,\"stats\":"
+	    "{\"queue\":{\"p1\":1,\"p2\":1,\"p3\":1},\"today\":"
+	    "{\"answered\":5,\"within_60\":5,\"within_180\":5,"
+	    "\"pct_60\":100.0,\"pct_180\":100.0},\"over_180\":[]},"
+	    "\"server_time\":%lld}", n, T0 + 500);
+}
+
+static void
+push_alarm(struct client *c, const char *a)
+{
+	feedf(c, "{\"type\":\"alarm\",\"alarm\":%s}", a);
 }
 
 /* Log c in as who (a role) and take the login line off the wire. */
@@ -108,11 +139,15 @@ login_as(struct client *c, struct wire *w, const char *who,
 	if (!c->have_creds)
 		client_set_credentials(c, who, "secret-pass", T0);
 	client_connected(c, T0);
-	feed(c, "{\"type\":\"hello\",\"server\":\"arcd\",\"protocol\":1}");
+	feed(c, HELLO);
 	assert_int_equal(c->state, CLIENT_AUTH);
+	assert_int_equal(c->line_max, 65536);
+	assert_int_equal(c->heartbeat, 10);
 	o = wire_take(w);
 	assert_string_equal(json_string_value(json_object_get(o, "type")),
 	    "login");
+	assert_int_equal(json_integer_value(json_object_get(o, "protocol")),
+	    2);
 	assert_string_equal(json_string_value(json_object_get(o, "login")),
 	    who);
 	feedf(c, "{\"type\":\"reply\",\"id\":%lld,\"ok\":true,\"operator\":"
@@ -131,19 +166,21 @@ login(struct client *c, struct wire *w)
 	login_as(c, w, "op1", "operator");
 }
 
-/* A snapshot with the given alarm objects. */
+/* A snapshot streamed with the given alarm objects. */
 static void
 snapshot(struct client *c, const char *a1, const char *a2, const char *a3)
 {
-	char	 line[8192];
-
-	snprintf(line, sizeof line, "{\"type\":\"snapshot\",\"alarms\":[%s%s%s"
-	    "%s%s],\"stats\":{\"queue\":{\"p1\":1,\"p2\":1,\"p3\":1},"
-	    "\"today\":{\"answered\":5,\"within_60\":5,\"within_180\":5,"
-	    "\"pct_60\":100.0,\"pct_180\":100.0},\"over_180\":[]},"
-	    "\"server_time\":%lld}", a1, a2 ? "," : "", a2 ? a2 : "",
-	    a3 ? "," : "", a3 ? a3 : "", T0 + 500);
-	feed(c, line);
+	snapshot_begin(c, 1 + (a2 != NULL) + (a3 != NULL));
+	assert_int_equal(c->state, CLIENT_SYNC);
+	assert_true(c->loading);
+	push_alarm(c, a1);
+	if (a2 != NULL)
+		push_alarm(c, a2);
+	if (a3 != NULL)
+		push_alarm(c, a3);
+	feed(c, "{\"type\":\"snapshot_end\"}");
+	assert_int_equal(c->state, CLIENT_READY);
+	assert_false(c->loading);
 }
 
 static void
@@ -179,16 +216,15 @@ test_queue_order(void **state)
 	assert_true(c->have_stats);
 	assert_int_equal(c->queue[1], 1);
 
-	/* A P2 and an older P1 arrive as deltas. */
-	feedf(c, "{\"type\":\"alarm\",\"alarm\":%s}", alarm_json(d, sizeof d,
-	    4, "waiting", 2, T0, "[]"));
-	feedf(c, "{\"type\":\"alarm\",\"alarm\":%s}", alarm_json(d, sizeof d,
-	    5, "waiting", 1, T0 - 100000, "[]"));
+	/* A P2 and an older P1 arrive as whole alarms. */
+	push_alarm(c, alarm_json(d, sizeof d, 4, "waiting", 2, T0, "[]"));
+	push_alarm(c, alarm_json(d, sizeof d, 5, "waiting", 1, T0 - 100000,
+	    "[]"));
 	assert_order(c, want2, 5);
 	assert_int_equal(c->bells, 3);
-	/* A delta for a known alarm replaces it in place. */
-	feedf(c, "{\"type\":\"alarm\",\"alarm\":%s}", alarm_json(d, sizeof d,
-	    2, "handling", 1, T0 - 90000, "[]"));
+	/* A whole alarm for a known one replaces it in place. */
+	push_alarm(c, alarm_json(d, sizeof d, 2, "handling", 1, T0 - 90000,
+	    "[]"));
 	assert_order(c, want2, 5);
 	assert_int_equal(c->alarms[1]->state, ALARM_HANDLING);
 	assert_true(queue_is_mine(c, c->alarms[1]));
@@ -210,23 +246,34 @@ test_closed_disappears(void **state)
 	login(c, &w);
 	snapshot(c, alarm_json(a1, sizeof a1, 7, "handling", 1, T0, "[]"),
 	    alarm_json(a2, sizeof a2, 8, "waiting", 2, T0, "[]"), NULL);
-	alarm_json(d, sizeof d, 7, "closed", 1, T0, "[]");
-	/* The object as closed: outcome set. */
-	p = strstr(d, "\"outcome\":null");
-	snprintf(d2, sizeof d2, "%.*s\"outcome\":\"false_alarm\"%s",
-	    (int)(p - d), d, p + 14);
-	feedf(c, "{\"type\":\"alarm\",\"alarm\":%s}", d2);
+	/* Closed: an alarm_update carries the state, outcome and time. */
+	feed(c, "{\"type\":\"alarm_update\",\"alarm\":{\"id\":7,"
+	    "\"state\":\"closed\",\"class\":1,\"operator\":\"op1\","
+	    "\"opened_at\":1795000000000,\"closed_at\":1795000060000,"
+	    "\"outcome\":\"false_alarm\",\"count\":1}}");
 	assert_order(c, want, 1);
 	assert_int_equal(queue_index(c, 7), -1);
-	/* Still there to show the operator what happened. */
+	/* Still there to show the operator what happened, card and all. */
 	a = queue_find(c, 7);
 	assert_non_null(a);
 	assert_int_equal(a->state, ALARM_CLOSED);
 	assert_string_equal(a->outcome, "false_alarm");
-	/* An unknown alarm closing elsewhere does not enter the queue. */
-	feedf(c, "{\"type\":\"alarm\",\"alarm\":%s}", alarm_json(d, sizeof d,
-	    99, "closed", 1, T0, "[]"));
+	assert_string_equal(json_string_value(json_object_get(json_object_get(
+	    a->obj, "client"), "name")), "Mary Smith");
+	/* An unknown alarm closing elsewhere does not enter the queue ... */
+	feed(c, "{\"type\":\"alarm_update\",\"alarm\":{\"id\":99,"
+	    "\"state\":\"closed\",\"class\":1,\"outcome\":\"false_alarm\"}}");
 	assert_order(c, want, 1);
+	assert_null(queue_find(c, 99));
+	assert_null(wire_take(&w));		/* ... and is not asked for */
+	/* A whole alarm that comes closed goes to the closed ones. */
+	alarm_json(d, sizeof d, 98, "closed", 1, T0, "[]");
+	p = strstr(d, "\"outcome\":null");
+	snprintf(d2, sizeof d2, "%.*s\"outcome\":\"false_alarm\"%s",
+	    (int)(p - d), d, p + 14);
+	push_alarm(c, d2);
+	assert_order(c, want, 1);
+	assert_int_equal(queue_find(c, 98)->state, ALARM_CLOSED);
 	client_free(c);
 }
 
@@ -334,7 +381,7 @@ test_draft_survives_reconnect(void **state)
 	assert_int_equal(c->nrequests, 1);
 	login(c, &w);
 	snapshot(c, alarm_json(a2, sizeof a2, 5, "handling", 1, T0,
-	    "[{\"at\":1795000003000,\"operator\":\"op1\","
+	    "[{\"id\":1,\"at\":1795000003000,\"operator\":\"op1\","
 	    "\"text\":\"spoke to Mary, she is fine\"}]"), NULL, NULL);
 	assert_null(wire_take(&w));		/* not sent twice */
 	assert_int_equal(c->nrequests, 0);
@@ -351,7 +398,7 @@ test_wrong_password(void **state)
 	(void)state;
 	client_set_credentials(c, "op1", "nope", T0);
 	client_connected(c, T0);
-	feed(c, "{\"type\":\"hello\",\"server\":\"arcd\",\"protocol\":1}");
+	feed(c, HELLO);
 	o = wire_take(&w);
 	feedf(c, "{\"type\":\"reply\",\"id\":%lld,\"ok\":false,"
 	    "\"error\":\"auth\"}", json_integer_value(json_object_get(o, "id")));
@@ -507,6 +554,556 @@ test_over_180(void **state)
 	client_free(c);
 }
 
+/* The type of the next line written, and the object (caller frees). */
+static json_t *
+wire_expect(struct wire *w, const char *type)
+{
+	json_t	*o = wire_take(w);
+
+	assert_non_null(o);
+	assert_string_equal(json_string_value(json_object_get(o, "type")),
+	    type);
+	return (o);
+}
+
+static void
+test_snapshot_streamed(void **state)
+{
+	struct wire	 w = { .len = 0 };
+	struct client	*c = client_new(wire_send, &w);
+	char		 a[4][1024];
+	const int64_t	 want[] = { 2, 1, 3 };
+	json_t		*o;
+
+	(void)state;
+	login(c, &w);
+	snapshot_begin(c, 3);
+	assert_int_equal(c->state, CLIENT_SYNC);
+	assert_true(c->loading);
+	assert_int_equal(c->load_total, 3);
+	assert_int_equal(c->skew, 500);
+	assert_true(c->have_stats);
+	/* Requests wait for the end: the queue is not complete. */
+	assert_int_equal(client_accept(c, 1, T0), -1);
+	push_alarm(c, alarm_json(a[0], sizeof a[0], 1, "waiting", 1, T0, "[]"));
+	push_alarm(c, alarm_json(a[1], sizeof a[1], 2, "waiting", 1,
+	    T0 - 5000, "[]"));
+	assert_int_equal(c->load_count, 2);
+	/* A delta for an alarm already sent may come in between. */
+	feed(c, "{\"type\":\"alarm_update\",\"alarm\":{\"id\":1,"
+	    "\"state\":\"offered\",\"class\":1,\"offered_to\":\"op2\","
+	    "\"opened_at\":1795000000000}}");
+	assert_int_equal(queue_find(c, 1)->state, ALARM_OFFERED);
+	push_alarm(c, alarm_json(a[2], sizeof a[2], 3, "waiting", 2, T0, "[]"));
+	assert_int_equal(c->state, CLIENT_SYNC);
+	feed(c, "{\"type\":\"snapshot_end\"}");
+	assert_int_equal(c->state, CLIENT_READY);
+	assert_false(c->loading);
+	assert_order(c, want, 3);
+	assert_int_equal(c->bells, 2);		/* two P1s never seen */
+	assert_null(wire_take(&w));		/* an operator asks nothing */
+
+	/* Reconnect: a new snapshot clears the queue; known P1s are quiet. */
+	c->bells = 0;
+	client_disconnected(c, T0);
+	login(c, &w);
+	snapshot_begin(c, 2);
+	assert_int_equal(c->nalarms, 0);
+	push_alarm(c, alarm_json(a[0], sizeof a[0], 1, "waiting", 1, T0, "[]"));
+	/* Cut off mid-stream and streamed again: still quiet. */
+	client_disconnected(c, T0);
+	assert_false(c->loading);
+	login(c, &w);
+	snapshot_begin(c, 2);
+	push_alarm(c, alarm_json(a[0], sizeof a[0], 1, "waiting", 1, T0, "[]"));
+	push_alarm(c, alarm_json(a[3], sizeof a[3], 4, "waiting", 1, T0, "[]"));
+	feed(c, "{\"type\":\"snapshot_end\"}");
+	assert_int_equal(c->nalarms, 2);	/* 2 and 3 are gone */
+	assert_int_equal(queue_index(c, 2), -1);
+	assert_int_equal(c->bells, 1);		/* only 4 is new */
+	assert_null(c->known);
+
+	/* Out of turn: alarms before a begin, an end without one. */
+	client_disconnected(c, T0);
+	login(c, &w);
+	push_alarm(c, alarm_json(a[2], sizeof a[2], 3, "waiting", 2, T0, "[]"));
+	feed(c, "{\"type\":\"snapshot_end\"}");
+	assert_int_equal(c->state, CLIENT_SYNC);
+	assert_int_equal(c->bad_messages, 2);
+	assert_int_equal(queue_index(c, 3), -1);
+	o = wire_take(&w);
+	assert_null(o);
+	client_free(c);
+}
+
+/* An update as arcd sends it: no unit, client, responders, events, notes. */
+static void
+test_alarm_update(void **state)
+{
+	struct wire		 w = { .len = 0 };
+	struct client		*c = client_new(wire_send, &w);
+	struct client_alarm	*a;
+	char			 a1[1024], a2[1024], inc[1024];
+	const int64_t		 want[] = { 2, 1 };
+	json_t			*o;
+	int64_t			 id;
+
+	(void)state;
+	login(c, &w);
+	snapshot(c, alarm_json(a1, sizeof a1, 1, "waiting", 1, T0, "[]"),
+	    alarm_json(a2, sizeof a2, 2, "waiting", 2, T0, "[]"), NULL);
+	feed(c, "{\"type\":\"alarm_update\",\"alarm\":{\"id\":1,"
+	    "\"state\":\"handling\",\"class\":1,\"operator\":\"op1\","
+	    "\"accepted_at\":1795000001000,\"count\":3,"
+	    "\"events\":[],\"notes\":[],\"client\":null}}");
+	a = queue_find(c, 1);
+	assert_int_equal(a->state, ALARM_HANDLING);
+	assert_string_equal(a->operator, "op1");
+	assert_true(queue_is_mine(c, a));
+	assert_int_equal(a->count, 3);
+	assert_string_equal(a->code, "QA");	/* not sent: kept */
+	/* The card, the events and the notes are never an update's. */
+	assert_string_equal(json_string_value(json_object_get(json_object_get(
+	    a->obj, "client"), "name")), "Mary Smith");
+	assert_int_equal(json_array_size(json_object_get(a->obj, "events")),
+	    1);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(
+	    a->obj, "unit"), "zone_label")), "pendant");
+	/* A class change moves it. */
+	feed(c, "{\"type\":\"alarm_update\",\"alarm\":{\"id\":1,\"class\":3}}");
+	assert_order(c, want, 2);
+	/* Collapsed into an incident: the incident's row stands for it. */
+	feed(c, "{\"type\":\"alarm_update\",\"alarm\":{\"id\":2,"
+	    "\"incident_id\":77}}");
+	assert_int_equal(c->nalarms, 1);
+	assert_null(queue_find(c, 2));
+	assert_null(wire_take(&w));
+
+	/* An incident's update keeps its members unless it sends them. */
+	snprintf(inc, sizeof inc, "{\"id\":77,\"state\":\"waiting\",\"class\":3,"
+	    "\"opened_at\":1795000000000,\"incident\":{\"units\":2,\"members\":"
+	    "[{\"alarm_id\":2,\"account\":\"100002\"}]},\"unit\":{\"account\":"
+	    "\"*AT\"},\"events\":[],\"events_total\":0,\"notes\":[],"
+	    "\"notes_total\":0}");
+	push_alarm(c, inc);
+	feed(c, "{\"type\":\"alarm_update\",\"alarm\":{\"id\":77,"
+	    "\"incident\":{\"units\":1812}}}");
+	o = json_object_get(queue_find(c, 77)->obj, "incident");
+	assert_int_equal(json_integer_value(json_object_get(o, "units")), 1812);
+	assert_int_equal(json_array_size(json_object_get(o, "members")), 1);
+
+	/* An update for an alarm not held: the whole alarm is asked for. */
+	feed(c, "{\"type\":\"alarm_update\",\"alarm\":{\"id\":9,"
+	    "\"state\":\"waiting\",\"class\":1}}");
+	assert_int_equal(c->unknown_alarms, 1);
+	assert_null(queue_find(c, 9));
+	o = wire_expect(&w, "alarm");
+	assert_int_equal(json_integer_value(json_object_get(o, "alarm_id")), 9);
+	id = json_integer_value(json_object_get(o, "id"));
+	json_decref(o);
+	feed(c, "{\"type\":\"alarm_update\",\"alarm\":{\"id\":9,\"count\":2}}");
+	assert_null(wire_take(&w));		/* asked once */
+	feedf(c, "{\"type\":\"reply\",\"id\":%lld,\"ok\":true,\"alarm\":%s}",
+	    (long long)id, alarm_json(a1, sizeof a1, 9, "waiting", 1, T0,
+	    "[]"));
+	assert_non_null(queue_find(c, 9));
+	assert_int_equal(c->nrequests, 0);
+	/* Junk is counted, not applied. */
+	feed(c, "{\"type\":\"alarm_update\",\"alarm\":{\"state\":\"closed\"}}");
+	feed(c, "{\"type\":\"alarm_update\"}");
+	assert_int_equal(c->bad_messages, 2);
+	client_free(c);
+}
+
+static void
+test_alarm_event(void **state)
+{
+	struct wire		 w = { .len = 0 };
+	struct client		*c = client_new(wire_send, &w);
+	struct client_alarm	*a;
+	char			 a1[1024];
+	json_t			*ev;
+	int			 i;
+
+	(void)state;
+	login(c, &w);
+	snapshot(c, alarm_json(a1, sizeof a1, 1, "waiting", 1, T0, "[]"), NULL,
+	    NULL);
+	feed(c, "{\"type\":\"alarm_event\",\"alarm_id\":1,\"event\":{\"id\":101,"
+	    "\"seq\":18,\"code\":\"QA\",\"raw_code\":\"101\",\"class\":1,"
+	    "\"zone\":\"002\",\"received_at\":1795000005000},\"count\":2,"
+	    "\"last_at\":1795000005000}");
+	a = queue_find(c, 1);
+	assert_int_equal(a->count, 2);
+	assert_int_equal(a->last_at, T0 + 5000);
+	assert_int_equal(history_held(a, HISTORY_EVENTS), 2);
+	assert_int_equal(history_total(a, HISTORY_EVENTS), 2);
+	ev = json_array_get(json_object_get(a->obj, "events"), 0);
+	assert_int_equal(json_integer_value(json_object_get(ev, "id")), 101);
+	/* The same event again changes nothing. */
+	feed(c, "{\"type\":\"alarm_event\",\"alarm_id\":1,\"event\":{\"id\":101},"
+	    "\"count\":9,\"last_at\":1}");
+	assert_int_equal(a->count, 2);
+	assert_int_equal(history_total(a, HISTORY_EVENTS), 2);
+	/* The window stays at 20, newest first; the total counts them all. */
+	for (i = 0; i < 30; i++)
+		feedf(c, "{\"type\":\"alarm_event\",\"alarm_id\":1,\"event\":"
+		    "{\"id\":%d},\"count\":%d,\"last_at\":%lld}", 200 + i, 3 + i,
+		    T0 + 6000 + i);
+	a = queue_find(c, 1);
+	assert_int_equal(history_held(a, HISTORY_EVENTS), CLIENT_WINDOW);
+	assert_int_equal(history_total(a, HISTORY_EVENTS), 32);
+	assert_int_equal(a->count, 32);
+	ev = json_object_get(a->obj, "events");
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(ev,
+	    0), "id")), 229);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(ev,
+	    19), "id")), 210);
+	/* Unknown alarms and junk: counted. */
+	feed(c, "{\"type\":\"alarm_event\",\"alarm_id\":5,\"event\":{\"id\":1}}");
+	assert_int_equal(c->unknown_alarms, 1);
+	feed(c, "{\"type\":\"alarm_event\",\"alarm_id\":1,\"event\":{}}");
+	feed(c, "{\"type\":\"alarm_event\",\"event\":{\"id\":1}}");
+	assert_int_equal(c->bad_messages, 2);
+	client_free(c);
+}
+
+static void
+test_alarm_note(void **state)
+{
+	struct wire		 w = { .len = 0 };
+	struct client		*c = client_new(wire_send, &w);
+	struct client_alarm	*a;
+	char			 a1[1024];
+	json_t			*notes;
+	int			 i;
+
+	(void)state;
+	login(c, &w);
+	snapshot(c, alarm_json(a1, sizeof a1, 1, "handling", 1, T0,
+	    "[{\"id\":3,\"at\":1795000001000,\"operator\":\"op1\",\"text\":"
+	    "\"first\"}]"), NULL, NULL);
+	feed(c, "{\"type\":\"alarm_note\",\"alarm_id\":1,\"note\":{\"id\":4,"
+	    "\"at\":1795000002000,\"operator\":\"op1\",\"text\":\"second\"},"
+	    "\"notes_total\":2}");
+	a = queue_find(c, 1);
+	notes = json_object_get(a->obj, "notes");
+	assert_int_equal(json_array_size(notes), 2);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(
+	    notes, 1), "text")), "second");	/* oldest first */
+	assert_int_equal(history_total(a, HISTORY_NOTES), 2);
+	for (i = 0; i < 25; i++)
+		feedf(c, "{\"type\":\"alarm_note\",\"alarm_id\":1,\"note\":"
+		    "{\"id\":%d,\"text\":\"n%d\"},\"notes_total\":%d}", 10 + i, i,
+		    3 + i);
+	notes = json_object_get(a->obj, "notes");
+	assert_int_equal(json_array_size(notes), CLIENT_WINDOW);
+	assert_int_equal(history_total(a, HISTORY_NOTES), 27);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(
+	    notes, 19), "id")), 34);
+	/* Without notes_total: one more. */
+	feed(c, "{\"type\":\"alarm_note\",\"alarm_id\":1,\"note\":{\"id\":40}}");
+	assert_int_equal(history_total(a, HISTORY_NOTES), 28);
+	/* A closed alarm still takes its closing note. */
+	feed(c, "{\"type\":\"alarm_update\",\"alarm\":{\"id\":1,"
+	    "\"state\":\"closed\",\"outcome\":\"false_alarm\"}}");
+	feed(c, "{\"type\":\"alarm_note\",\"alarm_id\":1,\"note\":{\"id\":41,"
+	    "\"text\":\"closing\"},\"notes_total\":29}");
+	a = queue_find(c, 1);
+	assert_int_equal(a->state, ALARM_CLOSED);
+	assert_int_equal(history_total(a, HISTORY_NOTES), 29);
+	client_free(c);
+}
+
+static void
+test_heartbeat(void **state)
+{
+	struct wire	 w = { .len = 0 };
+	struct client	*c = client_new(wire_send, &w);
+	char		 a1[1024];
+	json_t		*o;
+
+	(void)state;
+	login(c, &w);
+	/* Answered at once, even mid-snapshot; a heartbeat has no id. */
+	snapshot_begin(c, 1);
+	feed(c, "{\"type\":\"heartbeat\",\"seq\":7}");
+	o = wire_expect(&w, "heartbeat");
+	assert_int_equal(json_integer_value(json_object_get(o, "seq")), 7);
+	assert_null(json_object_get(o, "id"));
+	assert_int_equal(json_object_size(o), 2);
+	json_decref(o);
+	assert_int_equal(c->nrequests, 0);
+	push_alarm(c, alarm_json(a1, sizeof a1, 1, "waiting", 1, T0, "[]"));
+	feed(c, "{\"type\":\"snapshot_end\"}");
+	feed(c, "{\"type\":\"heartbeat\",\"seq\":8}");
+	o = wire_expect(&w, "heartbeat");
+	assert_int_equal(json_integer_value(json_object_get(o, "seq")), 8);
+	json_decref(o);
+	assert_int_equal(c->heartbeats, 2);
+	/* Without a number there is nothing to answer. */
+	feed(c, "{\"type\":\"heartbeat\",\"seq\":\"8\"}");
+	assert_null(wire_take(&w));
+	/* Quiet past two heartbeats (10 s): the console pings. */
+	assert_int_equal(client_tick(c, T0 + 20000), 0);
+	assert_null(wire_take(&w));
+	assert_int_equal(client_tick(c, T0 + 21001), 0);
+	json_decref(wire_expect(&w, "ping"));
+	client_free(c);
+}
+
+static void
+test_replaced(void **state)
+{
+	struct wire	 w = { .len = 0 };
+	struct client	*c = client_new(wire_send, &w);
+	char		 a1[1024];
+
+	(void)state;
+	login(c, &w);
+	snapshot(c, alarm_json(a1, sizeof a1, 1, "handling", 1, T0, "[]"),
+	    NULL, NULL);
+	feed(c, "{\"type\":\"system\",\"text\":\"database slow\"}");
+	assert_false(c->replaced);
+	assert_non_null(strstr(c->message, "database slow"));
+	feed(c, "{\"type\":\"system\",\"text\":\"logged in elsewhere\","
+	    "\"code\":\"replaced\"}");
+	assert_true(c->replaced);
+	assert_true(c->message_error);
+	assert_non_null(strstr(c->message, "logged in elsewhere"));
+	/* The transport goes; the flag stays until the operator connects. */
+	client_disconnected(c, T0);
+	assert_int_equal(c->state, CLIENT_OFFLINE);
+	assert_true(c->replaced);
+	assert_non_null(queue_find(c, 1));	/* still on screen */
+	client_connecting(c);
+	assert_false(c->replaced);
+	client_free(c);
+}
+
+/* An alarm with a window of 20 of events_total events, 20 of notes_total. */
+static const char *
+alarm_long(char *buf, size_t size, int id, int events_total,
+    int notes_total)
+{
+	size_t	 len;
+	int	 i;
+
+	len = (size_t)snprintf(buf, size, "{\"id\":%d,\"state\":\"waiting\","
+	    "\"class\":1,\"opened_at\":%lld,\"events\":[", id, T0);
+	for (i = 0; i < 20 && i < events_total; i++)	/* newest first */
+		len += (size_t)snprintf(buf + len, size - len, "%s{\"id\":%d}",
+		    i ? "," : "", events_total - i);
+	len += (size_t)snprintf(buf + len, size - len, "],\"events_total\":%d,"
+	    "\"notes\":[", events_total);
+	for (i = 0; i < 20 && i < notes_total; i++)	/* oldest first */
+		len += (size_t)snprintf(buf + len, size - len, "%s{\"id\":%d}",
+		    i ? "," : "", notes_total - 19 + i);
+	snprintf(buf + len, size - len, "],\"notes_total\":%d}", notes_total);
+	return (buf);
+}
+
+/* A page reply: ids from down to down - n + 1, newest first. */
+static void
+page_reply(struct client *c, int64_t id, const char *list, int down, int n,
+    int more)
+{
+	char	 line[16384];
+	size_t	 len;
+	int	 i;
+
+	len = (size_t)snprintf(line, sizeof line, "{\"type\":\"reply\","
+	    "\"id\":%lld,\"ok\":true,\"%s\":[", (long long)id, list);
+	for (i = 0; i < n; i++)
+		len += (size_t)snprintf(line + len, sizeof line - len,
+		    "%s{\"id\":%d}", i ? "," : "", down - i);
+	snprintf(line + len, sizeof line - len, "],\"more\":%s}",
+	    more ? "true" : "false");
+	feed(c, line);
+}
+
+static int64_t
+page_request(struct wire *w, const char *type, int64_t alarm_id,
+    int64_t before)
+{
+	json_t	*o = wire_expect(w, type);
+	int64_t	 id;
+
+	assert_int_equal(json_integer_value(json_object_get(o, "alarm_id")),
+	    alarm_id);
+	if (before == 0)
+		assert_null(json_object_get(o, "before"));
+	else
+		assert_int_equal(json_integer_value(json_object_get(o,
+		    "before")), before);
+	assert_int_equal(json_integer_value(json_object_get(o, "limit")),
+	    CLIENT_PAGE);
+	id = json_integer_value(json_object_get(o, "id"));
+	json_decref(o);
+	return (id);
+}
+
+static void
+test_paging(void **state)
+{
+	struct wire		 w = { .len = 0 };
+	struct client		*c = client_new(wire_send, &w);
+	struct client_alarm	*a;
+	char			 a1[2048], a2[2048];
+	json_t			*l;
+	int64_t			 ev, nt;
+	int			 i;
+
+	(void)state;
+	login(c, &w);
+	snapshot(c, alarm_long(a1, sizeof a1, 1, 45, 30),
+	    alarm_long(a2, sizeof a2, 2, 20, 3), NULL);
+	/* Everything held: nothing to ask. */
+	assert_int_equal(client_history(c, 2, T0), 0);
+	assert_null(wire_take(&w));
+	/* 25 older events and 10 older notes. */
+	assert_int_equal(client_history(c, 1, T0), 2);
+	ev = page_request(&w, "events", 1, 26);
+	nt = page_request(&w, "notes", 1, 11);
+	assert_int_equal(client_history(c, 1, T0), 2);	/* on their way */
+	assert_null(wire_take(&w));
+	page_reply(c, ev, "events", 25, 25, 0);
+	page_reply(c, nt, "notes", 10, 10, 0);
+	a = queue_find(c, 1);
+	assert_int_equal(history_held(a, HISTORY_EVENTS), 45);
+	assert_int_equal(history_held(a, HISTORY_NOTES), 30);
+	l = json_object_get(a->obj, "events");		/* newest first */
+	for (i = 0; i < 45; i++)
+		assert_int_equal(json_integer_value(json_object_get(
+		    json_array_get(l, i), "id")), 45 - i);
+	l = json_object_get(a->obj, "notes");		/* oldest first */
+	for (i = 0; i < 30; i++)
+		assert_int_equal(json_integer_value(json_object_get(
+		    json_array_get(l, i), "id")), 1 + i);
+	assert_int_equal(client_history(c, 1, T0), 0);
+	assert_int_equal(c->nrequests, 0);
+	/* A push after paging keeps what was paged. */
+	feed(c, "{\"type\":\"alarm_event\",\"alarm_id\":1,\"event\":{\"id\":46},"
+	    "\"count\":46,\"last_at\":1}");
+	assert_int_equal(history_held(a, HISTORY_EVENTS), 45);
+	assert_int_equal(history_total(a, HISTORY_EVENTS), 46);
+	client_free(c);
+}
+
+static void
+test_paging_bounded(void **state)
+{
+	struct wire		 w = { .len = 0 };
+	struct client		*c = client_new(wire_send, &w);
+	struct client_alarm	*a;
+	char			 a1[2048];
+	int64_t			 id, before = 981;
+	json_t			*o;
+
+	(void)state;
+	login(c, &w);
+	snapshot(c, alarm_long(a1, sizeof a1, 1, 1000, 0), NULL, NULL);
+	a = queue_find(c, 1);
+	while (client_history(c, 1, T0) == 1) {
+		id = page_request(&w, "events", 1, before);
+		page_reply(c, id, "events", (int)before - 1, CLIENT_PAGE, 1);
+		before -= CLIENT_PAGE;
+	}
+	assert_int_equal(history_held(a, HISTORY_EVENTS), CLIENT_HISTORY_MAX);
+	assert_int_equal(history_total(a, HISTORY_EVENTS), 1000);
+	assert_null(wire_take(&w));
+	/* A page that brings nothing new ends the asking; so does an error. */
+	snapshot(c, alarm_long(a1, sizeof a1, 1, 60, 0), NULL, NULL);
+	a = queue_find(c, 1);
+	assert_int_equal(client_history(c, 1, T0), 1);
+	id = page_request(&w, "events", 1, 41);
+	page_reply(c, id, "events", 50, 10, 1);	/* ids not older */
+	assert_int_equal(history_held(a, HISTORY_EVENTS), 20);
+	assert_int_equal(client_history(c, 1, T0), 0);
+	snapshot(c, alarm_long(a1, sizeof a1, 1, 60, 0), NULL, NULL);
+	assert_int_equal(client_history(c, 1, T0), 1);
+	o = wire_expect(&w, "events");
+	feedf(c, "{\"type\":\"reply\",\"id\":%lld,\"ok\":false,"
+	    "\"error\":\"not_found\"}", json_integer_value(json_object_get(o,
+	    "id")));
+	json_decref(o);
+	assert_true(c->message_error);
+	assert_non_null(strstr(c->message, "no such alarm"));
+	/* Offline: not asked. */
+	client_disconnected(c, T0);
+	assert_int_equal(client_history(c, 1, T0), 0);
+	client_free(c);
+}
+
+static void
+test_limit_and_locked(void **state)
+{
+	struct wire	 w = { .len = 0 };
+	struct client	*c = client_new(wire_send, &w);
+	char		 a1[1024];
+	json_t		*o;
+	int64_t		 id;
+
+	(void)state;
+	login(c, &w);
+	snapshot(c, alarm_json(a1, sizeof a1, 1, "waiting", 1, T0, "[]"), NULL,
+	    NULL);
+	id = client_accept(c, 1, T0);
+	json_decref(wire_take(&w));
+	feedf(c, "{\"type\":\"reply\",\"id\":%lld,\"ok\":false,"
+	    "\"error\":\"limit\"}", (long long)id);
+	assert_true(c->message_error);
+	assert_non_null(strstr(c->message, "you hold the most alarms allowed: "
+	    "close or release one"));
+
+	/* A locked login: back to the form, with the reason. */
+	client_disconnected(c, T0);
+	client_connected(c, T0);
+	feed(c, HELLO);
+	o = wire_expect(&w, "login");
+	feedf(c, "{\"type\":\"reply\",\"id\":%lld,\"ok\":false,"
+	    "\"error\":\"locked\"}", json_integer_value(json_object_get(o,
+	    "id")));
+	json_decref(o);
+	assert_int_equal(c->state, CLIENT_LOGIN);
+	assert_false(c->have_creds);
+	assert_string_equal(c->login_error, "this login is locked after "
+	    "failed tries: ask a supervisor");
+	client_free(c);
+}
+
+/* The operator's requests leave room for a login and a ping. */
+static void
+test_requests_bounded(void **state)
+{
+	struct wire	 w = { .len = 0 };
+	struct client	*c = client_new(wire_send, &w);
+	char		 a1[1024];
+	int		 i, n = 0;
+
+	(void)state;
+	login(c, &w);
+	snapshot(c, alarm_json(a1, sizeof a1, 1, "handling", 1, T0, "[]"),
+	    NULL, NULL);
+	client_disconnected(c, T0);
+	for (i = 0; i < CLIENT_MAX_REQUESTS + 5; i++)
+		if (client_note(c, 1, "a note", T0) == 0)
+			n++;
+	assert_int_equal(n, CLIENT_MAX_REQUESTS - CLIENT_RESERVED);
+	assert_non_null(strstr(c->message, "too many requests waiting"));
+	/* The login still goes; so does a ping; nothing past the bound. */
+	login(c, &w);
+	assert_int_equal(c->nrequests, CLIENT_MAX_REQUESTS - CLIENT_RESERVED);
+	c->state = CLIENT_READY;	/* before the snapshot flushes them */
+	assert_int_equal(client_tick(c, T0 + CLIENT_PING_IDLE + 1), 0);
+	json_decref(wire_expect(&w, "ping"));
+	assert_true(c->nrequests <= CLIENT_MAX_REQUESTS);
+	/* The console's own fetches do not take the operator's last slots. */
+	feed(c, "{\"type\":\"alarm_update\",\"alarm\":{\"id\":9,\"class\":1}}");
+	assert_null(wire_take(&w));
+	client_free(c);
+}
+
 int
 main(void)
 {
@@ -519,6 +1116,16 @@ main(void)
 		cmocka_unit_test(test_operators),
 		cmocka_unit_test(test_operators_not_for_operators),
 		cmocka_unit_test(test_over_180),
+		cmocka_unit_test(test_snapshot_streamed),
+		cmocka_unit_test(test_alarm_update),
+		cmocka_unit_test(test_alarm_event),
+		cmocka_unit_test(test_alarm_note),
+		cmocka_unit_test(test_heartbeat),
+		cmocka_unit_test(test_replaced),
+		cmocka_unit_test(test_paging),
+		cmocka_unit_test(test_paging_bounded),
+		cmocka_unit_test(test_limit_and_locked),
+		cmocka_unit_test(test_requests_bounded),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
