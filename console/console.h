@@ -46,7 +46,7 @@ struct bufferevent;
 struct ssl_ctx_st;
 
 #define CLIENT_PROTOCOL		2
-#define CLIENT_LINE_MAX		65536	/* bytes a protocol line, at most */
+#define CLIENT_LINE_MAX		(1024 * 1024)	/* a hello may say up to this */
 #define CLIENT_LINE_MIN		1024	/* a hello's line_max below it: junk */
 #define CLIENT_WINDOW		20	/* events, notes an alarm carries */
 #define CLIENT_HISTORY_MAX	500	/* events, notes kept per alarm */
