@@ -206,6 +206,8 @@ struct history_note {
 };
 /* An event linked to an alarm was stored. */
 void	 history_event(int64_t alarm_id, const struct db_event *);
+/* What a console is shown of a stored event (pure: any thread). */
+void	 history_copy(struct history_event *, const struct db_event *);
 /* A note was stored (id: its row). */
 void	 history_note(int64_t alarm_id, int64_t id, int64_t at,
 	    const char *op, const char *text);

@@ -51,13 +51,10 @@ history_get(int64_t alarm_id, int create)
 	return (h);
 }
 
+/* The same fixed, NUL-terminated arrays: copied whole, no strlen. */
 void
-history_event(int64_t alarm_id, const struct db_event *e)
+history_copy(struct history_event *he, const struct db_event *e)
 {
-	struct history		*h = history_get(alarm_id, 1);
-	struct history_event	*he = &h->ev[h->evhead];
-
-	/* The same fixed, NUL-terminated arrays: copied whole, no strlen. */
 	he->id = e->id;
 	he->seq = e->seq;
 	memcpy(he->code, e->code, sizeof he->code);
@@ -68,6 +65,14 @@ history_event(int64_t alarm_id, const struct db_event *e)
 	memcpy(he->text, e->text, sizeof he->text);
 	memcpy(he->location, e->location, sizeof he->location);
 	he->received_at = e->received_at;
+}
+
+void
+history_event(int64_t alarm_id, const struct db_event *e)
+{
+	struct history	*h = history_get(alarm_id, 1);
+
+	history_copy(&h->ev[h->evhead], e);
 	h->evhead = (h->evhead + 1) % HISTORY_EVENTS;
 	if (h->nev < HISTORY_EVENTS)
 		h->nev++;

@@ -33,17 +33,7 @@ request_page_event(const struct db_event *e, void *arg)
 
 	if (p->n++ == p->limit)
 		return (1);		/* one more: there is more */
-	memset(&he, 0, sizeof he);
-	he.id = e->id;
-	he.seq = e->seq;
-	memcpy(he.code, e->code, sizeof he.code);
-	memcpy(he.raw_code, e->raw_code, sizeof he.raw_code);
-	he.class = e->class;
-	memcpy(he.qualifier, e->qualifier, sizeof he.qualifier);
-	memcpy(he.zone, e->zone, sizeof he.zone);
-	memcpy(he.text, e->text, sizeof he.text);
-	memcpy(he.location, e->location, sizeof he.location);
-	he.received_at = e->received_at;
+	history_copy(&he, e);
 	json_array_append_new(p->items, alarm_json_event(&he));
 	return (0);
 }
