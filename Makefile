@@ -150,6 +150,13 @@ $(patsubst %,$(BUILD)/tests/%,$(RUNTIME_TESTS)): $(BUILD)/tests/%: \
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS)
 
+# The config parser's tests: config.c and what it uses below it.
+CONFIG_LINK	:= $(call obj,arc/config.c) $(BUILD)/libdb.a $(BUILD)/libruntime.a
+$(BUILD)/tests/test_config: $(BUILD)/obj/tests/unit/test_config.o \
+		$(CONFIG_LINK)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS) $(shell $(PKG_CONFIG) --libs inih)
+
 # Other unit tests link the archives: only the modules they use come along.
 $(BUILD)/tests/test_%: $(BUILD)/obj/tests/unit/test_%.o $(ARCLIBS)
 	@mkdir -p $(dir $@)
