@@ -6,6 +6,7 @@
 #   make test          deps + build + check-layers + every test (SAN=1: ASan + UBSan)
 #   make check-layers  prove the layers on the objects (tests/layers.py)
 #   make fuzz          run the libFuzzer targets for FUZZ_SECONDS each
+#                      (FUZZ_NAMES=config: that one alone)
 #   make bench         the benchmarks of docs/BENCHMARKS.md
 
 BUILD		:= build
@@ -152,6 +153,13 @@ $(patsubst %,$(BUILD)/tests/%,$(RUNTIME_TESTS)): $(BUILD)/tests/%: \
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS)
 
+# The config parser's tests: config.c and what it uses below it.
+CONFIG_LINK	:= $(call obj,arc/config.c) $(BUILD)/libdb.a $(BUILD)/libruntime.a
+$(BUILD)/tests/test_config: $(BUILD)/obj/tests/unit/test_config.o \
+		$(CONFIG_LINK)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS) $(shell $(PKG_CONFIG) --libs inih)
+
 # Other unit tests link the archives: only the modules they use come along.
 $(BUILD)/tests/test_%: $(BUILD)/obj/tests/unit/test_%.o $(ARCLIBS)
 	@mkdir -p $(dir $@)
@@ -166,6 +174,12 @@ $(BUILD)/tests/replay_console: $(BUILD)/obj/tests/fuzz/fuzz_console.o \
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
+# The config parser's replay: config.c and what it uses below it.
+$(BUILD)/tests/replay_config: $(BUILD)/obj/tests/fuzz/fuzz_config.o \
+		$(BUILD)/obj/tests/fuzz/replay.o $(CONFIG_LINK)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(shell $(PKG_CONFIG) --libs inih)
+
 # ... and fuzzed by libFuzzer under clang.
 FUZZ_SECONDS	?= 60
 FUZZ_CFLAGS	:= -std=c11 -g -O1 -D_GNU_SOURCE -Iproto -Idb -Iarc/runtime \
@@ -173,8 +187,8 @@ FUZZ_CFLAGS	:= -std=c11 -g -O1 -D_GNU_SOURCE -Iproto -Idb -Iarc/runtime \
 build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(PROTO_SRCS)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ $^ $(shell $(PKG_CONFIG) --libs openssl)
-# The two that are not pure proto/: the CSV import (db/ + SQLite) and the
-# console's protocol state (+ jansson).
+# The three that are not pure proto/: the CSV import (db/ + SQLite), the
+# console's protocol state (+ jansson) and the config parser (+ inih).
 build-fuzz/fuzz_csv: tests/fuzz/fuzz_csv.c $(PROTO_SRCS) $(DB_SRCS) \
 		$(BUILD)/migrations.c $(RUNTIME_SRCS)
 	@mkdir -p $(dir $@)
@@ -185,6 +199,12 @@ build-fuzz/fuzz_console: tests/fuzz/fuzz_console.c $(CONSOLE_STATE_SRCS) \
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -Iconsole $(shell $(PKG_CONFIG) --cflags jansson) \
 	    -o $@ $^ $(shell $(PKG_CONFIG) --libs jansson)
+build-fuzz/fuzz_config: tests/fuzz/fuzz_config.c arc/config.c db/db_text.c \
+		$(RUNTIME_SRCS)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -Iarc -Iarc/core \
+	    $(shell $(PKG_CONFIG) --cflags inih jansson) -o $@ $^ \
+	    $(shell $(PKG_CONFIG) --libs inih)
 
 # A console's request as arcd checks it (+ the core, jansson).
 build-fuzz/fuzz_request: tests/fuzz/fuzz_request.c arc/reqparse.c \

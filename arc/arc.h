@@ -106,12 +106,19 @@ struct config {
 };
 
 void	 config_defaults(struct config *);
+#define CONFIG_LINE_MAX	198		/* bytes a line, without "\n" */
+#define CONFIG_FILE_MAX	(1024 * 1024)
 /* Read an INI file; 0 or -1 with *cause. A missing file is an error. */
 int	 config_load(struct config *, const char *path, char **cause);
+/* The same from memory: 0 or -1 with *cause ("line N: why"). */
+int	 config_load_mem(struct config *, const char *, size_t, char **cause);
 /* "dc09-tcp=127.0.0.1:7009"; 0 or -1 with *cause. */
 int	 config_add_listen(struct config *, const char *, char **cause);
 int	 config_check(struct config *, char **cause);
 void	 config_print(const struct config *, FILE *);
+/* The i-th integer key: name, value and bounds; NULL past the last. */
+const char	*config_int_key(const struct config *, size_t, int *value,
+		    int *min, int *max);
 /* "host:port", "[v6]:port", ":port" -> sockaddr. 0 or -1. */
 int	 config_parse_addr(const char *, struct sockaddr_storage *,
 	    socklen_t *);

@@ -11,7 +11,11 @@
  * Every key may appear once except listen and hold: a key given twice is
  * an error naming both lines (which one was meant?). Unknown sections or
  * keys are errors, named with their line: a typo must not silently keep a
- * default.
+ * default. So is a line longer than CONFIG_LINE_MAX (inih would cut it and
+ * read its tail as another line) or one that is not UTF-8 text. Each line
+ * stands alone: an indented one is not more of the value above. The text
+ * is parsed from memory (config_load_mem, which the fuzzer eats);
+ * config_load reads the file and hands it over.
  *
  * Thread: the network thread, at start-up (and arcd -n).
  */
@@ -83,9 +87,11 @@ static const struct config_int config_ints[] = {
 
 struct config_parse {
 	struct config	*cfg;
-	char		*cause;
+	char		*cause;		/* the first error, "line N: why" */
+	int		 cause_line;
 	int		 listen_seen;
-	FILE		*f;
+	const char	*buf;		/* the text, borrowed */
+	size_t		 len, off;
 	int		 line;		/* inih here has no line numbers */
 	struct {
 		char	 name[32];
@@ -154,8 +160,9 @@ config_parse_addr(const char *s, struct sockaddr_storage *ss,
 	char			*end;
 	long			 p;
 	size_t			 hl;
+	int			 v6 = s[0] == '[';
 
-	if (s[0] == '[') {
+	if (v6) {
 		if ((colon = strstr(s, "]:")) == NULL)
 			return (-1);
 		hl = colon - (s + 1);
@@ -167,10 +174,14 @@ config_parse_addr(const char *s, struct sockaddr_storage *ss,
 		hl = colon - s;
 		port = colon + 1;
 	}
-	if (hl >= sizeof host)
+	/* "[]:port" or a bare "::1:7009" (which colon ends it?): refused. */
+	if (hl >= sizeof host || (v6 && hl == 0) ||
+	    (!v6 && memchr(s, ':', hl) != NULL))
 		return (-1);
 	memcpy(host, s, hl);
 	host[hl] = '\0';
+	if (strlen(port) > 5 || strspn(port, "0123456789") != strlen(port))
+		return (-1);		/* digits only: no sign, no space */
 	errno = 0;
 	p = strtol(port, &end, 10);
 	if (*port == '\0' || *end != '\0' || errno != 0 || p < 0 || p > 65535)
@@ -178,13 +189,13 @@ config_parse_addr(const char *s, struct sockaddr_storage *ss,
 	memset(ss, 0, sizeof *ss);
 	if (hl == 0 || strcmp(host, "*") == 0)
 		strlcpy(host, "0.0.0.0", sizeof host);
-	if (inet_pton(AF_INET, host, &sin->sin_addr) == 1) {
+	if (!v6 && inet_pton(AF_INET, host, &sin->sin_addr) == 1) {
 		sin->sin_family = AF_INET;
 		sin->sin_port = htons(p);
 		*sslen = sizeof *sin;
 		return (0);
 	}
-	if (inet_pton(AF_INET6, host, &sin6->sin6_addr) == 1) {
+	if (v6 && inet_pton(AF_INET6, host, &sin6->sin6_addr) == 1) {
 		sin6->sin6_family = AF_INET6;
 		sin6->sin6_port = htons(p);
 		*sslen = sizeof *sin6;
@@ -232,13 +243,16 @@ config_add_listen(struct config *cfg, const char *spec, char **cause)
 	return (0);
 }
 
-/* "AT:300": queue a technical code only if no restore comes within. */
+/*
+ * "AT:300": queue a technical code only if no restore comes within. The
+ * code is capitals and digits (as events carry it), the seconds digits.
+ */
 static int
 config_add_hold(struct config *cfg, const char *value, char **why)
 {
 	const char	*colon = strchr(value, ':');
-	char		*end;
-	long		 secs;
+	char		*end = NULL;
+	long		 secs = 0;
 	size_t		 n;
 
 	if (cfg->nholds == nitems(cfg->holds)) {
@@ -246,9 +260,11 @@ config_add_hold(struct config *cfg, const char *value, char **why)
 		return (-1);
 	}
 	n = colon != NULL ? (size_t)(colon - value) : 0;
-	secs = colon != NULL ? strtol(colon + 1, &end, 10) : 0;
-	if (n < 2 || n >= sizeof cfg->holds[0].code || *end != '\0' ||
-	    secs < 1 || secs > 86400) {
+	if (n > 0 && colon[1] >= '0' && colon[1] <= '9')
+		secs = strtol(colon + 1, &end, 10);
+	if (n < 2 || n >= sizeof cfg->holds[0].code ||
+	    strspn(value, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") != n ||
+	    end == NULL || *end != '\0' || secs < 1 || secs > 86400) {
 		xasprintf(why, "hold = %s: want CODE:SECONDS, e.g. AT:300",
 		    value);
 		return (-1);
@@ -278,14 +294,114 @@ config_set_int(struct config *cfg, const struct config_int *ci,
 	return (0);
 }
 
-/* inih's reader: count lines so errors can name them. */
+/* The first error wins; later lines are not read. */
+static void
+config_fail(struct config_parse *cp, const char *why)
+{
+	if (cp->cause != NULL)
+		return;
+	xasprintf(&cp->cause, "line %d: %s", cp->line, why);
+	cp->cause_line = cp->line;
+}
+
+/*
+ * A "[section]" line, checked here: inih would cut a long name and drop
+ * what follows the ']'. arcd has one section.
+ */
+static int
+config_line_section(const char *p, size_t n, char *why, size_t whysize)
+{
+	const char	*q = p, *e = p + n, *end;
+
+	for (;;) {			/* blanks, a BOM (inih skips both) */
+		if (q < e && (*q == ' ' || *q == '\t'))
+			q++;
+		else if (e - q >= 3 && memcmp(q, "\xef\xbb\xbf", 3) == 0)
+			q += 3;
+		else
+			break;
+	}
+	if (q == e || *q != '[' || (end = memchr(q, ']', e - q)) == NULL)
+		return (0);		/* not one, or inih's syntax error */
+	if (end - q != 5 || memcmp(q, "[arcd", 5) != 0) {
+		snprintf(why, whysize, "unknown section [%.*s]",
+		    (int)(end - q - 1), q + 1);
+		return (-1);
+	}
+	for (end++; end < e && *end != ';'; end++) {
+		if (*end != ' ' && *end != '\t') {
+			snprintf(why, whysize, "text after ']' at byte %zu",
+			    (size_t)(end - p) + 1);
+			return (-1);
+		}
+	}
+	return (0);
+}
+
+/*
+ * A line (without its "\n" or "\r\n") inih may see: short enough for its
+ * buffer (inih would cut a longer one and read the rest as another line)
+ * and text (db_text_check; no NUL, no CR but the one ending it).
+ */
+static int
+config_line_check(const char *p, size_t len, int size, char *why,
+    size_t whysize)
+{
+	char		 line[CONFIG_LINE_MAX + 1];
+	const char	*c;
+
+	if (len > CONFIG_LINE_MAX || len + 2 > (size_t)size) {
+		snprintf(why, whysize, "longer than %d bytes",
+		    CONFIG_LINE_MAX);
+		return (-1);
+	}
+	if (len > 0 && p[len - 1] == '\r')
+		len--;
+	if ((c = memchr(p, '\0', len)) != NULL) {
+		snprintf(why, whysize, "NUL byte at byte %zu",
+		    (size_t)(c - p) + 1);
+		return (-1);
+	}
+	if ((c = memchr(p, '\r', len)) != NULL) {
+		snprintf(why, whysize, "control character U+000D at byte %zu",
+		    (size_t)(c - p) + 1);
+		return (-1);
+	}
+	memcpy(line, p, len);
+	line[len] = '\0';
+	if (db_text_check(line, why, whysize) != 0)
+		return (-1);
+	return (config_line_section(p, len, why, whysize));
+}
+
+/* inih's reader: one line of the text, counted so errors can name it. */
 static char *
 config_reader(char *buf, int size, void *arg)
 {
 	struct config_parse	*cp = arg;
+	const char		*p = cp->buf + cp->off, *nl;
+	size_t			 len, n;
+	char			 why[CONFIG_LINE_MAX + 64];
 
+	if (cp->cause != NULL || cp->off == cp->len)
+		return (NULL);
 	cp->line++;
-	return (fgets(buf, size, cp->f));
+	nl = memchr(p, '\n', cp->len - cp->off);
+	len = nl != NULL ? (size_t)(nl - p) : cp->len - cp->off;
+	n = len + (nl != NULL);
+	cp->off += n;
+	if (config_line_check(p, len, size, why, sizeof why) != 0) {
+		config_fail(cp, why);
+		return (NULL);
+	}
+	/* Leading blanks go: an indented line is a line, not more value. */
+	while (n > 0 && (*p == ' ' || *p == '\t')) {
+		p++;
+		n--;
+	}
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+	return (buf);
 }
 
 /* A key that may appear once: 0 the first time, -1 (and *why) again. */
@@ -316,14 +432,20 @@ config_handler(void *arg, const char *section, const char *name,
     const char *value)
 {
 	struct config_parse	*cp = arg;
-	int			 line = cp->line;
 	struct config		*cfg = cp->cfg;
 	char			*why = NULL, *dst;
 	size_t			 i;
 	int			 rc = -1;
 
-	if (strcmp(section, "arcd") != 0)
+	if (*section == '\0')
+		xasprintf(&why, "%s before [arcd]", name);
+	else if (strcmp(section, "arcd") != 0)
 		xasprintf(&why, "unknown section [%s]", section);
+	else if (*name == '\0')
+		xasprintf(&why, "no key before '='");
+	else if (*value == ';')		/* "k =;x" is ";x", "k = ;x" empty */
+		xasprintf(&why, "%s = %s: a value may not start with ';'",
+		    name, value);
 	else if (config_once(cp, name, &why) != 0)
 		;
 	else if (strcmp(name, "database") == 0) {
@@ -356,35 +478,71 @@ config_handler(void *arg, const char *section, const char *name,
 		else
 			xasprintf(&why, "unknown key %s", name);
 	}
-	if (rc != 0 && cp->cause == NULL)
-		xasprintf(&cp->cause, "line %d: %s", line, why);
+	if (rc != 0)
+		config_fail(cp, why);
 	free(why);
 	return (rc == 0);
 }
 
+/*
+ * Parse arc.conf's text (len bytes, not NUL-terminated): 0, or -1 and
+ * *cause naming the first bad line ("line 3: ..."). Each line is at most
+ * CONFIG_LINE_MAX bytes of UTF-8 text.
+ */
 int
-config_load(struct config *cfg, const char *path, char **cause)
+config_load_mem(struct config *cfg, const char *buf, size_t len,
+    char **cause)
 {
 	struct config_parse	 cp;
 	int			 rc;
 
 	memset(&cp, 0, sizeof cp);
 	cp.cfg = cfg;
-	if ((cp.f = fopen(path, "r")) == NULL) {
-		xasprintf(cause, "%s: %s", path, strerror(errno));
+	cp.buf = buf;
+	cp.len = len;
+	rc = ini_parse_stream(config_reader, &cp, config_handler, &cp);
+	if (rc > 0 && (cp.cause == NULL || rc < cp.cause_line)) {
+		free(cp.cause);
+		xasprintf(cause, "line %d: not key = value, [section] or "
+		    "a comment", rc);
 		return (-1);
 	}
-	rc = ini_parse_stream(config_reader, &cp, config_handler, &cp);
-	fclose(cp.f);
+	if (cp.cause != NULL) {
+		*cause = cp.cause;
+		return (-1);
+	}
 	if (rc != 0) {
-		if (cp.cause != NULL) {
-			xasprintf(cause, "%s: %s", path, cp.cause);
-			free(cp.cause);
-		} else
-			xasprintf(cause, "%s: line %d: syntax error", path, rc);
+		xasprintf(cause, "cannot parse (%d)", rc);
 		return (-1);
 	}
 	return (0);
+}
+
+int
+config_load(struct config *cfg, const char *path, char **cause)
+{
+	FILE	*f;
+	char	*buf, *why = NULL;
+	size_t	 len;
+	int	 rc = -1;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		return (-1);
+	}
+	buf = xmalloc(CONFIG_FILE_MAX + 1);
+	len = fread(buf, 1, CONFIG_FILE_MAX + 1, f);
+	if (ferror(f))
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+	else if (len > CONFIG_FILE_MAX)
+		xasprintf(cause, "%s: larger than %d bytes", path,
+		    CONFIG_FILE_MAX);
+	else if ((rc = config_load_mem(cfg, buf, len, &why)) != 0)
+		xasprintf(cause, "%s: %s", path, why);
+	free(why);
+	free(buf);
+	fclose(f);
+	return (rc);
 }
 
 int
@@ -422,8 +580,9 @@ config_print(const struct config *cfg, FILE *f)
 
 	fprintf(f, "[arcd]\ndatabase = %s\n", cfg->database);
 	if (cfg->tls_cert[0] != '\0')
-		fprintf(f, "tls_cert = %s\ntls_key = %s\n", cfg->tls_cert,
-		    cfg->tls_key);
+		fprintf(f, "tls_cert = %s\n", cfg->tls_cert);
+	if (cfg->tls_key[0] != '\0')
+		fprintf(f, "tls_key = %s\n", cfg->tls_key);
 	for (i = 0; i < cfg->nlisten; i++)
 		fprintf(f, "listen = %s=%s\n",
 		    listen_kind_name(cfg->listen[i].kind), cfg->listen[i].text);
@@ -433,4 +592,17 @@ config_print(const struct config *cfg, FILE *f)
 	for (i = 0; i < NCONFIG_INTS; i++)
 		fprintf(f, "%s = %d\n", config_ints[i].name,
 		    *(const int *)((const char *)cfg + config_ints[i].off));
+}
+
+/* The i-th integer key: its name, value and bounds; NULL past the last. */
+const char *
+config_int_key(const struct config *cfg, size_t i, int *value, int *min,
+    int *max)
+{
+	if (i >= NCONFIG_INTS)
+		return (NULL);
+	*value = *(const int *)((const char *)cfg + config_ints[i].off);
+	*min = config_ints[i].min;
+	*max = config_ints[i].max;
+	return (config_ints[i].name);
 }

@@ -52,7 +52,9 @@ class TestConfig(unittest.TestCase):
                 ("[arcd]\nidle_timeout = 5\n\nidle_timeout = 9\n",
                  "line 4: idle_timeout given twice (first on line 2)"),
                 ("[arcd]\ndatabase = /a.db\ndatabase = /b.db\n",
-                 "line 3: database given twice")):
+                 "line 3: database given twice"),
+                ("[arcd]\n#" + "x" * 200 + "listen = metrics=:9109\n",
+                 "line 2: longer than 198 bytes")):
             r = run(ARCD, "-n", "-f", self.conf(text))
             self.assertEqual(r.returncode, 1, text)
             self.assertIn(want, r.stderr, text)
