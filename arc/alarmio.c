@@ -220,10 +220,14 @@ aio_finish(struct alarm_write *w, int ok)
 		if (aio_last_of_alarm(w, i - 1, &seen))
 			aio_show(&w->v[i - 1], aio_row(w, i - 1), ok);
 	hmap_free(&seen);
-	for (i = 0; ok && aio_hooks.offer != NULL && i < w->n; i++)
+	for (i = 0; ok && i < w->n; i++) {
 		if (w->v[i].action == ACTION_OFFER)
 			aio_hooks.offer(w->v[i].snap.operator,
 			    w->v[i].alarm_id);
+		else if (w->v[i].from[0] != '\0')
+			aio_hooks.lost(w->v[i].from, w->v[i].alarm_id,
+			    w->v[i].actor, w->v[i].snap.operator);
+	}
 	if (w->tag != 0 && aio_hooks.reply != NULL)
 		aio_hooks.reply(w->tag, ok ? NULL : "storage",
 		    json_pack("{s:I}", "alarm_id", (json_int_t)w->alarm_id));
@@ -405,6 +409,9 @@ alarmio_request(const struct alarmio_req *q)
 		rc = alarm_close(a, q->login, q->outcome, q->text, wall,
 		    &aio_cs, &why);
 		break;
+	case ACTION_REASSIGN:
+		rc = alarm_reassign(a, q->login, q->to, wall, &aio_cs, &why);
+		break;
 	default:
 		break;
 	}
@@ -477,7 +484,21 @@ void
 alarmio_login(const char *login, const char *name, int super)
 {
 	operator_login(login, name, super);
+	stats_count_login(login, clock_wall());
 	aio_dispatch_due = 1;
+}
+
+int
+alarmio_away(const char *login, int away)
+{
+	char	 subject[48];
+
+	if (operator_set_away(login, away) != 0)
+		return (-1);
+	snprintf(subject, sizeof subject, "operator %s", login);
+	commit_audit(login, away ? "away" : "back", subject, "");
+	aio_dispatch_due = 1;
+	return (0);
 }
 
 void

@@ -258,10 +258,15 @@ struct alarmio_hooks {
 	/* Answer an operator's request by tag; steals extra. */
 	void	(*reply)(uint64_t tag, const char *error, json_t *extra);
 	void	(*offer)(const char *login, int64_t alarm_id);
+	/* A supervisor took alarm_id from login (to: the new one, or ""). */
+	void	(*lost)(const char *login, int64_t alarm_id, const char *by,
+		    const char *to);
 };
 /* An operator's request on an alarm: answered through reply by tag. */
 struct alarmio_req {
-	enum alarm_action action;	/* ACCEPT, DECLINE, RELEASE, CLOSE */
+	enum alarm_action action;	/* ACCEPT, DECLINE, RELEASE, CLOSE,
+					   REASSIGN */
+	const char	*to;		/* REASSIGN: the operator */
 	const char	*login;
 	int		 super;
 	int64_t		 alarm_id;	/* 0: the one offered, else the top */
@@ -288,6 +293,8 @@ void	 alarmio_note(int64_t alarm_id, const char *login, const char *text,
 /* A console logged in as (login, name) / went away. */
 void	 alarmio_login(const char *login, const char *name, int super);
 void	 alarmio_logout(const char *login);
+/* An operator away (no offers) or back; -1 if not logged in. */
+int	 alarmio_away(const char *login, int away);
 /* What consoles have, in queue order (*ids: caller frees); how many. */
 size_t	 alarmio_queue(int64_t **ids);
 /* Alarm id if consoles have it (visible and stored), else NULL. */
@@ -516,12 +523,16 @@ enum request_type {
 	REQ_NOTES,
 	REQ_OPERATORS,
 	REQ_UNLOCK,
+	REQ_AWAY,
+	REQ_REASSIGN,
 };
 struct request {
 	enum request_type type;
 	json_t		*id;		/* borrowed; NULL: none */
 	int		 protocol;	/* LOGIN */
-	const char	*login;		/* LOGIN, UNLOCK (borrowed) */
+	const char	*login;		/* LOGIN, UNLOCK, REASSIGN's "to"
+					   (borrowed) */
+	int		 away;		/* AWAY: 1 away, 0 back */
 	const char	*password;	/* LOGIN */
 	const char	*source;	/* UNLOCK */
 	int64_t		 seq;		/* HEARTBEAT */
@@ -555,6 +566,8 @@ void	 push_event(const struct alarm *, const struct history_event *);
 void	 push_note(int64_t alarm_id, const struct history_note *,
 	    int64_t total);
 void	 push_offer(const char *login, int64_t alarm_id);
+void	 push_lost(const char *login, int64_t alarm_id, const char *by,
+	    const char *to);
 json_t	*push_operators(void);
 /* The end of a loop turn: the operators view to supervisors, if dirty. */
 void	 push_turn(void);

@@ -262,6 +262,7 @@ arcd_start(const struct config *cfg)
 		.broadcast = session_broadcast,
 		.reply = session_reply_tag,
 		.offer = push_offer,
+		.lost = push_lost,
 	};
 	struct session_hooks	 shooks = {
 		.line = request_line,

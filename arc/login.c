@@ -205,6 +205,7 @@ static void
 login_welcome(struct session *s, const struct login_check *c)
 {
 	struct login_limit	*e;
+	char			 subject[48];
 
 	if ((e = login_entry(&lt_logins, c->login, 0)) != NULL)
 		login_forget(&lt_logins, e);	/* not locked: checked */
@@ -215,6 +216,8 @@ login_welcome(struct session *s, const struct login_check *c)
 	session_each(login_replace, s);
 	COUNT(C_CONSOLE_LOGINS);
 	log_notice("%s: operator %s logged in", s->peer, s->login);
+	snprintf(subject, sizeof subject, "operator %s", s->login);
+	commit_audit(s->login, "login", subject, s->addr);
 	session_reply(s, c->id, NULL, json_pack("{s:{s:o, s:o, s:s}}",
 	    "operator", "login", alarm_json_text(s->login), "name",
 	    alarm_json_text(s->name), "role", s->super ? "supervisor" :

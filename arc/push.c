@@ -10,6 +10,7 @@
  * Thread: network thread.
  */
 #include <jansson.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "arc.h"
@@ -74,21 +75,90 @@ push_offer(const char *login, int64_t alarm_id)
 	session_each(push_offer_one, &o);
 }
 
+struct push_lost {
+	const char	*login;
+	json_t		*msg;
+};
+
+static void
+push_lost_one(struct session *s, void *arg)
+{
+	struct push_lost	*l = arg;
+
+	if (s->authed && strcmp(s->login, l->login) == 0)
+		session_send(s, json_incref(l->msg));
+}
+
+/* Tell an operator a supervisor took an alarm from them, and who has it. */
+void
+push_lost(const char *login, int64_t alarm_id, const char *by,
+    const char *to)
+{
+	struct push_lost	 l = { login, NULL };
+	char			 text[160];
+
+	if (*to != '\0')
+		snprintf(text, sizeof text, "alarm %lld was given to %s by %s",
+		    (long long)alarm_id, to, by);
+	else
+		snprintf(text, sizeof text, "alarm %lld was put back in the "
+		    "queue by %s", (long long)alarm_id, by);
+	l.msg = json_pack("{s:s, s:s, s:o, s:I, s:o, s:o}", "type", "system",
+	    "code", *to != '\0' ? "reassigned" : "released", "text",
+	    alarm_json_text(text), "alarm_id", (json_int_t)alarm_id, "by",
+	    alarm_json_text(by), "to", *to != '\0' ? alarm_json_text(to) :
+	    json_null());
+	session_each(push_lost_one, &l);
+	json_decref(l.msg);
+}
+
 /* --- the supervisor's view --- */
+
+/* What an operator is doing: away, free, offered, handling. */
+static const char *
+push_state(const struct operator *op, json_t *held)
+{
+	json_t		*h;
+	size_t		 i;
+	int		 handling = 0;
+
+	json_array_foreach(held, i, h)
+		handling += strcmp(json_string_value(json_object_get(h,
+		    "state")), "handling") == 0;
+	if (handling > 0)
+		return ("handling");
+	if (json_array_size(held) > 0)
+		return ("offered");
+	return (op->away ? "away" : "free");
+}
 
 static void
 push_operator(struct operator *op, void *arg)
 {
-	json_t	*ids = json_array();
-	size_t	 i;
+	struct stats_operator	 st;
+	const struct alarm	*a;
+	json_t			*ids = json_array(), *held = json_array();
+	size_t			 i;
 
-	for (i = 0; i < op->nheld; i++)
+	for (i = 0; i < op->nheld; i++) {
 		json_array_append_new(ids, json_integer(op->held[i]));
-	json_array_append_new(arg, json_pack("{s:o, s:o, s:s, s:b, s:o, "
-	    "s:n}", "login", alarm_json_text(op->login), "name",
-	    alarm_json_text(op->name), "role", op->super ?
-	    "supervisor" : "operator", "connected", op->sessions > 0,
-	    "alarms", ids, "locked_until"));
+		if ((a = alarm_find(op->held[i])) == NULL)
+			continue;
+		json_array_append_new(held, json_pack("{s:I, s:s, s:i, s:I}",
+		    "id", (json_int_t)a->id, "state",
+		    alarm_state_name(a->state), "class", a->class, "since",
+		    (json_int_t)(a->state == ALARM_HANDLING ? a->accepted_at :
+		    a->offered_at)));
+	}
+	stats_of_operator(op->login, &st);
+	json_array_append_new(arg, json_pack("{s:o, s:o, s:s, s:b, s:s, "
+	    "s:b, s:o, s:o, s:n, s:i, s:i, s:i, s:i}", "login",
+	    alarm_json_text(op->login), "name", alarm_json_text(op->name),
+	    "role", op->super ? "supervisor" : "operator", "connected",
+	    op->sessions > 0, "state", push_state(op, held), "away",
+	    op->away, "alarms", ids, "held", held, "locked_until", "logins",
+	    st.logins, "answered", st.answered, "within_60", st.within_60,
+	    "within_180", st.within_180));
 }
 
 /* A locked login: on its operator's row, or a row of its own. */

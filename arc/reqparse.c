@@ -28,6 +28,8 @@ static const struct {
 	{ "notes", REQ_NOTES },
 	{ "operators", REQ_OPERATORS },
 	{ "unlock", REQ_UNLOCK },
+	{ "away", REQ_AWAY },
+	{ "reassign", REQ_REASSIGN },
 };
 
 /* Characters in UTF-8 text (jansson has checked it is UTF-8). */
@@ -122,6 +124,18 @@ reqparse_fields(json_t *o, struct request *r)
 		if (r->alarm_id == 0 && r->type != REQ_ACCEPT)
 			return (-1);
 		break;
+	case REQ_AWAY:
+		if (!json_is_boolean(json_object_get(o, "away")))
+			return (-1);
+		r->away = json_is_true(json_object_get(o, "away"));
+		return (0);
+	case REQ_REASSIGN:
+		if (reqparse_int(o, "alarm_id", 1, INT64_MAX, 0,
+		    &r->alarm_id) != 0 || r->alarm_id == 0 ||
+		    reqparse_str(o, "to", REQUEST_LOGIN_MAX, &r->login) != 0 ||
+		    r->login == NULL || strlen(r->login) > REQUEST_LOGIN_MAX)
+			return (-1);
+		return (0);
 	case REQ_UNLOCK:
 		if (reqparse_str(o, "login", REQUEST_LOGIN_MAX,
 		    &r->login) != 0 || reqparse_str(o, "source", 63,

@@ -144,6 +144,22 @@ request_alarm(struct session *s, const struct request *r)
 	    alarm_json(a)));
 }
 
+/* A supervisor gives an alarm to an operator (to themselves: take over). */
+static void
+request_reassign(struct session *s, const struct request *r)
+{
+	struct alarmio_req	 q;
+
+	memset(&q, 0, sizeof q);
+	q.action = ACTION_REASSIGN;
+	q.login = s->login;
+	q.super = 1;
+	q.alarm_id = r->alarm_id;
+	q.to = r->login;
+	q.tag = session_tag(s, r->id);
+	alarmio_request(&q);
+}
+
 static void
 request_super(struct session *s, const struct request *r)
 {
@@ -151,7 +167,9 @@ request_super(struct session *s, const struct request *r)
 		session_reply(s, r->id, "forbidden", NULL);
 		return;
 	}
-	if (r->type == REQ_OPERATORS)
+	if (r->type == REQ_REASSIGN)
+		request_reassign(s, r);
+	else if (r->type == REQ_OPERATORS)
 		session_reply(s, r->id, NULL, push_operators());
 	else if (login_unlock(r->login, r->source, s->login) != 0)
 		session_reply(s, r->id, "not_found", NULL);
@@ -189,8 +207,15 @@ request_authed(struct session *s, const struct request *r)
 	case REQ_NOTES:
 		request_page(s, r);
 		break;
+	case REQ_AWAY:
+		if (alarmio_away(s->login, r->away) != 0)
+			session_reply(s, r->id, "state", NULL);
+		else
+			session_reply(s, r->id, NULL, NULL);
+		break;
 	case REQ_OPERATORS:
 	case REQ_UNLOCK:
+	case REQ_REASSIGN:
 		request_super(s, r);
 		break;
 	}

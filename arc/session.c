@@ -455,6 +455,8 @@ session_event_cb(struct bufferevent *bev, short what, void *arg)
 void
 session_close(struct session *s, const char *why)
 {
+	char	 subject[48];
+
 	if (s->closing)
 		return;
 	s->closing = 1;
@@ -464,9 +466,11 @@ session_close(struct session *s, const char *why)
 	TAILQ_REMOVE(&sessions, s, entry);
 	TAILQ_INSERT_TAIL(&sess_reap, s, entry);
 	event_active(sess_reap_ev, EV_TIMEOUT, 0);
-	if (s->authed)
+	if (s->authed) {
+		snprintf(subject, sizeof subject, "operator %s", s->login);
+		commit_audit(s->login, "logout", subject, why);
 		alarmio_logout(s->login);
-	else
+	} else
 		sess_unauth--;
 }
 

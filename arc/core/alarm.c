@@ -61,6 +61,7 @@ static const char *alarm_action_names[ACTION_MAX] = {
 	[ACTION_JOINED] = "joined incident",
 	[ACTION_STORM_OVER] = "storm over",
 	[ACTION_MEMBER_CLOSED] = "closed with incident",
+	[ACTION_REASSIGN] = "reassign",
 	[ACTION_COUNTED] = NULL,
 };
 
@@ -69,7 +70,7 @@ static const uint8_t alarm_moves[ALARM_STATE_MAX][ALARM_STATE_MAX] = {
 	/* to:	   waiting offered handling closed */
 	[ALARM_WAITING]  = { 0, 1, 1, 1 },
 	[ALARM_OFFERED]  = { 1, 0, 1, 0 },
-	[ALARM_HANDLING] = { 1, 0, 0, 1 },
+	[ALARM_HANDLING] = { 1, 0, 1, 1 },	/* to another: reassigned */
 	[ALARM_CLOSED]   = { 0, 0, 0, 0 },
 };
 
@@ -428,6 +429,8 @@ alarm_set_state(struct alarm *a, enum alarm_state to, const char *op,
 	}
 	if (holds && !same)
 		operator_hold(a->operator, a->id);
+	else if (same)
+		operator_touch();	/* offered to handling: the view shows it */
 	alarm_queue(a);
 }
 
@@ -564,6 +567,7 @@ alarm_done(const struct alarm_change *c, int ok)
 		tmp = *a;		/* answered: the figures count it now */
 		tmp.accepted_at = c->snap.accepted_at;
 		tmp.class = c->snap.class;
+		strlcpy(tmp.operator, c->snap.operator, sizeof tmp.operator);
 		stats_count_answer(&tmp);
 	}
 	if (ok) {

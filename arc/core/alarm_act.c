@@ -9,6 +9,7 @@
  *
  * Thread: the network thread.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -65,6 +66,9 @@ alarm_release(struct alarm *a, const char *op, int super,
     enum alarm_action action, int64_t wall, struct alarm_changes *cs,
     const char **why)
 {
+	struct alarm_change	*c;
+	char			 lost[32];
+
 	if (a->closing || a->state == ALARM_WAITING) {
 		*why = "state";
 		return (-1);
@@ -73,8 +77,37 @@ alarm_release(struct alarm *a, const char *op, int super,
 		*why = "not_yours";
 		return (-1);
 	}
+	strlcpy(lost, a->operator, sizeof lost);
 	alarm_set_state(a, ALARM_WAITING, NULL, wall);
-	alarm_change(cs, a, action, op, 1);
+	c = alarm_change(cs, a, action, op, 1);
+	if (strcmp(lost, op) != 0)	/* taken from someone: say whom */
+		strlcpy(c->from, lost, sizeof c->from);
+	return (0);
+}
+
+int
+alarm_reassign(struct alarm *a, const char *by, const char *to, int64_t wall,
+    struct alarm_changes *cs, const char **why)
+{
+	struct alarm_change	*c;
+	struct operator		*op = operator_find(to);
+	char			 lost[32];
+
+	if (a->closing || (a->state != ALARM_OFFERED &&
+	    a->state != ALARM_HANDLING)) {
+		*why = "state";		/* a waiting one is accepted */
+		return (-1);
+	}
+	if (op == NULL || op->sessions == 0 || strcmp(a->operator, to) == 0) {
+		*why = op == NULL || op->sessions == 0 ? "not_found" : "state";
+		return (-1);
+	}
+	strlcpy(lost, a->operator, sizeof lost);
+	a->passed_by[0] = '\0';
+	alarm_set_state(a, ALARM_HANDLING, to, wall);
+	c = alarm_change(cs, a, ACTION_REASSIGN, by, 1);
+	strlcpy(c->from, lost, sizeof c->from);
+	snprintf(c->detail, sizeof c->detail, "from %s to %s", lost, to);
 	return (0);
 }
 

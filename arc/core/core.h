@@ -249,6 +249,7 @@ enum alarm_action {
 	ACTION_JOINED,		/* collapsed into an incident */
 	ACTION_STORM_OVER,
 	ACTION_MEMBER_CLOSED,	/* closed with its incident */
+	ACTION_REASSIGN,	/* a supervisor gave it to another operator */
 	ACTION_COUNTED,		/* count and last time written, coalesced */
 	ACTION_MAX
 };
@@ -301,6 +302,7 @@ struct alarm_change {
 	int		 row;		/* writes the alarm's row */
 	int		 counted;	/* events counted (undone on failure) */
 	char		 actor[32];	/* "arcd" or an operator's login */
+	char		 from[32];	/* who lost it (REASSIGN, RELEASE) */
 	char		 detail[96];
 	struct alarm_saved snap;	/* the row written (alarm_snapshot) */
 };
@@ -364,6 +366,9 @@ int		 alarm_release(struct alarm *, const char *op, int super,
 int		 alarm_close(struct alarm *, const char *op,
 		    enum alarm_outcome, const char *text, int64_t wall,
 		    struct alarm_changes *, const char **why);
+/* A supervisor (by) gives an alarm offered or in hand to operator to. */
+int		 alarm_reassign(struct alarm *, const char *by, const char *to,
+		    int64_t wall, struct alarm_changes *, const char **why);
 /* An offer past its time (until must match the alarm's offer). */
 int		 alarm_expire(struct alarm *, int64_t until, int64_t wall,
 		    struct alarm_changes *);
@@ -441,6 +446,15 @@ void		 stats_begin(int64_t wall, struct alarm_stats *);
 void		 stats_open(struct alarm_stats *, const struct alarm *,
 		    int queued, int64_t wall);
 void		 stats_end(struct alarm_stats *);
+/* One operator's figures today: P1/P2 alarms answered, within 60/180 s. */
+struct stats_operator {
+	int		 logins;
+	int		 answered;
+	int		 within_60;
+	int		 within_180;
+};
+void		 stats_count_login(const char *login, int64_t wall);
+void		 stats_of_operator(const char *login, struct stats_operator *);
 
 /*
  * --- operator.c: who is logged in, in offer order, and what each holds ---
@@ -451,6 +465,7 @@ struct operator {
 	char		 login[32];
 	char		 name[96];
 	int		 super;		/* supervisor */
+	int		 away;		/* set themselves away: no offers */
 	int		 sessions;	/* consoles logged in as this login */
 	uint64_t	 order;		/* login order: offers go in it */
 	int64_t		 grace_until;	/* mono ms: console lost; 0 = none */
@@ -460,6 +475,8 @@ struct operator {
 void		 operator_init(int grace_s, int max_held);
 /* May login take one more alarm (max_held; supervisors: no limit)? */
 int		 operator_may_take(const char *login);
+/* Away (no offers) or back; -1 if login has no console. */
+int		 operator_set_away(const char *login, int away);
 void		 operator_free_all(void);
 struct operator	*operator_find(const char *login);
 /* A console logged in as login (moves it to the end of the offer order). */

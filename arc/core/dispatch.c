@@ -45,7 +45,8 @@ dispatch_one(struct operator *op, void *arg)
 	struct alarm		*top;
 	int64_t			 until = w->mono + ALARM_OFFER_MS;
 
-	if (op->nheld != 0 || (top = alarm_top()) == NULL || !top->stored)
+	if (op->nheld != 0 || op->away || (top = alarm_top()) == NULL ||
+	    !top->stored)
 		return;
 	if (!w->second && strcmp(top->passed_by, op->login) == 0)
 		return;		/* someone else first */

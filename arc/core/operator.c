@@ -37,6 +37,19 @@ operator_init(int grace_s, int max_held)
 	op_max_held = max_held > 0 ? (size_t)max_held : 1;
 }
 
+int
+operator_set_away(const char *login, int away)
+{
+	struct operator	*op = operator_find(login);
+
+	if (op == NULL || op->sessions == 0)
+		return (-1);
+	if (op->away != away)
+		op_dirty = 1;
+	op->away = away;
+	return (0);
+}
+
 /* May login take one more alarm? Supervisors have no limit. */
 int
 operator_may_take(const char *login)
@@ -101,6 +114,8 @@ operator_login(const char *login, const char *name, int super)
 
 	strlcpy(r->op.name, name, sizeof r->op.name);
 	r->op.super = super;
+	if (r->op.sessions == 0)
+		r->op.away = 0;		/* a new shift: available */
 	r->op.sessions++;
 	r->op.grace_until = 0;
 	r->op.order = ++op_order;

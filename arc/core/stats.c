@@ -2,7 +2,8 @@
  * stats.c -- the live service figures: of today's (UTC) P1/P2
  * alarms, the share answered within 60 s and within 180 s (targets 98.5 %
  * and 99 %), an alarm still waiting counting late as soon as it passes the
- * mark, and the list of those past 180 s. Pure: `now` is wall ms (a
+ * mark, and the list of those past 180 s; the same per operator (who
+ * accepted it), with their logins today. Pure: `now` is wall ms (a
  * figure of the UTC day, not a deadline), passed in.
  *
  * Thread: network thread.
@@ -16,11 +17,37 @@ static int		 stats_answered, stats_within_60, stats_within_180;
 static int64_t		 stats_late[16];
 static size_t		 stats_nlate;
 
+/* Today's figures per operator (a shift's logins and answers). */
+#define STATS_OPERATORS	256
+static struct {
+	char			 login[32];
+	struct stats_operator	 st;
+}			 stats_ops[STATS_OPERATORS];
+static size_t		 stats_nops;
+
+/* The operator's figures, made if there is room; NULL if not. */
+static struct stats_operator *
+stats_op(const char *login, int create)
+{
+	size_t	 i;
+
+	for (i = 0; i < stats_nops; i++)
+		if (strcmp(stats_ops[i].login, login) == 0)
+			return (&stats_ops[i].st);
+	if (!create || stats_nops == STATS_OPERATORS || *login == '\0')
+		return (NULL);
+	strlcpy(stats_ops[stats_nops].login, login,
+	    sizeof stats_ops[0].login);
+	memset(&stats_ops[stats_nops].st, 0, sizeof stats_ops[0].st);
+	return (&stats_ops[stats_nops++].st);
+}
+
 void
 stats_reset(void)
 {
 	stats_answered = stats_within_60 = stats_within_180 = 0;
 	stats_nlate = 0;
+	stats_nops = 0;
 	stats_day = 0;
 }
 
@@ -39,13 +66,36 @@ stats_day_roll(int64_t now)
 	stats_day = stats_day_of(now);
 	stats_answered = stats_within_60 = stats_within_180 = 0;
 	stats_nlate = 0;
+	stats_nops = 0;
+}
+
+void
+stats_count_login(const char *login, int64_t now)
+{
+	struct stats_operator	*o;
+
+	stats_day_roll(now);
+	if ((o = stats_op(login, 1)) != NULL)
+		o->logins++;
+}
+
+void
+stats_of_operator(const char *login, struct stats_operator *out)
+{
+	struct stats_operator	*o = stats_op(login, 0);
+
+	if (o != NULL)
+		*out = *o;
+	else
+		memset(out, 0, sizeof *out);
 }
 
 /* A P1/P2 alarm of today was accepted for the first time. */
 void
 stats_count_answer(const struct alarm *a)
 {
-	int64_t	 took = a->accepted_at - a->opened_at;
+	struct stats_operator	*o;
+	int64_t			 took = a->accepted_at - a->opened_at;
 
 	if (stats_day_of(a->accepted_at) < stats_day)
 		return;		/* an earlier day's: never roll back */
@@ -53,11 +103,18 @@ stats_count_answer(const struct alarm *a)
 	if (a->class > CLASS_P2 || stats_day_of(a->opened_at) != stats_day)
 		return;
 	stats_answered++;
-	if (took <= ALARM_TOP_TARGET_MS)
+	if ((o = stats_op(a->operator, 1)) != NULL)
+		o->answered++;
+	if (took <= ALARM_TOP_TARGET_MS) {
 		stats_within_60++;
-	if (took <= ALARM_LATE_MS)
+		if (o != NULL)
+			o->within_60++;
+	}
+	if (took <= ALARM_LATE_MS) {
 		stats_within_180++;
-	else if (stats_nlate < nitems(stats_late))
+		if (o != NULL)
+			o->within_180++;
+	} else if (stats_nlate < nitems(stats_late))
 		stats_late[stats_nlate++] = a->id;
 }
 
@@ -71,6 +128,7 @@ stats_restore_closed(const struct db_alarm *da)
 	a.class = da->class;
 	a.opened_at = da->opened_at;
 	a.accepted_at = da->accepted_at;
+	strlcpy(a.operator, da->operator, sizeof a.operator);
 	if (a.accepted_at != 0)
 		stats_count_answer(&a);
 }
