@@ -18,14 +18,15 @@
  * ui_operators.c, ui_key.c and ui_login.c render that state with ncurses
  * and turn keys into requests (m, or PgDn at the end of the alarm pane:
  * older events and notes; R: reconnect now, which ui_key.c hands to
- * console.c as UI_KEY_RECONNECT); paint.c (attributes, safe text) and
- * key.c (what a key is) are the helpers beneath them.
+ * console.c as UI_KEY_RECONNECT; in a supervisor's operators pane, j/k
+ * select a row and u unlocks it after a y); paint.c (attributes, safe
+ * text) and key.c (what a key is) are the helpers beneath them.
  *
  * Calls go down, never back up:
  *	console.c -> ui_key.c -> ui.c -> ui_alarm.c, ui_login.c, ui_operators.c
  *	    -> paint.c, key.c;  ui_key.c -> draft.c -> client.c -> request.c
  *	    -> queue.c -> history.c;  client.c -> operators.c;
- *	ui_alarm.c -> history.c
+ *	ui_key.c -> ui_operators.c -> operators.c;  ui_alarm.c -> history.c
  */
 #ifndef CONSOLE_H
 #define CONSOLE_H
@@ -368,6 +369,7 @@ enum ui_mode {
 	UI_OUTCOME,	/* picking the outcome of a close */
 	UI_CLOSETEXT,	/* editing client->draft (closing text) */
 	UI_HELP,
+	UI_UNLOCK,	/* confirming u: unlock_name */
 	UI_QUIT		/* confirming q */
 };
 
@@ -377,7 +379,12 @@ struct ui {
 	enum ui_mode	 mode;
 	int64_t		 sel_id;	/* selected alarm, or 0 */
 	int		 show_operators; /* supervisor: operators pane */
-	int		 scroll;	/* alarm pane, in lines */
+	int		 ops_sel;	/* the pane's selected row */
+	int		 ops_sel_kind;	/* what it is: 0 operator, 1 + lock */
+	char		 ops_sel_name[CLIENT_LOCK_NAME]; /* whose */
+	char		 unlock_name[CLIENT_LOCK_NAME]; /* UI_UNLOCK: what */
+	int		 unlock_source;	/* ... is an address, not a login */
+	int		 scroll;	/* alarm or operators pane, in lines */
 	int		 alarm_lines;	/* the alarm pane's, as last drawn */
 	int		 alarm_rows;	/* rows it had */
 	int		 outcome_sel;
@@ -408,7 +415,9 @@ void		 ui_login_draw(struct ui *);
 void		 ui_login_key(struct ui *, int, wint_t, int64_t);
 
 /* --- ui_operators.c --- */
-void		 ui_operators_draw(struct ui *, int, int);
+void		 ui_operators_draw(struct ui *, int, int, int64_t);
+void		 ui_operators_move(struct ui *, int, int64_t);
+int		 ui_operators_lock(struct ui *, int64_t, char *, size_t, int *);
 
 /* --- ui_alarm.c --- */
 int		 ui_alarm_draw(struct ui *, struct client_alarm *, int, int,
