@@ -133,7 +133,7 @@ $(BUILD)/arc-console: $(call obj,$(CONSOLE_SRCS)) $(BUILD)/libruntime.a
 
 # The console's protocol state, without curses or sockets, for its tests.
 CONSOLE_STATE_SRCS := console/client.c console/request.c console/queue.c \
-		      console/history.c console/draft.c
+		      console/history.c console/draft.c console/operators.c
 $(BUILD)/libconsole.a: $(call obj,$(CONSOLE_STATE_SRCS))
 	rm -f $@ && $(AR) rcs $@ $^
 $(BUILD)/tests/test_console_state: $(BUILD)/obj/tests/unit/test_console_state.o \

@@ -3,7 +3,8 @@
  * version 2): hello (line_max, heartbeat), login, the streamed snapshot,
  * the alarm deltas (handed to queue.c), offers, heartbeats answered at
  * once, a session taken over ("replaced": stay offline), requests with
- * ids and their replies, older events and notes asked for. What the
+ * ids and their replies, older events and notes asked for, a
+ * supervisor's operators view (kept by operators.c) and unlock. What the
  * operator is typing is draft.c's, which sends it through here; client.c
  * does not call it.
  *
@@ -121,7 +122,7 @@ client_free(struct client *c)
 		return;
 	request_free_all(c);
 	queue_free(c);
-	free(c->operators);
+	operators_free(c);
 	free(c->login);
 	freezero_str(c->password);
 	explicit_bzero(&c->draft, sizeof c->draft);	/* draft.c's text */
@@ -246,6 +247,25 @@ client_operators(struct client *c, int64_t now)
 }
 
 /*
+ * Lift the lock on a login (source 0) or an address (supervisors only):
+ * sent now or refused, never kept for a reconnect.
+ */
+int64_t
+client_unlock(struct client *c, const char *name, int source, int64_t now)
+{
+	if (!client_is_supervisor(c)) {
+		client_message(c, 1, now, "unlock: for supervisors only");
+		return (-1);
+	}
+	if (*name == '\0' || strlen(name) >= CLIENT_LOCK_NAME) {
+		client_message(c, 1, now, "unlock: no such login or address");
+		return (-1);
+	}
+	return (client_request(c, source ? REQ_UNLOCK_SOURCE : REQ_UNLOCK, 0,
+	    name, NULL, now));
+}
+
+/*
  * Ask for the next page of older events and of older notes of an alarm,
  * where the server has more than is held. Returns how many kinds are on
  * their way (0: everything is held, or as much as is kept).
@@ -366,64 +386,6 @@ client_snapshot_end(struct client *c, json_t *m, int64_t now)
 }
 
 static void
-client_operator_parse(struct client_operator *op, json_t *o)
-{
-	json_t	*ids, *id;
-	size_t	 i;
-
-	memset(op, 0, sizeof *op);
-	snprintf(op->login, sizeof op->login, "%s", client_jstr(o, "login"));
-	snprintf(op->name, sizeof op->name, "%s", client_jstr(o, "name") ?
-	    client_jstr(o, "name") : "");
-	snprintf(op->role, sizeof op->role, "%s", client_jstr(o, "role") ?
-	    client_jstr(o, "role") : "");
-	op->connected = json_is_true(json_object_get(o, "connected"));
-	ids = json_object_get(o, "alarms");
-	json_array_foreach(ids, i, id) {
-		if (!json_is_integer(id))
-			continue;
-		op->alarms_total++;
-		if (op->nalarms < CLIENT_OPERATOR_ALARMS)
-			op->alarms[op->nalarms++] = json_integer_value(id);
-	}
-}
-
-/*
- * Replace the operators list (a push or the reply to a request). Ignored
- * unless we are a supervisor; entries without a login are counted junk.
- */
-static void
-client_operators_set(struct client *c, json_t *list)
-{
-	json_t	*o;
-	size_t	 i, n;
-
-	if (!client_is_supervisor(c))
-		return;
-	if (!json_is_array(list)) {
-		c->bad_messages++;
-		return;
-	}
-	n = json_array_size(list);
-	if (n > CLIENT_MAX_OPERATORS) {
-		c->dropped_operators += n - CLIENT_MAX_OPERATORS;
-		n = CLIENT_MAX_OPERATORS;
-	}
-	free(c->operators);
-	c->operators = xreallocarray(NULL, n + 1, sizeof *c->operators);
-	c->noperators = 0;
-	for (i = 0; i < n; i++) {
-		o = json_array_get(list, i);
-		if (!json_is_object(o) || client_jstr(o, "login") == NULL) {
-			c->bad_messages++;
-			continue;
-		}
-		client_operator_parse(&c->operators[c->noperators++], o);
-	}
-	c->have_operators = 1;
-}
-
-static void
 client_login_reply(struct client *c, json_t *m, int64_t now)
 {
 	json_t		*op;
@@ -487,6 +449,24 @@ client_fetched(struct client *c, struct client_request *r, json_t *m,
 		    more);
 }
 
+/* The answer to an unlock; the operators push that follows shows it. */
+static void
+client_unlocked(struct client *c, struct client_request *r, json_t *m,
+    int64_t now)
+{
+	const char	*what = r->kind == REQ_UNLOCK ? "login" : "address";
+	const char	*error = client_jstr(m, "error");
+
+	if (json_is_true(json_object_get(m, "ok")))
+		client_message(c, 0, now, "%s %s unlocked", what, r->text);
+	else if (error != NULL && strcmp(error, "not_found") == 0)
+		client_message(c, 1, now, "unlock %s %s: not locked", what,
+		    r->text);
+	else
+		client_message(c, 1, now, "unlock %s %s: %s", what, r->text,
+		    client_error_text(error));
+}
+
 static void
 client_reply(struct client *c, json_t *m, int64_t now)
 {
@@ -511,12 +491,15 @@ client_reply(struct client *c, json_t *m, int64_t now)
 		client_fetched(c, r, m, now);
 		break;
 	case REQ_OPERATORS:
-		if (ok)
-			client_operators_set(c, json_object_get(m,
-			    "operators"));
-		else
+		if (ok && client_is_supervisor(c))
+			operators_set(c, m);
+		else if (!ok)
 			client_message(c, 1, now, "operators: %s",
 			    client_error_text(client_jstr(m, "error")));
+		break;
+	case REQ_UNLOCK:
+	case REQ_UNLOCK_SOURCE:
+		client_unlocked(c, r, m, now);
 		break;
 	default:
 		if (!ok) {
@@ -607,11 +590,13 @@ client_stats(struct client *c, json_t *m, int64_t now)
 	    json_object_get(m, "stats") : m);
 }
 
+/* The operators view changed (pushed to supervisors only). */
 static void
 client_operators_push(struct client *c, json_t *m, int64_t now)
 {
 	(void)now;
-	client_operators_set(c, json_object_get(m, "operators"));
+	if (client_is_supervisor(c))
+		operators_set(c, m);
 }
 
 static void

@@ -7,22 +7,26 @@
  * across a reconnect, flushed after the snapshot), queue.c (the alarms in
  * queue order and the deltas that change them), history.c (an alarm's
  * events and notes: the window of 20 the server sends, pushes, older
- * pages asked for) and draft.c (what the operator types) are the protocol
- * state: no curses, no sockets; lines in, lines out through a send
- * function, time passed in as data (libconsole.a, unit-tested alone).
+ * pages asked for), operators.c (a supervisor's view: the operators, the
+ * logins and addresses locked after failed logins) and draft.c (what the
+ * operator types) are the protocol state: no curses, no sockets; lines
+ * in, lines out through a send function, time passed in as data
+ * (libconsole.a, unit-tested alone).
  * console.c owns the process and the TLS connection (lines up to the
  * hello's line_max; a longer one is skipped and said so; no reconnect
  * after "replaced" until the operator presses R); ui.c, ui_alarm.c,
  * ui_operators.c, ui_key.c and ui_login.c render that state with ncurses
  * and turn keys into requests (m, or PgDn at the end of the alarm pane:
  * older events and notes; R: reconnect now, which ui_key.c hands to
- * console.c as UI_KEY_RECONNECT); paint.c (attributes, safe text) and
- * key.c (what a key is) are the helpers beneath them.
+ * console.c as UI_KEY_RECONNECT; in a supervisor's operators pane, j/k
+ * select a row and u unlocks it after a y); paint.c (attributes, safe
+ * text) and key.c (what a key is) are the helpers beneath them.
  *
  * Calls go down, never back up:
  *	console.c -> ui_key.c -> ui.c -> ui_alarm.c, ui_login.c, ui_operators.c
  *	    -> paint.c, key.c;  ui_key.c -> draft.c -> client.c -> request.c
- *	    -> queue.c -> history.c;  ui_alarm.c -> history.c
+ *	    -> queue.c -> history.c;  client.c -> operators.c;
+ *	ui_key.c -> ui_operators.c -> operators.c;  ui_alarm.c -> history.c
  */
 #ifndef CONSOLE_H
 #define CONSOLE_H
@@ -59,6 +63,8 @@ struct ssl_ctx_st;
 #define CLIENT_PING_IDLE	30000	/* ms without input before a ping */
 #define CLIENT_PING_TIMEOUT	20000	/* ms a ping may wait for its reply */
 #define CLIENT_MAX_OPERATORS	256	/* operators kept from a list */
+#define CLIENT_MAX_LOCKS	256	/* locks kept beside the operators */
+#define CLIENT_LOCK_NAME	64	/* bytes of a locked login, address */
 #define CLIENT_OPERATOR_ALARMS	8	/* alarm ids kept per operator */
 #define CLIENT_LATE_KEEP	64	/* over_180 ids kept */
 
@@ -92,9 +98,11 @@ enum client_req {
 	REQ_OPERATORS,		/* supervisor: the operators list */
 	REQ_ALARM,		/* the whole alarm (an update for one unknown) */
 	REQ_EVENTS,		/* older events of alarm_id, before an id */
-	REQ_NOTES		/* older notes of alarm_id, before an id */
+	REQ_NOTES,		/* older notes of alarm_id, before an id */
+	REQ_UNLOCK,		/* supervisor: "unlock" the login in text */
+	REQ_UNLOCK_SOURCE	/* supervisor: "unlock" the address in text */
 };
-#define REQ_LAST	REQ_NOTES
+#define REQ_LAST	REQ_UNLOCK_SOURCE
 
 /* An alarm's two histories (history.c). */
 enum history_kind {
@@ -161,6 +169,19 @@ struct client_operator {
 	int64_t			 alarms[CLIENT_OPERATOR_ALARMS];
 	size_t			 nalarms;	/* ids kept in alarms */
 	size_t			 alarms_total;	/* ids the server listed */
+	int64_t			 locked_until;	/* wall ms (server's); 0: not */
+};
+
+/* What is locked beside the operators' rows (supervisors). */
+enum client_lock_kind {
+	LOCK_LOGIN,		/* a login with no operator record */
+	LOCK_SOURCE		/* an address */
+};
+
+struct client_lock {
+	enum client_lock_kind	 kind;
+	char			 name[CLIENT_LOCK_NAME];
+	int64_t			 until;		/* wall ms (server's) */
 };
 
 typedef void client_send_fn(const char *, size_t, void *);
@@ -208,6 +229,8 @@ struct client {
 	struct client_operator	*operators;	/* owned; supervisors */
 	size_t			 noperators;
 	int			 have_operators;
+	struct client_lock	*locks;		/* owned; logins, then addresses */
+	size_t			 nlocks;
 
 	int64_t			 skew;		/* server - local, ms */
 	int64_t			 offer_id;	/* offered to us, or 0 */
@@ -231,6 +254,7 @@ struct client {
 	uint64_t		 unknown_alarms; /* deltas for alarms not held */
 	uint64_t		 dropped_alarms;
 	uint64_t		 dropped_operators;
+	uint64_t		 dropped_locks;
 };
 
 extern const struct client_outcome client_outcomes[];
@@ -254,6 +278,7 @@ int64_t		 client_note(struct client *, int64_t, const char *, int64_t);
 int64_t		 client_close(struct client *, int64_t, const char *,
 		     const char *, int64_t);
 int64_t		 client_operators(struct client *, int64_t);
+int64_t		 client_unlock(struct client *, const char *, int, int64_t);
 int		 client_history(struct client *, int64_t, int64_t);
 int		 client_is_supervisor(struct client *);
 void		 client_message(struct client *, int, int64_t, const char *,
@@ -274,6 +299,11 @@ int		 queue_index(struct client *, int64_t);
 struct client_alarm *queue_find(struct client *, int64_t);
 int		 queue_is_mine(struct client *, const struct client_alarm *);
 int		 queue_is_late(struct client *, int64_t);
+
+/* --- operators.c --- */
+void		 operators_set(struct client *, struct json_t *);
+int64_t		 operators_left(const struct client *, int64_t, int64_t);
+void		 operators_free(struct client *);
 
 /* --- request.c --- */
 const char	*request_name(enum client_req);
@@ -339,6 +369,7 @@ enum ui_mode {
 	UI_OUTCOME,	/* picking the outcome of a close */
 	UI_CLOSETEXT,	/* editing client->draft (closing text) */
 	UI_HELP,
+	UI_UNLOCK,	/* confirming u: unlock_name */
 	UI_QUIT		/* confirming q */
 };
 
@@ -348,7 +379,12 @@ struct ui {
 	enum ui_mode	 mode;
 	int64_t		 sel_id;	/* selected alarm, or 0 */
 	int		 show_operators; /* supervisor: operators pane */
-	int		 scroll;	/* alarm pane, in lines */
+	int		 ops_sel;	/* the pane's selected row */
+	int		 ops_sel_kind;	/* what it is: 0 operator, 1 + lock */
+	char		 ops_sel_name[CLIENT_LOCK_NAME]; /* whose */
+	char		 unlock_name[CLIENT_LOCK_NAME]; /* UI_UNLOCK: what */
+	int		 unlock_source;	/* ... is an address, not a login */
+	int		 scroll;	/* alarm or operators pane, in lines */
 	int		 alarm_lines;	/* the alarm pane's, as last drawn */
 	int		 alarm_rows;	/* rows it had */
 	int		 outcome_sel;
@@ -379,7 +415,9 @@ void		 ui_login_draw(struct ui *);
 void		 ui_login_key(struct ui *, int, wint_t, int64_t);
 
 /* --- ui_operators.c --- */
-void		 ui_operators_draw(struct ui *, int, int);
+void		 ui_operators_draw(struct ui *, int, int, int64_t);
+void		 ui_operators_move(struct ui *, int, int64_t);
+int		 ui_operators_lock(struct ui *, int64_t, char *, size_t, int *);
 
 /* --- ui_alarm.c --- */
 int		 ui_alarm_draw(struct ui *, struct client_alarm *, int, int,

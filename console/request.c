@@ -27,6 +27,8 @@ static const char *request_names[] = {
 	[REQ_ALARM] = "alarm",
 	[REQ_EVENTS] = "events",
 	[REQ_NOTES] = "notes",
+	[REQ_UNLOCK] = "unlock",
+	[REQ_UNLOCK_SOURCE] = "unlock",
 };
 
 const char *
@@ -101,6 +103,12 @@ request_fields(struct client *c, struct client_request *r, json_t *o)
 		return;
 	case REQ_PING:
 	case REQ_OPERATORS:
+		return;
+	case REQ_UNLOCK:
+		json_object_set_new(o, "login", json_string(r->text));
+		return;
+	case REQ_UNLOCK_SOURCE:
+		json_object_set_new(o, "source", json_string(r->text));
 		return;
 	case REQ_EVENTS:
 	case REQ_NOTES:

@@ -27,13 +27,15 @@
 
 static const char *ui_help[] = {
 	"a          accept: the offered alarm, else the selected, else the top",
-	"Up/Down j/k  select an alarm        PgUp/PgDn  scroll the alarm",
+	"Up/Down j/k  select an alarm (a row in the operators pane)",
+	"PgUp/PgDn  scroll the alarm",
 	"m          older events and notes (also: PgDn at the alarm's end)",
 	"n          add a note to the selected alarm (Enter sends, Esc drops)",
 	"c          close the selected alarm: pick an outcome, then a text",
 	"r          release the selected alarm back to the queue",
 	"d          decline the alarm offered to you",
 	"o          supervisors: the operators pane instead of the alarm",
+	"u          operators pane: unlock the selected login or address (y/n)",
 	"R          reconnect now (after \"logged in elsewhere\" only R does)",
 	"Ctrl-L     redraw             ?  this help       q  quit",
 	"",
@@ -401,14 +403,19 @@ ui_queue(struct ui *ui, int y, int h, int sel, int64_t now)
 static void
 ui_keybar(struct ui *ui)
 {
-	char	 keys[160];
+	const char	*arrows = ui->utf8 ? "\xe2\x86\x91/\xe2\x86\x93" :
+			    "Up/Dn";
+	char		 keys[160];
 
 	/* With a supervisor's o it is 80 columns. */
-	snprintf(keys, sizeof keys, " a accept  %s j/k move  n note  c close"
-	    "  r release  %s? help  q quit", ui->utf8 ?
-	    "\xe2\x86\x91/\xe2\x86\x93" : "Up/Dn",
-	    client_is_supervisor(ui->con->client) ? ui->show_operators ?
-	    "o alarm  " : "o operators  " : "");
+	if (ui->show_operators && client_is_supervisor(ui->con->client))
+		snprintf(keys, sizeof keys, " a accept  %s j/k select  "
+		    "u unlock  o alarm  ? help  q quit", arrows);
+	else
+		snprintf(keys, sizeof keys, " a accept  %s j/k move  n note  "
+		    "c close  r release  %s? help  q quit", arrows,
+		    client_is_supervisor(ui->con->client) ? "o operators  " :
+		    "");
 	ui_fill(LINES - 1, paint_attr(ui, UI_STATUS));
 	paint_put(LINES - 1, 0, COLS, paint_attr(ui, UI_STATUS), keys);
 }
@@ -441,6 +448,7 @@ ui_message(struct ui *ui, int64_t now)
 {
 	struct client	*c = ui->con->client;
 	char		 prompt[64];
+	int		 cols;
 
 	switch (ui->mode) {
 	case UI_NOTE:
@@ -457,6 +465,16 @@ ui_message(struct ui *ui, int64_t now)
 	case UI_QUIT:
 		paint_put(LINES - 2, 0, COLS, A_BOLD | A_REVERSE,
 		    " Quit arc-console? (y/n) ");
+		return;
+	case UI_UNLOCK:
+		snprintf(prompt, sizeof prompt, " Unlock %s ",
+		    ui->unlock_source ? "address" : "login");
+		paint_put(LINES - 2, 0, COLS, A_BOLD | A_REVERSE, prompt);
+		paint_put(LINES - 2, (int)strlen(prompt), CLIENT_LOCK_NAME,
+		    A_BOLD | A_REVERSE, ui->unlock_name);
+		paint_fit(ui->unlock_name, CLIENT_LOCK_NAME, &cols);
+		paint_put(LINES - 2, (int)strlen(prompt) + cols, 10,
+		    A_BOLD | A_REVERSE, "? (y/n) ");
 		return;
 	default:
 		break;
@@ -557,7 +575,7 @@ ui_draw(struct ui *ui, int64_t now)
 	ui->alarm_lines = 0;
 	ui_fill(ay, paint_attr(ui, UI_TITLE));
 	if (ui->show_operators && client_is_supervisor(c))
-		ui_operators_draw(ui, ay, LINES - 3 - ay);
+		ui_operators_draw(ui, ay, LINES - 3 - ay, now);
 	else if (a != NULL) {
 		snprintf(title, sizeof title, " Alarm %lld  P%d  %s",
 		    (long long)a->id, a->class, a->name ? a->name : "");

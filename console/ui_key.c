@@ -1,13 +1,17 @@
 /*
  * ui_key.c -- what the operator's keys do: the main screen, the note and
- * closing-text editors, the outcome picker, help and the quit
- * confirmation; the login form's keys go to ui_login.c. Requests go
- * through client.c and draft.c; what a key is, is key.c's.
+ * closing-text editors, the outcome picker, help, the supervisor's
+ * operators pane (a row selected, u: unlock it after y) and the quit and
+ * unlock confirmations; the login form's keys go to ui_login.c. Requests
+ * go through client.c and draft.c; which row of the operators pane is
+ * selected, and what it is, is ui_operators.c's; what a key is, is
+ * key.c's.
  *
  * It neither draws, connects nor quits: ui_key_input() tells console.c
  * which to do.
  * Main thread only.
  */
+#include <stdio.h>
 #include <wchar.h>
 
 #include <curses.h>
@@ -139,6 +143,69 @@ ui_key_operators(struct ui *ui, int64_t now)
 		client_operators(c, now);	/* fresh, not just the pushes */
 }
 
+/* u: ask to unlock the selected login or address of the operators pane. */
+static void
+ui_key_unlock(struct ui *ui, int64_t now)
+{
+	struct client	*c = ui->con->client;
+	char		 name[CLIENT_LOCK_NAME];
+	int		 source = 0;
+
+	switch (ui_operators_lock(ui, now, name, sizeof name, &source)) {
+	case -1:
+		client_message(c, 1, now, "unlock: nothing selected");
+		return;
+	case 0:
+		client_message(c, 1, now, "%s is not locked", name);
+		return;
+	}
+	snprintf(ui->unlock_name, sizeof ui->unlock_name, "%s", name);
+	ui->unlock_source = source;
+	ui->mode = UI_UNLOCK;
+}
+
+/* The unlock asked: y sends it, any other key leaves the lock. */
+static void
+ui_key_unlock_confirm(struct ui *ui, int fn, wint_t k, int64_t now)
+{
+	struct client	*c = ui->con->client;
+
+	ui->mode = UI_MAIN;
+	if (!fn && (k == 'y' || k == 'Y'))
+		client_unlock(c, ui->unlock_name, ui->unlock_source, now);
+	else
+		client_message(c, 0, now, "%s %s left locked",
+		    ui->unlock_source ? "address" : "login", ui->unlock_name);
+}
+
+/*
+ * The operators pane's own keys (a supervisor's, while it is shown): the
+ * selection moves, u unlocks. Returns 0 for a key it leaves to the main
+ * screen.
+ */
+static int
+ui_key_pane(struct ui *ui, int fn, wint_t k, int64_t now)
+{
+	int	 page = LINES / 3;
+
+	if ((fn && k == KEY_UP) || (!fn && k == 'k'))
+		ui_operators_move(ui, -1, now);
+	else if ((fn && k == KEY_DOWN) || (!fn && k == 'j'))
+		ui_operators_move(ui, 1, now);
+	else if (fn && k == KEY_HOME)
+		ui_operators_move(ui, -(CLIENT_MAX_OPERATORS +
+		    CLIENT_MAX_LOCKS), now);
+	else if ((fn && k == KEY_NPAGE) || (!fn && k == ' '))
+		ui_operators_move(ui, page, now);
+	else if ((fn && k == KEY_PPAGE) || (!fn && k == 'b'))
+		ui_operators_move(ui, -page, now);
+	else if (!fn && k == 'u')
+		ui_key_unlock(ui, now);
+	else
+		return (0);
+	return (1);
+}
+
 /* Arrows, Home, PgUp/PgDn. */
 static void
 ui_key_fn(struct ui *ui, wint_t k, int64_t now)
@@ -164,6 +231,9 @@ ui_key_main(struct ui *ui, int fn, wint_t k, int64_t now)
 	struct client	*c = ui->con->client;
 	int		 page = LINES / 3;
 
+	if (ui->show_operators && client_is_supervisor(c) &&
+	    ui_key_pane(ui, fn, k, now))
+		return (UI_KEY_REDRAW);
 	if (fn) {
 		ui_key_fn(ui, k, now);
 		return (UI_KEY_REDRAW);
@@ -253,6 +323,9 @@ ui_key(struct ui *ui, int fn, wint_t k, int64_t now)
 		break;
 	case UI_HELP:
 		ui->mode = UI_MAIN;
+		break;
+	case UI_UNLOCK:
+		ui_key_unlock_confirm(ui, fn, k, now);
 		break;
 	case UI_QUIT:
 		if (!fn && (k == 'y' || k == 'Y' || k == 'q'))

@@ -1,6 +1,7 @@
 /*
  * fuzz_console.c -- libFuzzer target for the console's protocol state
- * (console/client.c, request.c, queue.c, history.c, draft.c): the input
+ * (console/client.c, request.c, queue.c, history.c, draft.c,
+ * operators.c): the input
  * is what a server sends, split on '\n', each line handed to
  * client_input() as console.c does. A line client_input() refuses drops
  * the connection and the console reconnects (client_disconnected,
@@ -14,11 +15,14 @@
  *	!nTEXT note	!cTEXT close	!wTEXT draft a note, backspace, submit
  *	!x  the link drops and comes back	!p  the credentials again
  *	!m[ID] older events and notes
+ *	!uNAME unlock a login	!UNAME unlock an address
  * ID defaults to the alarm offered, else the first in the queue.
  *
  * After every line the state must hold together: the queue sorted, no
  * closed alarm in it, no duplicate ids, borrowed strings alive, events and
- * notes bounded, requests counted and bounded; every line the client
+ * notes bounded, requests counted and bounded, the operators and locks
+ * bounded and their names terminated (a lock's: not empty, and its time
+ * to run never negative); every line the client
  * writes is one JSON object with a type and an id, or a heartbeat with
  * its seq and nothing else. FUZZ_VERBOSE=1 in the environment prints the
  * state after each line.
@@ -204,7 +208,19 @@ fuzz_check(struct client *c)
 		    c->operators[i].nalarms > c->operators[i].alarms_total ||
 		    strnlen(c->operators[i].login,
 		    sizeof c->operators[i].login) ==
-		    sizeof c->operators[i].login)
+		    sizeof c->operators[i].login ||
+		    c->operators[i].locked_until < 0)
+			abort();
+	}
+	if (c->nlocks > CLIENT_MAX_LOCKS ||
+	    (c->nlocks != 0 && !c->have_operators))
+		abort();
+	for (i = 0; i < c->nlocks; i++) {
+		if (c->locks[i].until <= 0 || c->locks[i].name[0] == '\0' ||
+		    strnlen(c->locks[i].name, sizeof c->locks[i].name) ==
+		    sizeof c->locks[i].name ||
+		    operators_left(c, c->locks[i].until, FUZZ_T0) < 0 ||
+		    (i > 0 && c->locks[i - 1].kind > c->locks[i].kind))
 			abort();
 	}
 	if (c->draft.len > CLIENT_TEXT_MAX ||
@@ -303,6 +319,11 @@ fuzz_operator(struct client *c, const char *s, size_t len, int64_t *now)
 		break;
 	case 'p':
 		client_set_credentials(c, "op1", "secret-pass", *now);
+		break;
+	case 'u':
+	case 'U':
+		fuzz_text(text, sizeof text, arg, alen);
+		client_unlock(c, text, s[1] == 'U', *now);
 		break;
 	}
 }

@@ -5,7 +5,8 @@ without arcd.
 TLS with a self-signed certificate made by the openssl CLI in a temporary
 directory; one JSON object per line; hello (protocol 2, line_max,
 heartbeat), login (op1 / secret-pass, or the supervisor boss /
-boss-pass; a login in `locked` is refused with "locked"; a second login
+boss-pass; a login in `locked` is refused with "locked" until a
+supervisor unlocks it; a second login
 of the same operator takes the session over: the old one is told
 "replaced" and closed), a streamed snapshot (snapshot_begin, one `alarm`
 per open alarm with its newest 20 events and notes, snapshot_end) of
@@ -13,7 +14,9 @@ three alarms (plus `extra_alarms`, with `snapshot_delay` seconds between
 them), an offer of the top one (to operators), replies to accept (at most
 `max_held` held: "limit"), note, close, release, decline, ping, alarm,
 events and notes (paged with before and limit) and (supervisors)
-operators; deltas to every console after each change (`alarm` for a new
+operators (with the locked logins, on the operator's row or on a row of
+their own, and `locked_sources`) and unlock (by login or source);
+deltas to every console after each change (`alarm` for a new
 alarm, `alarm_update` without the card, events and notes, `alarm_event`,
 `alarm_note`) and `stats` (with `over_180`), an `operators` push to
 supervisors whenever someone logs in or out or an alarm changes; a
@@ -213,7 +216,7 @@ class MockConsole:
 
     def __init__(self, port=0, auth_delay=0.2, offer=True, heartbeat=10,
                  extra_alarms=0, snapshot_delay=0.0, max_held=3,
-                 locked=()):
+                 locked=(), locked_sources=()):
         self.tmp = tempfile.mkdtemp(prefix="mockconsole-")
         self.cert, self.key = make_cert(self.tmp)
         self.ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
@@ -229,7 +232,10 @@ class MockConsole:
         self.heartbeat = heartbeat
         self.snapshot_delay = snapshot_delay
         self.max_held = max_held
-        self.locked = set(locked)
+        # login / address: locked until (wall ms), as arcd's lockout
+        until = now_ms() + 900000
+        self.locked = {login: until for login in locked}
+        self.locked_sources = {a: until for a in locked_sources}
         self.lock = threading.RLock()
         self.alarms = {a["id"]: a for a in demo_alarms()}
         self.next_alarm = 100
@@ -320,18 +326,40 @@ class MockConsole:
                 "over_180": over, "broker": "n/a", "storage": "ok"}
 
     def operators(self):
-        """What arcd lists: every logged-in console and the alarm it holds."""
-        return [{"login": s.login, "name": ACCOUNTS[s.login][1],
+        """What arcd lists: every logged-in console and the alarm it holds,
+        every locked login (on its operator's row, else on a row of its
+        own with name and role null) and the locked addresses."""
+        rows = [{"login": s.login, "name": ACCOUNTS[s.login][1],
                  "role": s.role, "connected": True,
                  "alarms": [a["id"] for a in self.queue()
-                            if a["operator"] == s.login]}
+                            if a["operator"] == s.login],
+                 "locked_until": self.locked.get(s.login)}
                 for s in self.sessions if s.login]
+        listed = {r["login"] for r in rows}
+        rows += [{"login": login, "name": None, "role": None,
+                  "connected": False, "alarms": [], "locked_until": until}
+                 for login, until in self.locked.items()
+                 if login not in listed]
+        return {"operators": rows,
+                "locked_sources": [{"source": a, "locked_until": until}
+                                   for a, until in
+                                   self.locked_sources.items()]}
 
     def push_operators(self):
-        msg = {"type": "operators", "operators": self.operators()}
+        msg = dict(type="operators", **self.operators())
         for s in list(self.sessions):
             if s.role == "supervisor":
                 s.send(msg)
+
+    def lock_out(self, login=None, source=None):
+        """Failed logins locked a login or an address (supervisors told)."""
+        with self.lock:
+            until = now_ms() + 900000
+            if login:
+                self.locked[login] = until
+            if source:
+                self.locked_sources[source] = until
+            self.push_operators()
 
     def to_all(self, *msgs):
         for s in list(self.sessions):
@@ -598,7 +626,19 @@ class MockConsole:
     def on_operators(self, s, msg):
         if s.role != "supervisor":
             return self.reply(s, msg, False, "forbidden")
-        self.reply(s, msg, operators=self.operators())
+        self.reply(s, msg, **self.operators())
+
+    def on_unlock(self, s, msg):
+        if s.role != "supervisor":
+            return self.reply(s, msg, False, "forbidden")
+        login, source = msg.get("login"), msg.get("source")
+        if (login is None) == (source is None):
+            return self.reply(s, msg, False, "bad_request")
+        table = self.locked if login is not None else self.locked_sources
+        if table.pop(login if login is not None else source, None) is None:
+            return self.reply(s, msg, False, "not_found")
+        self.reply(s, msg)
+        self.push_operators()
 
     def on_close(self, s, msg):
         a = self.find(s, msg)

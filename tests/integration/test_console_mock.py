@@ -7,7 +7,9 @@ marked late; a supervisor's operators pane (key o), which an operator
 does not have; heartbeats answered; "replaced" not reconnecting until R;
 an over-long line skipped with a message and the next one read; 500
 alarms streamed in the snapshot ("loading"); an event pushed; older
-events and notes paged in (m); the held limit.
+events and notes paged in (m); the held limit; locked logins and
+addresses in a supervisor's operators pane (monochrome), unlocked with u
+after y and not after n, "not locked" when it was not.
 
 Every wait polls capture-pane (or the mock's request list) with a deadline;
 what must not happen is watched for a while with a deadline too.
@@ -489,6 +491,103 @@ class ConsoleMockTest(unittest.TestCase):
         t.wait(r"this login is locked after failed tries: ask a supervisor")
         t.wait(r"Login: +op1")
         self.assertEqual(self.mock.logins, 0)
+
+    mock_test_supervisor_unlocks = {"locked": {"ghost"},
+                                     "locked_sources": {"127.0.0.5"}}
+
+    def supervisor(self, **kw):
+        pw = os.path.join(self.tmp, "bosspw")
+        with open(pw, "w") as f:
+            f.write(SUPERVISOR_PASSWORD + "\n")
+        t = self.console("-k", "-u", SUPERVISOR, "-p", pw, **kw)
+        t.wait(r"connected .*boss")
+        return t
+
+    def unlocks(self):
+        return self.mock.requests_of("unlock")
+
+    def test_supervisor_unlocks(self):
+        op = self.logged_in()
+        t = self.supervisor(term="xterm-mono")
+        t.keys("o")
+        # ghost (not logged in) and the address: a list of their own.
+        t.wait(r"Operators +2 connected +2 locked")
+        t.wait(r"Also locked: other logins, addresses")
+        t.wait(r"login +ghost +locked 1[45]:\d\d")
+        t.wait(r"address 127\.0\.0\.5 +locked 1[45]:\d\d")
+        self.assertIn("u unlock", t.screen().splitlines()[-1])
+        # op1 is locked while logged in: marked on its row.
+        self.mock.lock_out(login=LOGIN)
+        t.wait(r"op1 +Ann Operator +operator +locked 1[45]:\d\d +-")
+        t.wait(r"Operators +2 connected +3 locked")
+        boss = [l for l in t.screen().splitlines() if "Sam Supervisor" in l]
+        self.assertNotIn("locked", boss[0])
+        # Monochrome: attributes, not one colour.
+        esc = t.screen(escapes=True)
+        self.assertRegex(esc, r"\x1b\[[0-9;]*7[;m]")      # reverse
+        self.assertNotRegex(esc, r"\x1b\[[0-9;]*(3[0-7]|4[0-7]|38|48)[;m]")
+
+        # Rows: op1, boss, ghost, 127.0.0.5; op1 is selected. n: kept.
+        t.keys("u")
+        t.wait(r"Unlock login op1\? \(y/n\)")
+        t.keys("n")
+        t.wait(r"login op1 left locked")
+        stays(lambda: not self.unlocks(), 1, "no unlock")
+        t.wait(r"op1 +Ann Operator +operator +locked")
+        # boss is not locked: nothing to ask.
+        t.keys("j")
+        t.keys("u")
+        t.wait(r"boss is not locked")
+        self.assertNotIn("Unlock", t.screen())
+        # The address: y sends the unlock; the push takes the row away.
+        t.keys("j")
+        t.keys("j")
+        t.keys("u")
+        t.wait(r"Unlock address 127\.0\.0\.5\? \(y/n\)")
+        t.keys("y")
+        r = self.one("unlock")
+        self.assertEqual(r.get("source"), "127.0.0.5")
+        self.assertNotIn("login", r)
+        t.wait(r"address 127\.0\.0\.5 unlocked")
+        t.wait_gone(r"address 127\.0\.0\.5 +locked")
+        t.wait(r"Operators +2 connected +2 locked")
+        # The selection falls to the row before: ghost, lifted meanwhile
+        # without a push: "not locked".
+        t.wait(r">.*ghost +locked")
+        t.keys("u")
+        t.wait(r"Unlock login ghost\? \(y/n\)")
+        with self.mock.lock:
+            del self.mock.locked["ghost"]
+        t.keys("y")
+        self.one("unlock", lambda r: r.get("login") == "ghost")
+        t.wait(r"unlock login ghost: not locked")
+        # op1, by login; it can log in again.
+        t.keys("k")
+        t.keys("k")
+        t.keys("u")
+        t.wait(r"Unlock login op1\? \(y/n\)")
+        t.keys("y")
+        self.one("unlock", lambda r: r.get("login") == LOGIN)
+        t.wait(r"login op1 unlocked")
+        t.wait(r"op1 +Ann Operator +operator +-")
+        self.assertEqual(len(self.unlocks()), 3)
+        self.assertNotIn(LOGIN, self.mock.locked)
+        # The keys are in the help.
+        t.keys("?")
+        t.wait(r"u +operators pane: unlock the selected login or address")
+        t.keys("Escape")
+        self.quit(t)
+        self.quit(op)
+
+    def test_operator_cannot_unlock(self):
+        t = self.logged_in()
+        t.keys("o")
+        t.keys("u")
+        t.keys("?")
+        t.wait(r"Keys \(any key closes\)")  # o and u were read before ?
+        self.assertNotIn("Unlock", t.screen())
+        self.assertNotIn("Operators", t.screen())
+        self.assertEqual(self.unlocks(), [])
 
 
 if __name__ == "__main__":

@@ -1,14 +1,20 @@
 """arc-console under tmux against a real arcd: arc-loadgen presses Mary's
 pendant, the operator logs in on the login screen, sees the alarm with the
 client's name, accepts it, adds a note and closes it with an outcome; then
-the database holds the closed alarm, the note and the audit rows."""
+the database holds the closed alarm, the note and the audit rows. A
+supervisor's arc-console shows a login and an address locked after failed
+logins (on arcd's test clock: nothing waited) and unlocks both with u and
+y; then the login works again from the address, and the audit trail says
+who lifted the locks."""
 import os
 import shutil
 import subprocess
 import unittest
 
 from arctest import LOADGEN
+from consoleclient import Console
 from test_console import PW, ConsoleCase
+from test_console_guard import GuardCase
 from test_console_mock import CONSOLE, Tmux, wait_for
 
 
@@ -71,6 +77,77 @@ class TestConsoleTmux(ConsoleCase):
         for want in ("open", "accept", "note", "close"):
             self.assertIn(want, actions)
 
+        t.keys("q")
+        t.keys("y")
+        wait_for(t.dead, 5, "arc-console to exit")
+        reports = [f for f in os.listdir(self.arcd.dir)
+                   if f.startswith("asan")]
+        self.assertEqual(reports, [])
+
+
+@unittest.skipUnless(shutil.which("tmux"), "tmux is not installed")
+class TestConsoleTmuxUnlock(GuardCase):
+    """login_source_max_fails is 8 here (GuardCase)."""
+
+    def wrong(self, login, source="127.0.0.1", password="wrong"):
+        c = Console(self.arcd.cport, source=source)
+        self.addCleanup(c.close)
+        c.send({"type": "login", "id": 1, "protocol": 2, "login": login,
+                "password": password})
+        wait_for(lambda: self.arcd.metric("console_login_failures") +
+                 self.arcd.metric("console_login_refused_locked") >
+                 self.tries, 5, "the try checked")
+        self.tries += 1
+        self.arcd.advance(1)    # the refusal's second
+        r = c.read()
+        c.close()
+        return r["error"]
+
+    def test_a_supervisor_unlocks_a_login_and_an_address(self):
+        self.tries = 0
+        for _ in range(5):
+            self.assertEqual(self.wrong("op1"), "auth")
+        self.assertEqual(self.wrong("op1", password=PW), "locked")
+        for i in range(8):
+            self.wrong("guess%d" % i, "127.0.0.5")
+        self.assertEqual(self.wrong("op2", "127.0.0.5", PW), "locked")
+        self.assertEqual(self.arcd.metric("console_login_locks"), 1)
+        self.assertEqual(self.arcd.metric("console_source_locks"), 1)
+
+        t = Tmux(["-k", "-u", "boss", "-p",
+                  os.path.join(self.arcd.dir, "pw-boss"),
+                  "127.0.0.1:%d" % self.arcd.cport], self.arcd.dir)
+        self.addCleanup(t.kill)
+        t.wait(r"connected .*boss")
+        t.keys("o")
+        t.wait(r"Operators +1 connected +2 locked")
+        # op1 is logged in nowhere: on a row of its own, as the address.
+        t.wait(r"login +op1 +locked 1[45]:\d\d")
+        t.wait(r"address 127\.0\.0\.5 +locked 1[45]:\d\d")
+        # Rows: boss, op1, 127.0.0.5.
+        t.keys("j")
+        t.keys("u")
+        t.wait(r"Unlock login op1\? \(y/n\)")
+        t.keys("y")
+        t.wait(r"login op1 unlocked")
+        t.wait_gone(r"login +op1 +locked")
+        t.wait(r">.*address 127\.0\.0\.5 +locked")
+        t.keys("u")
+        t.wait(r"Unlock address 127\.0\.0\.5\? \(y/n\)")
+        t.keys("y")
+        t.wait(r"address 127\.0\.0\.5 unlocked")
+        t.wait(r"Operators +1 connected +0 locked")
+        # op1 logs in again, from the address that was locked too.
+        c = Console(self.arcd.cport, source="127.0.0.5")
+        self.addCleanup(c.close)
+        self.assertTrue(c.login("op1", PW)["ok"])
+        t.wait(r"op1 +Op1 +operator +-")       # pushed: logged in
+        wait_for(lambda: sorted(self.arcd.rows(
+            "SELECT action, actor, subject FROM audit WHERE action LIKE "
+            "'%unlocked'")) == [("login unlocked", "boss", "operator op1"),
+                                ("source unlocked", "boss",
+                                 "source 127.0.0.5")], 5,
+            "the unlocks audited")
         t.keys("q")
         t.keys("y")
         wait_for(t.dead, 5, "arc-console to exit")
