@@ -52,6 +52,10 @@ ctl_init(struct ctl *ctl, int argc, char **argv)
 	(void)argv;
 	if (argc != 1)
 		return (ctl_usage());
+	if (ctl->dry_run) {
+		ctl_error("init: no --dry-run (it makes the database)");
+		return (1);
+	}
 	if (ctl_open(ctl, DB_CREATE | DB_MIGRATE) == -1)
 		return (1);
 	printf("%s: schema version %d\n", ctl->path, db_version(ctl->db));

@@ -465,7 +465,10 @@ ctl_people_responder(struct ctl *ctl, int argc, char **argv)
 		free(cause);
 		return (1);
 	}
-	printf("%lld\n", (long long)id);
+	if (ctl->dry_run)
+		ctl_done(ctl, "responder %lld added", (long long)id);
+	else
+		printf("%lld\n", (long long)id);
 	return (0);
 }
 
