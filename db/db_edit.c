@@ -280,7 +280,8 @@ edit_unit_detail(const struct db_unit *u, int set, char *buf, size_t size)
 
 	buf[0] = '\0';
 	if (set & DB_UNIT_SET_KEY)
-		edit_cat(buf, u->key[0] != '\0' ? " key=new" : " key=none", size);
+		edit_cat(buf, u->key[0] != '\0' ? " key=new" : " key=none",
+		    size);
 	len = strlen(buf);
 	if (set & DB_UNIT_SET_CLIENT)
 		snprintf(buf + len, size - len, " client=%s",
@@ -312,7 +313,9 @@ db_unit_edit(struct db *db, const struct db_unit *u, int set,
 		    "seconds", u->account, u->interval);
 		return (-1);
 	}
-	if (db_begin(db) == -1)
+	/* The old key's bytes are overwritten, not left in free pages. */
+	if (db_exec(db, "PRAGMA secure_delete = ON") == -1 ||
+	    db_begin(db) == -1)
 		return (edit_fail(db, cause, "unit edit"));
 	if ((id = edit_unit(db, u->account, acct, cause)) == -1)
 		return (edit_abort(db));
@@ -549,9 +552,9 @@ db_client_delete(struct db *db, const char *ref, int force, char **what,
 		return (edit_fail(db, cause, "client delete"));
 	edit_client_what(&g, what);
 	if ((g.units > 0 || g.alarms > 0) && !force) {
-		xasprintf(cause, "client %s has %s: --force deletes it with its "
-		    "units, their zones and its responder links (open alarms "
-		    "stay for an operator to close)", ref, *what);
+		xasprintf(cause, "client %s has %s: --force deletes it with "
+		    "its units, their zones and its responder links (open "
+		    "alarms stay for an operator to close)", ref, *what);
 		free(*what);
 		*what = NULL;
 		return (edit_abort(db));

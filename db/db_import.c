@@ -443,8 +443,8 @@ static const struct db_import_kind import_clients = {
  * transaction kept only if there was no error. 0 and *n, or -1 and *cause.
  */
 int
-db_import_run(struct db *db, const struct db_import_kind *kind, const char *name,
-    const char *buf, size_t len, size_t *n, char **cause)
+db_import_run(struct db *db, const struct db_import_kind *kind,
+    const char *name, const char *buf, size_t len, size_t *n, char **cause)
 {
 	struct import		 im;
 	struct import_record	 r;

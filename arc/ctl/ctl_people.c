@@ -15,9 +15,11 @@
  *	    [--password-file FILE]
  *
  * Changes are audited by db/ with the person (--actor); reading a
- * client's card is audited here. A password is read from the first line of a file only
- * its owner may read (0600, else refused) or from the terminal with echo
- * off, never printed, and wiped after use.
+ * client's card is audited here. A password is read from the first line
+ * of a file only its owner may read (0600, else refused), of the standard
+ * input (--password-file -) or from the terminal with echo off, never
+ * printed, and wiped after use (ctl_people_password, also for operator
+ * passwd).
  *
  * Called by arcctl.c's main(); uses ctl.c's helpers. Single threaded.
  */
@@ -156,7 +158,8 @@ ctl_client_add(struct ctl *ctl, int argc, char **argv)
 	int			 rc = 1;
 
 	memset(&c, 0, sizeof c);
-	if (ctl_people_client_args(argc, argv, &c, "client add") == -1 || ctl_open(ctl, 0) == -1)
+	if (ctl_people_client_args(argc, argv, &c, "client add") == -1 ||
+	    ctl_open(ctl, 0) == -1)
 		goto out;
 	if (db_client_add(ctl->db, &c, &cause) == -1) {
 		ctl_error("client add: %s: %s", c.ref, cause);
