@@ -446,6 +446,8 @@ main(int argc, char **argv)
 		ctl.path = "arc.db";
 	if (ctl_global_args(&ctl, &argc, argv) == -1)
 		return (1);
+	if (ctl.help)
+		return (ctl_help());
 	while ((ch = getopt_long(argc, argv, "+D:h", opts, NULL)) != -1) {
 		if (ch == 'D')
 			ctl.path = optarg;

@@ -98,7 +98,7 @@ static const char ctl_usage_text[] =
     "The database is -D, else $ARC_DB, else arc.db.\n"
     "--actor NAME: the person every change is audited with (default: the\n"
     "  login user). --dry-run: check a change and say what it would do,\n"
-    "  keep nothing. Both may be given anywhere on the line.\n"
+    "  keep nothing. Both (and --help) may be given anywhere on the line.\n"
     "--force: delete a client with its units (and their zones), a unit\n"
     "  with open alarms, a responder linked to clients.\n"
     "A password is read from --password-file (a file only its owner may\n"
@@ -162,8 +162,9 @@ ctl_actor_set(struct ctl *ctl, const char *s)
 }
 
 /*
- * Take --dry-run and --actor NAME (or --actor=NAME) out of argv, wherever
- * they are before a "--"; the actor defaults to the login user. 0 or -1.
+ * Take --dry-run, --help and --actor NAME (or --actor=NAME) out of argv,
+ * wherever they are before a "--"; the actor defaults to the login user.
+ * 0 or -1.
  */
 int
 ctl_global_args(struct ctl *ctl, int *argc, char **argv)
@@ -179,6 +180,8 @@ ctl_global_args(struct ctl *ctl, int *argc, char **argv)
 		}
 		if (strcmp(argv[i], "--dry-run") == 0)
 			ctl->dry_run = 1;
+		else if (strcmp(argv[i], "--help") == 0)
+			ctl->help = 1;
 		else if (strcmp(argv[i], "--actor") == 0) {
 			if (i + 1 == *argc) {
 				ctl_error("--actor: a name is needed");

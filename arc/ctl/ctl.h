@@ -25,6 +25,7 @@ struct ctl {
 	const char	*path;		/* borrowed: argv or environment */
 	char		 actor[64];	/* who the audit rows name */
 	int		 dry_run;	/* check every change, keep none */
+	int		 help;		/* --help anywhere */
 	struct db	*db;		/* owned */
 	int		 json;
 	json_t		*array;		/* owned, --json output */

@@ -102,6 +102,8 @@ class TestUsage(AdminCase):
                     "operator unlock", "audit [list]", "audit verify",
                     "--actor", "--dry-run", "--force", "--no-key"):
             self.assertIn(cmd, r.stdout)
+        self.assertEqual(self.ctl("client", "delete", "--help").stdout,
+                         r.stdout)
         v = self.ctl("--version")
         self.assertRegex(v.stdout, r"^arcctl \d+\.\d+")
         r = self.ctl("--bogus", check=False)
