@@ -2,6 +2,10 @@
  * db_unlock.c -- unlock requests (migration 0008): arcctl writes one to
  * lift a login lockout, arcd's refresh job reads those it has not seen
  * (db_unlock_foreach after the last id) and lifts the lock in memory.
+ * arcd only reads (its one writer is the store): arcctl prunes requests
+ * older than a week as it writes a new one, keeping the newest, so ids
+ * keep growing past the last one arcd saw. The audit trail keeps the
+ * record of every request and unlock.
  *
  * Thread: whichever thread owns the struct db passed in (db.h).
  */
@@ -16,9 +20,15 @@
 #include "db.h"
 #include "runtime.h"
 
+#define UNLOCK_KEEP_MS	(7LL * 86400 * 1000)	/* a week: then pruned */
+
 static const char unlock_insert_sql[] =
     "INSERT INTO unlock_request (at, login, source, actor) "
     "VALUES (?, ?, ?, ?)";
+/* Handled long ago; the newest stays, so ids only grow (arcd's mark). */
+static const char unlock_prune_sql[] =
+    "DELETE FROM unlock_request WHERE at < ? AND "
+    "id < (SELECT max(id) FROM unlock_request)";
 static const char unlock_last_sql[] =
     "SELECT coalesce(max(id), 0) FROM unlock_request";
 static const char unlock_after_sql[] =
@@ -76,6 +86,13 @@ db_unlock_request(struct db *db, const char *login, const char *source,
 	if (rc != SQLITE_DONE)
 		goto fail;
 	*id = sqlite3_last_insert_rowid(db_sqlite(db));
+	if ((st = db_stmt(db, unlock_prune_sql)) == NULL)
+		goto fail;
+	sqlite3_bind_int64(st, 1, (int64_t)ts.tv_sec * 1000 - UNLOCK_KEEP_MS);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		goto fail;
 	snprintf(subject, sizeof subject, "%s %s", login != NULL ?
 	    "operator" : "source", login != NULL ? login : source);
 	if (db_audit(db, db_actor(db), "unlock requested", subject, "") == -1 ||

@@ -3,7 +3,8 @@
 -- writes a request here (audited) and arcd's refresh job, which reads the
 -- database once a second, picks up the rows after the last it saw and
 -- lifts the lock on its network thread (audited again, with the actor).
--- Exactly one of login and source is given. Rows are kept as a record.
+-- Exactly one of login and source is given. arcctl prunes rows older than
+-- a week (never the newest: arcd marks what it has seen by the last id).
 CREATE TABLE unlock_request (
 	id		INTEGER PRIMARY KEY,
 	at		INTEGER NOT NULL,		-- unix ms

@@ -333,6 +333,15 @@ test_unlock_requests(void **state)
 	n = 0;
 	assert_int_equal(db_unlock_foreach(f->db, 1, 32, unlock_seen, &n), 0);
 	assert_int_equal(n, 1);
+	/* Requests a week old go as the next is written; ids keep growing. */
+	assert_int_equal(sqlite3_exec(db_sqlite(f->db), "UPDATE "
+	    "unlock_request SET at = 0", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(db_unlock_request(f->db, "op2", NULL, &id, &cause),
+	    0);
+	assert_int_equal(id, 3);
+	assert_int_equal(count(f->db, "SELECT count(*) FROM unlock_request"),
+	    1);
+	assert_int_equal(db_unlock_last(f->db), 3);
 }
 
 int
