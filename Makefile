@@ -187,9 +187,10 @@ FUZZ_CFLAGS	:= -std=c11 -g -O1 -D_GNU_SOURCE -Iproto -Idb -Iarc/runtime \
 build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(PROTO_SRCS)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ $^ $(shell $(PKG_CONFIG) --libs openssl)
-# The three that are not pure proto/: the CSV import (db/ + SQLite), the
+# The four that are not pure proto/: the CSV imports (db/ + SQLite), the
 # console's protocol state (+ jansson) and the config parser (+ inih).
-build-fuzz/fuzz_csv: tests/fuzz/fuzz_csv.c $(PROTO_SRCS) $(DB_SRCS) \
+build-fuzz/fuzz_csv build-fuzz/fuzz_units: build-fuzz/fuzz_%: \
+		tests/fuzz/fuzz_%.c $(PROTO_SRCS) $(DB_SRCS) \
 		$(BUILD)/migrations.c $(RUNTIME_SRCS)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -pthread -o $@ $^ \

@@ -183,6 +183,13 @@ void	 refresh_keyfile(const struct db_keyfile *);
 int	 refresh_load(struct db *, char **cause);
 /* Check for changes (on the worker); applied on the loop when read. */
 void	 refresh_tick(void);
+/*
+ * arcctl's unlock requests go to this hook on the loop (login, source:
+ * one of them NULL; by: the person who asked); 0 unlocked, -1 not locked.
+ */
+typedef int	(*refresh_unlock_fn)(const char *login, const char *source,
+		    const char *by);
+void	 refresh_set_unlock(refresh_unlock_fn);
 void	 refresh_free(void);
 
 /*
