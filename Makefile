@@ -55,7 +55,8 @@ CONSOLE_SRCS	:= $(wildcard console/*.c)
 CONSOLE_LIBS	:= $(shell $(PKG_CONFIG) --libs ncursesw 2>/dev/null)
 UNIT_TESTS	:= $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 # Core tests link the core and the runtime alone: nothing else exists.
-CORE_TESTS	:= test_alarm test_supervise test_dispatch test_runtime
+CORE_TESTS	:= test_alarm test_supervise test_dispatch test_gauge \
+		   test_runtime
 # Runtime tests link the runtime alone.
 RUNTIME_TESTS	:= test_utf8
 FUZZ_NAMES	:= $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
