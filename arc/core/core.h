@@ -81,6 +81,9 @@ enum counter {
 	C_CONSOLE_LOGIN_TIMEOUT,
 	C_CONSOLE_UNAUTH_EVICTED,
 	C_CONSOLE_LOGIN_LOCKED,
+	C_CONSOLE_LOGIN_UNKNOWN,
+	C_CONSOLE_LOGIN_DISABLED,
+	C_CONSOLE_LOGIN_PASSWORD,
 	C_CONSOLE_LOGIN_LOCKS,
 	C_CONSOLE_SOURCE_LOCKS,
 	C_CONSOLE_LOGIN_UNTRACKED,
@@ -95,6 +98,7 @@ enum counter {
 extern uint64_t	 counters[C_COUNTER_MAX];
 #define COUNT(c)	(counters[(c)]++)
 const char	*counter_name(enum counter);
+const char	*counter_help(enum counter);	/* one line, for HELP */
 
 /*
  * --- unit.c: the registered units, by (protocol, account) and by id ---
