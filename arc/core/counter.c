@@ -69,7 +69,8 @@ static const struct {
 	[C_DUPLICATES] = { "duplicates",
 	    "retransmissions recognised and acknowledged again" },
 	[C_DUPLICATES_UNCOUNTED] = { "duplicates_not_counted",
-	    "duplicates whose count was not written: too many writes in flight" },
+	    "duplicates whose count was not written: too many writes "
+	    "in flight" },
 	[C_UNREGISTERED_LIMITED] = { "unregistered_rate_limited",
 	    "unregistered events not answered: over the per-address rate" },
 	[C_UNREGISTERED_GLOBAL_LIMITED] = { "unregistered_global_limited",
@@ -104,7 +105,8 @@ static const struct {
 	[C_CONSOLE_REFUSED] = { "console_refused",
 	    "console connections refused: too many consoles" },
 	[C_CONSOLE_REFUSED_SOURCE] = { "console_refused_source",
-	    "console connections refused: too many not logged in from one address" },
+	    "console connections refused: too many not logged in from "
+	    "one address" },
 	[C_CONSOLE_LOGIN_TIMEOUT] = { "console_login_timeouts",
 	    "consoles closed: not logged in in time" },
 	[C_CONSOLE_UNAUTH_EVICTED] = { "console_unauthenticated_evicted",
