@@ -34,7 +34,7 @@ DEB_PKGS	:= build-essential pkg-config libevent-dev libssl-dev \
 		   libsqlite3-dev sqlite3 libinih-dev libcmocka-dev \
 		   libjansson-dev libncurses-dev libmosquitto-dev mosquitto \
 		   clang libclang-rt-14-dev tmux python3 python3-cryptography \
-		   procps openssl
+		   procps openssl python3-yaml
 
 # The layers (docs/DESIGN.md). Each folder obeys a rule the build checks.
 RUNTIME_SRCS	:= $(wildcard arc/runtime/*.c)	# every program: libc only
@@ -55,7 +55,8 @@ CONSOLE_SRCS	:= $(wildcard console/*.c)
 CONSOLE_LIBS	:= $(shell $(PKG_CONFIG) --libs ncursesw 2>/dev/null)
 UNIT_TESTS	:= $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 # Core tests link the core and the runtime alone: nothing else exists.
-CORE_TESTS	:= test_alarm test_supervise test_dispatch test_runtime
+CORE_TESTS	:= test_alarm test_supervise test_dispatch test_gauge \
+		   test_runtime
 # Runtime tests link the runtime alone.
 RUNTIME_TESTS	:= test_utf8
 FUZZ_NAMES	:= $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))

@@ -140,8 +140,12 @@ void	 commit_audit(const char *actor, const char *action,
 	    const char *subject, const char *detail);
 /* Nothing failed in the last 10 s. */
 int	 commit_storage_ok(void);
+/* ms since the last failed write; -1: none since start. */
+int64_t	 commit_failed_ago(void);
 void	 commit_fail_alarms(int n);	/* fault injection (tests) */
 size_t	 commit_inflight(void);
+/* How far behind the writer is: the oldest request not done (ms), 0. */
+int64_t	 commit_behind_ms(void);
 /* The audit chain's head as last written (a copy; reads no SQLite). */
 void	 commit_audit_head(int64_t *seq, uint8_t hash[DB_AUDIT_HASH]);
 /* Write what is queued, run every done, stop the writer. */
