@@ -451,7 +451,7 @@ main(int argc, char **argv)
 
 	lg.start_us = lg_now();
 	wheel_init(lg.start_us / 1000, sim_timer);
-	series_init(lg.start_us);
+	series_init(lg.start_us, lg.report != NULL);
 	progress_init(lg.progress, isatty(STDERR_FILENO), lg.start_us);
 	sim_init();
 	scenario_init(sim_arrival, sim_drop);

@@ -253,7 +253,7 @@ struct series_sample {
 	uint64_t	 p99_us;
 	uint64_t	 max_us;
 };
-void		 series_init(uint64_t);
+void		 series_init(uint64_t, int);
 void		 series_start(uint64_t);
 void		 series_sent(void);
 void		 series_nak(void);

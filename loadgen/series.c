@@ -4,7 +4,8 @@
  * results file and its plot (report.c, plot.c).
  *
  * Bounded: at most SERIES_MAX seconds are kept (a day); later seconds are
- * counted as dropped, the totals still hold them. Time is loadgen's
+ * counted as dropped, the totals still hold them. Without --report none
+ * are kept (make run's units play for a day). Time is loadgen's
  * monotonic clock; second 0 starts when the units start sending.
  */
 #include <stdint.h>
@@ -21,15 +22,18 @@ static struct {
 	size_t			 n;
 	size_t			 size;
 	uint64_t		 dropped;	/* seconds past SERIES_MAX */
+	int			 keep;		/* 0: count, keep nothing */
 	uint64_t		 origin;	/* us: start of second 0 */
 	uint64_t		 second;	/* the second being counted */
 	struct series_sample	 cur;
 	struct hist		*lat;		/* owned: this second's */
 } se;
 
+/* keep: the seconds are wanted (--report); else they are not kept. */
 void
-series_init(uint64_t now)
+series_init(uint64_t now, int keep)
 {
+	se.keep = keep;
 	se.lat = hist_new();
 	series_start(now);
 }
@@ -64,6 +68,8 @@ series_acked(uint64_t us)
 static void
 series_keep(const struct series_sample *s)
 {
+	if (!se.keep)
+		return;
 	if (se.n == SERIES_MAX) {
 		se.dropped++;
 		return;
