@@ -160,6 +160,13 @@ $(BUILD)/tests/test_config: $(BUILD)/obj/tests/unit/test_config.o \
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS) $(shell $(PKG_CONFIG) --libs inih)
 
+# arc-loadgen's seconds and histogram: series.c, hist.c and the runtime.
+$(BUILD)/obj/tests/unit/test_series.o: INC := -Iloadgen $(INC_RUNTIME) -Iproto
+$(BUILD)/tests/test_series: $(BUILD)/obj/tests/unit/test_series.o \
+		$(call obj,loadgen/series.c loadgen/hist.c) $(BUILD)/libruntime.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS)
+
 # Other unit tests link the archives: only the modules they use come along.
 $(BUILD)/tests/test_%: $(BUILD)/obj/tests/unit/test_%.o $(ARCLIBS)
 	@mkdir -p $(dir $@)
