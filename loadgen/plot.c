@@ -109,7 +109,10 @@ plot_file(const char *path, const char *text)
 	return (0);
 }
 
-/* gnuplot's child: quiet stdin and stdout, the same stderr. */
+/*
+ * gnuplot's child: quiet stdin and stdout, the same stderr, none of the
+ * units' sockets (arcd sees them close when loadgen ends, not gnuplot).
+ */
 static void __attribute__((noreturn))
 plot_exec(char *const argv[])
 {
@@ -118,9 +121,8 @@ plot_exec(char *const argv[])
 	if ((fd = open("/dev/null", O_RDWR)) != -1) {
 		dup2(fd, STDIN_FILENO);
 		dup2(fd, STDOUT_FILENO);
-		if (fd > STDERR_FILENO)
-			close(fd);
 	}
+	closefrom(STDERR_FILENO + 1);
 	execvp(argv[0], argv);
 	_exit(errno == ENOENT ? 127 : 126);
 }

@@ -64,8 +64,10 @@ class TestLoadgenReport(unittest.TestCase):
         dist = res["distribution"]
         self.assertEqual(sum(d["count"] for d in dist), res["acked"])
         self.assertEqual([d["ms"] for d in dist], sorted(d["ms"] for d in dist))
-        self.assertAlmostEqual(dist[-1]["ms"], res["latency_ms"]["max"],
-                               delta=0.002)
+        # The top bucket's middle (buckets are within 1.6 %), not past max.
+        top, mx = dist[-1]["ms"], res["latency_ms"]["max"]
+        self.assertLessEqual(top, mx + 0.001)
+        self.assertGreaterEqual(top, mx * 0.98 - 0.002)
 
     def test_plot_has_both_panels(self):
         r = self.loadgen("--report", self.prefix)
@@ -148,10 +150,12 @@ class TestLoadgenReport(unittest.TestCase):
         r = self.loadgen()
         self.assertNotIn("acked", r.stderr)
         self.assertNotIn("\r", r.stderr)
+        t0 = time.monotonic()
         r = self.loadgen("--progress", "1")
+        took = time.monotonic() - t0
         lines = [l for l in r.stderr.splitlines() if " acked " in l]
         self.assertGreaterEqual(len(lines), 2, r.stderr)
-        self.assertLessEqual(len(lines), 4, r.stderr)
+        self.assertLessEqual(len(lines), took + 1, r.stderr)   # one a second
         self.assertNotIn("\r", r.stderr)
 
 
