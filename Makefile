@@ -34,7 +34,7 @@ DEB_PKGS	:= build-essential pkg-config libevent-dev libssl-dev \
 		   libsqlite3-dev sqlite3 libinih-dev libcmocka-dev \
 		   libjansson-dev libncurses-dev libmosquitto-dev mosquitto \
 		   clang libclang-rt-14-dev tmux python3 python3-cryptography \
-		   procps openssl python3-yaml
+		   procps openssl python3-yaml gnuplot-nox
 
 # The layers (docs/DESIGN.md). Each folder obeys a rule the build checks.
 RUNTIME_SRCS	:= $(wildcard arc/runtime/*.c)	# every program: libc only
@@ -160,6 +160,13 @@ $(BUILD)/tests/test_config: $(BUILD)/obj/tests/unit/test_config.o \
 		$(CONFIG_LINK)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS) $(shell $(PKG_CONFIG) --libs inih)
+
+# arc-loadgen's seconds and histogram: series.c, hist.c and the runtime.
+$(BUILD)/obj/tests/unit/test_series.o: INC := -Iloadgen $(INC_RUNTIME) -Iproto
+$(BUILD)/tests/test_series: $(BUILD)/obj/tests/unit/test_series.o \
+		$(call obj,loadgen/series.c loadgen/hist.c) $(BUILD)/libruntime.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS)
 
 # Other unit tests link the archives: only the modules they use come along.
 $(BUILD)/tests/test_%: $(BUILD)/obj/tests/unit/test_%.o $(ARCLIBS)

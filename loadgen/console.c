@@ -655,9 +655,9 @@ console_ms(const struct hist *h, double p)
 }
 
 static void
-console_json_hist(const char *name, const struct hist *h)
+console_json_hist(FILE *f, const char *name, const struct hist *h)
 {
-	printf(", \"%s\": {\"p50\": %.3f, \"p90\": %.3f, \"p99\": %.3f, "
+	fprintf(f, ", \"%s\": {\"p50\": %.3f, \"p90\": %.3f, \"p99\": %.3f, "
 	    "\"p999\": %.3f, \"max\": %.3f}", name, console_ms(h, 0.5),
 	    console_ms(h, 0.9), console_ms(h, 0.99), console_ms(h, 0.999),
 	    console_ms(h, 1.0));
@@ -673,7 +673,7 @@ console_text_hist(const char *name, const struct hist *h)
 
 /* The ", \"console\": {...}" member of the JSON report. */
 void
-console_report_json(void)
+console_report_json(FILE *f)
 {
 	const struct console_stats	*st;
 	size_t				 i;
@@ -681,7 +681,7 @@ console_report_json(void)
 	if (con == NULL)
 		return;
 	st = console_stats();
-	printf(", \"console\": {\"alarms_seen\": %" PRIu64
+	fprintf(f, ", \"console\": {\"alarms_seen\": %" PRIu64
 	    ", \"events_shown\": %" PRIu64 ", \"not_shown\": %" PRIu64
 	    ", \"evicted\": %" PRIu64 ", \"accepted\": %" PRIu64
 	    ", \"closed\": %" PRIu64 ", \"errors\": %" PRIu64
@@ -690,27 +690,27 @@ console_report_json(void)
 	    st->alarms_seen, st->events_shown, st->not_shown, st->evicted,
 	    st->accepted, st->closed, st->errors, st->logins,
 	    st->disconnects, st->connect_fail);
-	printf(", \"updates\": %" PRIu64 ", \"event_pushes\": %" PRIu64
+	fprintf(f, ", \"updates\": %" PRIu64 ", \"event_pushes\": %" PRIu64
 	    ", \"events_unmatched\": %" PRIu64 ", \"alarms_evicted\": %"
 	    PRIu64 ", \"heartbeats\": %" PRIu64 ", \"silent\": %" PRIu64
 	    ", \"long_lines\": %" PRIu64 ", \"replaced\": %" PRIu64,
 	    st->updates, st->event_pushes, st->events_unmatched,
 	    st->alarms_evicted, st->heartbeats, st->silent, st->long_lines,
 	    st->replaced);
-	printf(", \"error_kinds\": {");
+	fprintf(f, ", \"error_kinds\": {");
 	for (i = 0; i < CONSOLE_KINDS_MAX && con->kinds[i].name[0]; i++) {
 		/* arcd's error strings are plain words; keep it so. */
-		printf("%s\"%.*s\": %" PRIu64, i ? ", " : "",
+		fprintf(f, "%s\"%.*s\": %" PRIu64, i ? ", " : "",
 		    (int)strcspn(con->kinds[i].name, "\"\\"),
 		    con->kinds[i].name, con->kinds[i].n);
 	}
 	if (con->kinds_other != 0)
-		printf("%s\"other\": %" PRIu64, i ? ", " : "",
+		fprintf(f, "%s\"other\": %" PRIu64, i ? ", " : "",
 		    con->kinds_other);
-	printf("}");
-	console_json_hist("shown_ms", shown_hist(con->shown, 0));
-	console_json_hist("p1_shown_ms", shown_hist(con->shown, 1));
-	printf("}");
+	fprintf(f, "}");
+	console_json_hist(f, "shown_ms", shown_hist(con->shown, 0));
+	console_json_hist(f, "p1_shown_ms", shown_hist(con->shown, 1));
+	fprintf(f, "}");
 }
 
 void

@@ -5,6 +5,7 @@
  */
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "runtime.h"
 #include "loadgen.h"
@@ -105,4 +106,29 @@ hist_percentile(const struct hist *h, double p)
 		}
 	}
 	return (h->max);
+}
+
+void
+hist_clear(struct hist *h)
+{
+	memset(h, 0, sizeof *h);
+}
+
+size_t
+hist_nbuckets(void)
+{
+	return (HIST_BUCKETS);
+}
+
+/* Bucket i's count; *value is its middle (capped at the maximum). */
+uint64_t
+hist_bucket(const struct hist *h, size_t i, uint64_t *value)
+{
+	uint64_t	 v;
+
+	if (i >= HIST_BUCKETS)
+		return (0);
+	v = hist_value(i);
+	*value = v > h->max ? h->max : v;
+	return (h->b[i]);
 }

@@ -52,6 +52,8 @@ static const struct option loadgen_opts[] = {
 	{ "console-urgent-only", no_argument, NULL, 'O' },
 	{ "scenario", required_argument, NULL, 'Z' },
 	{ "storm-spread", required_argument, NULL, 'W' },
+	{ "report", required_argument, NULL, 'o' },
+	{ "progress", required_argument, NULL, 'p' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
@@ -73,6 +75,13 @@ loadgen_usage(void)
 	    "[--console-login LOGIN]\n"
 	    "\t[--console-urgent-only]]\n"
 	    "\t[--scenario storm|runaway|silent] [--storm-spread S]\n"
+	    "\t[--report PREFIX] [--progress S]\n"
+	    "--report: PREFIX.json (summary, each second, the latency "
+	    "distribution)\n"
+	    "\tand PREFIX.svg drawn with gnuplot (PREFIX.dat, PREFIX.gp)\n"
+	    "--progress: a line every S s on stderr (default: 1 on a "
+	    "terminal, else\n"
+	    "\tnone; 0: none)\n"
 	    "--console: an operator console that accepts and closes every "
 	    "offer and times\n"
 	    "\tframe to alarm shown; TLS WITHOUT certificate verification "
@@ -231,6 +240,14 @@ loadgen_option(int ch, const char *arg)
 		if (scenario_parse(arg) == -1)
 			fatalx("--scenario: want storm, runaway or silent");
 		break;
+	case 'o':
+		if (*arg == '\0')
+			fatalx("--report: want a path prefix");
+		lg.report = arg;
+		break;
+	case 'p':
+		lg.progress = loadgen_number("progress", arg, 0, 86400);
+		break;
 	case 'W':
 		lg.storm_spread = loadgen_number("storm-spread", arg, 0.001,
 		    86400);
@@ -254,6 +271,7 @@ loadgen_options(int argc, char **argv)
 	lg.drain = 5;
 	lg.sources = 1;
 	lg.storm_spread = 30;
+	lg.progress = -1;
 	frame_mix_default();
 	while ((ch = getopt_long(argc, argv, "v", loadgen_opts, NULL)) != -1) {
 		if (ch == 'v')
@@ -278,6 +296,8 @@ loadgen_options(int argc, char **argv)
 	scenario_check();
 	if (lg.retry == 0)
 		lg.retry = lg.udp ? 1.0 : 2.0;
+	if (lg.progress < 0)
+		lg.progress = isatty(STDERR_FILENO) ? 1 : 0;
 	if (!seeded)
 		lg.seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
 }
@@ -329,6 +349,7 @@ loadgen_begin(uint64_t now)
 		return;
 	lg.phase = PHASE_RUN;
 	lg.start_us = now;
+	series_start(now);
 	gen_start(now);
 	sim_begin(now);
 	scenario_begin(now);
@@ -365,6 +386,9 @@ loadgen_tick_cb(evutil_socket_t fd, short what, void *arg)
 		loadgen_end();
 	if (lg.phase == PHASE_DONE)
 		return;
+	if (lg.phase != PHASE_CONNECT)
+		series_tick(now);
+	progress_tick(now);
 	scenario_tick(now);
 	gen_tick(now);
 	wheel_run(now / 1000);
@@ -377,92 +401,6 @@ loadgen_signal_cb(evutil_socket_t sig, short what, void *arg)
 	(void)arg;
 	log_info("signal %d: ending the run", (int)sig);
 	loadgen_end();
-}
-
-static double
-loadgen_ms(double p)
-{
-	if (p >= 1.0)
-		return ((double)hist_max(lg.lat) / 1000.0);
-	return ((double)hist_percentile(lg.lat, p) / 1000.0);
-}
-
-static double
-loadgen_seconds(void)
-{
-	return ((double)(lg.run_end_us - lg.start_us) / 1e6);
-}
-
-static double
-loadgen_rate(void)
-{
-	double	 s = loadgen_seconds();
-
-	return (s > 0 ? (double)lg.st.acked_run / s : 0.0);
-}
-
-static void
-loadgen_report_json(void)
-{
-	struct loadgen_stats	*st = &lg.st;
-
-	printf("{\"units\": %u, \"connected_peak\": %" PRIu64
-	    ", \"sent\": %" PRIu64 ", \"acked\": %" PRIu64
-	    ", \"nak\": %" PRIu64 ", \"duh\": %" PRIu64
-	    ", \"bad\": %" PRIu64 ", \"retransmits\": %" PRIu64
-	    ", \"unacked\": %" PRIu64 ", \"reconnects\": %" PRIu64
-	    ", \"polls_sent\": %" PRIu64 ", \"polls_acked\": %" PRIu64
-	    ", \"duration_s\": %.3f, \"acked_per_s\": %.1f",
-	    lg.units, st->connected_peak, st->sent, st->acked, st->nak,
-	    st->duh, st->bad, st->retransmits, st->unacked, st->reconnects,
-	    st->polls_sent, st->polls_acked, loadgen_seconds(),
-	    loadgen_rate());
-	printf(", \"unsent\": %" PRIu64 ", \"dropped\": %" PRIu64
-	    ", \"dup_acks\": %" PRIu64 ", \"connects\": %" PRIu64
-	    ", \"connect_failures\": %" PRIu64 ", \"lost\": %" PRIu64
-	    ", \"seed\": %" PRIu64,
-	    st->unsent, st->dropped, st->dup_acks, st->connects,
-	    st->connect_fail, st->lost, lg.seed);
-	scenario_report_json();
-	printf(", \"latency_ms\": {\"p50\": %.3f, \"p90\": %.3f, "
-	    "\"p99\": %.3f, \"p999\": %.3f, \"max\": %.3f}",
-	    loadgen_ms(0.5), loadgen_ms(0.9), loadgen_ms(0.99),
-	    loadgen_ms(0.999), loadgen_ms(1.0));
-	console_report_json();
-	printf("}\n");
-}
-
-static void
-loadgen_report_text(void)
-{
-	struct loadgen_stats	*st = &lg.st;
-
-	printf("units            %u (%s%s)\n", lg.units,
-	    lg.udp ? "udp" : "tcp", lg.reconnect ? ", reconnect" : "");
-	printf("connected (peak) %" PRIu64 "\n", st->connected_peak);
-	printf("sent             %" PRIu64 "\n", st->sent);
-	printf("acked            %" PRIu64 "\n", st->acked);
-	printf("nak              %" PRIu64 "\n", st->nak);
-	printf("duh              %" PRIu64 "\n", st->duh);
-	printf("bad replies      %" PRIu64 "\n", st->bad);
-	printf("duplicate acks   %" PRIu64 "\n", st->dup_acks);
-	printf("retransmissions  %" PRIu64 "\n", st->retransmits);
-	printf("timeouts         %" PRIu64 " (never acked)\n", st->unacked);
-	printf("unsent           %" PRIu64 "\n", st->unsent);
-	printf("dropped by generator %" PRIu64 "\n", st->dropped);
-	printf("connects         %" PRIu64 " (%" PRIu64 " failed)\n",
-	    st->connects, st->connect_fail);
-	printf("reconnects       %" PRIu64 " (%" PRIu64 " lost)\n",
-	    st->reconnects, st->lost);
-	printf("polls sent/acked %" PRIu64 "/%" PRIu64 "\n", st->polls_sent,
-	    st->polls_acked);
-	printf("sending period   %.3f s\n", loadgen_seconds());
-	printf("events/s acked   %.1f\n", loadgen_rate());
-	printf("latency ms       p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  "
-	    "max %.3f\n", loadgen_ms(0.5), loadgen_ms(0.9), loadgen_ms(0.99),
-	    loadgen_ms(0.999), loadgen_ms(1.0));
-	scenario_report_text();
-	console_report_text();
 }
 
 /*
@@ -513,6 +451,8 @@ main(int argc, char **argv)
 
 	lg.start_us = lg_now();
 	wheel_init(lg.start_us / 1000, sim_timer);
+	series_init(lg.start_us, lg.report != NULL);
+	progress_init(lg.progress, isatty(STDERR_FILENO), lg.start_us);
 	sim_init();
 	scenario_init(sim_arrival, sim_drop);
 	lg.phase = lg.reconnect && lg.console == NULL ? PHASE_RUN :
@@ -526,11 +466,15 @@ main(int argc, char **argv)
 	if (lg.phase != PHASE_DONE)
 		loadgen_end();
 
+	series_finish(lg_now());
+	progress_end();
 	sim_finish();
+	if (lg.report != NULL)
+		report_files(lg.report);
 	if (lg.json)
-		loadgen_report_json();
+		report_json();
 	else
-		loadgen_report_text();
+		report_text();
 	fflush(stdout);
 	status = loadgen_status();
 
@@ -538,6 +482,8 @@ main(int argc, char **argv)
 		log_warn("acked log");
 	sim_free();
 	scenario_free();
+	series_free();
+	report_free();
 	console_free();
 	event_free(tick);
 	event_free(sigint);

@@ -7,8 +7,10 @@
  * wheel (wheel.c) holding at most one deadline per unit: retransmission,
  * reconnect back-off or the next heartbeat, depending on the unit's state.
  *
- * Calls go down only: loadgen.c (main, phases, report) -> gen.c (arrivals)
- * -> sim.c (the units) -> frame.c, scenario.c, console.c, wheel.c ->
+ * Calls go down only: loadgen.c (main, phases) -> report.c (the summary,
+ * the results file) -> plot.c (gnuplot); loadgen.c -> progress.c (the
+ * progress line); loadgen.c -> gen.c (arrivals) -> sim.c (the units) ->
+ * frame.c, scenario.c, console.c, wheel.c, series.c (each second) ->
  * shown.c -> pending.c, hist.c, prng.c, lg.c (shared state). What goes
  * back up is a hook: lg.begin and lg.check_done (loadgen.c's), the wheel's
  * fire function (sim_timer) and the scenario's arrive and drop (sim.c's).
@@ -198,6 +200,8 @@ struct loadgen {
 	int			 scenario;	/* enum scenario */
 	double			 storm_spread;
 	int			 storm_spread_set;
+	const char		*report;	/* borrowed: --report PREFIX */
+	double			 progress;	/* s; -1: not given */
 
 	/* Run time. */
 	struct event_base	*base;		/* owned */
@@ -235,6 +239,29 @@ void		 hist_add(struct hist *, uint64_t);
 uint64_t	 hist_count(const struct hist *);
 uint64_t	 hist_percentile(const struct hist *, double);
 uint64_t	 hist_max(const struct hist *);
+void		 hist_clear(struct hist *);
+size_t		 hist_nbuckets(void);
+uint64_t	 hist_bucket(const struct hist *, size_t, uint64_t *);
+
+/* series.c: one second of the run. */
+struct series_sample {
+	uint64_t	 t;		/* s from the start of sending */
+	uint64_t	 sent;
+	uint64_t	 acked;
+	uint64_t	 nak;
+	uint64_t	 p50_us;	/* of the ACKs in this second */
+	uint64_t	 p99_us;
+	uint64_t	 max_us;
+};
+void		 series_init(uint64_t, int);
+void		 series_start(uint64_t);
+void		 series_sent(void);
+void		 series_nak(void);
+void		 series_acked(uint64_t);
+void		 series_tick(uint64_t);
+void		 series_finish(uint64_t);
+const struct series_sample *series_samples(size_t *, uint64_t *);
+void		 series_free(void);
 
 /* gen.c */
 void		 gen_start(uint64_t);
@@ -296,9 +323,23 @@ uint64_t	 console_pending(void);
 void		 console_sent(uint32_t, uint16_t, uint64_t);
 void		 console_acked(uint32_t, uint16_t);
 const struct console_stats *console_stats(void);
-void		 console_report_json(void);
+void		 console_report_json(FILE *);
 void		 console_report_text(void);
 void		 console_free(void);
+
+/* progress.c */
+void		 progress_init(double, int, uint64_t);
+void		 progress_tick(uint64_t);
+void		 progress_end(void);
+
+/* plot.c */
+int		 plot_draw(const char *, const char *, char **);
+
+/* report.c */
+void		 report_files(const char *);
+void		 report_json(void);
+void		 report_text(void);
+void		 report_free(void);
 
 /* scenario.c */
 typedef void scenario_arrive_fn(struct unit *);
@@ -314,7 +355,7 @@ const struct mix_entry *scenario_event(const struct unit *);
 int		 scenario_muted(const struct unit *);
 void		 scenario_sent(const struct unit *);
 void		 scenario_acked(const struct unit *);
-void		 scenario_report_json(void);
+void		 scenario_report_json(FILE *);
 void		 scenario_report_text(void);
 void		 scenario_free(void);
 

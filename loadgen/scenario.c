@@ -343,28 +343,28 @@ scenario_reports(int k)
 
 /* The scenario's members of the JSON report: ", \"scenario\": ...". */
 void
-scenario_report_json(void)
+scenario_report_json(FILE *f)
 {
 	int	 k;
 
 	if (lg.scenario == SCENARIO_NONE)
 		return;
-	printf(", \"scenario\": \"%s\"", scenario_name(lg.scenario));
+	fprintf(f, ", \"scenario\": \"%s\"", scenario_name(lg.scenario));
 	for (k = 0; k < KIND_MAX; k++) {
 		if (!scenario_reports(k))
 			continue;
-		printf(", \"%s_sent\": %" PRIu64 ", \"%s_acked\": %" PRIu64,
+		fprintf(f, ", \"%s_sent\": %" PRIu64 ", \"%s_acked\": %" PRIu64,
 		    scenario_kind_names[k], sc.sent[k], scenario_kind_names[k],
 		    sc.acked[k]);
 	}
 	if (lg.scenario == SCENARIO_STORM)
-		printf(", \"mains_units\": %u, \"pendant_units\": %u"
+		fprintf(f, ", \"mains_units\": %u, \"pendant_units\": %u"
 		    ", \"storm_spread_s\": %.3f, \"wave\": %s"
 		    ", \"wave_closed\": %" PRIu64, sc.mains_units, sc.p_count,
 		    lg.storm_spread, sc.waved ? "true" : "false",
 		    sc.wave_closed);
 	if (lg.scenario == SCENARIO_SILENT)
-		printf(", \"silent_units\": %u, \"silenced\": %s",
+		fprintf(f, ", \"silent_units\": %u, \"silenced\": %s",
 		    sc.silent_units, sc.muted ? "true" : "false");
 }
 

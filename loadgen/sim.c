@@ -189,6 +189,7 @@ sim_send(struct unit *u, uint64_t now)
 			u->first_us = now;
 		if (u->out == OUT_EVENT) {
 			lg.st.sent++;
+			series_sent();
 			scenario_sent(u);
 			console_sent(u->idx, u->seq, now);
 		} else
@@ -421,6 +422,7 @@ sim_done(struct unit *u, uint64_t now, int acked)
 			if (lg.phase == PHASE_RUN)
 				lg.st.acked_run++;
 			hist_add(lg.lat, now - u->first_us);
+			series_acked(now - u->first_us);
 			sim_acked_log(u);
 			scenario_acked(u);
 			console_acked(u->idx, u->seq);
@@ -492,9 +494,10 @@ sim_reply(struct unit *u, const uint8_t *p, size_t len, uint64_t now)
 		break;
 	case DC09_TOKEN_NAK:
 	case DC09_TOKEN_DUH:
-		if (f.token == DC09_TOKEN_NAK)
+		if (f.token == DC09_TOKEN_NAK) {
 			lg.st.nak++;
-		else
+			series_nak();
+		} else
 			lg.st.duh++;
 		if (u->out != OUT_NONE && u->out_sent)
 			sim_done(u, now, 0);
