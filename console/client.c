@@ -4,9 +4,11 @@
  * the alarm deltas (handed to queue.c), offers, heartbeats answered at
  * once, a session taken over ("replaced": stay offline), requests with
  * ids and their replies, older events and notes asked for, a
- * supervisor's operators view (kept by operators.c) and unlock. What the
- * operator is typing is draft.c's, which sends it through here; client.c
- * does not call it.
+ * supervisor's operators view (kept by operators.c) and unlock, the
+ * hello's time zone, the bell (client_ring: new P1s are queue.c's, offers
+ * and alarms a supervisor takes away are here) and the replies to away
+ * and reassign (sent by supervise.c, above). What the operator is typing
+ * is draft.c's, which sends it through here; client.c does not call it.
  *
  * No curses, no sockets: client_input() takes one line, c->send gets the
  * lines to write, and every function that needs the time takes it as data,

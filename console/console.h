@@ -7,25 +7,34 @@
  * across a reconnect, flushed after the snapshot), queue.c (the alarms in
  * queue order and the deltas that change them), history.c (an alarm's
  * events and notes: the window of 20 the server sends, pushes, older
- * pages asked for), operators.c (a supervisor's view: the operators, the
- * logins and addresses locked after failed logins) and draft.c (what the
- * operator types) are the protocol state: no curses, no sockets; lines
- * in, lines out through a send function, time passed in as data
- * (libconsole.a, unit-tested alone).
+ * pages asked for), operators.c (a supervisor's view: the operators with
+ * their state, held alarms and figures, the logins and addresses locked
+ * after failed logins), supervise.c (away and back, reassign and
+ * take-over; an operator's state, the queue's ageing), text.c (error
+ * words, zone names checked) and draft.c (what the operator types) are
+ * the protocol state: no curses, no sockets; lines in, lines out through
+ * a send function, time passed in as data (libconsole.a, unit-tested
+ * alone).
  * console.c owns the process and the TLS connection (lines up to the
  * hello's line_max; a longer one is skipped and said so; no reconnect
- * after "replaced" until the operator presses R); ui.c, ui_alarm.c,
- * ui_operators.c, ui_key.c and ui_login.c render that state with ncurses
- * and turn keys into requests (m, or PgDn at the end of the alarm pane:
- * older events and notes; R: reconnect now, which ui_key.c hands to
- * console.c as UI_KEY_RECONNECT; in a supervisor's operators pane, j/k
- * select a row and u unlocks it after a y); paint.c (attributes, safe
- * text) and key.c (what a key is) are the helpers beneath them.
+ * after "replaced" until the operator presses R; a terminal it cannot
+ * draw on is said before the screen is taken); ui.c (status line, key
+ * line, bell and banner, the centre's zone set in TZ), ui_queue.c,
+ * ui_alarm.c, ui_operators.c, ui_late.c, ui_give.c, ui_key.c and
+ * ui_login.c render that state with ncurses and turn keys into requests
+ * (m, or PgDn at the end of the alarm pane: older events and notes; R:
+ * reconnect now, which ui_key.c hands to console.c as UI_KEY_RECONNECT;
+ * in a supervisor's operators pane, j/k select a row and u unlocks it
+ * after a y; p away and back; l the late list; g and t give and take an
+ * alarm after a y); paint.c (attributes, safe text, times) and key.c
+ * (what a key is) are the helpers beneath them.
  *
  * Calls go down, never back up:
- *	console.c -> ui_key.c -> ui.c -> ui_alarm.c, ui_login.c, ui_operators.c
- *	    -> paint.c, key.c;  ui_key.c -> draft.c -> client.c -> request.c
- *	    -> queue.c -> history.c;  client.c -> operators.c;
+ *	console.c -> ui_key.c -> ui.c -> ui_alarm.c, ui_login.c, ui_operators.c,
+ *	    ui_queue.c, ui_late.c, ui_give.c -> paint.c, key.c;
+ *	ui_key.c, ui_give.c, ui_queue.c, ui_operators.c -> supervise.c
+ *	    -> client.c;  ui_key.c -> draft.c -> client.c -> request.c
+ *	    -> queue.c -> history.c;  client.c -> operators.c, text.c;
  *	ui_key.c -> ui_operators.c -> operators.c;  ui_alarm.c -> history.c
  */
 #ifndef CONSOLE_H
