@@ -18,8 +18,9 @@
  * console.c owns the process and the TLS connection (lines up to the
  * hello's line_max; a longer one is skipped and said so; no reconnect
  * after "replaced" until the operator presses R; a terminal it cannot
- * draw on is said before the screen is taken); ui.c (status line, key
- * line, bell and banner, the centre's zone set in TZ), ui_queue.c,
+ * draw on is said before the screen is taken: ui_term.c picks it); ui.c
+ * (status line, key line, bell and banner, the centre's zone set in TZ),
+ * ui_queue.c,
  * ui_alarm.c, ui_operators.c, ui_late.c, ui_give.c, ui_key.c and
  * ui_login.c render that state with ncurses and turn keys into requests
  * (m, or PgDn at the end of the alarm pane: older events and notes; R:
@@ -31,7 +32,7 @@
  *
  * Calls go down, never back up:
  *	console.c -> ui_key.c -> ui.c -> ui_alarm.c, ui_login.c, ui_operators.c,
- *	    ui_queue.c, ui_late.c, ui_give.c -> paint.c, key.c;
+ *	    ui_queue.c, ui_late.c, ui_give.c, ui_term.c -> paint.c, key.c;
  *	ui_key.c, ui_give.c, ui_queue.c, ui_operators.c -> supervise.c
  *	    -> client.c;  ui_key.c -> draft.c -> client.c -> request.c
  *	    -> queue.c -> history.c;  client.c -> operators.c, text.c;
@@ -474,6 +475,9 @@ enum ui_key_result {
 	UI_KEY_QUIT	/* the operator confirmed q */
 };
 enum ui_key_result ui_key_input(struct ui *, int64_t);
+
+/* --- ui_term.c --- */
+void		*ui_term_open(struct ui *, char **);
 
 /* --- ui_queue.c --- */
 void		 ui_queue_cause(struct client_alarm *, char *, size_t);

@@ -46,34 +46,6 @@ static const char *ui_help[] = {
 	"A note typed while disconnected is sent after the reconnect.",
 };
 
-/*
- * The terminal: TERM if terminfo knows it, else the first of xterm,
- * vt100 and dumb that it knows (said on screen). NULL and *cause if none.
- */
-static SCREEN *
-ui_terminal(struct ui *ui, char **cause)
-{
-	static const char	*fallback[] = { "xterm", "vt100", "dumb" };
-	const char		*term = getenv("TERM");
-	SCREEN			*scr;
-	size_t			 i;
-
-	if (term != NULL && *term != '\0' && (scr = newterm(term, stdout,
-	    stdin)) != NULL) {
-		snprintf(ui->term, sizeof ui->term, "%s", term);
-		return (scr);
-	}
-	for (i = 0; i < sizeof fallback / sizeof *fallback; i++) {
-		if ((scr = newterm(fallback[i], stdout, stdin)) == NULL)
-			continue;
-		snprintf(ui->term, sizeof ui->term, "%s", fallback[i]);
-		return (scr);		/* console.c says so */
-	}
-	xasprintf(cause, "terminal type '%s' unknown; set "
-	    "TERM=xterm-256color or vt100", term != NULL ? term : "");
-	return (NULL);
-}
-
 static void
 ui_colours(struct ui *ui)
 {
@@ -104,7 +76,7 @@ ui_new(struct console *con, const char *login, char **cause)
 	ui->field = (login != NULL);
 	ui->utf8 = (strcmp(nl_langinfo(CODESET), "UTF-8") == 0);
 	ui->drawn_sec = -1;
-	if ((ui->screen = ui_terminal(ui, cause)) == NULL) {
+	if ((ui->screen = ui_term_open(ui, cause)) == NULL) {
 		free(ui);
 		return (NULL);
 	}
