@@ -145,9 +145,9 @@ ui_give_draw(struct ui *ui)
 	rows = n < GIVE_ROWS ? n : GIVE_ROWS;
 	if (ui->give_sel >= rows)
 		top = ui->give_sel - rows + 1;
-	for (i = 0; i < rows + 3; i++) {
-		move(3 + i, x);
-		hline(' ', w);
+	for (i = 0; i < rows + 3; i++) {	/* over the queue: all of it */
+		move(3 + i, 0);
+		clrtoeol();
 	}
 	snprintf(line, sizeof line, " Give alarm %lld to (Enter, Esc) ",
 	    (long long)ui->give_id);
