@@ -360,7 +360,8 @@ client_snapshot_end(struct client *c, json_t *m, int64_t now)
 	queue_end(c);
 	c->state = CLIENT_READY;
 	request_flush(c, now);
-	if (c->away) {		/* a new session starts present: say again */
+	if (c->away && c->nrequests < CLIENT_MAX_REQUESTS) {
+		/* A new session starts present: say it again. */
 		r = request_new(c, REQ_AWAY, 0, NULL, NULL);
 		r->before = 1;
 		request_send(c, r, now);
