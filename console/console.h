@@ -429,6 +429,8 @@ enum ui_mode {
 	UI_QUIT		/* confirming q */
 };
 
+#define UI_BANNER_MS	10000	/* a bell's banner, unless a key first */
+
 /* The screen's own state: selection, mode, the login form. */
 struct ui {
 	struct console	*con;		/* borrowed */
@@ -455,7 +457,7 @@ struct ui {
 	char		 term[64];	/* the terminal type drawn for */
 	char		 zone[64];	/* TZ set for (the hello's) */
 	char		 banner[128];	/* why the last bell rang */
-	int64_t		 banner_until;	/* ms: shown until */
+	int64_t		 banner_until;	/* ms: shown until (or a key) */
 	int64_t		 give_id;	/* UI_GIVE, UI_REASSIGN: the alarm */
 	int		 give_sel;	/* UI_GIVE: the operator picked */
 	char		 give_to[64];	/* UI_REASSIGN: to whom */

@@ -428,7 +428,7 @@ ui_draw(struct ui *ui, int64_t now)
 		beep();
 		snprintf(ui->banner, sizeof ui->banner, "%s", c->flash[0] ?
 		    c->flash : "NEW P1 ALARM");
-		ui->banner_until = now + 2000;
+		ui->banner_until = now + UI_BANNER_MS;
 		c->flash[0] = '\0';
 		c->bells = 0;
 	}

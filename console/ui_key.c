@@ -390,6 +390,7 @@ ui_key_input(struct ui *ui, int64_t now)
 	int			 r, n = 0;
 
 	while (n++ < 256 && (r = wget_wch(stdscr, &k)) != ERR) {
+		ui->banner_until = 0;		/* seen: the banner goes */
 		if ((r1 = ui_key(ui, r == KEY_CODE_YES, k, now)) ==
 		    UI_KEY_QUIT)
 			return (UI_KEY_QUIT);

@@ -1,9 +1,10 @@
 /*
  * ui_queue.c -- the queue pane: one row an alarm (class, age, client,
- * cause, event count, state, late), a header of column titles (for a
- * second after a bell, a banner saying why it rang: a new P1, an offer,
- * an alarm taken from us), for a supervisor a line of the queue's ageing
- * per class. Called by ui.c; draws with paint.c. Main thread only.
+ * cause, event count, state, late), a header of column titles (after a
+ * bell, a banner saying why it rang instead: a new P1, an offer, an alarm
+ * taken from us; for UI_BANNER_MS or until the operator presses a key),
+ * for a supervisor a line of the queue's ageing per class. Called by
+ * ui.c; draws with paint.c. Main thread only.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -245,7 +246,7 @@ ui_queue_draw(struct ui *ui, int y, int h, int sel, int64_t now)
 	for (i = 0; i < h && top + i < (int)c->nalarms; i++)
 		ui_queue_row(ui, c->alarms[top + i], y + 1 + i,
 		    top + i == sel, now);
-	if (top + h < (int)c->nalarms && now >= ui->banner_until) {
+	if (top + h < (int)c->nalarms) {
 		snprintf(more, sizeof more, " %d more ",
 		    (int)c->nalarms - top - h);
 		paint_put(y, COLS - (int)strlen(more), (int)strlen(more),

@@ -206,7 +206,6 @@ class ConsoleScreenTest(unittest.TestCase):
             if re.search(r"(?m)^ +%d +P\d" % late[-1], t.screen()):
                 break
             t.keys("NPage")
-            wait_for(lambda: True)
         t.wait(r"(?m)^ +%d +P\d" % late[-1])
         self.fits(t)
         t.keys("l")

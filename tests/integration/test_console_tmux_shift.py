@@ -77,9 +77,12 @@ class TestConsoleShift(ConsoleCase):
         press(self.arcd, 1, "100000")
         t.wait("P1 .*Mary Smith +Personal emergency, pendant +\u00d71 ")
         wait_for(rang, 5, "the bell")
-        # The banner says why it rang (here the offer came with it).
+        # The banner says why it rang (here the offer came with it), until
+        # a key is pressed.
         t.tmux("select-window", "-t", "console:0")
         t.wait(r"\*\*\* (NEW P1 ALARM|Alarm \d+ offered to you) \*\*\*")
+        t.keys("Down")
+        t.wait_gone(r"\*\*\* ")
         # The alarm pane's times are New York's too.
         opened = self.arcd.rows("SELECT opened_at FROM alarm")[0][0]
         hms = datetime.datetime.fromtimestamp(
