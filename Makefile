@@ -34,7 +34,7 @@ DEB_PKGS	:= build-essential pkg-config libevent-dev libssl-dev \
 		   libsqlite3-dev sqlite3 libinih-dev libcmocka-dev \
 		   libjansson-dev libncurses-dev libmosquitto-dev mosquitto \
 		   clang libclang-rt-14-dev tmux python3 python3-cryptography \
-		   procps openssl python3-yaml gnuplot-nox
+		   procps openssl python3-yaml gnuplot-nox tzdata
 
 # The layers (docs/DESIGN.md). Each folder obeys a rule the build checks.
 RUNTIME_SRCS	:= $(wildcard arc/runtime/*.c)	# every program: libc only
@@ -134,10 +134,15 @@ $(BUILD)/arc-console: $(call obj,$(CONSOLE_SRCS)) $(BUILD)/libruntime.a
 
 # The console's protocol state, without curses or sockets, for its tests.
 CONSOLE_STATE_SRCS := console/client.c console/request.c console/queue.c \
+		      console/text.c console/supervise.c \
 		      console/history.c console/draft.c console/operators.c
 $(BUILD)/libconsole.a: $(call obj,$(CONSOLE_STATE_SRCS))
 	rm -f $@ && $(AR) rcs $@ $^
 $(BUILD)/tests/test_console_state: $(BUILD)/obj/tests/unit/test_console_state.o \
+		$(BUILD)/libconsole.a $(BUILD)/libruntime.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS) $(shell $(PKG_CONFIG) --libs jansson)
+$(BUILD)/tests/test_console_shift: $(BUILD)/obj/tests/unit/test_console_shift.o \
 		$(BUILD)/libconsole.a $(BUILD)/libruntime.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS) $(shell $(PKG_CONFIG) --libs jansson)

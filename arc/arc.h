@@ -103,6 +103,8 @@ struct config {
 	char			 tls_key[1024];
 	int			 console_grace;		/* s */
 	int			 max_consoles;
+	char			 timezone[64];	/* the centre's: "Europe/London";
+						   "" until config_check */
 };
 
 void	 config_defaults(struct config *);

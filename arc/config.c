@@ -22,12 +22,14 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <ini.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "arc.h"
 
@@ -427,6 +429,33 @@ config_once(struct config_parse *cp, const char *name, char **why)
 	return (0);
 }
 
+/*
+ * timezone = Europe/London: a zone name as tzdata spells it (letters,
+ * digits, "_+-", parts joined by "/"); config_check looks it up.
+ */
+static int
+config_set_zone(struct config *cfg, const char *value, char **why)
+{
+	const char	*p;
+
+	if (*value == '\0' || strlen(value) >= sizeof cfg->timezone ||
+	    *value == '/' || strstr(value, "..") != NULL ||
+	    strstr(value, "//") != NULL || value[strlen(value) - 1] == '/') {
+		xasprintf(why, "timezone %s: not a zone name (e.g. "
+		    "Europe/London)", value);
+		return (-1);
+	}
+	for (p = value; *p != '\0'; p++) {
+		if (!isalnum((unsigned char)*p) && strchr("_+-/", *p) == NULL) {
+			xasprintf(why, "timezone %s: not a zone name (e.g. "
+			    "Europe/London)", value);
+			return (-1);
+		}
+	}
+	strlcpy(cfg->timezone, value, sizeof cfg->timezone);
+	return (0);
+}
+
 static int
 config_handler(void *arg, const char *section, const char *name,
     const char *value)
@@ -462,6 +491,8 @@ config_handler(void *arg, const char *section, const char *name,
 			rc = 0;
 		else
 			xasprintf(&why, "%s: too long", name);
+	} else if (strcmp(name, "timezone") == 0) {
+		rc = config_set_zone(cfg, value, &why);
 	} else if (strcmp(name, "hold") == 0) {
 		rc = config_add_hold(cfg, value, &why);
 	} else if (strcmp(name, "listen") == 0) {
@@ -545,10 +576,73 @@ config_load(struct config *cfg, const char *path, char **cause)
 	return (rc);
 }
 
+/* A zone tzdata knows: a name, its file under /usr/share/zoneinfo. */
+static int
+config_zone_known(const char *name)
+{
+	char	 path[128];
+
+	if (strcmp(name, "UTC") == 0)
+		return (1);		/* known without tzdata */
+	if (*name == '\0' || *name == '/' || strstr(name, "..") != NULL)
+		return (0);
+	snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", name);
+	return (access(path, R_OK) == 0);
+}
+
+/*
+ * The system's zone when arc.conf names none: TZ (":Europe/London" too)
+ * if it names a zone, else where /etc/localtime points into a zoneinfo
+ * tree, else UTC.
+ */
+static void
+config_system_zone(struct config *cfg)
+{
+	const char	*tz = getenv("TZ"), *p;
+	char		 link[1024];
+	ssize_t		 n;
+
+	if (tz != NULL && *tz == ':')
+		tz++;
+	if (tz != NULL && strlen(tz) < sizeof cfg->timezone &&
+	    config_zone_known(tz)) {
+		strlcpy(cfg->timezone, tz, sizeof cfg->timezone);
+		return;
+	}
+	n = readlink("/etc/localtime", link, sizeof link - 1);
+	if (n > 0) {
+		link[n] = '\0';
+		if ((p = strstr(link, "zoneinfo/")) != NULL &&
+		    strlen(p + 9) < sizeof cfg->timezone &&
+		    config_zone_known(p + 9)) {
+			strlcpy(cfg->timezone, p + 9, sizeof cfg->timezone);
+			return;
+		}
+	}
+	strlcpy(cfg->timezone, "UTC", sizeof cfg->timezone);
+}
+
+/* arc.conf's timezone must be known; none: the system's. */
+static int
+config_check_zone(struct config *cfg, char **cause)
+{
+	if (cfg->timezone[0] == '\0')
+		config_system_zone(cfg);
+	if (!config_zone_known(cfg->timezone)) {
+		xasprintf(cause, "timezone %s: unknown zone (not in "
+		    "/usr/share/zoneinfo; e.g. Europe/London)", cfg->timezone);
+		return (-1);
+	}
+	return (0);
+}
+
 int
 config_check(struct config *cfg, char **cause)
 {
 	size_t	 i, ndev = 0;
+
+	if (config_check_zone(cfg, cause) != 0)
+		return (-1);
 
 	for (i = 0; i < cfg->nlisten; i++) {
 		if (cfg->listen[i].kind == LISTEN_DC09_TCP ||
@@ -583,6 +677,8 @@ config_print(const struct config *cfg, FILE *f)
 		fprintf(f, "tls_cert = %s\n", cfg->tls_cert);
 	if (cfg->tls_key[0] != '\0')
 		fprintf(f, "tls_key = %s\n", cfg->tls_key);
+	if (cfg->timezone[0] != '\0')
+		fprintf(f, "timezone = %s\n", cfg->timezone);
 	for (i = 0; i < cfg->nlisten; i++)
 		fprintf(f, "listen = %s=%s\n",
 		    listen_kind_name(cfg->listen[i].kind), cfg->listen[i].text);

@@ -642,10 +642,11 @@ session_accept_cb(struct evconnlistener *l, evutil_socket_t fd,
 	sess_count++;
 	sess_unauth++;
 	COUNT(C_CONSOLE_ACCEPTED);
-	session_send(s, json_pack("{s:s, s:s, s:i, s:i, s:i}", "type",
+	session_send(s, json_pack("{s:s, s:s, s:i, s:i, s:i, s:s}", "type",
 	    "hello", "server", "arcd", "protocol", SESSION_PROTOCOL,
 	    "line_max", SESSION_LINE_MAX, "heartbeat",
-	    sess_cfg->console_heartbeat));
+	    sess_cfg->console_heartbeat, "timezone", sess_cfg->timezone[0] ?
+	    sess_cfg->timezone : "UTC"));
 }
 
 static int

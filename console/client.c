@@ -4,9 +4,11 @@
  * the alarm deltas (handed to queue.c), offers, heartbeats answered at
  * once, a session taken over ("replaced": stay offline), requests with
  * ids and their replies, older events and notes asked for, a
- * supervisor's operators view (kept by operators.c) and unlock. What the
- * operator is typing is draft.c's, which sends it through here; client.c
- * does not call it.
+ * supervisor's operators view (kept by operators.c) and unlock, the
+ * hello's time zone, the bell (client_ring: new P1s are queue.c's, offers
+ * and alarms a supervisor takes away are here) and the replies to away
+ * and reassign (sent by supervise.c, above). What the operator is typing
+ * is draft.c's, which sends it through here; client.c does not call it.
  *
  * No curses, no sockets: client_input() takes one line, c->send gets the
  * lines to write, and every function that needs the time takes it as data,
@@ -43,28 +45,6 @@ static const char *client_state_names[] = {
 	[CLIENT_READY] = "ready",
 };
 
-/* Protocol error words and what an operator reads. */
-static const struct {
-	const char	*error;
-	const char	*text;
-} client_errors[] = {
-	{ "auth",	  "wrong login or password" },
-	{ "protocol",	  "the server does not speak this console's protocol" },
-	{ "login",	  "not logged in" },
-	{ "not_found",	  "no such alarm" },
-	{ "taken",	  "another operator has it" },
-	{ "state",	  "not allowed in the alarm's state" },
-	{ "not_yours",	  "the alarm is not yours" },
-	{ "bad_request",  "the server refused the request" },
-	{ "forbidden",	  "not allowed for your role" },
-	{ "storage",	  "could not be stored; nothing changed" },
-	{ "unknown_type", "the server does not know this request" },
-	{ "limit",	  "you hold the most alarms allowed: close or release "
-			  "one" },
-	{ "locked",	  "this login is locked after failed tries: ask a "
-			  "supervisor" },
-};
-
 const char *
 client_state_name(enum client_state s)
 {
@@ -85,20 +65,6 @@ client_outcome_label(const char *name)
 			return (client_outcomes[i].label);
 	}
 	return (name);
-}
-
-static const char *
-client_error_text(const char *error)
-{
-	size_t	 i;
-
-	if (error == NULL)
-		return ("failed");
-	for (i = 0; i < sizeof client_errors / sizeof *client_errors; i++) {
-		if (strcmp(client_errors[i].error, error) == 0)
-			return (client_errors[i].text);
-	}
-	return (error);
 }
 
 struct client *
@@ -142,6 +108,18 @@ client_message(struct client *c, int error, int64_t now, const char *fmt,
 	c->message_at = now;
 }
 
+/* Ring the bell (and flash a banner saying fmt) at the next draw. */
+void
+client_ring(struct client *c, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(c->flash, sizeof c->flash, fmt, ap);
+	va_end(ap);
+	c->bells++;
+}
+
 static void	client_login(struct client *, int64_t);
 
 /* Who to log in as; logs in at once if the server is waiting for it. */
@@ -164,7 +142,7 @@ client_set_credentials(struct client *c, const char *login,
  * next session when offline, anything else is refused. Returns the id (or
  * 0 when queued), -1 when refused.
  */
-static int64_t
+int64_t
 client_request(struct client *c, enum client_req kind, int64_t alarm_id,
     const char *text, const char *outcome, int64_t now)
 {
@@ -372,6 +350,8 @@ client_snapshot_begin(struct client *c, json_t *m, int64_t now)
 static void
 client_snapshot_end(struct client *c, json_t *m, int64_t now)
 {
+	struct client_request	*r;
+
 	(void)m;
 	if (!c->loading) {
 		c->bad_messages++;
@@ -380,6 +360,12 @@ client_snapshot_end(struct client *c, json_t *m, int64_t now)
 	queue_end(c);
 	c->state = CLIENT_READY;
 	request_flush(c, now);
+	if (c->away && c->nrequests < CLIENT_MAX_REQUESTS) {
+		/* A new session starts present: say it again. */
+		r = request_new(c, REQ_AWAY, 0, NULL, NULL);
+		r->before = 1;
+		request_send(c, r, now);
+	}
 	/* Pushes only say what changed: a supervisor asks for the list. */
 	if (client_is_supervisor(c))
 		client_operators(c, now);
@@ -406,7 +392,7 @@ client_login_reply(struct client *c, json_t *m, int64_t now)
 	}
 	error = client_jstr(m, "error");
 	snprintf(c->login_error, sizeof c->login_error, "%s",
-	    client_error_text(error));
+	    text_error(error));
 	if (error != NULL && (strcmp(error, "auth") == 0 ||
 	    strcmp(error, "locked") == 0)) {
 		/* Ask the person again; keep the login. */
@@ -430,7 +416,7 @@ client_fetched(struct client *c, struct client_request *r, json_t *m,
 		if (r->kind != REQ_ALARM)
 			client_message(c, 1, now, "%s %lld: %s",
 			    request_name(r->kind), (long long)r->alarm_id,
-			    client_error_text(client_jstr(m, "error")));
+			    text_error(client_jstr(m, "error")));
 		return;
 	}
 	if (r->kind == REQ_ALARM) {
@@ -464,7 +450,7 @@ client_unlocked(struct client *c, struct client_request *r, json_t *m,
 		    r->text);
 	else
 		client_message(c, 1, now, "unlock %s %s: %s", what, r->text,
-		    client_error_text(error));
+		    text_error(error));
 }
 
 static void
@@ -495,24 +481,34 @@ client_reply(struct client *c, json_t *m, int64_t now)
 			operators_set(c, m);
 		else if (!ok)
 			client_message(c, 1, now, "operators: %s",
-			    client_error_text(client_jstr(m, "error")));
+			    text_error(client_jstr(m, "error")));
 		break;
 	case REQ_UNLOCK:
 	case REQ_UNLOCK_SOURCE:
 		client_unlocked(c, r, m, now);
 		break;
+	case REQ_AWAY:
+		if (ok)
+			c->away = (r->before != 0);
+		client_message(c, !ok, now, ok ? (c->away ? "away: no offers "
+		    "until you are back (p)" : "back: offers again") :
+		    "away: %s", text_error(client_jstr(m, "error")));
+		break;
 	default:
 		if (!ok) {
 			client_message(c, 1, now, "%s %lld: %s", what,
 			    (long long)r->alarm_id,
-			    client_error_text(client_jstr(m, "error")));
+			    text_error(client_jstr(m, "error")));
 			break;
 		}
 		if (r->kind == REQ_ACCEPT) {
 			c->focus_id = client_jint(m, "alarm_id");
 			client_message(c, 0, now, "alarm %lld accepted",
 			    (long long)c->focus_id);
-		} else if (r->kind == REQ_CLOSE)
+		} else if (r->kind == REQ_REASSIGN)
+			client_message(c, 0, now, "alarm %lld given to %s",
+			    (long long)r->alarm_id, r->text);
+		else if (r->kind == REQ_CLOSE)
 			client_message(c, 0, now, "alarm %lld closed: %s",
 			    (long long)r->alarm_id,
 			    client_outcome_label(r->outcome));
@@ -522,6 +518,20 @@ client_reply(struct client *c, json_t *m, int64_t now)
 		break;
 	}
 	request_remove(c, r);
+}
+
+/* The centre's zone from the hello: a tzdata name, else none (UTC). */
+static void
+client_zone(struct client *c, const char *tz)
+{
+	c->timezone[0] = '\0';
+	if (tz == NULL)
+		return;
+	if (!text_zone_ok(tz) || strlen(tz) >= sizeof c->timezone) {
+		c->bad_messages++;
+		return;
+	}
+	memcpy(c->timezone, tz, strlen(tz) + 1);
 }
 
 static void
@@ -538,6 +548,7 @@ client_hello(struct client *c, json_t *m, int64_t now)
 	if (line_max >= CLIENT_LINE_MIN && line_max < CLIENT_LINE_MAX)
 		c->line_max = (size_t)line_max;
 	c->heartbeat = heartbeat > 0 && heartbeat <= 3600 ? (int)heartbeat : 0;
+	client_zone(c, client_jstr(m, "timezone"));
 	if (c->state == CLIENT_HELLO)
 		client_login(c, now);
 }
@@ -569,6 +580,12 @@ client_system(struct client *c, json_t *m, int64_t now)
 		c->replaced = 1;
 		client_message(c, 1, now, "%s: offline until you press R",
 		    text != NULL ? text : "logged in elsewhere");
+	} else if (code != NULL && (strcmp(code, "reassigned") == 0 ||
+	    strcmp(code, "released") == 0)) {
+		/* A supervisor took an alarm from us: the text says who. */
+		client_message(c, 1, now, "%s", text != NULL ? text :
+		    "a supervisor took an alarm from you");
+		client_ring(c, "%s", c->message);
 	} else if (text != NULL)
 		client_message(c, 1, now, "server: %s", text);
 }
@@ -580,6 +597,7 @@ client_offer(struct client *c, json_t *m, int64_t now)
 	c->focus_id = c->offer_id;
 	client_message(c, 0, now, "alarm %lld offered to you: a to accept",
 	    (long long)c->offer_id);
+	client_ring(c, "Alarm %lld offered to you", (long long)c->offer_id);
 }
 
 static void

@@ -433,8 +433,8 @@ int
 main(int argc, char **argv)
 {
 	struct console	 con;
-	const char	*cafile = NULL, *login = NULL, *pwfile = NULL;
-	char		*password = NULL;
+	const char	*cafile = NULL, *login = NULL, *pwfile = NULL, *term;
+	char		*password = NULL, *cause = NULL;
 	size_t		 i;
 	int		 ch, errfd;
 
@@ -478,13 +478,23 @@ main(int argc, char **argv)
 	freezero_str(password);
 	con.backoff = 1;
 
+	/* Before stderr goes: a terminal we cannot draw on is said. */
+	if ((con.ui = ui_new(&con, login, &cause)) == NULL) {
+		fprintf(stderr, "arc-console: %s\n", cause);
+		exit(1);
+	}
+	term = getenv("TERM");
+	if (term == NULL || strcmp(term, con.ui->term) != 0)
+		client_message(con.client, 1, console_now(), "terminal type "
+		    "'%s' unknown: drawn as %s (set TERM=xterm-256color or "
+		    "vt100)", term != NULL ? term : "", con.ui->term);
+
 	/* The screen is ours: log lines would tear it. */
 	errfd = dup(STDERR_FILENO);
 	if ((ch = open("/dev/null", O_WRONLY)) != -1) {
 		dup2(ch, STDERR_FILENO);
 		close(ch);
 	}
-	con.ui = ui_new(&con, login);
 	console_events(&con);
 	console_connect(&con);
 	ui_draw(con.ui, console_now());

@@ -7,25 +7,35 @@
  * across a reconnect, flushed after the snapshot), queue.c (the alarms in
  * queue order and the deltas that change them), history.c (an alarm's
  * events and notes: the window of 20 the server sends, pushes, older
- * pages asked for), operators.c (a supervisor's view: the operators, the
- * logins and addresses locked after failed logins) and draft.c (what the
- * operator types) are the protocol state: no curses, no sockets; lines
- * in, lines out through a send function, time passed in as data
- * (libconsole.a, unit-tested alone).
+ * pages asked for), operators.c (a supervisor's view: the operators with
+ * their state, held alarms and figures, the logins and addresses locked
+ * after failed logins), supervise.c (away and back, reassign and
+ * take-over; an operator's state, the queue's ageing), text.c (error
+ * words, zone names checked) and draft.c (what the operator types) are
+ * the protocol state: no curses, no sockets; lines in, lines out through
+ * a send function, time passed in as data (libconsole.a, unit-tested
+ * alone).
  * console.c owns the process and the TLS connection (lines up to the
  * hello's line_max; a longer one is skipped and said so; no reconnect
- * after "replaced" until the operator presses R); ui.c, ui_alarm.c,
- * ui_operators.c, ui_key.c and ui_login.c render that state with ncurses
- * and turn keys into requests (m, or PgDn at the end of the alarm pane:
- * older events and notes; R: reconnect now, which ui_key.c hands to
- * console.c as UI_KEY_RECONNECT; in a supervisor's operators pane, j/k
- * select a row and u unlocks it after a y); paint.c (attributes, safe
- * text) and key.c (what a key is) are the helpers beneath them.
+ * after "replaced" until the operator presses R; a terminal it cannot
+ * draw on is said before the screen is taken: ui_term.c picks it); ui.c
+ * (status line, key line, bell and banner, the centre's zone set in TZ),
+ * ui_queue.c,
+ * ui_alarm.c, ui_operators.c, ui_late.c, ui_give.c, ui_key.c and
+ * ui_login.c render that state with ncurses and turn keys into requests
+ * (m, or PgDn at the end of the alarm pane: older events and notes; R:
+ * reconnect now, which ui_key.c hands to console.c as UI_KEY_RECONNECT;
+ * in a supervisor's operators pane, j/k select a row and u unlocks it
+ * after a y; p away and back; l the late list; g and t give and take an
+ * alarm after a y); paint.c (attributes, safe text, times) and key.c
+ * (what a key is) are the helpers beneath them.
  *
  * Calls go down, never back up:
- *	console.c -> ui_key.c -> ui.c -> ui_alarm.c, ui_login.c, ui_operators.c
- *	    -> paint.c, key.c;  ui_key.c -> draft.c -> client.c -> request.c
- *	    -> queue.c -> history.c;  client.c -> operators.c;
+ *	console.c -> ui_key.c -> ui.c -> ui_alarm.c, ui_login.c, ui_operators.c,
+ *	    ui_queue.c, ui_late.c, ui_give.c, ui_term.c -> paint.c, key.c;
+ *	ui_key.c, ui_give.c, ui_queue.c, ui_operators.c -> supervise.c
+ *	    -> client.c;  ui_key.c -> draft.c -> client.c -> request.c
+ *	    -> queue.c -> history.c;  client.c -> operators.c, text.c;
  *	ui_key.c -> ui_operators.c -> operators.c;  ui_alarm.c -> history.c
  */
 #ifndef CONSOLE_H
@@ -66,7 +76,7 @@ struct ssl_ctx_st;
 #define CLIENT_MAX_LOCKS	256	/* locks kept beside the operators */
 #define CLIENT_LOCK_NAME	64	/* bytes of a locked login, address */
 #define CLIENT_OPERATOR_ALARMS	8	/* alarm ids kept per operator */
-#define CLIENT_LATE_KEEP	64	/* over_180 ids kept */
+#define CLIENT_LATE_KEEP	256	/* over_180 ids kept (arcd lists 256) */
 
 /* --- client.c --- */
 enum client_state {
@@ -100,9 +110,11 @@ enum client_req {
 	REQ_EVENTS,		/* older events of alarm_id, before an id */
 	REQ_NOTES,		/* older notes of alarm_id, before an id */
 	REQ_UNLOCK,		/* supervisor: "unlock" the login in text */
-	REQ_UNLOCK_SOURCE	/* supervisor: "unlock" the address in text */
+	REQ_UNLOCK_SOURCE,	/* supervisor: "unlock" the address in text */
+	REQ_AWAY,		/* away (before 1) or back (before 0) */
+	REQ_REASSIGN		/* supervisor: alarm_id to the login in text */
 };
-#define REQ_LAST	REQ_UNLOCK_SOURCE
+#define REQ_LAST	REQ_REASSIGN
 
 /* An alarm's two histories (history.c). */
 enum history_kind {
@@ -140,7 +152,8 @@ struct client_request {
 	int64_t			 alarm_id;	/* 0: null */
 	char			*text;		/* owned, or NULL */
 	const char		*outcome;	/* static, or NULL */
-	int64_t			 before;	/* REQ_EVENTS, REQ_NOTES; 0: none */
+	int64_t			 before;	/* REQ_EVENTS, REQ_NOTES: 0 none;
+						   REQ_AWAY: 1 away, 0 back */
 	int64_t			 sent_at;	/* ms; 0 while unsent */
 	TAILQ_ENTRY(client_request) entry;
 };
@@ -160,16 +173,34 @@ struct client_outcome {
 	const char		*label;		/* for people */
 };
 
+/* An alarm an operator holds, as the operators view says. */
+struct client_held {
+	int64_t			 id;
+	int			 handling;	/* else offered */
+	int			 class;		/* 1..3, 0: not said */
+	int64_t			 since;		/* wall ms (server's); 0: not */
+};
+
 /* One operator as the last operators list showed them (supervisors). */
 struct client_operator {
 	char			 login[64];
 	char			 name[128];
 	char			 role[32];
+	char			 state[16];	/* free, offered, handling,
+						   away; "" if not said */
 	int			 connected;
+	int			 away;
 	int64_t			 alarms[CLIENT_OPERATOR_ALARMS];
 	size_t			 nalarms;	/* ids kept in alarms */
 	size_t			 alarms_total;	/* ids the server listed */
+	struct client_held	 held[CLIENT_OPERATOR_ALARMS];
+	size_t			 nheld;		/* kept in held */
+	size_t			 nhandling;	/* of all listed, in hand */
 	int64_t			 locked_until;	/* wall ms (server's); 0: not */
+	int64_t			 logins;	/* today; -1: not said */
+	int64_t			 answered;	/* today, and of them: */
+	int64_t			 within_60;
+	int64_t			 within_180;
 };
 
 /* What is locked beside the operators' rows (supervisors). */
@@ -201,6 +232,8 @@ struct client {
 	char			 op_role[32];
 
 	size_t			 line_max;	/* bytes a line (the hello's) */
+	char			 timezone[64];	/* the centre's (hello), or "" */
+	int			 away;		/* we said away (no offers) */
 	int			 heartbeat;	/* s between heartbeats, or 0 */
 	int			 replaced;	/* logged in elsewhere: stay
 						   offline until asked */
@@ -235,7 +268,9 @@ struct client {
 	int64_t			 skew;		/* server - local, ms */
 	int64_t			 offer_id;	/* offered to us, or 0 */
 	int64_t			 focus_id;	/* the UI should select it */
-	unsigned		 bells;		/* new P1 alarms not rung */
+	unsigned		 bells;		/* P1s, offers, losses to ring */
+	char			 flash[128];	/* the banner of the next bell;
+						   "": a new P1 */
 	int64_t			 last_rx;	/* ms of the last line */
 
 	struct client_requests	 requests;
@@ -279,6 +314,10 @@ int64_t		 client_close(struct client *, int64_t, const char *,
 		     const char *, int64_t);
 int64_t		 client_operators(struct client *, int64_t);
 int64_t		 client_unlock(struct client *, const char *, int, int64_t);
+int64_t		 client_request(struct client *, enum client_req,
+		     int64_t, const char *, const char *, int64_t);
+void		 client_ring(struct client *, const char *, ...)
+		     __attribute__((format(printf, 2, 3)));
 int		 client_history(struct client *, int64_t, int64_t);
 int		 client_is_supervisor(struct client *);
 void		 client_message(struct client *, int, int64_t, const char *,
@@ -304,6 +343,21 @@ int		 queue_is_late(struct client *, int64_t);
 void		 operators_set(struct client *, struct json_t *);
 int64_t		 operators_left(const struct client *, int64_t, int64_t);
 void		 operators_free(struct client *);
+
+/* --- text.c --- */
+const char	*text_error(const char *);
+int		 text_zone_ok(const char *);
+
+/* --- supervise.c --- */
+int64_t		 supervise_away(struct client *, int, int64_t);
+int64_t		 supervise_reassign(struct client *, int64_t,
+		     const char *, int64_t);
+const char	*supervise_holder(struct client *, int64_t);
+void		 supervise_state(const struct client_operator *, char *,
+		     size_t);
+void		 supervise_pct(const struct client_operator *, char *, size_t);
+void		 supervise_ageing(struct client *, int64_t, int64_t *,
+		     int64_t *);
 
 /* --- request.c --- */
 const char	*request_name(enum client_req);
@@ -370,8 +424,12 @@ enum ui_mode {
 	UI_CLOSETEXT,	/* editing client->draft (closing text) */
 	UI_HELP,
 	UI_UNLOCK,	/* confirming u: unlock_name */
+	UI_GIVE,	/* g: picking whom to give give_id to */
+	UI_REASSIGN,	/* confirming g or t: give_id to give_to */
 	UI_QUIT		/* confirming q */
 };
+
+#define UI_BANNER_MS	10000	/* a bell's banner, unless a key first */
 
 /* The screen's own state: selection, mode, the login form. */
 struct ui {
@@ -379,6 +437,7 @@ struct ui {
 	enum ui_mode	 mode;
 	int64_t		 sel_id;	/* selected alarm, or 0 */
 	int		 show_operators; /* supervisor: operators pane */
+	int		 show_late;	/* the late list */
 	int		 ops_sel;	/* the pane's selected row */
 	int		 ops_sel_kind;	/* what it is: 0 operator, 1 + lock */
 	char		 ops_sel_name[CLIENT_LOCK_NAME]; /* whose */
@@ -394,9 +453,18 @@ struct ui {
 	int		 colour;
 	int		 utf8;
 	int64_t		 drawn_sec;
+	void		*screen;	/* SCREEN *, owned */
+	char		 term[64];	/* the terminal type drawn for */
+	char		 zone[64];	/* TZ set for (the hello's) */
+	char		 banner[128];	/* why the last bell rang */
+	int64_t		 banner_until;	/* ms: shown until (or a key) */
+	int64_t		 give_id;	/* UI_GIVE, UI_REASSIGN: the alarm */
+	int		 give_sel;	/* UI_GIVE: the operator picked */
+	char		 give_to[64];	/* UI_REASSIGN: to whom */
+	char		 give_from[64];	/* ... from whom, or "" */
 };
 
-struct ui	*ui_new(struct console *, const char *);
+struct ui	*ui_new(struct console *, const char *, char **);
 void		 ui_free(struct ui *);
 void		 ui_draw(struct ui *, int64_t);
 void		 ui_resize(struct ui *, int64_t);
@@ -409,6 +477,26 @@ enum ui_key_result {
 	UI_KEY_QUIT	/* the operator confirmed q */
 };
 enum ui_key_result ui_key_input(struct ui *, int64_t);
+
+/* --- ui_term.c --- */
+void		*ui_term_open(struct ui *, char **);
+
+/* --- ui_queue.c --- */
+void		 ui_queue_cause(struct client_alarm *, char *, size_t);
+const char	*ui_queue_who(struct client_alarm *);
+void		 ui_queue_ageing(struct ui *, int, int64_t);
+void		 ui_queue_draw(struct ui *, int, int, int, int64_t);
+
+/* --- ui_late.c --- */
+void		 ui_late_scroll(struct ui *, int);
+void		 ui_late_draw(struct ui *, int, int, int64_t);
+
+/* --- ui_give.c --- */
+void		 ui_give_start(struct ui *, int, int64_t);
+void		 ui_give_key(struct ui *, int, wint_t, int64_t);
+void		 ui_give_confirm(struct ui *, int, wint_t, int64_t);
+void		 ui_give_draw(struct ui *);
+void		 ui_give_prompt(struct ui *);
 
 /* --- ui_login.c --- */
 void		 ui_login_draw(struct ui *);
@@ -440,6 +528,7 @@ size_t		 paint_fit(const char *, int, int *);
 void		 paint_put(int, int, int, int, const char *);
 void		 paint_fmt_age(char *, size_t, int64_t);
 void		 paint_fmt_hms(char *, size_t, int64_t);
+void		 paint_fmt_zone(char *, size_t, int64_t);
 
 /* --- key.c --- */
 int		 key_is_enter(int, wint_t);

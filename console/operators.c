@@ -50,6 +50,48 @@ operators_str(json_t *o, const char *key)
 	return (json_string_value(json_object_get(o, key)));
 }
 
+/* A count the view gives (logins, answered, ...); -1 if not given. */
+static int64_t
+operators_count(json_t *o, const char *key)
+{
+	json_t	*v = json_object_get(o, key);
+
+	if (!json_is_integer(v) || json_integer_value(v) < 0)
+		return (-1);
+	return ((int64_t)json_integer_value(v));
+}
+
+/* "held": [{id, state, class, since}], the first few kept; junk skipped. */
+static void
+operators_held(struct client *c, struct client_operator *op, json_t *list)
+{
+	struct client_held	*h;
+	const char		*state;
+	json_t			*o;
+	size_t			 i;
+
+	json_array_foreach(list, i, o) {
+		state = operators_str(o, "state");
+		if (state == NULL ||
+		    !json_is_integer(json_object_get(o, "id"))) {
+			c->bad_messages++;
+			continue;
+		}
+		op->nhandling += strcmp(state, "handling") == 0;
+		if (op->nheld == CLIENT_OPERATOR_ALARMS)
+			continue;
+		h = &op->held[op->nheld++];
+		h->id = json_integer_value(json_object_get(o, "id"));
+		h->handling = strcmp(state, "handling") == 0;
+		h->class = (int)operators_count(o, "class");
+		if (h->class < 1 || h->class > 3)
+			h->class = 0;
+		h->since = operators_count(o, "since");
+		if (h->since < 0)
+			h->since = 0;
+	}
+}
+
 static void
 operators_parse(struct client *c, struct client_operator *op, json_t *o,
     int64_t until)
@@ -64,6 +106,14 @@ operators_parse(struct client *c, struct client_operator *op, json_t *o,
 	snprintf(op->role, sizeof op->role, "%s", operators_str(o, "role") ?
 	    operators_str(o, "role") : "");
 	op->connected = json_is_true(json_object_get(o, "connected"));
+	op->away = json_is_true(json_object_get(o, "away"));
+	snprintf(op->state, sizeof op->state, "%s", operators_str(o, "state") ?
+	    operators_str(o, "state") : "");
+	op->logins = operators_count(o, "logins");
+	op->answered = operators_count(o, "answered");
+	op->within_60 = operators_count(o, "within_60");
+	op->within_180 = operators_count(o, "within_180");
+	operators_held(c, op, json_object_get(o, "held"));
 	ids = json_object_get(o, "alarms");
 	json_array_foreach(ids, i, id) {
 		if (!json_is_integer(id))

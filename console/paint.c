@@ -133,13 +133,28 @@ paint_fmt_age(char *buf, size_t size, int64_t ms)
 		    (int)(s / 60 % 60), (int)(s % 60));
 }
 
-/* A UTC time in ms as HH:MM:SS. */
+/*
+ * A time in ms as HH:MM:SS in the centre's zone (TZ, which ui.c sets from
+ * the hello); paint_fmt_zone: " GMT", the zone's name at that time.
+ */
 void
 paint_fmt_hms(char *buf, size_t size, int64_t ms)
 {
 	time_t		 t = (time_t)(ms / 1000);
 	struct tm	 tm;
 
-	gmtime_r(&t, &tm);
-	strftime(buf, size, "%H:%M:%S", &tm);
+	localtime_r(&t, &tm);
+	if (strftime(buf, size, "%H:%M:%S", &tm) == 0 && size > 0)
+		buf[0] = '\0';
+}
+
+void
+paint_fmt_zone(char *buf, size_t size, int64_t ms)
+{
+	time_t		 t = (time_t)(ms / 1000);
+	struct tm	 tm;
+
+	localtime_r(&t, &tm);
+	if (strftime(buf, size, " %Z", &tm) == 0 && size > 0)
+		buf[0] = '\0';
 }

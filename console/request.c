@@ -29,6 +29,8 @@ static const char *request_names[] = {
 	[REQ_NOTES] = "notes",
 	[REQ_UNLOCK] = "unlock",
 	[REQ_UNLOCK_SOURCE] = "unlock",
+	[REQ_AWAY] = "away",
+	[REQ_REASSIGN] = "reassign",
 };
 
 const char *
@@ -110,6 +112,12 @@ request_fields(struct client *c, struct client_request *r, json_t *o)
 	case REQ_UNLOCK_SOURCE:
 		json_object_set_new(o, "source", json_string(r->text));
 		return;
+	case REQ_AWAY:
+		json_object_set_new(o, "away", json_boolean(r->before != 0));
+		return;
+	case REQ_REASSIGN:
+		json_object_set_new(o, "to", json_string(r->text));
+		break;
 	case REQ_EVENTS:
 	case REQ_NOTES:
 		if (r->before > 0)

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <wchar.h>
 
@@ -21,9 +22,6 @@
 #include "runtime.h"
 #include "console.h"
 
-#define UI_QUEUE_X	14		/* where the client name starts */
-#define UI_QUEUE_NAME	((COLS - UI_QUEUE_X) * 3 / 10)	/* client column */
-#define UI_QUEUE_WHAT	((COLS - UI_QUEUE_X) * 3 / 10)	/* alarm column */
 
 static const char *ui_help[] = {
 	"a          accept: the offered alarm, else the selected, else the top",
@@ -34,18 +32,40 @@ static const char *ui_help[] = {
 	"c          close the selected alarm: pick an outcome, then a text",
 	"r          release the selected alarm back to the queue",
 	"d          decline the alarm offered to you",
+	"p          away (no offers) and back again",
+	"l          the late list (every alarm past 180 s today) and back",
 	"o          supervisors: the operators pane instead of the alarm",
 	"u          operators pane: unlock the selected login or address (y/n)",
+	"g, t       supervisors: give the alarm to an operator, take it (y/n)",
 	"R          reconnect now (after \"logged in elsewhere\" only R does)",
 	"Ctrl-L     redraw             ?  this help       q  quit",
 	"",
-	"Ages: ! past 60 s, !! past 180 s; late: counted past 180 s today.",
-	"A bell rings for every new P1.",
+	"Ages: ! past 60 s, !! past 180 s; late: past 180 s today. Times are",
+	"the centre's (its zone on the clock).",
+	"Bell and banner: a new P1, an offer, an alarm taken from you.",
 	"A note typed while disconnected is sent after the reconnect.",
 };
 
+static void
+ui_colours(struct ui *ui)
+{
+	if (!has_colors() || start_color() == ERR)
+		return;
+	use_default_colors();
+	init_pair(UI_P1, COLOR_RED, -1);
+	init_pair(UI_P2, COLOR_YELLOW, -1);
+	init_pair(UI_P3, COLOR_CYAN, -1);
+	init_pair(UI_LATE, COLOR_BLACK, COLOR_YELLOW);
+	init_pair(UI_OVERDUE, COLOR_WHITE, COLOR_RED);
+	init_pair(UI_STATUS, COLOR_WHITE, COLOR_BLUE);
+	init_pair(UI_ERROR, COLOR_RED, -1);
+	init_pair(UI_TITLE, COLOR_BLACK, COLOR_CYAN);
+	ui->colour = 1;
+}
+
+/* The screen; NULL and *cause when the terminal cannot be drawn on. */
 struct ui *
-ui_new(struct console *con, const char *login)
+ui_new(struct console *con, const char *login, char **cause)
 {
 	struct ui	*ui;
 
@@ -56,27 +76,20 @@ ui_new(struct console *con, const char *login)
 	ui->field = (login != NULL);
 	ui->utf8 = (strcmp(nl_langinfo(CODESET), "UTF-8") == 0);
 	ui->drawn_sec = -1;
-
-	initscr();
+	if ((ui->screen = ui_term_open(ui, cause)) == NULL) {
+		free(ui);
+		return (NULL);
+	}
+	set_term(ui->screen);
 	cbreak();
 	noecho();
 	nonl();
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
 	set_escdelay(25);
-	if (has_colors()) {
-		start_color();
-		use_default_colors();
-		init_pair(UI_P1, COLOR_RED, -1);
-		init_pair(UI_P2, COLOR_YELLOW, -1);
-		init_pair(UI_P3, COLOR_CYAN, -1);
-		init_pair(UI_LATE, COLOR_BLACK, COLOR_YELLOW);
-		init_pair(UI_OVERDUE, COLOR_WHITE, COLOR_RED);
-		init_pair(UI_STATUS, COLOR_WHITE, COLOR_BLUE);
-		init_pair(UI_ERROR, COLOR_RED, -1);
-		init_pair(UI_TITLE, COLOR_BLACK, COLOR_CYAN);
-		ui->colour = 1;
-	}
+	ui_colours(ui);
+	setenv("TZ", "UTC", 1);		/* until the hello names the zone */
+	tzset();
 	return (ui);
 }
 
@@ -86,6 +99,7 @@ ui_free(struct ui *ui)
 	if (ui == NULL)
 		return;
 	endwin();
+	delscreen(ui->screen);
 	explicit_bzero(ui->pass, sizeof ui->pass);
 	free(ui);
 }
@@ -152,8 +166,10 @@ ui_status_late(struct client *c, char *buf, size_t size, int room)
 			break;
 		len += (size_t)snprintf(buf + len, size - len, "%s", id);
 	}
-	if (i == 0) {
-		buf[0] = '\0';
+	if (i == 0) {		/* not one id: the count, l lists them */
+		snprintf(buf, size, " (late %zu)", c->over_180);
+		if ((int)strlen(buf) > room)
+			buf[0] = '\0';
 		return;
 	}
 	if (i < c->over_180)
@@ -162,17 +178,33 @@ ui_status_late(struct client *c, char *buf, size_t size, int room)
 		snprintf(buf + len, size - len, ")");
 }
 
+/* What an operator away is told on their own screen. */
+static const char *
+ui_away(struct ui *ui)
+{
+	return (ui->utf8 ? "AWAY \xe2\x80\x94 no offers" : "AWAY - no offers");
+}
+
+static void
+ui_status_line(char *line, size_t size, const char *state, const char *who,
+    const int64_t *q, const char *figures)
+{
+	snprintf(line, size, " %s%s%sP1 %lld P2 %lld P3 %lld  %s", state,
+	    *state ? "  " : "", who, (long long)q[1], (long long)q[2],
+	    (long long)q[3], figures);
+}
+
 static void
 ui_status(struct ui *ui, int64_t now)
 {
 	struct client	*c = ui->con->client;
-	char		 line[256], conn[64], clock[16], who[128], figures[64];
+	char		 line[256], conn[64], clock[32], who[160], figures[64];
 	char		 late[128];
 	const char	*state;
 	double		 pct60, pct180;
 	int64_t		 q[4] = { 0, 0, 0, 0 };
 	size_t		 i;
-	int		 attr = paint_attr(ui, UI_STATUS);
+	int		 attr = paint_attr(ui, UI_STATUS), cw, room;
 
 	if (c->have_stats)
 		memcpy(q, c->queue, sizeof q);
@@ -181,145 +213,35 @@ ui_status(struct ui *ui, int64_t now)
 			q[c->alarms[i]->class]++;
 	}
 	paint_fmt_hms(clock, sizeof clock, now);
+	paint_fmt_zone(clock + strlen(clock), sizeof clock - strlen(clock),
+	    now);
 	who[0] = '\0';
 	if (c->op_login[0] != '\0')
-		snprintf(who, sizeof who, "%s (%s)", c->op_login, c->op_role);
+		snprintf(who, sizeof who, "%s (%s)  ", c->op_login, c->op_role);
 	state = ui_conn_text(ui, conn, sizeof conn, now);
+	if (c->away && c->state == CLIENT_READY)
+		state = ui_away(ui);
 	/* Today's figures; '!' below target (98.5 % and 99 %). */
 	pct60 = c->have_stats ? c->pct_60 : 100.0;
 	pct180 = c->have_stats ? c->pct_180 : 100.0;
-	snprintf(figures, sizeof figures, "60s: %.1f%%%s  180s: %.1f%%%s",
-	    pct60, pct60 < 98.5 ? "!" : "", pct180, pct180 < 99.0 ? "!" : "");
-	snprintf(line, sizeof line, " %s  %s  P1 %lld P2 %lld P3 %lld  %s",
-	    state, who, (long long)q[1], (long long)q[2], (long long)q[3],
-	    figures);
-	/* Narrow: drop the role, to keep room for one late id. */
-	if ((int)strlen(line) + (c->nlate ? 12 : 0) > COLS - 10 &&
-	    c->op_login[0] != '\0')
-		snprintf(line, sizeof line, " %s  %s  P1 %lld P2 %lld P3 %lld"
-		    "  %s", state, c->op_login, (long long)q[1],
-		    (long long)q[2], (long long)q[3], figures);
-	ui_status_late(c, late, sizeof late, COLS - 10 - (int)strlen(line));
+	snprintf(figures, sizeof figures, "60s:%.*f%%%s 180s:%.*f%%%s",
+	    pct60 >= 99.95 ? 0 : 1, pct60, pct60 < 98.5 ? "!" : "",
+	    pct180 >= 99.95 ? 0 : 1, pct180, pct180 < 99.0 ? "!" : "");
+	/* Narrow: drop the role, to keep room for a late id. */
+	room = COLS - (int)strlen(clock) - 2 - (c->nlate ? 11 : 0);
+	ui_status_line(line, sizeof line, state, who, q, figures);
+	if ((int)strlen(line) > room && c->op_login[0] != '\0') {
+		snprintf(who, sizeof who, "%s  ", c->op_login);
+		ui_status_line(line, sizeof line, state, who, q, figures);
+	}
+	cw = (int)strlen(clock) + 1;
+	ui_status_late(c, late, sizeof late, COLS - cw - 1 -
+	    (int)strlen(line));
 	if (strlen(line) + strlen(late) < sizeof line)
 		memcpy(line + strlen(line), late, strlen(late) + 1);
 	ui_fill(0, attr);
-	paint_put(0, 0, COLS - 9, attr | A_BOLD, line);
-	paint_put(0, COLS - 9, 9, attr, clock);
-}
-
-static int
-ui_class_attr(struct ui *ui, int class)
-{
-	return (paint_attr(ui, class == 1 ? UI_P1 : class == 2 ? UI_P2 :
-	    UI_P3));
-}
-
-static void
-ui_state_text(struct client *c, struct client_alarm *a, char *buf,
-    size_t size)
-{
-	int	 mine = queue_is_mine(c, a);
-
-	switch (a->state) {
-	case ALARM_OFFERED:
-		snprintf(buf, size, "offered to %s", mine ? "you" :
-		    a->offered_to ? a->offered_to : "?");
-		break;
-	case ALARM_HANDLING:
-		snprintf(buf, size, "handling by %s", mine ? "you" :
-		    a->operator ? a->operator : "?");
-		break;
-	default:
-		snprintf(buf, size, "%s", queue_state_name(a->state));
-		break;
-	}
-}
-
-/*
- * What the queue calls an alarm: for a person's alarm the zone label
- * ("pendant"), for a technical one what happened ("AC (mains) loss");
- * else whichever there is, else the code.
- */
-static const char *
-ui_alarm_what(struct client_alarm *a)
-{
-	const char	*s;
-
-	if (a->class >= 3 && a->name != NULL && *a->name != '\0')
-		return (a->name);
-	s = json_string_value(json_object_get(json_object_get(a->obj, "unit"),
-	    "zone_label"));
-	if (s != NULL && *s != '\0')
-		return (s);
-	if (a->name != NULL && *a->name != '\0')
-		return (a->name);
-	return (a->code != NULL ? a->code : "?");
-}
-
-static const char *
-ui_alarm_who(struct client_alarm *a)
-{
-	static char	 inc[48];
-	const char	*s;
-	json_t		*o;
-
-	if (json_is_object(o = json_object_get(a->obj, "incident"))) {
-		snprintf(inc, sizeof inc, "INCIDENT: %lld units",
-		    (long long)json_integer_value(json_object_get(o, "units")));
-		return (inc);
-	}
-	s = json_string_value(json_object_get(json_object_get(a->obj,
-	    "client"), "name"));
-	if (s != NULL && *s != '\0')
-		return (s);
-	s = json_string_value(json_object_get(json_object_get(a->obj, "unit"),
-	    "account"));
-	return (s != NULL ? s : "?");
-}
-
-static void
-ui_queue_row(struct ui *ui, struct client_alarm *a, int y, int sel,
-    int64_t now)
-{
-	struct client	*c = ui->con->client;
-	char		 age[80], buf[64], cls[4];
-	int64_t		 ms = now + c->skew - a->opened_at;
-	int		 wname, wwhat, x, row = sel ? A_REVERSE : A_NORMAL;
-	int		 aattr = row, late, cols;
-
-	wname = UI_QUEUE_NAME;
-	wwhat = UI_QUEUE_WHAT;
-	if (sel)
-		ui_fill(y, A_REVERSE);
-	paint_put(y, 0, 1, row | A_BOLD, sel ? ">" : " ");
-	snprintf(cls, sizeof cls, "P%d", a->class);
-	paint_put(y, 1, 2, row | ui_class_attr(ui, a->class), cls);
-	paint_fmt_age(buf, sizeof buf, ms);
-	snprintf(age, sizeof age, "%7s%s", buf,
-	    ms >= 180000 ? "!!" : ms >= 60000 ? "! " : "  ");
-	if (ms >= 180000)
-		aattr = paint_attr(ui, UI_OVERDUE);
-	else if (ms >= 60000)
-		aattr = paint_attr(ui, UI_LATE);
-	paint_put(y, 4, 9, aattr, age);
-	x = UI_QUEUE_X;
-	paint_put(y, x, wname - 1, row | A_BOLD, ui_alarm_who(a));
-	x += wname;
-	paint_put(y, x, wwhat - 1, row, ui_alarm_what(a));
-	x += wwhat;
-	snprintf(buf, sizeof buf, "%s%lld", ui->utf8 ? "\xc3\x97" : "x",
-	    (long long)a->count);
-	paint_put(y, x, 5, row, buf);
-	x += 6;
-	ui_state_text(c, a, buf, sizeof buf);
-	late = queue_is_late(c, a->id) ? 5 : 0;	/* " late" */
-	paint_put(y, x, COLS - x - late, row | (queue_is_mine(c, a) ? A_BOLD :
-	    0), buf);
-	if (late) {
-		paint_fit(buf, COLS - x - late, &cols);
-		paint_put(y, x + cols + 1, 4, paint_attr(ui, UI_OVERDUE),
-		    "late");
-	}
+	paint_put(0, 0, COLS - cw, attr | A_BOLD, line);
+	paint_put(0, COLS - cw, cw, attr, clock);
 }
 
 /* Keep the selection on an alarm that exists; returns its index or -1. */
@@ -347,75 +269,24 @@ ui_selected(struct ui *ui)
 }
 
 static void
-ui_loading(struct ui *ui, int y, const char *dots)
-{
-	struct client	*c = ui->con->client;
-	char		 buf[128];
-
-	snprintf(buf, sizeof buf, "loading %lld alarm%s%s  (%lld so far)",
-	    (long long)c->load_total, c->load_total == 1 ? "" : "s", dots,
-	    (long long)c->load_count);
-	paint_put(y, 2, COLS - 2, A_BOLD, buf);
-}
-
-static void
-ui_queue(struct ui *ui, int y, int h, int sel, int64_t now)
-{
-	struct client	*c = ui->con->client;
-	char		 more[32];
-	int		 i, top = 0;
-
-	attron(A_UNDERLINE);
-	mvhline(y, 0, ' ', COLS);
-	mvaddstr(y, 1, "Cl");
-	mvaddstr(y, 6, "Age");
-	mvaddstr(y, UI_QUEUE_X, "Client");
-	mvaddstr(y, UI_QUEUE_X + UI_QUEUE_NAME, "Alarm");
-	mvaddstr(y, UI_QUEUE_X + UI_QUEUE_NAME + UI_QUEUE_WHAT, "Ev");
-	mvaddstr(y, UI_QUEUE_X + UI_QUEUE_NAME + UI_QUEUE_WHAT + 6, "State");
-	attroff(A_UNDERLINE);
-	if (c->state == CLIENT_SYNC && c->loading) {
-		/* Until snapshot_end the queue is not the queue. */
-		snprintf(more, sizeof more, "%s", ui->utf8 ? "\xe2\x80\xa6" :
-		    "...");
-		ui_loading(ui, y + 1, more);
-		return;
-	}
-	if (c->nalarms == 0) {
-		paint_put(y + 1, 2, COLS - 2, A_NORMAL,
-		    c->state == CLIENT_READY ? "no open alarms" :
-		    "waiting for the server");
-		return;
-	}
-	if (sel >= h)
-		top = sel - h + 1;
-	for (i = 0; i < h && top + i < (int)c->nalarms; i++)
-		ui_queue_row(ui, c->alarms[top + i], y + 1 + i,
-		    top + i == sel, now);
-	if (top + h < (int)c->nalarms) {
-		snprintf(more, sizeof more, " %d more ",
-		    (int)c->nalarms - top - h);
-		paint_put(y, COLS - (int)strlen(more), (int)strlen(more),
-		    A_BOLD | A_REVERSE, more);
-	}
-}
-
-static void
 ui_keybar(struct ui *ui)
 {
 	const char	*arrows = ui->utf8 ? "\xe2\x86\x91/\xe2\x86\x93" :
 			    "Up/Dn";
 	char		 keys[160];
 
-	/* With a supervisor's o it is 80 columns. */
+	/* Each fits 80 columns; the rest are in help (?). */
 	if (ui->show_operators && client_is_supervisor(ui->con->client))
-		snprintf(keys, sizeof keys, " a accept  %s j/k select  "
-		    "u unlock  o alarm  ? help  q quit", arrows);
+		snprintf(keys, sizeof keys, " %s j/k select  u unlock  "
+		    "g give  t take  o alarm  ? help  q quit", arrows);
+	else if (client_is_supervisor(ui->con->client))
+		snprintf(keys, sizeof keys, " a accept  n note  c close  "
+		    "g give  t take  p %s  o operators  ? help  q quit",
+		    ui->con->client->away ? "back" : "away");
 	else
 		snprintf(keys, sizeof keys, " a accept  %s j/k move  n note  "
-		    "c close  r release  %s? help  q quit", arrows,
-		    client_is_supervisor(ui->con->client) ? "o operators  " :
-		    "");
+		    "c close  r release  p %s  ? help  q quit", arrows,
+		    ui->con->client->away ? "back" : "away");
 	ui_fill(LINES - 1, paint_attr(ui, UI_STATUS));
 	paint_put(LINES - 1, 0, COLS, paint_attr(ui, UI_STATUS), keys);
 }
@@ -465,6 +336,9 @@ ui_message(struct ui *ui, int64_t now)
 	case UI_QUIT:
 		paint_put(LINES - 2, 0, COLS, A_BOLD | A_REVERSE,
 		    " Quit arc-console? (y/n) ");
+		return;
+	case UI_REASSIGN:
+		ui_give_prompt(ui);
 		return;
 	case UI_UNLOCK:
 		snprintf(prompt, sizeof prompt, " Unlock %s ",
@@ -517,7 +391,9 @@ ui_overlay(struct ui *ui)
 	size_t	 i, n;
 	int	 w = COLS > 76 ? 74 : COLS - 2, x = (COLS - w) / 2;
 
-	if (ui->mode == UI_HELP) {
+	if (ui->mode == UI_GIVE)
+		ui_give_draw(ui);
+	else if (ui->mode == UI_HELP) {
 		n = sizeof ui_help / sizeof *ui_help;
 		ui_box(ui, 2, x, (int)n + 3, w);
 		paint_put(2, x + 2, w - 4, A_BOLD, " Keys (any key closes) ");
@@ -550,7 +426,17 @@ ui_draw(struct ui *ui, int64_t now)
 
 	if (c->bells > 0) {
 		beep();
+		snprintf(ui->banner, sizeof ui->banner, "%s", c->flash[0] ?
+		    c->flash : "NEW P1 ALARM");
+		ui->banner_until = now + UI_BANNER_MS;
+		c->flash[0] = '\0';
 		c->bells = 0;
+	}
+	if (strcmp(ui->zone, c->timezone) != 0) {
+		/* The centre's zone, from the hello: every time shown in it. */
+		snprintf(ui->zone, sizeof ui->zone, "%s", c->timezone);
+		setenv("TZ", ui->zone[0] != '\0' ? ui->zone : "UTC", 1);
+		tzset();
 	}
 	ui->drawn_sec = now / 1000;
 	erase();
@@ -569,12 +455,16 @@ ui_draw(struct ui *ui, int64_t now)
 	}
 	qh = (LINES - 5) * 2 / 5;
 	sel = ui_selected(ui);
-	ui_queue(ui, 1, qh, sel, now);
+	ui_queue_draw(ui, 1, qh, sel, now);
 	ay = qh + 2;
+	if (client_is_supervisor(c) && c->state == CLIENT_READY)
+		ui_queue_ageing(ui, ay++, now);
 	a = queue_find(c, ui->sel_id);
 	ui->alarm_lines = 0;
 	ui_fill(ay, paint_attr(ui, UI_TITLE));
-	if (ui->show_operators && client_is_supervisor(c))
+	if (ui->show_late)
+		ui_late_draw(ui, ay, LINES - 3 - ay, now);
+	else if (ui->show_operators && client_is_supervisor(c))
 		ui_operators_draw(ui, ay, LINES - 3 - ay, now);
 	else if (a != NULL) {
 		snprintf(title, sizeof title, " Alarm %lld  P%d  %s",

@@ -1,8 +1,9 @@
 /*
  * ui_key.c -- what the operator's keys do: the main screen, the note and
  * closing-text editors, the outcome picker, help, the supervisor's
- * operators pane (a row selected, u: unlock it after y) and the quit and
- * unlock confirmations; the login form's keys go to ui_login.c. Requests
+ * operators pane (a row selected, u: unlock it after y), away and back
+ * (p), give and take over (g, t: ui_give.c) and the quit and unlock
+ * confirmations; the login form's keys go to ui_login.c. Requests
  * go through client.c and draft.c; which row of the operators pane is
  * selected, and what it is, is ui_operators.c's; what a key is, is
  * key.c's.
@@ -138,6 +139,7 @@ ui_key_operators(struct ui *ui, int64_t now)
 	if (!client_is_supervisor(c))
 		return;			/* operators: not a key */
 	ui->show_operators = !ui->show_operators;
+	ui->show_late = 0;
 	ui->scroll = 0;
 	if (ui->show_operators && c->state == CLIENT_READY)
 		client_operators(c, now);	/* fresh, not just the pushes */
@@ -206,6 +208,25 @@ ui_key_pane(struct ui *ui, int fn, wint_t k, int64_t now)
 	return (1);
 }
 
+/* The late list's keys (while it is shown): it scrolls. */
+static int
+ui_key_late(struct ui *ui, int fn, wint_t k)
+{
+	int	 page = LINES / 3;
+
+	if ((fn && k == KEY_UP) || (!fn && k == 'k'))
+		ui_late_scroll(ui, -1);
+	else if ((fn && k == KEY_DOWN) || (!fn && k == 'j'))
+		ui_late_scroll(ui, 1);
+	else if ((fn && k == KEY_NPAGE) || (!fn && k == ' '))
+		ui_late_scroll(ui, page);
+	else if ((fn && k == KEY_PPAGE) || (!fn && k == 'b'))
+		ui_late_scroll(ui, -page);
+	else
+		return (0);
+	return (1);
+}
+
 /* Arrows, Home, PgUp/PgDn. */
 static void
 ui_key_fn(struct ui *ui, wint_t k, int64_t now)
@@ -231,7 +252,9 @@ ui_key_main(struct ui *ui, int fn, wint_t k, int64_t now)
 	struct client	*c = ui->con->client;
 	int		 page = LINES / 3;
 
-	if (ui->show_operators && client_is_supervisor(c) &&
+	if (ui->show_late && ui_key_late(ui, fn, k))
+		return (UI_KEY_REDRAW);
+	if (!ui->show_late && ui->show_operators && client_is_supervisor(c) &&
 	    ui_key_pane(ui, fn, k, now))
 		return (UI_KEY_REDRAW);
 	if (fn) {
@@ -286,6 +309,17 @@ ui_key_main(struct ui *ui, int fn, wint_t k, int64_t now)
 	case 'o':
 		ui_key_operators(ui, now);
 		break;
+	case 'p':
+		supervise_away(c, !c->away, now);
+		break;
+	case 'l':
+		ui->show_late = !ui->show_late;
+		ui->scroll = 0;
+		break;
+	case 'g':
+	case 't':
+		ui_give_start(ui, k == 't', now);
+		break;
 	case '?':
 		ui->mode = UI_HELP;
 		break;
@@ -327,6 +361,12 @@ ui_key(struct ui *ui, int fn, wint_t k, int64_t now)
 	case UI_UNLOCK:
 		ui_key_unlock_confirm(ui, fn, k, now);
 		break;
+	case UI_GIVE:
+		ui_give_key(ui, fn, k, now);
+		break;
+	case UI_REASSIGN:
+		ui_give_confirm(ui, fn, k, now);
+		break;
 	case UI_QUIT:
 		if (!fn && (k == 'y' || k == 'Y' || k == 'q'))
 			return (UI_KEY_QUIT);
@@ -350,6 +390,7 @@ ui_key_input(struct ui *ui, int64_t now)
 	int			 r, n = 0;
 
 	while (n++ < 256 && (r = wget_wch(stdscr, &k)) != ERR) {
+		ui->banner_until = 0;		/* seen: the banner goes */
 		if ((r1 = ui_key(ui, r == KEY_CODE_YES, k, now)) ==
 		    UI_KEY_QUIT)
 			return (UI_KEY_QUIT);

@@ -1,8 +1,11 @@
 /*
  * ui_operators.c -- the supervisor's operators pane (key o, in place of the
- * alarm pane): every operator in the last operators list with their role,
- * whether they are connected, whether their login is locked (and for how
- * long yet) and the alarms they hold; below them, the other locked
+ * alarm pane): every operator in the last operators list, whether they
+ * are connected, their state (free, offered, handling N, away), whether
+ * their login is locked (and for how long yet), each alarm they hold
+ * with its class and age, their logins today and today's answers within
+ * 60 s and 180 s (of those they answered); their name on a screen wider
+ * than 80 columns; below them, the other locked
  * logins (arcd has no operator record for them: nobody is logged in as
  * them or holds alarms) and the locked addresses. One row is selected (j/k):
  * ui_key.c asks which lock it is when the supervisor presses u. A lock
@@ -18,10 +21,13 @@
 #include "runtime.h"
 #include "console.h"
 
-#define OPS_LOGIN	12		/* columns for the login */
-#define OPS_ROLE	11		/* columns for the role */
+#define OPS_LOGIN	11		/* columns for the login */
+#define OPS_STATE	18		/* "away, handling 12" */
 #define OPS_LOCK	14		/* columns for "locked 14:59" */
 #define OPS_KIND	8		/* a lock's kind: "login", "address" */
+#define OPS_LOGINS	4		/* logins today */
+#define OPS_TODAY	15		/* "12 100%  99%" */
+#define OPS_FIXED	(OPS_LOGIN + OPS_STATE + OPS_LOGINS + OPS_TODAY + 24)
 
 /* A row of the pane: an operator, or a lock of its own. */
 struct ops_row {
@@ -147,41 +153,69 @@ ui_operators_lock(struct ui *ui, int64_t now, char *name, size_t size,
 	return (row.until != 0);
 }
 
-/* "42 43 +2": the alarm ids an operator holds, or "-". */
+/*
+ * What an operator holds, each with its class and how long they have had
+ * it: "42 P1 01:05, 43 P2 offered 00:10 +1"; "-" for nothing.
+ */
 static void
-ui_operators_ids(const struct client_operator *op, char *buf, size_t size)
+ui_operators_held(struct client *c, const struct client_operator *op,
+    int64_t now, char *buf, size_t size)
 {
-	size_t	 i, len = 0;
-	int	 n;
+	const struct client_held	*h;
+	char				 age[32], cls[8];
+	size_t				 i, len = 0;
+	int				 n;
 
 	buf[0] = '\0';
-	if (op->alarms_total == 0) {
+	if (op->alarms_total == 0 && op->nheld == 0) {
 		snprintf(buf, size, "-");
 		return;
 	}
-	for (i = 0; i < op->nalarms; i++) {
+	for (i = 0; i < op->nheld; i++) {
+		h = &op->held[i];
+		paint_fmt_age(age, sizeof age, h->since > 0 ? now + c->skew -
+		    h->since : 0);
+		cls[0] = '\0';
+		if (h->class != 0)
+			snprintf(cls, sizeof cls, " P%d", h->class);
+		n = snprintf(buf + len, size - len, "%s%lld%s %s%s",
+		    i ? ", " : "", (long long)h->id, cls, h->handling ? "" :
+		    "offered ", age);
+		if (n < 0 || (size_t)n >= size - len)
+			return;
+		len += (size_t)n;
+	}
+	for (i = op->nheld; i < op->nalarms && op->nheld == 0; i++) {
 		n = snprintf(buf + len, size - len, "%s%lld", i ? " " : "",
 		    (long long)op->alarms[i]);
 		if (n < 0 || (size_t)n >= size - len)
 			return;
 		len += (size_t)n;
 	}
-	if (op->alarms_total > op->nalarms)
-		snprintf(buf + len, size - len, " +%zu",
-		    op->alarms_total - op->nalarms);
+	i = op->nheld > 0 ? op->nheld : op->nalarms;
+	if (op->alarms_total > i)
+		snprintf(buf + len, size - len, " +%zu", op->alarms_total - i);
 }
 
+/* The name column: only on a screen wider than 80 columns. */
 static int
 ui_operators_wname(int w)
 {
-	return ((w - 2 - OPS_LOGIN - OPS_ROLE - OPS_LOCK) / 2);
+	return (w > 80 ? (w - 2 - OPS_FIXED) * 2 / 5 : 0);
 }
 
-/* Where the lock column starts. */
+/* Where the alarms held (and a lock's time) start. */
 static int
 ui_operators_xlock(int w)
 {
-	return (2 + OPS_LOGIN + ui_operators_wname(w) + OPS_ROLE);
+	return (2 + OPS_LOGIN + ui_operators_wname(w) + OPS_STATE);
+}
+
+/* Where the figures of today start: logins, answered, 60 s, 180 s. */
+static int
+ui_operators_xtoday(int w)
+{
+	return (w - OPS_TODAY - OPS_LOGINS);
 }
 
 /* Column titles, cut at the edge (a narrow screen has no room for some). */
@@ -195,13 +229,16 @@ ui_operators_header(int y, int w)
 	attroff(A_UNDERLINE);
 	paint_put(y, x, OPS_LOGIN - 1, A_UNDERLINE, "Login");
 	x += OPS_LOGIN;
-	paint_put(y, x, wname - 1, A_UNDERLINE, "Name");
+	if (wname > 0)
+		paint_put(y, x, wname - 1, A_UNDERLINE, "Name");
 	x += wname;
-	paint_put(y, x, OPS_ROLE - 1, A_UNDERLINE, "Role");
-	x += OPS_ROLE;
-	paint_put(y, x, OPS_LOCK - 1, A_UNDERLINE, "Locked");
-	x += OPS_LOCK;
-	paint_put(y, x, w - x, A_UNDERLINE, "Alarms");
+	paint_put(y, x, OPS_STATE - 1, A_UNDERLINE, "State");
+	x += OPS_STATE;
+	paint_put(y, x, ui_operators_xtoday(w) - x - 1, A_UNDERLINE,
+	    "Holds (age)  / locked");
+	x = ui_operators_xtoday(w);
+	paint_put(y, x, OPS_LOGINS + OPS_TODAY, A_UNDERLINE,
+	    "In  Today 60s  180s");
 }
 
 /* "locked 14:59": minutes and seconds to run, rounded up. */
@@ -221,24 +258,42 @@ ui_operators_left(struct ui *ui, const struct ops_row *row, int y, int sel,
 	    paint_attr(ui, UI_ERROR) | A_BOLD, buf);
 }
 
+/*
+ * An operator: login, name (wide screens), state, what they hold and
+ * since when (after their lock, if locked), logins and answers today.
+ */
 static void
-ui_operators_draw_op(const struct ops_row *row, int y, int sel, int w)
+ui_operators_draw_op(struct ui *ui, const struct ops_row *row, int y,
+    int sel, int64_t now)
 {
 	const struct client_operator	*op = row->op;
-	char				 ids[160];
-	int				 wname = ui_operators_wname(w), x = 2;
+	char				 buf[256];
+	int				 w = COLS;
+	int				 wname = ui_operators_wname(w);
+	int				 x = 2, xt = ui_operators_xtoday(w);
 	int				 attr = sel | (op->connected ?
 					     A_NORMAL : A_DIM);
 
 	paint_put(y, 1, 1, sel | A_BOLD, op->connected ? "*" : " ");
 	paint_put(y, x, OPS_LOGIN - 1, attr | A_BOLD, op->login);
 	x += OPS_LOGIN;
-	paint_put(y, x, wname - 1, attr, op->name);
+	if (wname > 0) {
+		snprintf(buf, sizeof buf, "%s%s", op->name, strcmp(op->role,
+		    "supervisor") == 0 ? " (sup)" : "");
+		paint_put(y, x, wname - 1, attr, buf);
+	}
 	x += wname;
-	paint_put(y, x, OPS_ROLE - 1, attr, op->role);
-	x += OPS_ROLE + OPS_LOCK;
-	ui_operators_ids(op, ids, sizeof ids);
-	paint_put(y, x, w - x, attr | (op->alarms_total ? A_BOLD : 0), ids);
+	supervise_state(op, buf, sizeof buf);
+	paint_put(y, x, OPS_STATE - 1, attr | (op->away ? A_BOLD : 0), buf);
+	x += OPS_STATE + (row->until != 0 ? OPS_LOCK : 0);
+	ui_operators_held(ui->con->client, op, now, buf, sizeof buf);
+	paint_put(y, x, xt - x - 1, attr | (op->alarms_total ? A_BOLD : 0),
+	    buf);
+	snprintf(buf, sizeof buf, "%lld", (long long)(op->logins < 0 ? 0 :
+	    op->logins));
+	paint_put(y, xt, OPS_LOGINS - 1, attr, op->logins < 0 ? "-" : buf);
+	supervise_pct(op, buf, sizeof buf);
+	paint_put(y, xt + OPS_LOGINS, OPS_TODAY, attr, buf);
 }
 
 /* A lock of its own: what it is, the login or address. */
@@ -278,7 +333,7 @@ ui_operators_line(struct ui *ui, int line, int y, int64_t now)
 		paint_put(y, 0, 1, sel | A_BOLD, ">");
 	}
 	if (row.op != NULL)
-		ui_operators_draw_op(&row, y, sel, COLS);
+		ui_operators_draw_op(ui, &row, y, sel, now);
 	else
 		ui_operators_draw_lock(&row, y, sel, COLS);
 	ui_operators_left(ui, &row, y, sel, now);

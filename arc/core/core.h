@@ -428,6 +428,7 @@ struct alarm	*alarmq_top(void);
 void		 alarmq_free(void);
 
 /* --- stats.c: the live service figures (wall time: a UTC day) --- */
+#define STATS_LATE_MAX	256	/* late ids listed; the rest are counted */
 struct alarm_stats {
 	int		 queue[CLASS_P3 + 1];	/* waiting+offered per class */
 	int		 answered;	/* P1/P2 opened today and accepted */
@@ -436,7 +437,8 @@ struct alarm_stats {
 	int		 late_60;	/* not answered within 60 s (incl. waiting) */
 	int		 late_180;
 	double		 pct_60, pct_180;
-	int64_t		 over_180[16];	/* ids of today's alarms past 180 s */
+	int64_t		 over_180[STATS_LATE_MAX]; /* ids of today's alarms
+						   past 180 s (the first) */
 	size_t		 nover_180;
 };
 void		 stats_reset(void);

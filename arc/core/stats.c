@@ -14,7 +14,7 @@
 
 static int64_t		 stats_day;
 static int		 stats_answered, stats_within_60, stats_within_180;
-static int64_t		 stats_late[16];
+static int64_t		 stats_late[STATS_LATE_MAX];
 static size_t		 stats_nlate;
 
 /* Today's figures per operator (a shift's logins and answers). */

@@ -1,7 +1,7 @@
 /*
  * fuzz_console.c -- libFuzzer target for the console's protocol state
  * (console/client.c, request.c, queue.c, history.c, draft.c,
- * operators.c): the input
+ * operators.c, supervise.c, text.c): the input
  * is what a server sends, split on '\n', each line handed to
  * client_input() as console.c does. A line client_input() refuses drops
  * the connection and the console reconnects (client_disconnected,
@@ -16,6 +16,7 @@
  *	!x  the link drops and comes back	!p  the credentials again
  *	!m[ID] older events and notes
  *	!uNAME unlock a login	!UNAME unlock an address
+ *	!g[ID] give to "op2"	!o away (or back, if away)
  * ID defaults to the alarm offered, else the first in the queue.
  *
  * After every line the state must hold together: the queue sorted, no
@@ -209,9 +210,24 @@ fuzz_check(struct client *c)
 		    strnlen(c->operators[i].login,
 		    sizeof c->operators[i].login) ==
 		    sizeof c->operators[i].login ||
-		    c->operators[i].locked_until < 0)
+		    c->operators[i].locked_until < 0 ||
+		    c->operators[i].nheld > CLIENT_OPERATOR_ALARMS ||
+		    c->operators[i].nheld > c->operators[i].nhandling +
+		    CLIENT_OPERATOR_ALARMS ||
+		    strnlen(c->operators[i].state,
+		    sizeof c->operators[i].state) ==
+		    sizeof c->operators[i].state)
 			abort();
+		for (j = 0; j < c->operators[i].nheld; j++)
+			if (c->operators[i].held[j].class < 0 ||
+			    c->operators[i].held[j].class > 3 ||
+			    c->operators[i].held[j].since < 0)
+				abort();
 	}
+	if (strnlen(c->timezone, sizeof c->timezone) == sizeof c->timezone ||
+	    (c->timezone[0] != '\0' && !text_zone_ok(c->timezone)) ||
+	    strnlen(c->flash, sizeof c->flash) == sizeof c->flash)
+		abort();
 	if (c->nlocks > CLIENT_MAX_LOCKS ||
 	    (c->nlocks != 0 && !c->have_operators))
 		abort();
@@ -324,6 +340,12 @@ fuzz_operator(struct client *c, const char *s, size_t len, int64_t *now)
 	case 'U':
 		fuzz_text(text, sizeof text, arg, alen);
 		client_unlock(c, text, s[1] == 'U', *now);
+		break;
+	case 'g':
+		supervise_reassign(c, fuzz_alarm_id(c, arg, alen), "op2", *now);
+		break;
+	case 'o':
+		supervise_away(c, !c->away, *now);
 		break;
 	}
 }

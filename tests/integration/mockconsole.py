@@ -14,8 +14,11 @@ three alarms (plus `extra_alarms`, with `snapshot_delay` seconds between
 them), an offer of the top one (to operators), replies to accept (at most
 `max_held` held: "limit"), note, close, release, decline, ping, alarm,
 events and notes (paged with before and limit) and (supervisors)
-operators (with the locked logins, on the operator's row or on a row of
-their own, and `locked_sources`) and unlock (by login or source);
+operators (with each one's state, held alarms and today's figures, the
+locked logins, on the operator's row or on a row of their own, and
+`locked_sources`), unlock (by login or source) and reassign (the loser
+told with a system push); away (any operator); the hello names
+`timezone` if given;
 deltas to every console after each change (`alarm` for a new
 alarm, `alarm_update` without the card, events and notes, `alarm_event`,
 `alarm_note`) and `stats` (with `over_180`), an `operators` push to
@@ -182,9 +185,12 @@ class Session:
             self.send({"type": "heartbeat", "seq": self.hb_sent})
 
     def run(self):
-        self.send({"type": "hello", "server": "arcd", "protocol": PROTOCOL,
-                   "line_max": LINE_MAX,
-                   "heartbeat": max(1, int(self.server.heartbeat))})
+        hello = {"type": "hello", "server": "arcd", "protocol": PROTOCOL,
+                 "line_max": LINE_MAX,
+                 "heartbeat": max(1, int(self.server.heartbeat))}
+        if self.server.timezone is not None:
+            hello["timezone"] = self.server.timezone
+        self.send(hello)
         threading.Thread(target=self.beat, daemon=True).start()
         buf = b""
         try:
@@ -216,7 +222,8 @@ class MockConsole:
 
     def __init__(self, port=0, auth_delay=0.2, offer=True, heartbeat=10,
                  extra_alarms=0, snapshot_delay=0.0, max_held=3,
-                 locked=(), locked_sources=()):
+                 locked=(), locked_sources=(), timezone=None,
+                 extra_operators=()):
         self.tmp = tempfile.mkdtemp(prefix="mockconsole-")
         self.cert, self.key = make_cert(self.tmp)
         self.ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
@@ -232,6 +239,10 @@ class MockConsole:
         self.heartbeat = heartbeat
         self.snapshot_delay = snapshot_delay
         self.max_held = max_held
+        self.timezone = timezone
+        # rows added to the operators view as they are (drawing tests)
+        self.extra_operators = list(extra_operators)
+        self.away = set()           # logins that said away
         # login / address: locked until (wall ms), as arcd's lockout
         until = now_ms() + 900000
         self.locked = {login: until for login in locked}
@@ -329,12 +340,8 @@ class MockConsole:
         """What arcd lists: every logged-in console and the alarm it holds,
         every locked login (on its operator's row, else on a row of its
         own with name and role null) and the locked addresses."""
-        rows = [{"login": s.login, "name": ACCOUNTS[s.login][1],
-                 "role": s.role, "connected": True,
-                 "alarms": [a["id"] for a in self.queue()
-                            if a["operator"] == s.login],
-                 "locked_until": self.locked.get(s.login)}
-                for s in self.sessions if s.login]
+        rows = [self.operator_row(s) for s in self.sessions if s.login]
+        rows += copy.deepcopy(self.extra_operators)
         listed = {r["login"] for r in rows}
         rows += [{"login": login, "name": None, "role": None,
                   "connected": False, "alarms": [], "locked_until": until}
@@ -344,6 +351,46 @@ class MockConsole:
                 "locked_sources": [{"source": a, "locked_until": until}
                                    for a, until in
                                    self.locked_sources.items()]}
+
+    def operator_row(self, s):
+        held = [{"id": a["id"], "state": a["state"], "class": a["class"],
+                 "since": a["accepted_at"] or a["opened_at"]}
+                for a in self.queue()
+                if s.login in (a["operator"], a["offered_to"])]
+        handling = [h for h in held if h["state"] == "handling"]
+        state = ("handling" if handling else "offered" if held else
+                 "away" if s.login in self.away else "free")
+        return {"login": s.login, "name": ACCOUNTS[s.login][1],
+                "role": s.role, "connected": True, "state": state,
+                "away": s.login in self.away,
+                "alarms": [h["id"] for h in held], "held": held,
+                "logins": 1, "answered": 4, "within_60": 3,
+                "within_180": 4, "locked_until": self.locked.get(s.login)}
+
+    def on_reassign(self, s, msg):
+        """Supervisors: the alarm to `to`, its loser told."""
+        if s.role != "supervisor":
+            return self.reply(s, msg, False, "forbidden")
+        a = self.alarms.get(msg.get("alarm_id"))
+        if a is None or a["state"] == "closed":
+            return self.reply(s, msg, False, "not_found")
+        lost = a["operator"] or a["offered_to"]
+        a.update(state="handling", operator=msg["to"], offered_to=None,
+                 accepted_at=a["accepted_at"] or now_ms())
+        self.reply(s, msg, alarm_id=a["id"])
+        self.broadcast(a)
+        if lost and lost != msg["to"]:
+            self.tell(lost, code="reassigned", alarm_id=a["id"],
+                      by=s.login, to=msg["to"],
+                      text="alarm %d was given to %s by %s"
+                      % (a["id"], msg["to"], s.login))
+
+    def on_away(self, s, msg):
+        if not isinstance(msg.get("away"), bool):
+            return self.reply(s, msg, False, "bad_request")
+        (self.away.add if msg["away"] else self.away.discard)(s.login)
+        self.reply(s, msg)
+        self.push_operators()
 
     def push_operators(self):
         msg = dict(type="operators", **self.operators())
@@ -459,6 +506,14 @@ class MockConsole:
             s.login = None
             s.close()
         return len(old)
+
+    def tell(self, login, **msg):
+        """A system push to login's consoles (e.g. an alarm taken)."""
+        with self.lock:
+            to = [s for s in self.sessions if s.login == login]
+        for s in to:
+            s.send(dict(type="system", **msg))
+        return len(to)
 
     def requests_of(self, kind):
         with self.lock:

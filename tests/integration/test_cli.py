@@ -8,9 +8,9 @@ import unittest
 from arctest import ARCCTL, ARCD, ArcdCase, frame, read_reply, stamp
 
 
-def run(*args):
+def run(*args, env=None):
     return subprocess.run(list(args), capture_output=True, text=True,
-                          timeout=30)
+                          timeout=30, env=env)
 
 
 class TestConfig(unittest.TestCase):
@@ -41,6 +41,22 @@ class TestConfig(unittest.TestCase):
         r = run(ARCD, "-n", "-f", os.path.join(ROOT, "docs", "arc.conf"))
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertIn("listen = metrics=127.0.0.1:9109", r.stdout)
+
+    def test_timezone_checked_and_printed(self):
+        base = "[arcd]\nlisten = dc09-tcp=127.0.0.1:7009\n"
+        r = run(ARCD, "-n", "-f", self.conf(base + "timezone = Asia/Tokyo\n"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("timezone = Asia/Tokyo", r.stdout)
+        r = run(ARCD, "-n", "-f", self.conf(base + "timezone = Mars/Base\n"))
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("timezone Mars/Base: unknown zone", r.stderr)
+        r = run(ARCD, "-n", "-f", self.conf(base + "timezone = ../x\n"))
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("line 3: timezone ../x: not a zone name", r.stderr)
+        # None: the system's (here TZ, when it names a zone).
+        r = run(ARCD, "-n", "-f", self.conf(base), env=dict(
+            os.environ, TZ="America/New_York"))
+        self.assertIn("timezone = America/New_York", r.stdout)
 
     def test_errors_name_the_line(self):
         for text, want in (

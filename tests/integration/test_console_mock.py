@@ -271,8 +271,8 @@ class ConsoleMockTest(unittest.TestCase):
         wait_for(lambda: len(t.screen().splitlines()[0].rstrip()) > 80, 5,
                  "the status line to use 100 columns")
         s = t.screen()
-        self.assertRegex(s.splitlines()[0], r"\d\d:\d\d:\d\d\s*$")
-        self.assertIn("smoke detector in hall", s)  # wider Alarm column
+        self.assertRegex(s.splitlines()[0], r"\d\d:\d\d:\d\d [A-Z]+\s*$")
+        self.assertIn("Fire trouble, smoke detector in", s)  # wider column
         self.assertRegex(s.splitlines()[29], r"a accept  ")
         t.resize(80, 24)
         wait_for(lambda: "a accept" in t.screen().splitlines()[23], 5,
@@ -280,7 +280,7 @@ class ConsoleMockTest(unittest.TestCase):
         s = t.screen()
         self.assertTrue(all(len(l) <= 80 for l in s.splitlines()), s)
         self.assertIn("Mary Smith", s)
-        self.assertRegex(s.splitlines()[0], r"\d\d:\d\d:\d\d\s*$")
+        self.assertRegex(s.splitlines()[0], r"\d\d:\d\d:\d\d [A-Z]+\s*$")
 
     def test_monochrome(self):
         t = self.logged_in(term="xterm-mono")
@@ -298,8 +298,8 @@ class ConsoleMockTest(unittest.TestCase):
         t = self.logged_in()
         t.wait(r"Robert Jones .*waiting late")
         s = t.screen()
-        self.assertRegex(s.splitlines()[0], r"180s: [0-9.]+%!? \(late: 43\)")
-        self.assertRegex(s.splitlines()[0], r"\d\d:\d\d:\d\d\s*$")
+        self.assertRegex(s.splitlines()[0], r"180s:[0-9.]+%!? \(late: 43\)")
+        self.assertRegex(s.splitlines()[0], r"\d\d:\d\d:\d\d [A-Z]+\s*$")
         mary = [l for l in s.splitlines() if "Mary Smith" in l][0]
         self.assertNotIn("late", mary)
 
@@ -326,15 +326,15 @@ class ConsoleMockTest(unittest.TestCase):
         self.one("operators")                       # asked after login
         t.keys("o")
         t.wait(r"Operators +2 connected")
-        t.wait(r"op1 +Ann Operator +operator +42\b")
-        t.wait(r"boss +Sam Supervisor +supervisor +-")
+        t.wait(r"op1 +handling 1 +42 P1 \d\d:\d\d")
+        t.wait(r"boss +free +-")
         s = t.screen()
         self.assertNotIn("key safe 1234", s)        # replaced, not added
         self.assertIn("o alarm", s.splitlines()[-1])
         self.assertIn("Mary Smith", s)              # the queue stays
         # A push: op1 releases 42 and the pane follows.
         op.keys("r")
-        t.wait(r"op1 +Ann Operator +operator +-")
+        t.wait(r"op1 +(free|offered) +(-|42 P1 offered)")
         # o again: back to the alarm.
         t.keys("o")
         t.wait(r"key safe 1234 by back door")
@@ -518,9 +518,10 @@ class ConsoleMockTest(unittest.TestCase):
         self.assertIn("u unlock", t.screen().splitlines()[-1])
         # op1 is locked while logged in: marked on its row.
         self.mock.lock_out(login=LOGIN)
-        t.wait(r"op1 +Ann Operator +operator +locked 1[45]:\d\d +-")
+        t.wait(r"op1 +offered +locked 1[45]:\d\d +42 P1 offered")
         t.wait(r"Operators +2 connected +3 locked")
-        boss = [l for l in t.screen().splitlines() if "Sam Supervisor" in l]
+        boss = [l for l in t.screen().splitlines()
+                if re.search(r"\*boss +free", l)]
         self.assertNotIn("locked", boss[0])
         # Monochrome: attributes, not one colour.
         esc = t.screen(escapes=True)
@@ -533,7 +534,7 @@ class ConsoleMockTest(unittest.TestCase):
         t.keys("n")
         t.wait(r"login op1 left locked")
         stays(lambda: not self.unlocks(), 1, "no unlock")
-        t.wait(r"op1 +Ann Operator +operator +locked")
+        t.wait(r"op1 +offered +locked")
         # boss is not locked: nothing to ask.
         t.keys("j")
         t.keys("u")
@@ -569,7 +570,7 @@ class ConsoleMockTest(unittest.TestCase):
         t.keys("y")
         self.one("unlock", lambda r: r.get("login") == LOGIN)
         t.wait(r"login op1 unlocked")
-        t.wait(r"op1 +Ann Operator +operator +-")
+        t.wait(r"op1 +offered +42 P1 offered")
         self.assertEqual(len(self.unlocks()), 3)
         self.assertNotIn(LOGIN, self.mock.locked)
         # The keys are in the help.

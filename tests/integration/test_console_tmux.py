@@ -141,7 +141,7 @@ class TestConsoleTmuxUnlock(GuardCase):
         c = Console(self.arcd.cport, source="127.0.0.5")
         self.addCleanup(c.close)
         self.assertTrue(c.login("op1", PW)["ok"])
-        t.wait(r"op1 +Op1 +operator +-")       # pushed: logged in
+        t.wait(r"op1 +free +-")       # pushed: logged in
         wait_for(lambda: sorted(self.arcd.rows(
             "SELECT action, actor, subject FROM audit WHERE action LIKE "
             "'%unlocked'")) == [("login unlocked", "boss", "operator op1"),

@@ -333,6 +333,26 @@ test_offer_expires(void **state)
 	assert_int_equal(held("op1"), 0);
 }
 
+/* The late list names up to STATS_LATE_MAX alarms: more than 16. */
+static void
+test_late_list_is_long(void **state)
+{
+	struct alarm_stats	 st;
+	int			 i;
+
+	(void)state;
+	for (i = 0; i < 40; i++)
+		event(100 + i, "QA", 1, T0 + i);
+	alarm_stats(T0 + 200000, &st);
+	assert_int_equal(st.late_180, 40);
+	assert_int_equal(st.nover_180, 40);
+	for (i = 0; i < STATS_LATE_MAX; i++)
+		event(1000 + i, "QA", 1, T0 + 1000);
+	alarm_stats(T0 + 200000, &st);
+	assert_int_equal(st.late_180, 40 + STATS_LATE_MAX);
+	assert_int_equal(st.nover_180, STATS_LATE_MAX);	/* the rest counted */
+}
+
 static void
 test_service_figures(void **state)
 {
@@ -759,6 +779,7 @@ main(void)
 		T(test_transitions_checked),
 		T(test_offer_expires),
 		T(test_service_figures),
+		T(test_late_list_is_long),
 		T(test_operator_holds),
 		T(test_restore_before_answer),
 		T(test_runaway_unit),

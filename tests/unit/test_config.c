@@ -163,6 +163,51 @@ test_file(void **state)
 	free(cause);
 }
 
+/*
+ * timezone: a tzdata name (checked by config_check against the zone
+ * files; Debian's tzdata is in make deps); none: the system's (TZ here).
+ */
+static void
+test_timezone(void **state)
+{
+	static const char ny[] = "[arcd]\n" LISTEN
+	    "timezone = America/New_York\n";
+	static const char nozone[] = "[arcd]\n" LISTEN
+	    "timezone = Mars/Olympus\n";
+	static const char *bad[] = { "timezone = ../../etc/passwd\n",
+	    "timezone = /etc/localtime\n", "timezone = Europe/Lon don\n",
+	    "timezone = Europe//London\n", "timezone =\n" };
+	struct config	 cfg;
+	char		*cause, text[128];
+	size_t		 i;
+
+	(void)state;
+	assert_int_equal(load(&cfg, ny, sizeof ny - 1, &cause), 0);
+	assert_int_equal(config_check(&cfg, &cause), 0);
+	assert_string_equal(cfg.timezone, "America/New_York");
+	assert_int_equal(load(&cfg, nozone, sizeof nozone - 1, &cause), 0);
+	assert_int_equal(config_check(&cfg, &cause), -1);
+	assert_non_null(strstr(cause, "timezone Mars/Olympus: unknown zone"));
+	free(cause);
+	for (i = 0; i < sizeof bad / sizeof *bad; i++) {
+		snprintf(text, sizeof text, "[arcd]\n%s", bad[i]);
+		assert_int_equal(load(&cfg, text, strlen(text), &cause), -1);
+		assert_non_null(strstr(cause, "line 2: timezone"));
+		free(cause);
+	}
+	/* None given: the system's; TZ if it names a zone, else not TZ. */
+	setenv("TZ", "Asia/Tokyo", 1);
+	assert_int_equal(load(&cfg, ny, sizeof LISTEN + 6, &cause), 0);
+	assert_int_equal(config_check(&cfg, &cause), 0);
+	assert_string_equal(cfg.timezone, "Asia/Tokyo");
+	setenv("TZ", "JST-9", 1);	/* a POSIX rule, not a zone name */
+	assert_int_equal(load(&cfg, ny, sizeof LISTEN + 6, &cause), 0);
+	assert_int_equal(config_check(&cfg, &cause), 0);
+	assert_string_not_equal(cfg.timezone, "JST-9");
+	assert_true(cfg.timezone[0] != '\0');
+	unsetenv("TZ");
+}
+
 /* What arcd -n prints loads back to the same settings. */
 static void
 test_print_loads_back(void **state)
@@ -197,6 +242,7 @@ main(void)
 		cmocka_unit_test(test_nul_and_long_lines),
 		cmocka_unit_test(test_file),
 		cmocka_unit_test(test_print_loads_back),
+		cmocka_unit_test(test_timezone),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
