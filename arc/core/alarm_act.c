@@ -93,9 +93,13 @@ alarm_reassign(struct alarm *a, const char *by, const char *to, int64_t wall,
 	struct operator		*op = operator_find(to);
 	char			 lost[32];
 
-	if (a->closing || (a->state != ALARM_OFFERED &&
-	    a->state != ALARM_HANDLING)) {
-		*why = "state";		/* a waiting one is accepted */
+	if (!a->stored) {
+		*why = "not_found";	/* not yet shown: not yet given */
+		return (-1);
+	}
+	if (a->closing || (a->state != ALARM_WAITING &&
+	    a->state != ALARM_OFFERED && a->state != ALARM_HANDLING)) {
+		*why = "state";
 		return (-1);
 	}
 	if (op == NULL || op->sessions == 0 || strcmp(a->operator, to) == 0) {
@@ -107,7 +111,11 @@ alarm_reassign(struct alarm *a, const char *by, const char *to, int64_t wall,
 	alarm_set_state(a, ALARM_HANDLING, to, wall);
 	c = alarm_change(cs, a, ACTION_REASSIGN, by, 1);
 	strlcpy(c->from, lost, sizeof c->from);
-	snprintf(c->detail, sizeof c->detail, "from %s to %s", lost, to);
+	if (lost[0] != '\0')
+		snprintf(c->detail, sizeof c->detail, "from %s to %s", lost,
+		    to);
+	else
+		snprintf(c->detail, sizeof c->detail, "to %s", to);
 	return (0);
 }
 

@@ -118,5 +118,24 @@ class TestSupervisor(ConsoleCase):
             ["login", "away", "back"], 5, "away and back audited")
 
 
+    def test_a_waiting_alarm_given(self):
+        op1 = self.console("op1")
+        boss = self.console("boss")
+        for c in (op1, boss):           # nobody is offered it
+            self.assertTrue(c.request("away", away=True)["ok"])
+        press(self.arcd, 1, "100000")
+        boss.wait_alarm(lambda a: a["id"] == 1 and a["state"] == "waiting",
+                        what="waiting")
+        self.assertTrue(boss.request("reassign", alarm_id=1,
+                                     to="op1")["ok"])
+        a = op1.wait_alarm(lambda a: a["id"] == 1 and
+                           a["state"] == "handling", what="op1 has it")
+        self.assertEqual(a["operator"], "op1")
+        self.assertFalse([p for p in op1.pushes if p["type"] == "system"])
+        wait_for(lambda: self.arcd.rows(
+            "SELECT actor, detail FROM audit WHERE action = 'reassign'")
+            == [("boss", "to op1")], 5, "given, audited")
+
+
 if __name__ == "__main__":
     unittest.main()
