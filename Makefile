@@ -34,7 +34,7 @@ DEB_PKGS	:= build-essential pkg-config libevent-dev libssl-dev \
 		   libsqlite3-dev sqlite3 libinih-dev libcmocka-dev \
 		   libjansson-dev libncurses-dev libmosquitto-dev mosquitto \
 		   clang libclang-rt-14-dev tmux python3 python3-cryptography \
-		   procps openssl python3-yaml gnuplot-nox tzdata
+		   procps openssl python3-yaml gnuplot-nox tzdata curl
 
 # The layers (docs/DESIGN.md). Each folder obeys a rule the build checks.
 RUNTIME_SRCS	:= $(wildcard arc/runtime/*.c)	# every program: libc only

@@ -127,6 +127,13 @@ class TestReadme(unittest.TestCase):
         self.assertTrue(os.path.getsize(os.path.join(self.dir, "run",
                                                      "load.svg")) > 0)
         self.assertIn("reconnect wave   done", joined)
+        # The administrator's examples: registered, imported, changed,
+        # refused, deleted, exported and imported elsewhere, verified.
+        for said in ("imported 1 clients", "operator ann has a new password",
+                     "--force deletes it", "dry run: client C-0042 deleted",
+                     "imported 10 clients", "chain intact",
+                     'arc_queue_depth{class="P1"}'):
+            self.assertIn(said, joined)
 
 
 
