@@ -46,7 +46,7 @@ PIPE_SRCS	:= arc/config.c arc/notify.c arc/commit.c arc/lookup.c \
 		   arc/alarmio.c arc/alarmload.c arc/ingest.c
 ADAPTER_SRCS	:= arc/source.c arc/listen.c arc/device.c arc/udp.c \
 		   arc/dc09.c arc/session.c arc/reqparse.c arc/login.c \
-		   arc/push.c arc/request.c arc/metrics.c
+		   arc/strangers.c arc/push.c arc/request.c arc/metrics.c
 ARCD_SRCS	:= arc/arcd.c
 CTL_SRCS	:= $(wildcard arc/ctl/*.c)
 LOADGEN_SRCS	:= $(filter-out loadgen/echo.c,$(wildcard loadgen/*.c))

@@ -464,6 +464,8 @@ struct session {
 	int			 fails;		/* failed logins here */
 	int			 busy;		/* a login being answered */
 	int			 checking;	/* ... its password on the worker */
+	int			 tls_up;	/* its TLS handshake done */
+	int			 spoke;		/* a line read (hello, login) */
 	int64_t			 since;		/* mono ms: connected */
 	int64_t			 login_by;	/* mono ms: log in by then */
 	int64_t			 hb_at;		/* mono ms: heartbeat sent */
@@ -477,6 +479,11 @@ struct session {
 	const char		*close_after;	/* close once output is sent */
 	TAILQ_ENTRY(session)	 entry;
 };
+/* --- strangers.c: who makes room among consoles not logged in --- */
+void	 strangers_mark(const char *addr, int64_t now);
+int	 strangers_rank(const struct session *, int64_t now);
+void	 strangers_free(void);
+
 struct session_hooks {
 	void	(*line)(struct session *, json_t *);	/* a JSON object */
 };

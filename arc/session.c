@@ -340,6 +340,7 @@ session_tick_one(struct session *s, int64_t now)
 	if (!s->authed) {
 		if (now >= s->login_by) {
 			COUNT(C_CONSOLE_LOGIN_TIMEOUT);
+			strangers_mark(s->addr, now);
 			session_close(s, "not logged in in time");
 		}
 		return;
@@ -403,8 +404,10 @@ session_read_cb(struct bufferevent *bev, void *arg)
 		if (len > max) {
 			COUNT(C_CONSOLE_BAD_INPUT);
 			session_close(s, "line too long");
-		} else
+		} else {
+			s->spoke = 1;
 			session_line(s, line, len);
+		}
 		free(line);
 	}
 	if (!s->closing && evbuffer_get_length(in) > max) {
@@ -446,8 +449,10 @@ session_event_cb(struct bufferevent *bev, short what, void *arg)
 	struct session	*s = arg;
 
 	(void)bev;
-	if (what & BEV_EVENT_CONNECTED)
+	if (what & BEV_EVENT_CONNECTED) {
+		s->tls_up = 1;
 		return;
+	}
 	session_close(s, (what & BEV_EVENT_EOF) ? "closed by the console" :
 	    "connection error");
 }
@@ -531,30 +536,30 @@ session_unauth_from(const char *addr)
 }
 
 /*
- * The table of strangers is full: the oldest connection of the address
- * holding most of them goes -- one whose password is being checked only
- * if there is no other. 0, or -1 if there is none at all.
+ * The table of strangers is full: the one ranked first by strangers.c
+ * goes (a flood's address, then the least far into its login); between
+ * equals the address holding most, then the oldest. 0, or -1 if none.
  */
 static int
 session_evict(void)
 {
 	struct session	*s, *victim = NULL;
 	size_t		 n, most = 0;
-	int		 pass;
+	int		 r, best = -1;
+	int64_t		 now = clock_mono();
 
-	for (pass = 0; pass < 2 && victim == NULL; pass++) {
-		TAILQ_FOREACH(s, &sessions, entry) {
-			if (s->authed || s->closing || (pass == 0 &&
-			    s->checking))
-				continue;
-			n = session_unauth_from(s->addr);
-			if (n > most)	/* the list is oldest first */
-				most = n, victim = s;
-		}
+	TAILQ_FOREACH(s, &sessions, entry) {
+		if (s->authed || s->closing)
+			continue;
+		r = strangers_rank(s, now);
+		n = session_unauth_from(s->addr);
+		if (r > best || (r == best && n > most))  /* oldest first */
+			best = r, most = n, victim = s;
 	}
 	if (victim == NULL)
 		return (-1);
 	COUNT(C_CONSOLE_UNAUTH_EVICTED);
+	strangers_mark(victim->addr, now);
 	session_close(victim, "making room: not logged in");
 	return (0);
 }
@@ -760,6 +765,7 @@ session_close_all(void)
 		hmap_free(&sess_by_id);
 		hmap_free(&sess_tags);
 	}
+	strangers_free();
 	sess_reap_ev = NULL;
 	for (i = 0; i < sess_nlisteners; i++)
 		evconnlistener_free(sess_listeners[i]);

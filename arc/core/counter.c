@@ -111,6 +111,8 @@ static const struct {
 	    "consoles closed: not logged in in time" },
 	[C_CONSOLE_UNAUTH_EVICTED] = { "console_unauthenticated_evicted",
 	    "consoles not logged in evicted to make room" },
+	[C_CONSOLE_MARKS_RESET] = { "console_stranger_marks_reset",
+	    "addresses that lost a console connection: table full, forgotten" },
 	[C_CONSOLE_LOGIN_LOCKED] = { "console_login_refused_locked",
 	    "console logins refused: the login or address is locked" },
 	[C_CONSOLE_LOGIN_UNKNOWN] = { "console_login_refused_unknown",

@@ -93,6 +93,38 @@ class TestStrangers(GuardCase):
         self.assertTrue(a2.request("ping", timeout=5)["error"] == "login")
 
 
+    def silent(self, source):
+        """A plain TCP connection to the console port that says nothing."""
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.bind((source, 0))
+        s.connect(("127.0.0.1", self.arcd.cport))
+        self.addCleanup(s.close)
+        return s
+
+    def test_a_flood_of_strangers_does_not_evict_an_operator(self):
+        flood = [self.silent(src) for src in
+                 ("127.0.0.2", "127.0.0.2", "127.0.0.3", "127.0.0.3",
+                  "127.0.0.4", "127.0.0.4")]
+        # An operator connects (TLS, hello) and is slow to log in...
+        op = self.stranger("127.0.0.9")
+        self.assertEqual(op.request("ping")["error"], "login")
+        # ... while the flood goes on from fresh addresses: each new one
+        # makes room, never by the operator's connection, which is
+        # further into its login than any of them.
+        for i in range(1, 13):
+            flood.append(self.silent("127.0.3.%d" % i))
+            self.assertEqual(op.request("ping")["error"], "login")
+        self.assertTrue(op.login("op1", PW)["ok"])
+        self.assertEqual(self.arcd.metric("console_unauthenticated_evicted"),
+                         13)
+        # A flood's address that lost one goes first next time.
+        again = self.silent("127.0.0.2")
+        late = self.stranger("127.0.0.10")
+        self.assertEqual(late.request("ping")["error"], "login")
+        again.settimeout(5)
+        self.assertEqual(again.recv(1), b"")
+
+
 class TestLockout(GuardCase):
     def wrong(self, login, source="127.0.0.1", password="wrong"):
         c = self.stranger(source)
