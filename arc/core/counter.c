@@ -67,6 +67,8 @@ static const char *counter_names[C_COUNTER_MAX] = {
 	[C_ALARMS_OPENED] = "alarms_opened",
 	[C_ALARM_WRITE_FAILED] = "alarm_writes_failed",
 	[C_LOOKUP_FAILED] = "lookups_failed",
+	[C_CONFIG_RELOADS] = "config_reloads",
+	[C_CONFIG_RELOAD_FAILED] = "config_reload_failures",
 };
 
 const char *

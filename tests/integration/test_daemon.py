@@ -1,0 +1,198 @@
+"""The conventions of a Unix daemon: --help and --version on every
+program, arcd -n saying where it would listen, -F logging to syslog unless
+stderr is a terminal, and SIGHUP reading arc.conf again."""
+import os
+import pty
+import re
+import select
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import unittest
+
+from arctest import (ARCD, BUILD, ArcdCase, free_port, frame, read_reply,
+                     stamp, wait_for)
+
+PROGRAMS = ("arcd", "arcd-test", "arc-console", "arc-loadgen", "arc-echo")
+
+
+def run(*args, **kw):
+    return subprocess.run(list(args), capture_output=True, text=True,
+                          timeout=30, **kw)
+
+
+class TestOptions(unittest.TestCase):
+    def test_help_and_version_on_every_program(self):
+        for p in PROGRAMS:
+            path = os.path.join(BUILD, p)
+            r = run(path, "--help")
+            self.assertEqual(r.returncode, 0, (p, r.stderr))
+            self.assertTrue(r.stdout.startswith("usage: " +
+                                                p.replace("-test", "")),
+                            (p, r.stdout))
+            self.assertEqual(r.stderr, "", p)
+            r = run(path, "--version")
+            self.assertEqual(r.returncode, 0, p)
+            self.assertRegex(r.stdout, r"^%s \d+\.\d+\.\d+\n$"
+                             % p.replace("-test", ""))
+
+    def test_a_bad_option_is_an_error_on_stderr(self):
+        for p in PROGRAMS:
+            r = run(os.path.join(BUILD, p), "--no-such-option")
+            self.assertNotEqual(r.returncode, 0, p)
+            self.assertEqual(r.stdout, "", p)
+            self.assertIn("usage:", r.stderr, p)
+
+
+class TestCheck(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="arctest-")
+        self.addCleanup(lambda: subprocess.run(["rm", "-rf", self.dir]))
+
+    def test_check_says_where_it_would_listen_and_opens_nothing(self):
+        port = free_port()
+        db = os.path.join(self.dir, "sub", "arc.db")
+        conf = os.path.join(self.dir, "arc.conf")
+        with open(conf, "w") as f:
+            f.write("[arcd]\ndatabase = %s\n"
+                    "listen = dc09-tcp=127.0.0.1:%d\n"
+                    "listen = metrics=[::1]:9109\n" % (db, port))
+        r = run(ARCD, "-n", "-f", conf, "-L", "dc09-udp=127.0.0.1:%d" % port,
+                "-L", "dc09-tcp=127.0.0.1:%d" % port)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("configuration OK", r.stderr)
+        lines = [l for l in r.stdout.splitlines() if l.startswith("#   ")]
+        self.assertEqual(len(lines), 2, r.stdout)
+        self.assertRegex(lines[0], r"dc09-udp +127\.0\.0\.1:%d +UDP" % port)
+        self.assertRegex(lines[1], r"dc09-tcp +127\.0\.0\.1:%d +TCP" % port)
+        self.assertIn("database %s" % db, r.stdout)
+        self.assertFalse(os.path.exists(os.path.dirname(db)),
+                         "-n touched the database")
+        s = socket.socket()
+        s.bind(("127.0.0.1", port))     # nothing holds the port
+        s.close()
+        r = run(ARCD, "-n", "-f", conf)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertRegex(r.stdout, r"metrics +\[::1\]:9109 +TCP: HTTP")
+
+    def test_check_fails_with_the_reason(self):
+        r = run(ARCD, "-n", "-L", "dc09-tcp=127.0.0.1:99999")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("bad address", r.stderr)
+        self.assertNotIn("would listen", r.stdout)
+
+
+class TestLogging(unittest.TestCase):
+    """-F: in the foreground; syslog unless stderr is a terminal."""
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="arctest-")
+        self.addCleanup(lambda: subprocess.run(["rm", "-rf", self.dir]))
+        self.port = free_port()
+        self.argv = [ARCD, "-F", "-D", os.path.join(self.dir, "arc.db"),
+                     "-L", "dc09-tcp=127.0.0.1:%d" % self.port]
+
+    def stop(self, p):
+        p.send_signal(signal.SIGTERM)
+        self.assertEqual(p.wait(20), 0)
+
+    def listening(self):
+        try:
+            socket.create_connection(("127.0.0.1", self.port), 1).close()
+            return True
+        except OSError:
+            return False
+
+    def test_not_a_terminal_logs_to_syslog(self):
+        log = os.path.join(self.dir, "stderr")
+        with open(log, "w") as f:
+            p = subprocess.Popen(self.argv, stdout=f, stderr=f)
+        try:
+            wait_for(self.listening, 15, "arcd -F to listen")
+            self.assertIsNone(p.poll(), "arcd -F left the foreground")
+        finally:
+            self.stop(p)
+        with open(log) as f:
+            self.assertEqual(f.read(), "", "logged to stderr, not syslog")
+
+    def test_a_terminal_gets_the_log(self):
+        master, slave = pty.openpty()
+        p = subprocess.Popen(self.argv, stdout=slave, stderr=slave)
+        os.close(slave)
+        out = b""
+        try:
+            deadline = time.monotonic() + 15
+            while b"arcd: running" not in out:
+                left = deadline - time.monotonic()
+                self.assertGreater(left, 0, "no log on the terminal: %r"
+                                   % out)
+                if select.select([master], [], [], left)[0]:
+                    out += os.read(master, 4096)
+        finally:
+            self.stop(p)
+            os.close(master)
+
+
+class TestReload(ArcdCase):
+    """SIGHUP: arc.conf again; live keys apply, bad files change nothing."""
+    conf_extra = "max_per_source = 100\n"
+
+    def write_conf(self, extra):
+        with open(self.arcd.conf) as f:
+            base = [l for l in f.read().splitlines(True)
+                    if l.startswith(("[", "listen"))]
+        with open(self.arcd.conf, "w") as f:
+            f.write("".join(base) + extra)
+
+    def hup(self, want):
+        before = self.arcd.logtext().count("reload:")
+        self.arcd.proc.send_signal(signal.SIGHUP)
+        wait_for(lambda: self.arcd.logtext().count("reload:") > before and
+                 want in self.arcd.logtext(), 10, "reload: " + want)
+
+    def refused(self):
+        """A new connection is closed at once (per-source limit)."""
+        s = self.arcd.tcp()
+        try:
+            return s.recv(1) == b""
+        except socket.timeout:
+            return False
+        finally:
+            s.close()
+
+    def test_live_key_applies_and_bad_file_keeps_serving(self):
+        held = [self.arcd.tcp() for _ in range(3)]
+        self.assertEqual(self.arcd.metric("connections_refused_source"), 0)
+        self.write_conf("max_per_source = 3\nidle_timeout = 60\n")
+        self.hup("max_per_source")
+        log = self.arcd.logtext()
+        self.assertIn("idle_timeout changed: takes a restart", log)
+        self.assertEqual(self.arcd.metric("config_reloads"), 1)
+        self.assertTrue(self.refused(), "max_per_source = 3 not applied")
+        self.assertEqual(self.arcd.metric("connections_refused_source"), 1)
+
+        self.write_conf("max_per_source = 100\nmax_held = 7\nbogus = 1\n")
+        self.hup("line 7: unknown key bogus")
+        self.assertIn("the running configuration is kept",
+                      self.arcd.logtext())
+        self.assertEqual(self.arcd.metric("config_reload_failures"), 1)
+        self.assertTrue(self.refused(), "a bad file changed the limit")
+        # ... and arcd serves: a held connection's frame is ACKed.
+        held[0].settimeout(5)
+        held[0].sendall(frame('"NULL"0001R0L0#1234[]_' + stamp()))
+        self.assertEqual(read_reply(held[0]).token, "ACK")
+        self.assertIsNone(self.arcd.proc.poll())
+
+        self.write_conf("max_per_source = 100\n")
+        self.hup("reload: %s: max_per_source" % self.arcd.conf)
+        s = self.arcd.tcp()
+        s.sendall(frame('"NULL"0002R0L0#1234[]_' + stamp()))
+        self.assertEqual(read_reply(s).token, "ACK")
+        for c in held + [s]:
+            c.close()
+
+
+if __name__ == "__main__":
+    unittest.main()
