@@ -1,7 +1,9 @@
 """The conventions of a Unix daemon: --help and --version on every
 program, arcd -n saying where it would listen, -F logging to syslog unless
-stderr is a terminal, and SIGHUP reading arc.conf again."""
+stderr is a terminal, SIGHUP reading arc.conf again, man pages that render
+without warnings, and make install (PREFIX, DESTDIR) with a systemd unit."""
 import os
+import shutil
 import pty
 import re
 import select
@@ -12,8 +14,8 @@ import tempfile
 import time
 import unittest
 
-from arctest import (ARCD, BUILD, ArcdCase, free_port, frame, read_reply,
-                     stamp, wait_for)
+from arctest import (ARCD, BUILD, ROOT, ArcdCase, free_port, frame,
+                     read_reply, stamp, wait_for)
 
 PROGRAMS = ("arcd", "arcd-test", "arc-console", "arc-loadgen", "arc-echo")
 
@@ -192,6 +194,121 @@ class TestReload(ArcdCase):
         self.assertEqual(read_reply(s).token, "ACK")
         for c in held + [s]:
             c.close()
+
+
+MAN_PAGES = ("arcd.8", "arcctl.8", "arc-console.1", "arc-loadgen.1",
+             "arc.conf.5")
+
+
+class TestManPages(unittest.TestCase):
+    def test_every_page_renders_without_warnings(self):
+        env = dict(os.environ, LC_ALL="C.UTF-8", MANWIDTH="80")
+        pages = sorted(os.listdir(os.path.join(ROOT, "docs", "man")))
+        self.assertEqual(sorted(MAN_PAGES), pages)
+        for page in pages:
+            path = os.path.join(ROOT, "docs", "man", page)
+            r = run("man", "--warnings", "-l", path, env=env)
+            self.assertEqual(r.returncode, 0, page)
+            self.assertEqual(r.stderr, "", page)
+            name = page.rsplit(".", 1)[0]
+            self.assertIn("%s(%s)" % (name.upper(), page[-1]), r.stdout)
+            self.assertIn("NAME", r.stdout, page)
+
+    def test_the_pages_name_every_option(self):
+        """Each program's page shows every option its --help lists."""
+        env = dict(os.environ, LC_ALL="C.UTF-8", MANWIDTH="200")
+        for prog, page in (("arcd", "arcd.8"), ("arc-console", "arc-console.1"),
+                           ("arc-loadgen", "arc-loadgen.1")):
+            usage = run(os.path.join(BUILD, prog), "--help").stdout
+            text = run("man", "-l", os.path.join(ROOT, "docs", "man", page),
+                       env=env).stdout
+            opts = set(re.findall(r"(?<![\w-])(--?[A-Za-z][\w-]*)", usage))
+            self.assertGreater(len(opts), 3, prog)
+            for o in opts:
+                self.assertIn(o, text, "%s: %s not in %s" % (prog, o, page))
+
+
+class TestInstall(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="arctest-")
+        self.addCleanup(lambda: subprocess.run(["rm", "-rf", self.dir]))
+
+    def make_install(self, *args):
+        build = os.path.basename(BUILD)
+        var = "SAN=1" if build == "build-san" else "BUILD=" + build
+        r = run("make", "-s", "--no-print-directory", "-C", ROOT, var,
+                "install", *args)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return r
+
+    def test_install_with_destdir_and_prefix(self):
+        root = os.path.join(self.dir, "root")
+        self.make_install("DESTDIR=" + root, "PREFIX=/usr")
+        want = {
+            "usr/sbin/arcd": 0o755, "usr/sbin/arcctl": 0o755,
+            "usr/bin/arc-console": 0o755, "usr/bin/arc-loadgen": 0o755,
+            "usr/bin/arc-echo": 0o755,
+            "usr/share/man/man8/arcd.8": 0o644,
+            "usr/share/man/man8/arcctl.8": 0o644,
+            "usr/share/man/man1/arc-console.1": 0o644,
+            "usr/share/man/man1/arc-loadgen.1": 0o644,
+            "usr/share/man/man5/arc.conf.5": 0o644,
+            "usr/share/doc/arc/arc.conf": 0o644,
+            "etc/arc/arc.conf": 0o644,
+            "usr/lib/systemd/system/arcd.service": 0o644,
+            "usr/lib/sysusers.d/arc.conf": 0o644,
+        }
+        for rel, mode in want.items():
+            st = os.stat(os.path.join(root, rel))
+            self.assertEqual(st.st_mode & 0o7777, mode, rel)
+        got = set()
+        for d, _, files in os.walk(root):
+            got |= {os.path.relpath(os.path.join(d, f), root) for f in files}
+        self.assertEqual(got - set(want), {"usr/share/doc/arc/README.md"})
+        r = run(os.path.join(root, "usr/sbin/arcd"), "--version")
+        self.assertTrue(r.stdout.startswith("arcd "), r.stdout)
+        with open(os.path.join(root, "usr/lib/systemd/system/arcd.service")) as f:
+            unit = f.read()
+        self.assertIn("ExecStart=/usr/sbin/arcd -F -f /etc/arc/arc.conf\n",
+                      unit)
+        for line in ("Type=simple", "User=arc", "StateDirectory=arc",
+                     "ProtectSystem=strict", "NoNewPrivileges=yes",
+                     "ExecReload=/bin/kill -HUP $MAINPID"):
+            self.assertIn(line + "\n", unit)
+        self.assertNotIn("@", unit.replace("@system-service", ""))
+        # The installed sample is a valid configuration.
+        r = run(os.path.join(root, "usr/sbin/arcd"), "-n", "-f",
+                os.path.join(root, "etc/arc/arc.conf"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+
+    def test_an_edited_config_is_not_overwritten(self):
+        root = os.path.join(self.dir, "root")
+        conf = os.path.join(root, "usr/local/etc/arc/arc.conf")
+        os.makedirs(os.path.dirname(conf))
+        with open(conf, "w") as f:
+            f.write("[arcd]\n# mine\n")
+        self.make_install("DESTDIR=" + root)
+        with open(conf) as f:
+            self.assertEqual(f.read(), "[arcd]\n# mine\n")
+        self.assertTrue(os.path.exists(
+            os.path.join(root, "usr/local/share/doc/arc/arc.conf")))
+        self.assertTrue(os.path.exists(
+            os.path.join(root, "usr/local/lib/systemd/system/arcd.service")))
+
+    def test_systemd_accepts_the_unit(self):
+        if shutil.which("systemd-analyze") is None:
+            self.skipTest("systemd-analyze is not installed")
+        # Installed where it runs from, so verify finds the programs.
+        prefix = os.path.join(self.dir, "usr")
+        self.make_install("PREFIX=" + prefix,
+                          "SYSCONFDIR=" + os.path.join(self.dir, "etc"))
+        unit = os.path.join(prefix, "lib/systemd/system/arcd.service")
+        r = run("systemd-analyze", "verify", "--man=no", unit)
+        self.assertEqual((r.returncode, r.stderr), (0, ""))
+        r = run("systemd-sysusers", "--dry-run", "--root=" + self.dir,
+                os.path.join(prefix, "lib/sysusers.d/arc.conf"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("Creating user 'arc'", r.stdout + r.stderr)
 
 
 if __name__ == "__main__":
