@@ -405,6 +405,7 @@ void	 listen_close(void);
 void	 listen_closed(void *src);
 
 /* --- device.c: DC-09 TCP sessions with units --- */
+void	 device_timeouts(const struct config *);	/* again on a reload */
 void	 device_init(struct event_base *, const struct config *,
 	    void (*closed)(void *));
 void	 device_new(int fd, const struct sockaddr *, void *src,

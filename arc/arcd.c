@@ -252,6 +252,7 @@ arcd_reload(void)
 	ingest_reload(&arcd_cfg);
 	source_init(&arcd_cfg);
 	login_reload(&arcd_cfg);
+	device_timeouts(&arcd_cfg);
 	log_notice("reload: %s: %s", arcd_conf,
 	    changed[0] != '\0' ? changed : "no change");
 	if (restart[0] != '\0')

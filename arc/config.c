@@ -51,8 +51,8 @@ struct config_int {
 static const struct config_int config_ints[] = {
 	CI(max_connections, 1, 1000000),
 	CI(max_per_source, 1, 1000000),
-	CR(idle_timeout, 1, 7 * 86400),
-	CR(dedupe_window, 10, 86400),
+	CI(idle_timeout, 1, 7 * 86400),
+	CI(dedupe_window, 10, 86400),
 	CI(dedupe_window_untimed, 10, 86400),
 	CR(dedupe_max, 1024, 1 << 26),
 	CI(max_pending, 16, 1 << 24),
@@ -61,8 +61,8 @@ static const struct config_int config_ints[] = {
 	CI(unregistered_all_burst, 1, 10000000),
 	CI(unregistered_all_per_min, 1, 10000000),
 	CI(max_sources, 16, 10000000),
-	CR(first_frame_timeout, 1, 3600),
-	CR(halfclosed_timeout, 1, 3600),
+	CI(first_frame_timeout, 1, 3600),
+	CI(halfclosed_timeout, 1, 3600),
 	CI(console_login_timeout, 1, 300),
 	CI(console_unauth_max, 1, 4096),
 	CI(console_unauth_per_source, 1, 4096),
@@ -80,8 +80,8 @@ static const struct config_int config_ints[] = {
 	CI(storm_quiet, 1, 86400),
 	CI(runaway_burst, 1, 100000),
 	CI(runaway_per_min, 1, 100000),
-	CR(supervision_default, 20, 90000),
-	CR(supervision_grace, 1, 86400),
+	CI(supervision_default, 20, 90000),
+	CI(supervision_grace, 1, 86400),
 	CI(max_consoles, 1, 4096),
 };
 #define NCONFIG_INTS (sizeof config_ints / sizeof config_ints[0])
@@ -652,9 +652,9 @@ config_same_holds(const struct config *a, const struct config *b)
 /*
  * A reload (SIGHUP): nc, read and checked, becomes cfg where a running
  * arcd can take it. The keys copied are named in changed; those that
- * differ but take a restart (listeners, the database, TLS files, the
- * dedupe table, connection and supervision timers) are named in
- * restart and keep their running values. Both lists are ", "-separated,
+ * differ but take a restart (listeners, the database, the TLS files, the
+ * dedupe table's size) are named in restart and keep their running
+ * values. Both lists are ", "-separated,
  * "" when empty, cut to size. Returns the number of keys changed.
  */
 int
@@ -695,8 +695,5 @@ config_apply(struct config *cfg, const struct config *nc, char *changed,
 		config_list(changed, size, ci->name);
 		n++;
 	}
-	/* The bounds config_check keeps, against what still runs. */
-	if (cfg->dedupe_window_untimed > cfg->dedupe_window)
-		cfg->dedupe_window_untimed = cfg->dedupe_window;
-	return (n);
+		return (n);
 }

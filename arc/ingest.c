@@ -415,7 +415,7 @@ ingest_dedupe_load_one(int64_t key, int64_t event_id, void *arg)
 	return (0);
 }
 
-/* The rates a reload may change; other limits are read from cfg. */
+/* What a reload may change that is kept as a copy: rates, windows. */
 void
 ingest_reload(const struct config *cfg)
 {
@@ -423,6 +423,8 @@ ingest_reload(const struct config *cfg)
 	    cfg->unregistered_per_min);
 	bucket_rate(&ingest_unreg_all_rate, cfg->unregistered_all_burst,
 	    cfg->unregistered_all_per_min);
+	supervise_limits(cfg->supervision_default, cfg->supervision_grace);
+	dedupe_window(cfg->dedupe_window);
 }
 
 int

@@ -14,7 +14,7 @@ import tempfile
 import time
 import unittest
 
-from arctest import (ARCD, BUILD, ROOT, ArcdCase, free_port, frame,
+from arctest import (ARCD, BUILD, ROOT, Arcd, ArcdCase, free_port, frame,
                      read_reply, stamp, wait_for)
 
 PROGRAMS = ("arcd", "arcd-test", "arc-console", "arc-loadgen", "arc-echo")
@@ -137,9 +137,8 @@ class TestLogging(unittest.TestCase):
             os.close(master)
 
 
-class TestReload(ArcdCase):
-    """SIGHUP: arc.conf again; live keys apply, bad files change nothing."""
-    conf_extra = "max_per_source = 100\n"
+class Reloads:
+    """Rewrite the test's arc.conf (its listeners kept) and SIGHUP."""
 
     def write_conf(self, extra):
         with open(self.arcd.conf) as f:
@@ -154,6 +153,11 @@ class TestReload(ArcdCase):
         wait_for(lambda: self.arcd.logtext().count("reload:") > before and
                  want in self.arcd.logtext(), 10, "reload: " + want)
 
+
+class TestReload(Reloads, ArcdCase):
+    """SIGHUP: arc.conf again; live keys apply, bad files change nothing."""
+    conf_extra = "max_per_source = 100\n"
+
     def refused(self):
         """A new connection is closed at once (per-source limit)."""
         s = self.arcd.tcp()
@@ -167,10 +171,10 @@ class TestReload(ArcdCase):
     def test_live_key_applies_and_bad_file_keeps_serving(self):
         held = [self.arcd.tcp() for _ in range(3)]
         self.assertEqual(self.arcd.metric("connections_refused_source"), 0)
-        self.write_conf("max_per_source = 3\nidle_timeout = 60\n")
+        self.write_conf("max_per_source = 3\ndedupe_max = 2048\n")
         self.hup("max_per_source")
         log = self.arcd.logtext()
-        self.assertIn("idle_timeout changed: takes a restart", log)
+        self.assertIn("dedupe_max changed: takes a restart", log)
         self.assertEqual(self.arcd.metric("config_reloads"), 1)
         self.assertTrue(self.refused(), "max_per_source = 3 not applied")
         self.assertEqual(self.arcd.metric("connections_refused_source"), 1)
@@ -194,6 +198,36 @@ class TestReload(ArcdCase):
         self.assertEqual(read_reply(s).token, "ACK")
         for c in held + [s]:
             c.close()
+
+
+class TestReloadTimers(Reloads, ArcdCase):
+    """A new supervision default on the test build's clock: the unit takes
+    it at its next frame."""
+    conf_extra = "supervision_grace = 1\n"
+
+    def setUp(self):
+        self.arcd = Arcd(self.conf_extra, test_build=True)
+        self.addCleanup(self.arcd.cleanup)
+        self.arcd.arcctl("unit", "add", "100000")     # no interval: default
+        self.arcd.start()
+
+    def silent(self):
+        return self.arcd.rows("SELECT code FROM alarm WHERE account = "
+                              "'100000' AND code = 'YS'")
+
+    def test_supervision_default_applies_at_the_next_frame(self):
+        s = self.arcd.tcp(timeout=10)
+        s.sendall(frame('"NULL"0001R1L1#100000[]_' + stamp()))
+        self.assertEqual(read_reply(s).token, "ACK")
+        self.write_conf("supervision_default = 20\nsupervision_grace = 1\n")
+        self.hup("supervision_default")
+        s.sendall(frame('"NULL"0002R1L1#100000[]_' + stamp()))
+        self.assertEqual(read_reply(s).token, "ACK")
+        self.arcd.advance(20)       # 20 s + 1 s of grace: not yet
+        self.assertEqual(self.silent(), [])
+        self.arcd.advance(2)        # before the reload: 3601 s
+        wait_for(self.silent, 10, "the unit silent alarm")
+        s.close()
 
 
 MAN_PAGES = ("arcd.8", "arcctl.8", "arc-console.1", "arc-loadgen.1",
