@@ -20,9 +20,9 @@ from arctest import (ARCD, BUILD, ROOT, Arcd, ArcdCase, free_port, frame,
 PROGRAMS = ("arcd", "arcd-test", "arc-console", "arc-loadgen", "arc-echo")
 
 
-def run(*args, **kw):
+def run(*args, timeout=30, **kw):
     return subprocess.run(list(args), capture_output=True, text=True,
-                          timeout=30, **kw)
+                          timeout=timeout, **kw)
 
 
 class TestOptions(unittest.TestCase):
@@ -270,8 +270,9 @@ class TestInstall(unittest.TestCase):
     def make_install(self, *args):
         build = os.path.basename(BUILD)
         var = "SAN=1" if build == "build-san" else "BUILD=" + build
+        # make test built everything; alone, this may build (SAN=1: slow).
         r = run("make", "-s", "--no-print-directory", "-C", ROOT, var,
-                "install", *args)
+                "install", *args, timeout=900)
         self.assertEqual(r.returncode, 0, r.stderr)
         return r
 
