@@ -36,7 +36,7 @@ DEB_PKGS	:= build-essential pkg-config libevent-dev libssl-dev \
 		   libsqlite3-dev sqlite3 libinih-dev libcmocka-dev \
 		   libjansson-dev libncurses-dev libmosquitto-dev mosquitto \
 		   clang libclang-rt-14-dev tmux python3 python3-cryptography \
-		   procps openssl man-db groff-base
+		   procps openssl python3-yaml man-db groff-base
 
 # The layers (docs/DESIGN.md). Each folder obeys a rule the build checks.
 RUNTIME_SRCS	:= $(wildcard arc/runtime/*.c)	# every program: libc only
@@ -57,7 +57,8 @@ CONSOLE_SRCS	:= $(wildcard console/*.c)
 CONSOLE_LIBS	:= $(shell $(PKG_CONFIG) --libs ncursesw 2>/dev/null)
 UNIT_TESTS	:= $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 # Core tests link the core and the runtime alone: nothing else exists.
-CORE_TESTS	:= test_alarm test_supervise test_dispatch test_runtime
+CORE_TESTS	:= test_alarm test_supervise test_dispatch test_gauge \
+		   test_runtime
 # Runtime tests link the runtime alone.
 RUNTIME_TESTS	:= test_utf8
 FUZZ_NAMES	:= $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
@@ -189,9 +190,10 @@ FUZZ_CFLAGS	:= -std=c11 -g -O1 -D_GNU_SOURCE -Iproto -Idb -Iarc/runtime \
 build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(PROTO_SRCS)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ $^ $(shell $(PKG_CONFIG) --libs openssl)
-# The three that are not pure proto/: the CSV import (db/ + SQLite), the
+# The four that are not pure proto/: the CSV imports (db/ + SQLite), the
 # console's protocol state (+ jansson) and the config parser (+ inih).
-build-fuzz/fuzz_csv: tests/fuzz/fuzz_csv.c $(PROTO_SRCS) $(DB_SRCS) \
+build-fuzz/fuzz_csv build-fuzz/fuzz_units: build-fuzz/fuzz_%: \
+		tests/fuzz/fuzz_%.c $(PROTO_SRCS) $(DB_SRCS) \
 		$(BUILD)/migrations.c $(RUNTIME_SRCS)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -pthread -o $@ $^ \

@@ -143,8 +143,12 @@ void	 commit_audit(const char *actor, const char *action,
 	    const char *subject, const char *detail);
 /* Nothing failed in the last 10 s. */
 int	 commit_storage_ok(void);
+/* ms since the last failed write; -1: none since start. */
+int64_t	 commit_failed_ago(void);
 void	 commit_fail_alarms(int n);	/* fault injection (tests) */
 size_t	 commit_inflight(void);
+/* How far behind the writer is: the oldest request not done (ms), 0. */
+int64_t	 commit_behind_ms(void);
 /* The audit chain's head as last written (a copy; reads no SQLite). */
 void	 commit_audit_head(int64_t *seq, uint8_t hash[DB_AUDIT_HASH]);
 /* Write what is queued, run every done, stop the writer. */
@@ -186,6 +190,13 @@ void	 refresh_keyfile(const struct db_keyfile *);
 int	 refresh_load(struct db *, char **cause);
 /* Check for changes (on the worker); applied on the loop when read. */
 void	 refresh_tick(void);
+/*
+ * arcctl's unlock requests go to this hook on the loop (login, source:
+ * one of them NULL; by: the person who asked); 0 unlocked, -1 not locked.
+ */
+typedef int	(*refresh_unlock_fn)(const char *login, const char *source,
+		    const char *by);
+void	 refresh_set_unlock(refresh_unlock_fn);
 void	 refresh_free(void);
 
 /*

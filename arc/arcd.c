@@ -378,6 +378,7 @@ arcd_keyfile(const struct config *cfg)
 	if (db_keyfile_load(path, &arcd_keys, &cause) == -1)
 		fatalx("%s", cause);
 	refresh_keyfile(&arcd_keys);
+	refresh_set_unlock(login_unlock);
 }
 
 static void

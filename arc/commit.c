@@ -1,7 +1,8 @@
 /*
  * commit.c -- the store writer, seen from the loop: it owns the store
- * handle, the eventfd that wakes the loop after each group commit, and
- * the storage-health flag. Every request carries its own completion
+ * handle, the eventfd that wakes the loop after each group commit, the
+ * storage-health flag, and how far behind the writer is (the age of the
+ * oldest request not yet done). Every request carries its own completion
  * (store_req.done), called here on the loop in submission order; nothing
  * switches on what a request was.
  *
@@ -19,6 +20,10 @@ static size_t		 commit_n;		/* submitted, not done */
 static int64_t		 commit_fail_at;	/* mono ms of the last failure */
 static int64_t		 commit_fail_logged;
 static uint64_t		 commit_fail_quiet;
+static int64_t		*commit_at;		/* owned: a ring of submit
+						   times (mono ms), oldest
+						   first */
+static size_t		 commit_atcap, commit_athead;
 static int64_t		 commit_head_seq;	/* the audit head at stop */
 static uint8_t		 commit_head_hash[DB_AUDIT_HASH];
 
@@ -40,6 +45,37 @@ commit_failed(void)
 	commit_fail_quiet = 0;
 }
 
+/* A request goes in: its time at the ring's end (grown as needed). */
+static void
+commit_at_push(int64_t now)
+{
+	int64_t	*v;
+	size_t	 i, cap;
+
+	if (commit_n == commit_atcap) {
+		cap = commit_atcap != 0 ? commit_atcap * 2 : 256;
+		v = xreallocarray(NULL, cap, sizeof *v);
+		for (i = 0; i < commit_n; i++)
+			v[i] = commit_at[(commit_athead + i) % commit_atcap];
+		free(commit_at);
+		commit_at = v;
+		commit_atcap = cap;
+		commit_athead = 0;
+	}
+	commit_at[(commit_athead + commit_n) % commit_atcap] = now;
+	commit_n++;
+}
+
+/* The oldest is done (completions come in submission order). */
+static void
+commit_at_pop(void)
+{
+	if (commit_n == 0)
+		fatalx("commit: more done than submitted");
+	commit_athead = (commit_athead + 1) % commit_atcap;
+	commit_n--;
+}
+
 static void
 commit_complete(struct store_req *list)
 {
@@ -47,7 +83,7 @@ commit_complete(struct store_req *list)
 
 	for (r = list; r != NULL; r = next) {
 		next = r->next;
-		commit_n--;
+		commit_at_pop();
 		if (r->result != 0)
 			commit_failed();
 		r->done(r);		/* may free r */
@@ -75,13 +111,14 @@ commit_start(struct event_base *base, const char *path, char **cause)
 void
 commit_submit(struct store_req *r)
 {
-	commit_n++;
 	if (commit_store == NULL) {	/* stopped: refused */
 		r->result = -1;
 		r->next = NULL;
-		commit_complete(r);
+		commit_failed();
+		r->done(r);		/* may free r */
 		return;
 	}
+	commit_at_push(clock_mono());
 	store_submit(commit_store, r);
 }
 
@@ -126,6 +163,23 @@ commit_storage_ok(void)
 	return (commit_fail_at == 0 || clock_mono() - commit_fail_at > 10000);
 }
 
+int64_t
+commit_failed_ago(void)
+{
+	return (commit_fail_at == 0 ? -1 : clock_mono() - commit_fail_at);
+}
+
+int64_t
+commit_behind_ms(void)
+{
+	int64_t	 d;
+
+	if (commit_n == 0)
+		return (0);
+	d = clock_mono() - commit_at[commit_athead];
+	return (d > 0 ? d : 0);
+}
+
 void
 commit_fail_alarms(int n)
 {
@@ -164,4 +218,7 @@ commit_stop(void)
 	}
 	notify_free(commit_notify);
 	commit_notify = NULL;
+	free(commit_at);
+	commit_at = NULL;
+	commit_atcap = commit_athead = commit_n = 0;
 }

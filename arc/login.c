@@ -67,6 +67,7 @@ struct login_check {
 	char			*password;	/* owned, wiped */
 	int64_t			 asked;		/* mono ms */
 	int			 ok;
+	enum counter		 why;		/* a refusal's reason */
 	char			 name[96];
 	int			 super;
 };
@@ -241,8 +242,15 @@ login_check_run(struct db *db, struct worker_job *job)
 	struct login_check	*c = (struct login_check *)job;
 	struct db_operator	 op;
 
-	c->ok = db_operator_get(db, c->login, &op) == 0 && !op.disabled &&
-	    db_password_verify(c->password, op.hash) == 1;
+	c->ok = 0;
+	if (db_operator_get(db, c->login, &op) != 0)
+		c->why = C_CONSOLE_LOGIN_UNKNOWN;
+	else if (op.disabled)
+		c->why = C_CONSOLE_LOGIN_DISABLED;
+	else if (db_password_verify(c->password, op.hash) != 1)
+		c->why = C_CONSOLE_LOGIN_PASSWORD;
+	else
+		c->ok = 1;
 	if (c->ok) {
 		strlcpy(c->login, op.login, sizeof c->login);
 		strlcpy(c->name, op.name, sizeof c->name);
@@ -262,6 +270,7 @@ login_check_done(struct worker_job *job)
 	freezero_str(c->password);
 	if (!c->ok) {		/* counted even if the console has gone */
 		COUNT(C_CONSOLE_LOGIN_FAILED);
+		COUNT(c->why);		/* for /metrics, never the console */
 		login_printable(c->login, safe, sizeof safe);
 		log_warnx("console %s: login refused for %s", c->addr, safe);
 		login_fail(&lt_logins, c->login, c->addr, now);

@@ -1,20 +1,24 @@
 /*
- * metrics.c -- arcd's counters (core/counter.c) and gauges, served as
- * Prometheus text at /metrics (libevent evhttp, loopback by default) with
- * /healthz, and logged at shutdown. arcd's test build adds its /test
- * routes here (metrics_route).
+ * metrics.c -- arcd's counters (core/counter.c) and gauges (the sizes of
+ * its tables and the wallboard's figures, core/gauge.c), served as
+ * Prometheus text at /metrics (libevent evhttp, loopback by default);
+ * /healthz says whether storage is writable and how far behind the store
+ * writer is (200 or 503); the counters are logged at shutdown. arcd's
+ * test build adds its /test routes here (metrics_route).
  *
  * Thread: the network thread.
  */
 #include <event2/buffer.h>
 #include <event2/event.h>
 #include <event2/http.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "arc.h"
 
-#define METRICS_ROUTES	8
+#define METRICS_ROUTES		8
+#define METRICS_BEHIND_MS	5000	/* /healthz: the store falls behind */
 
 static struct evhttp	*metrics_http;	/* owned */
 static struct {
@@ -23,45 +27,148 @@ static struct {
 }			 metrics_routes[METRICS_ROUTES];
 static size_t		 metrics_nroutes;
 
+/* A family's HELP and TYPE lines (arc_ is added). */
+static void
+metrics_family(struct evbuffer *b, const char *name, const char *type,
+    const char *help)
+{
+	evbuffer_add_printf(b, "# HELP arc_%s %s\n# TYPE arc_%s %s\n", name,
+	    help, name, type);
+}
+
+static void
+metrics_gauge(struct evbuffer *b, const char *name, const char *help,
+    long long v)
+{
+	metrics_family(b, name, "gauge", help);
+	evbuffer_add_printf(b, "arc_%s %lld\n", name, v);
+}
+
+static void
+metrics_counters(struct evbuffer *b)
+{
+	char	 name[64];
+	size_t	 i;
+
+	for (i = 0; i < C_COUNTER_MAX; i++) {
+		snprintf(name, sizeof name, "%s_total", counter_name(i));
+		metrics_family(b, name, "counter", counter_help(i));
+		evbuffer_add_printf(b, "arc_%s %llu\n", name,
+		    (unsigned long long)counters[i]);
+	}
+}
+
+/* The pipeline's and the adapters' sizes. */
+static void
+metrics_sizes(struct evbuffer *b)
+{
+	metrics_gauge(b, "connections", "DC-09 TCP connections open",
+	    device_count());
+	metrics_gauge(b, "pending_commits", "frames awaiting their commit",
+	    ingest_pending());
+	metrics_gauge(b, "units", "registered units", unit_count());
+	metrics_gauge(b, "alarms_open", "alarms open, in every state",
+	    alarm_count_open());
+	metrics_gauge(b, "consoles", "console connections", session_count());
+	metrics_gauge(b, "sources", "source addresses remembered",
+	    source_count());
+	metrics_gauge(b, "output_waiting_bytes",
+	    "bytes waiting to be sent to units", device_waiting_bytes());
+	metrics_gauge(b, "storage_writable",
+	    "1 if no store write failed in the last 10 s", commit_storage_ok());
+	metrics_gauge(b, "store_pending_requests",
+	    "requests queued to the store writer, not yet done",
+	    commit_inflight());
+	metrics_family(b, "store_behind_seconds", "gauge",
+	    "age of the oldest request not yet written");
+	evbuffer_add_printf(b, "arc_store_behind_seconds %.3f\n",
+	    commit_behind_ms() / 1000.0);
+}
+
+/* The wallboard: the queue per class, operators, alarms in hand. */
+static void
+metrics_wallboard(struct evbuffer *b)
+{
+	struct gauges	 g;
+	int		 c, st;
+
+	gauge_read(clock_wall(), &g);
+	metrics_family(b, "queue_depth", "gauge",
+	    "alarms waiting or offered, not yet accepted, by class");
+	for (c = CLASS_P1; c <= CLASS_P3; c++)
+		evbuffer_add_printf(b, "arc_queue_depth{class=\"%s\"} %d\n",
+		    code_class_name(c), g.queue[c]);
+	metrics_family(b, "queue_oldest_seconds", "gauge",
+	    "how long the oldest alarm not yet accepted has waited since it "
+	    "opened, by class; 0 if none");
+	for (c = CLASS_P1; c <= CLASS_P3; c++)
+		evbuffer_add_printf(b, "arc_queue_oldest_seconds{class=\"%s\"} "
+		    "%.3f\n", code_class_name(c), g.oldest_ms[c] / 1000.0);
+	metrics_gauge(b, "operators_logged_in",
+	    "operators and supervisors with a console logged in",
+	    g.operators);
+	metrics_family(b, "operators", "gauge",
+	    "operators logged in, by what they are doing");
+	for (st = 0; st < OPERATOR_STATE_MAX; st++)
+		evbuffer_add_printf(b, "arc_operators{state=\"%s\"} %d\n",
+		    operator_state_name(st), g.by_state[st]);
+	metrics_gauge(b, "alarms_held",
+	    "alarms operators hold: offered to them or in hand",
+	    g.offers + g.handling);
+	metrics_gauge(b, "offers_pending", "alarms offered, not yet accepted",
+	    g.offers);
+	metrics_gauge(b, "alarms_awaiting_restore",
+	    "technical alarms held back while their restore may come",
+	    g.on_hold);
+	metrics_gauge(b, "incidents_open", "open incidents (storms)",
+	    g.incidents);
+	metrics_gauge(b, "incident_members",
+	    "alarms collapsed into an open incident", g.members);
+}
+
 static void
 metrics_cb(struct evhttp_request *req, void *arg)
 {
 	struct evbuffer	*b = evbuffer_new();
-	size_t		 i;
 
 	(void)arg;
-	for (i = 0; i < C_COUNTER_MAX; i++)
-		evbuffer_add_printf(b, "# TYPE arc_%s_total counter\n"
-		    "arc_%s_total %llu\n", counter_name(i), counter_name(i),
-		    (unsigned long long)counters[i]);
-	evbuffer_add_printf(b, "# TYPE arc_connections gauge\n"
-	    "arc_connections %zu\n", device_count());
-	evbuffer_add_printf(b, "# TYPE arc_pending_commits gauge\n"
-	    "arc_pending_commits %zu\n", ingest_pending());
-	evbuffer_add_printf(b, "# TYPE arc_units gauge\narc_units %zu\n",
-	    unit_count());
-	evbuffer_add_printf(b, "# TYPE arc_alarms_open gauge\n"
-	    "arc_alarms_open %zu\n", alarm_count_open());
-	evbuffer_add_printf(b, "# TYPE arc_consoles gauge\n"
-	    "arc_consoles %zu\n", session_count());
-	evbuffer_add_printf(b, "# TYPE arc_sources gauge\n"
-	    "arc_sources %zu\n", source_count());
-	evbuffer_add_printf(b, "# TYPE arc_output_waiting_bytes gauge\n"
-	    "arc_output_waiting_bytes %zu\n", device_waiting_bytes());
+	metrics_counters(b);
+	metrics_sizes(b);
+	metrics_wallboard(b);
 	evhttp_add_header(evhttp_request_get_output_headers(req),
 	    "Content-Type", "text/plain; version=0.0.4");
 	evhttp_send_reply(req, 200, "OK", b);
 	evbuffer_free(b);
 }
 
+/*
+ * 200 if storage is writable and the writer keeps up (its oldest request
+ * younger than METRICS_BEHIND_MS), else 503; a line of JSON says which.
+ */
 static void
 metrics_health_cb(struct evhttp_request *req, void *arg)
 {
 	struct evbuffer	*b = evbuffer_new();
+	int64_t		 behind = commit_behind_ms();
+	int64_t		 ago = commit_failed_ago();
+	int		 writable = commit_storage_ok();
+	int		 ok = writable && behind < METRICS_BEHIND_MS;
 
 	(void)arg;
-	evbuffer_add_printf(b, "ok\n");
-	evhttp_send_reply(req, 200, "OK", b);
+	evbuffer_add_printf(b, "{\"status\": \"%s\", \"storage\": \"%s\", "
+	    "\"store\": \"%s\", \"store_pending\": %zu, "
+	    "\"store_behind_seconds\": %.3f, \"last_failure_seconds_ago\": ",
+	    ok ? "ok" : "unhealthy", writable ? "writable" : "failing",
+	    behind < METRICS_BEHIND_MS ? "keeping up" : "behind",
+	    commit_inflight(), behind / 1000.0);
+	if (ago < 0)
+		evbuffer_add_printf(b, "null}\n");
+	else
+		evbuffer_add_printf(b, "%.3f}\n", ago / 1000.0);
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "Content-Type", "application/json");
+	evhttp_send_reply(req, ok ? 200 : 503, ok ? "OK" :
+	    "Service Unavailable", b);
 	evbuffer_free(b);
 }
 

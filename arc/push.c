@@ -114,24 +114,6 @@ push_lost(const char *login, int64_t alarm_id, const char *by,
 
 /* --- the supervisor's view --- */
 
-/* What an operator is doing: away, free, offered, handling. */
-static const char *
-push_state(const struct operator *op, json_t *held)
-{
-	json_t		*h;
-	size_t		 i;
-	int		 handling = 0;
-
-	json_array_foreach(held, i, h)
-		handling += strcmp(json_string_value(json_object_get(h,
-		    "state")), "handling") == 0;
-	if (handling > 0)
-		return ("handling");
-	if (json_array_size(held) > 0)
-		return ("offered");
-	return (op->away ? "away" : "free");
-}
-
 static void
 push_operator(struct operator *op, void *arg)
 {
@@ -155,7 +137,7 @@ push_operator(struct operator *op, void *arg)
 	    "s:b, s:o, s:o, s:n, s:i, s:i, s:i, s:i}", "login",
 	    alarm_json_text(op->login), "name", alarm_json_text(op->name),
 	    "role", op->super ? "supervisor" : "operator", "connected",
-	    op->sessions > 0, "state", push_state(op, held), "away",
+	    op->sessions > 0, "state", operator_state_name(dispatch_state(op)), "away",
 	    op->away, "alarms", ids, "held", held, "locked_until", "logins",
 	    st.logins, "answered", st.answered, "within_60", st.within_60,
 	    "within_180", st.within_180));

@@ -17,13 +17,24 @@
  * opened here, on the worker; a key stored in the clear before sealing
  * existed is read as it is.
  *
+ * The same job carries arcctl's unlock requests (operator unlock, table
+ * unlock_request): login lockouts live in memory on the loop, out of
+ * arcctl's reach, so arcctl writes a row and the job reads the rows after
+ * the last one seen (at most REFRESH_UNLOCKS a pass; requests written
+ * before start-up are skipped, as the locks they were for are gone). Back
+ * on the loop each is handed to the unlock hook (arcd.c sets login_unlock,
+ * which lifts the lock and audits it with the person who asked).
+ *
  * Threads: refresh_run runs on the worker and touches only its job (and
- * the key file, read-only after start-up).
+ * the key file, read-only after start-up); everything else, the hook and
+ * the static state here, is the loop's.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "arc.h"
+
+#define REFRESH_UNLOCKS	32	/* unlock requests read a pass */
 
 struct refresh_job {
 	struct worker_job job;
@@ -34,12 +45,23 @@ struct refresh_job {
 	int64_t		*gone;		/* owned: removed ids */
 	size_t		 ngone, capgone;
 	struct card_set	*cards;		/* owned; NULL = unchanged */
+	int64_t		 unlock_after;			/* in */
+	struct db_unlock unlocks[REFRESH_UNLOCKS];	/* out */
+	size_t		 nunlocks;
 	char		*cause;		/* owned */
 };
 
 static int64_t		 refresh_unit_version = -1, refresh_card_version = -1;
+static int64_t		 refresh_unlock_after;	/* the last request seen */
+static refresh_unlock_fn refresh_unlock_hook;
 static int		 refresh_busy;
 static const struct db_keyfile *refresh_keys;	/* borrowed, read-only */
+
+void
+refresh_set_unlock(refresh_unlock_fn fn)
+{
+	refresh_unlock_hook = fn;
+}
 
 void
 refresh_keyfile(const struct db_keyfile *kf)
@@ -121,6 +143,17 @@ refresh_gone_one(int64_t id, void *arg)
 	return (0);
 }
 
+static int
+refresh_unlock_one(const struct db_unlock *u, void *arg)
+{
+	struct refresh_job	*r = arg;
+
+	if (r->nunlocks == REFRESH_UNLOCKS)
+		return (1);
+	r->unlocks[r->nunlocks++] = *u;
+	return (0);
+}
+
 /* Read what changed (the worker, or start-up). 0 or -1 (r->cause). */
 static int
 refresh_read(struct db *db, struct refresh_job *r)
@@ -139,6 +172,12 @@ refresh_read(struct db *db, struct refresh_job *r)
 	if (r->card_version != r->card_since &&
 	    (r->cards = card_read(db, &r->cause)) == NULL)
 		return (-1);
+	if (db_unlock_foreach(db, r->unlock_after, REFRESH_UNLOCKS,
+	    refresh_unlock_one, r) != 0) {
+		xasprintf(&r->cause, "reading unlock requests: %s",
+		    db_errmsg(db));
+		return (-1);
+	}
 	return (0);
 }
 
@@ -160,6 +199,42 @@ refresh_job_free(struct refresh_job *r)
 	free(r);
 }
 
+/* Printable ASCII, the rest '?': a request's text goes to the log. */
+static void
+refresh_printable(char *s)
+{
+	for (; *s != '\0'; s++) {
+		if (*s < 0x20 || *s > 0x7e)
+			*s = '?';
+	}
+}
+
+/* Lift the locks asked for, in order; each request once. */
+static void
+refresh_unlocks(struct refresh_job *r)
+{
+	struct db_unlock	*u;
+	size_t			 i;
+
+	for (i = 0; i < r->nunlocks; i++) {
+		u = &r->unlocks[i];
+		if (u->id <= refresh_unlock_after)
+			continue;
+		refresh_unlock_after = u->id;
+		refresh_printable(u->login);
+		refresh_printable(u->source);
+		refresh_printable(u->actor);
+		if (refresh_unlock_hook == NULL || refresh_unlock_hook(
+		    u->login[0] != '\0' ? u->login : NULL,
+		    u->login[0] != '\0' ? NULL : u->source,
+		    u->actor[0] != '\0' ? u->actor : "arcctl") != 0)
+			log_notice("unlock request %lld: %s %s was not locked",
+			    (long long)u->id, u->login[0] != '\0' ? "login" :
+			    "source", u->login[0] != '\0' ? u->login :
+			    u->source);
+	}
+}
+
 /* Apply what was read, one unit at a time. */
 static void
 refresh_apply(struct refresh_job *r, int startup)
@@ -179,6 +254,8 @@ refresh_apply(struct refresh_job *r, int startup)
 		refresh_card_version = r->card_version;
 	}
 	refresh_unit_version = r->unit_version;
+	if (!startup)
+		refresh_unlocks(r);
 	if (!startup && (r->nunits != 0 || r->ngone != 0))
 		log_notice("units: %zu changed, %zu removed, %zu registered",
 		    r->nunits, r->ngone, unit_count());
@@ -206,6 +283,7 @@ refresh_job_new(void)
 	r = xcalloc(1, sizeof *r);
 	r->unit_since = refresh_unit_version;
 	r->card_since = refresh_card_version;
+	r->unlock_after = refresh_unlock_after;
 	r->job.run = refresh_run;
 	r->job.done = refresh_done;
 	return (r);
@@ -216,6 +294,13 @@ refresh_load(struct db *db, char **cause)
 {
 	struct refresh_job	*r = refresh_job_new();
 
+	/* Requests from before start-up were for locks that are gone. */
+	if ((refresh_unlock_after = db_unlock_last(db)) < 0) {
+		xasprintf(cause, "reading unlock requests: %s", db_errmsg(db));
+		refresh_job_free(r);
+		return (-1);
+	}
+	r->unlock_after = refresh_unlock_after;
 	if (refresh_read(db, r) != 0) {
 		*cause = r->cause;
 		r->cause = NULL;

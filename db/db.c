@@ -31,6 +31,8 @@ struct db {
 	int			 flags;
 	int			 nstmts;
 	struct db_cached	 stmts[DB_MAX_STMTS];
+	char			 actor[64];	/* audit rows; "" = "arcctl" */
+	int			 dry_run;	/* commit rolls back */
 };
 
 static int	db_private(const char *, int, char **);
@@ -336,10 +338,35 @@ db_begin(struct db *db)
 	return (db_exec(db, "BEGIN IMMEDIATE"));
 }
 
+/* A dry run's connection never commits: the transaction is undone. */
 int
 db_commit(struct db *db)
 {
+	if (db->dry_run) {
+		db_rollback(db);
+		return (0);
+	}
 	return (db_exec(db, "COMMIT"));
+}
+
+/* Every later commit on this connection is rolled back instead. */
+void
+db_set_dry_run(struct db *db, int on)
+{
+	db->dry_run = on;
+}
+
+/* Who the audit rows of this connection's changes name (arcctl's user). */
+void
+db_set_actor(struct db *db, const char *actor)
+{
+	snprintf(db->actor, sizeof db->actor, "%s", actor);
+}
+
+const char *
+db_actor(struct db *db)
+{
+	return (db->actor[0] != '\0' ? db->actor : "arcctl");
 }
 
 void

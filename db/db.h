@@ -32,6 +32,13 @@ extern const size_t db_nmigrations;
 const char	*db_errmsg(struct db *);
 /* Passive WAL checkpoint; from a non-writer connection. 0 or -1. */
 int		 db_checkpoint(struct db *);
+/*
+ * arcctl's: the person its audit rows name (at most 63 bytes; default
+ * "arcctl"), and a dry run (every commit rolls back: checked, not kept).
+ */
+void		 db_set_actor(struct db *, const char *);
+const char	*db_actor(struct db *);
+void		 db_set_dry_run(struct db *, int);
 
 /*
  * --- db_keyfile.c: unit keys at rest ---
@@ -251,6 +258,101 @@ int		 db_password_verify(const char *password, const char *hash);
 #define DB_PASSWORD_MIN	8	/* characters */
 
 /*
+ * --- db_edit.c, db_operator.c: arcctl's edits and deletes ---
+ * One audited transaction each (db_actor()); *what (caller frees) says
+ * what a delete took with it. Alarms stay arcd's: an open alarm of a
+ * deleted unit stays open.
+ */
+#define DB_UNIT_SET_KEY		0x1	/* key: "ascii:"/"hex:", "" = none */
+#define DB_UNIT_SET_CLIENT	0x2	/* client: a ref, "" = unlinked */
+#define DB_UNIT_SET_INTERVAL	0x4
+int		 db_unit_edit(struct db *, const struct db_unit *, int set,
+		    const struct db_keyfile *, char **cause);
+/* With open alarms only if force. */
+int		 db_unit_delete(struct db *, const char *account, int force,
+		    char **what, char **cause);
+/* Relabel an existing zone. */
+int		 db_zone_edit(struct db *, const char *account, const char *zone,
+		    const char *label, char **cause);
+int		 db_zone_delete(struct db *, const char *account,
+		    const char *zone, char **cause);
+/* Store the client c->ref as given (validated). */
+int		 db_client_update(struct db *, const struct db_client *,
+		    char **cause);
+/* With units or open alarms only if force: its units and zones go too. */
+int		 db_client_delete(struct db *, const char *ref, int force,
+		    char **what, char **cause);
+int		 db_responder_get(struct db *, int64_t id,
+		    struct db_responder *);
+int		 db_responder_update(struct db *, const struct db_responder *,
+		    char **cause);
+/* Linked to clients only if force (the links go too). */
+int		 db_responder_delete(struct db *, int64_t id, int force,
+		    char **what, char **cause);
+int		 db_client_unlink_responder(struct db *, const char *ref,
+		    int64_t responder_id, char **cause);
+/* Name, role and disabled of op->login as given. */
+int		 db_operator_update(struct db *, const struct db_operator *,
+		    char **cause);
+int		 db_operator_delete(struct db *, const char *login,
+		    char **cause);
+/* A new password (>= DB_PASSWORD_MIN characters), hashed. */
+int		 db_operator_passwd(struct db *, const char *login,
+		    const char *password, char **cause);
+
+/*
+ * --- db_unlock.c: unlock requests (migration 0008) ---
+ * arcctl asks, arcd (which keeps login lockouts in memory) acts: arcctl
+ * writes a row naming a login or a source address, arcd's refresh job
+ * reads the rows after the last one it saw and lifts the lock.
+ */
+struct db_unlock {
+	int64_t		 id;
+	int64_t		 at;		/* unix ms */
+	char		 login[32];	/* "" when a source */
+	char		 source[64];	/* "" when a login */
+	char		 actor[64];
+};
+/* Write a request (audited "unlock requested"); *id = its id. */
+int		 db_unlock_request(struct db *, const char *login,
+		    const char *source, int64_t *id, char **cause);
+/* The highest request id (0: none); -1 on error. */
+int64_t		 db_unlock_last(struct db *);
+/* Requests with id > after, oldest first, at most max. */
+int		 db_unlock_foreach(struct db *, int64_t after, int max,
+		    int (*fn)(const struct db_unlock *, void *), void *);
+
+/*
+ * --- db_export.c: clients and units as CSV (RFC 4180) ---
+ * What db_client_import and db_unit_import read back unchanged. A unit's
+ * key is exported sealed ("enc:..."), as stored: it opens only with the
+ * key file of the database it came from (copy that file beside the new
+ * database before arcctl init).
+ */
+int		 db_client_export(struct db *, int (*put)(const char *,
+		    size_t, void *), void *);
+int		 db_unit_export(struct db *, int (*put)(const char *, size_t,
+		    void *), void *);
+/*
+ * Import units from CSV (columns account,protocol,key,client,interval; only
+ * account required; key "ascii:"/"hex:" sealed with kf, "enc:" checked to
+ * open with it). All or nothing, errors as db_client_import's.
+ */
+int		 db_unit_import(struct db *, const struct db_keyfile *,
+		    const char *name, const char *buf, size_t len, size_t *n,
+		    char **cause);
+
+/* --- db_audit.c: the trail read back --- */
+struct db_audit_row {
+	int64_t		 id;
+	int64_t		 at;		/* unix ms */
+	const char	*actor, *action, *subject, *detail; /* borrowed */
+};
+/* Rows with at >= since (ms), oldest first; stops early if fn != 0. */
+int		 db_audit_foreach(struct db *, int64_t since,
+		    int (*fn)(const struct db_audit_row *, void *), void *);
+
+/*
  * --- alarms (migration 0002) ---
  * arcd is the only writer of alarms; it allocates ids itself (max + 1 at
  * start-up) and writes every change through STORE_ALARM.
@@ -467,5 +569,38 @@ int		 db_alarm_link(struct db *, int64_t alarm_id, int64_t event_id);
 int		 db_alarm_raise_hwm(struct db *, int64_t hwm);
 int		 db_alarm_note_add(struct db *, int64_t alarm_id, int64_t at,
 		    const char *op, const char *text, int64_t *id);
+
+/*
+ * The CSV import (db_import.c) for each kind of row: the columns a file
+ * may have and where they go in the kind's record, and what is a good
+ * record. db_unit_import.c is a kind.
+ */
+struct db_import_column {
+	const char	*name;
+	size_t		 off;
+	size_t		 size;
+};
+struct import;
+struct db_import_kind {
+	const struct db_import_column *cols;	/* the required ones first */
+	size_t		 ncols;			/* at most 16 */
+	size_t		 nrequired;
+	size_t		 size;		/* of a record */
+	/* Report each problem (db_import_problem); their number. */
+	int		(*check)(struct import *, struct db *, void *);
+	/* The id of the stored row with the record's key, -1 none. */
+	int64_t		(*lookup)(struct db *, const void *);
+	const char	*(*key)(const void *);
+	int		(*insert)(struct db *, const void *);
+	const char	*noun;		/* "client" */
+	const char	*keyname;	/* "ref" */
+	const void	*arg;		/* the kind's: the key file */
+};
+int		 db_import_run(struct db *, const struct db_import_kind *,
+		    const char *name, const char *buf, size_t len, size_t *n,
+		    char **cause);
+int		 db_import_problem(struct import *, const char *field,
+		    const char *why);
+const void	*db_import_arg(struct import *);
 
 #endif /* ARC_DB_H */

@@ -440,3 +440,38 @@ error:
 	xasprintf(cause, "%s", db_errmsg(db));
 	return (-1);
 }
+
+static const char audit_since_sql[] =
+    "SELECT id, at, actor, action, subject, detail FROM audit "
+    "WHERE at >= ? ORDER BY id";
+
+/* Rows with at >= since (ms), oldest first; stops early if fn != 0. */
+int
+db_audit_foreach(struct db *db, int64_t since,
+    int (*fn)(const struct db_audit_row *, void *), void *arg)
+{
+	struct db_audit_row	 r;
+	sqlite3_stmt		*st;
+	const char		**f[4];
+	int			 i, rc = SQLITE_DONE, stop = 0;
+
+	f[0] = &r.actor;
+	f[1] = &r.action;
+	f[2] = &r.subject;
+	f[3] = &r.detail;
+	if ((st = db_stmt(db, audit_since_sql)) == NULL)
+		return (-1);
+	sqlite3_bind_int64(st, 1, since);
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		r.id = sqlite3_column_int64(st, 0);
+		r.at = sqlite3_column_int64(st, 1);
+		for (i = 0; i < 4; i++) {
+			*f[i] = (const char *)sqlite3_column_text(st, 2 + i);
+			if (*f[i] == NULL)
+				*f[i] = "";
+		}
+		stop = fn(&r, arg);
+	}
+	sqlite3_reset(st);
+	return (stop || rc == SQLITE_DONE ? 0 : -1);
+}

@@ -1,5 +1,6 @@
 /*
- * db_import.c -- clients from a CSV file (RFC 4180): a header line names
+ * db_import.c -- clients (and, for db_unit_import.c, any kind of row)
+ * from a CSV file (RFC 4180): a header line names
  * the columns, fields may be quoted ("" is a quote; commas and line breaks
  * inside quotes are data), records end with LF or CRLF, blank lines are
  * skipped.
@@ -28,12 +29,8 @@
 #define IMPORT_MAX_FIELDS	32
 #define IMPORT_MAX_ERRORS	1000
 
-/* The columns a file may have and where they go in a struct db_client. */
-static const struct import_column {
-	const char	*name;
-	size_t		 off;
-	size_t		 size;
-} import_columns[] = {
+#define IMPORT_NCOLUMNS		16	/* at most, of any kind */
+static const struct db_import_column import_client_columns[] = {
 #define IMPORT_COLUMN(f) \
 	{ #f, offsetof(struct db_client, f), sizeof ((struct db_client *)0)->f }
 	IMPORT_COLUMN(ref),		/* ref and name first: required */
@@ -47,7 +44,6 @@ static const struct import_column {
 	IMPORT_COLUMN(level),
 #undef IMPORT_COLUMN
 };
-#define IMPORT_NCOLUMNS	(sizeof import_columns / sizeof import_columns[0])
 
 /* One record: its fields NUL-terminated one after the other in buf. */
 struct import_record {
@@ -60,6 +56,7 @@ struct import_record {
 };
 
 struct import {
+	const struct db_import_kind *kind;	/* borrowed */
 	const char	*name;		/* borrowed: the file name */
 	const char	*p, *end;	/* borrowed: the text */
 	int		 line;		/* the current line, 1-based */
@@ -256,32 +253,34 @@ import_header(struct import *im, struct import_record *r)
 	size_t		 c;
 	int		 i, bad = 0;
 
+	const struct db_import_kind	*k = im->kind;
+
 	for (c = 0; c < IMPORT_NCOLUMNS; c++)
 		im->col[c] = -1;
 	im->nfields = r->n;
 	for (i = 0; i < r->n; i++) {
 		f = import_trim(r->buf + r->off[i]);
-		for (c = 0; c < IMPORT_NCOLUMNS; c++) {
-			if (strcasecmp(f, import_columns[c].name) == 0 ||
-			    (strcmp(import_columns[c].name, "level") == 0 &&
+		for (c = 0; c < k->ncols; c++) {
+			if (strcasecmp(f, k->cols[c].name) == 0 ||
+			    (strcmp(k->cols[c].name, "level") == 0 &&
 			    strcasecmp(f, "response_level") == 0))
 				break;
 		}
-		if (c == IMPORT_NCOLUMNS) {
+		if (c == k->ncols) {
 			import_error(im, r->line, "field %d: unknown column "
 			    "%.40s", i + 1, f);
 			bad = 1;
 		} else if (im->col[c] != -1) {
 			import_error(im, r->line, "field %s: column given twice",
-			    import_columns[c].name);
+			    k->cols[c].name);
 			bad = 1;
 		} else
 			im->col[c] = i;
 	}
-	for (c = 0; c < 2; c++) {		/* ref, name */
+	for (c = 0; c < k->nrequired; c++) {
 		if (im->col[c] == -1) {
 			import_error(im, r->line, "no %s column",
-			    import_columns[c].name);
+			    k->cols[c].name);
 			bad = 1;
 		}
 	}
@@ -289,39 +288,54 @@ import_header(struct import *im, struct import_record *r)
 }
 
 static size_t
-import_column_index(const char *field)
+import_column_index(const struct db_import_kind *k, const char *field)
 {
 	size_t	 c;
 
-	for (c = 0; c < IMPORT_NCOLUMNS; c++) {
-		if (strcmp(field, import_columns[c].name) == 0)
+	for (c = 0; c < k->ncols; c++) {
+		if (strcmp(field, k->cols[c].name) == 0)
 			break;
 	}
 	return (c);
 }
 
+/* A problem with a field, unless the field was reported already. */
 static void
 import_check_cb(const char *field, const char *why, void *arg)
 {
-	struct import	*im = arg;
-	size_t		 c = import_column_index(field);
-
-	if (c < IMPORT_NCOLUMNS && (im->skip & (1U << c)))
-		return;
-	import_error(im, im->row_line, "field %s: %s", field, why);
+	db_import_problem(arg, field, why);
 }
 
-/* The record as a client; the number of errors in it (reported). */
-static int
-import_client(struct import *im, struct import_record *r,
-    struct db_client *cl)
+/* Report a problem with a field of the row (once a field); 1. */
+int
+db_import_problem(struct import *im, const char *field, const char *why)
 {
-	const struct import_column	*col;
+	size_t		 c = import_column_index(im->kind, field);
+
+	if (c < im->kind->ncols && (im->skip & (1U << c)))
+		return (1);
+	import_error(im, im->row_line, "field %s: %s", field, why);
+	return (1);
+}
+
+/* The kind's argument (db_unit_import: the key file). */
+const void *
+db_import_arg(struct import *im)
+{
+	return (im->kind->arg);
+}
+
+/* The record as the kind's; the number of errors in it (reported). */
+static int
+import_fields(struct import *im, struct db *db, struct import_record *r,
+    void *rec)
+{
+	const struct db_import_column	*col;
 	const char			*f;
 	size_t				 c, len;
 	int				 before = im->nerrors;
 
-	memset(cl, 0, sizeof *cl);
+	memset(rec, 0, im->kind->size);
 	im->row_line = r->line;
 	im->skip = 0;
 	if (r->n != im->nfields) {
@@ -329,8 +343,8 @@ import_client(struct import *im, struct import_record *r,
 		    im->nfields);
 		return (1);
 	}
-	for (c = 0; c < IMPORT_NCOLUMNS; c++) {
-		col = &import_columns[c];
+	for (c = 0; c < im->kind->ncols; c++) {
+		col = &im->kind->cols[c];
 		if (im->col[c] == -1)
 			continue;
 		f = r->buf + r->off[im->col[c]];
@@ -344,39 +358,38 @@ import_client(struct import *im, struct import_record *r,
 			    "%zu characters)", col->name, col->size - 1);
 			im->skip |= 1U << c;
 		} else
-			memcpy((char *)cl + col->off, f, len + 1);
+			memcpy((char *)rec + col->off, f, len + 1);
 	}
-	db_client_check(cl, import_check_cb, im);
+	im->kind->check(im, db, rec);
 	return (im->nerrors - before);
 }
 
-/* A ref seen before: in the database, or on an earlier line of the file. */
+/* A key seen before: in the database, or on an earlier line of the file. */
 static int
-import_duplicate(struct import *im, struct db *db, const struct db_client *cl,
-    int line)
+import_duplicate(struct import *im, struct db *db, const void *rec, int line)
 {
-	struct db_client	 old;
-	size_t			 k;
+	const struct db_import_kind	*kd = im->kind;
+	int64_t				 id;
+	size_t				 k;
 
-	if (db_client_by_ref(db, cl->ref, &old) == -1)
+	if ((id = kd->lookup(db, rec)) == -1)
 		return (0);
-	k = (size_t)(old.id - im->first_id);
-	if (im->first_id != 0 && old.id >= im->first_id && k < im->nlines)
-		import_error(im, line, "field ref: %s is also on line %d",
-		    cl->ref, im->lines[k]);
+	k = (size_t)(id - im->first_id);
+	if (im->first_id != 0 && id >= im->first_id && k < im->nlines)
+		import_error(im, line, "field %s: %s is also on line %d",
+		    kd->keyname, kd->key(rec), im->lines[k]);
 	else
-		import_error(im, line, "field ref: client %s exists", cl->ref);
-	explicit_bzero(&old, sizeof old);
+		import_error(im, line, "field %s: %s %s exists", kd->keyname,
+		    kd->noun, kd->key(rec));
 	return (1);
 }
 
 static int
-import_insert(struct import *im, struct db *db, const struct db_client *cl,
-    int line)
+import_insert(struct import *im, struct db *db, const void *rec, int line)
 {
-	if (db_client_insert(db, cl) == -1) {
-		import_error(im, line, "field ref: %s: %s", cl->ref,
-		    db_errmsg(db));
+	if (im->kind->insert(db, rec) == -1) {
+		import_error(im, line, "field %s: %s: %s", im->kind->keyname,
+		    im->kind->key(rec), db_errmsg(db));
 		return (-1);
 	}
 	if (im->nlines == 0)
@@ -386,24 +399,64 @@ import_insert(struct import *im, struct db *db, const struct db_client *cl,
 	return (0);
 }
 
+/* Report each of a client's problems. */
+static int
+import_client_check(struct import *im, struct db *db, void *rec)
+{
+	(void)db;
+	return (db_client_check(rec, import_check_cb, im));
+}
+
+static int64_t
+import_client_lookup(struct db *db, const void *rec)
+{
+	struct db_client	 old;
+	int64_t			 id = -1;
+
+	if (db_client_by_ref(db, ((const struct db_client *)rec)->ref,
+	    &old) == 0)
+		id = old.id;
+	explicit_bzero(&old, sizeof old);
+	return (id);
+}
+
+static const char *
+import_client_key(const void *rec)
+{
+	return (((const struct db_client *)rec)->ref);
+}
+
+static int
+import_client_insert(struct db *db, const void *rec)
+{
+	return (db_client_insert(db, rec));
+}
+
+static const struct db_import_kind import_clients = {
+	import_client_columns, nitems(import_client_columns), 2,
+	sizeof (struct db_client), import_client_check, import_client_lookup,
+	import_client_key, import_client_insert, "client", "ref", NULL
+};
+
 /*
- * Import clients from CSV text. All or nothing: 0 and *n imported, or -1
- * and *cause holds every error, one per line. Audited ("client import").
+ * Read every record of the text as kind and insert the good ones, in one
+ * transaction kept only if there was no error. 0 and *n, or -1 and *cause.
  */
 int
-db_client_import(struct db *db, const char *name, const char *buf,
-    size_t len, size_t *n, char **cause)
+db_import_run(struct db *db, const struct db_import_kind *kind,
+    const char *name, const char *buf, size_t len, size_t *n, char **cause)
 {
 	struct import		 im;
 	struct import_record	 r;
-	struct db_client	 cl;
-	char			 detail[32];
+	void			*rec;
+	char			 detail[32], action[32];
 	int			 rc;
 
 	*cause = NULL;
 	*n = 0;
 	memset(&im, 0, sizeof im);
 	memset(&r, 0, sizeof r);
+	im.kind = kind;
 	im.name = name;
 	im.p = buf;
 	im.end = buf + len;
@@ -414,26 +467,29 @@ db_client_import(struct db *db, const char *name, const char *buf,
 		xasprintf(cause, "%s: %s", name, db_errmsg(db));
 		return (-1);
 	}
+	rec = xcalloc(1, kind->size);
 	if ((rc = import_record(&im, &r)) == 0)
 		import_error(&im, 1, "no header line");
 	if (rc == 1 && import_header(&im, &r) == 0) {
 		while ((rc = import_record(&im, &r)) != 0) {
-			if (rc == -1 || import_client(&im, &r, &cl) != 0)
+			if (rc == -1 || import_fields(&im, db, &r, rec) != 0)
 				continue;
-			if (import_duplicate(&im, db, &cl, r.line) ||
-			    import_insert(&im, db, &cl, r.line) == -1)
+			if (import_duplicate(&im, db, rec, r.line) ||
+			    import_insert(&im, db, rec, r.line) == -1)
 				continue;
 			(*n)++;
 		}
 	}
-	explicit_bzero(&cl, sizeof cl);
+	explicit_bzero(rec, kind->size);
+	free(rec);
 	if (r.buf != NULL)
 		explicit_bzero(r.buf, r.cap);
 	free(r.buf);
 	free(im.lines);
 	if (im.nerrors == 0) {
-		snprintf(detail, sizeof detail, "%zu clients", *n);
-		if (db_audit(db, "arcctl", "client import", name, detail) == 0 &&
+		snprintf(detail, sizeof detail, "%zu %ss", *n, kind->noun);
+		snprintf(action, sizeof action, "%s import", kind->noun);
+		if (db_audit(db, db_actor(db), action, name, detail) == 0 &&
 		    db_commit(db) == 0)
 			return (0);
 		xasprintf(&im.errors, "%s: %s", name, db_errmsg(db));
@@ -442,4 +498,15 @@ db_client_import(struct db *db, const char *name, const char *buf,
 	*n = 0;
 	*cause = im.errors;
 	return (-1);
+}
+
+/*
+ * Import clients from CSV text. All or nothing: 0 and *n imported, or -1
+ * and *cause holds every error, one per line. Audited ("client import").
+ */
+int
+db_client_import(struct db *db, const char *name, const char *buf,
+    size_t len, size_t *n, char **cause)
+{
+	return (db_import_run(db, &import_clients, name, buf, len, n, cause));
 }

@@ -27,6 +27,12 @@
 
 static const char operator_insert_sql[] =
     "INSERT INTO operator (login, name, role, hash) VALUES (?, ?, ?, ?)";
+static const char operator_update_sql[] =
+    "UPDATE operator SET name = ?, role = ?, disabled = ? WHERE login = ?";
+static const char operator_delete_sql[] =
+    "DELETE FROM operator WHERE login = ?";
+static const char operator_passwd_sql[] =
+    "UPDATE operator SET hash = ? WHERE login = ?";
 static const char operator_get_sql[] =
     "SELECT id, login, name, role, hash, disabled FROM operator "
     "WHERE login = ?";
@@ -222,7 +228,7 @@ db_operator_add(struct db *db, const struct db_operator *op,
 	if (rc == SQLITE_CONSTRAINT_UNIQUE)
 		xasprintf(cause, "operator %s exists", op->login);
 	snprintf(detail, sizeof detail, "role=%s", role);
-	if (rc != SQLITE_DONE || db_audit(db, "arcctl", "operator add",
+	if (rc != SQLITE_DONE || db_audit(db, db_actor(db), "operator add",
 	    op->login, detail) == -1 || db_commit(db) == -1)
 		return (operator_fail(db, cause, op->login));
 	return (0);
@@ -250,4 +256,108 @@ db_operator_get(struct db *db, const char *login, struct db_operator *op)
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	return (rc == SQLITE_ROW ? 0 : -1);
+}
+
+/* Run st (bound) for op login, audit and commit: 0, or -1 and *cause. */
+static int
+operator_change(struct db *db, sqlite3_stmt *st, const char *login,
+    const char *action, const char *detail, char **cause)
+{
+	int	 rc;
+
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_DONE)
+		return (operator_fail(db, cause, login));
+	if (sqlite3_changes(db_sqlite(db)) == 0) {
+		xasprintf(cause, "no operator %.40s", login);
+		db_rollback(db);
+		return (-1);
+	}
+	if (db_audit(db, db_actor(db), action, login, detail) == -1 ||
+	    db_commit(db) == -1)
+		return (operator_fail(db, cause, login));
+	return (0);
+}
+
+/* Name, role and disabled of op->login as given. 0, or -1 and *cause. */
+int
+db_operator_update(struct db *db, const struct db_operator *op,
+    char **cause)
+{
+	sqlite3_stmt	*st;
+	char		 detail[48], why[64];
+
+	*cause = NULL;
+	if (op->name[0] == '\0' || db_text_check(op->name, why,
+	    sizeof why) == -1) {
+		xasprintf(cause, "operator %s: name: %s", op->login,
+		    op->name[0] == '\0' ? "missing" : why);
+		return (-1);
+	}
+	if (strcmp(op->role, "operator") != 0 &&
+	    strcmp(op->role, "supervisor") != 0) {
+		xasprintf(cause, "operator %s: role %.20s: not operator or "
+		    "supervisor", op->login, op->role);
+		return (-1);
+	}
+	if (db_begin(db) == -1 ||
+	    (st = db_stmt(db, operator_update_sql)) == NULL)
+		return (operator_fail(db, cause, op->login));
+	sqlite3_bind_text(st, 1, op->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, op->role, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, op->disabled ? 1 : 0);
+	sqlite3_bind_text(st, 4, op->login, -1, SQLITE_STATIC);
+	snprintf(detail, sizeof detail, "role=%s disabled=%d", op->role,
+	    op->disabled ? 1 : 0);
+	return (operator_change(db, st, op->login, "operator edit", detail,
+	    cause));
+}
+
+/* Delete an operator (the alarms they handled keep their login). */
+int
+db_operator_delete(struct db *db, const char *login, char **cause)
+{
+	sqlite3_stmt	*st;
+
+	*cause = NULL;
+	if (db_begin(db) == -1 ||
+	    (st = db_stmt(db, operator_delete_sql)) == NULL)
+		return (operator_fail(db, cause, login));
+	sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
+	return (operator_change(db, st, login, "operator delete", "", cause));
+}
+
+/* A new password for login, hashed (never stored or audited as it is). */
+int
+db_operator_passwd(struct db *db, const char *login, const char *password,
+    char **cause)
+{
+	sqlite3_stmt	*st;
+	char		 hash[sizeof ((struct db_operator *)0)->hash];
+	int		 rc;
+
+	*cause = NULL;
+	if (strlen(password) < DB_PASSWORD_MIN ||
+	    strlen(password) > PASSWORD_MAX) {
+		xasprintf(cause, "operator %.40s: password not %d-%d "
+		    "characters", login, DB_PASSWORD_MIN, PASSWORD_MAX);
+		return (-1);
+	}
+	if (db_password_hash(password, hash, sizeof hash) == -1) {
+		xasprintf(cause, "operator %.40s: cannot hash the password",
+		    login);
+		return (-1);
+	}
+	if (db_begin(db) == -1 ||
+	    (st = db_stmt(db, operator_passwd_sql)) == NULL) {
+		explicit_bzero(hash, sizeof hash);
+		return (operator_fail(db, cause, login));
+	}
+	sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, login, -1, SQLITE_STATIC);
+	rc = operator_change(db, st, login, "operator passwd", "", cause);
+	explicit_bzero(hash, sizeof hash);
+	return (rc);
 }

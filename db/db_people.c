@@ -3,7 +3,7 @@
  * reference, unit.client), zone labels and ranked responders. Operators
  * are in db_operator.c, the CSV import in db_import.c.
  *
- * Changes made here are audited with actor "arcctl" and never carry
+ * Changes made here are audited with db_actor() (the person using arcctl) and never carry
  * personal data in the audit detail (the ref or login names the subject).
  * Empty optional text is stored as NULL and read back as "".
  *
@@ -125,7 +125,7 @@ static int
 people_commit(struct db *db, const char *action, const char *subject,
     const char *detail, char **cause)
 {
-	if (db_audit(db, "arcctl", action, subject, detail) == -1 ||
+	if (db_audit(db, db_actor(db), action, subject, detail) == -1 ||
 	    db_commit(db) == -1) {
 		if (*cause == NULL)
 			xasprintf(cause, "%s %s: %s", action, subject,
@@ -284,7 +284,7 @@ people_first(const char *field, const char *why, void *arg)
 		xasprintf(cause, "field %s: %s", field, why);
 }
 
-/* Validated, inserted and audited (actor "arcctl"); 0 or -1 and *cause. */
+/* Validated, inserted and audited (actor db_actor()); 0 or -1 and *cause. */
 int
 db_client_add(struct db *db, const struct db_client *c, char **cause)
 {
@@ -516,14 +516,15 @@ db_zone_foreach(struct db *db, int (*fn)(int64_t, const char *, const char *,
 	return (stop || rc == SQLITE_DONE ? 0 : -1);
 }
 
-/* Add or relabel zone of the dc09 unit ACCOUNT. */
-int
-db_zone_add(struct db *db, const char *account, const char *zone,
-    const char *label, char **cause)
+/* Add or relabel zone of the dc09 unit ACCOUNT (relabel only: edit). */
+static int
+people_zone(struct db *db, const char *account, const char *zone,
+    const char *label, int edit, char **cause)
 {
+	const char	*action = edit ? "zone edit" : "zone add";
 	sqlite3_stmt	*st;
 	int64_t		 id;
-	char		 detail[32], why[64];
+	char		 detail[32], why[64], had[64];
 
 	*cause = NULL;
 	if (db_text_check(zone, why, sizeof why) == -1) {
@@ -543,19 +544,40 @@ db_zone_add(struct db *db, const char *account, const char *zone,
 		return (-1);
 	}
 	if (db_begin(db) == -1)
-		return (people_fail(db, cause, "zone add"));
+		return (people_fail(db, cause, action));
 	if ((id = people_unit(db, account, cause)) == -1)
 		return (people_abort(db));
+	if (edit && (db_zone_label(db, id, zone, had, sizeof had) == -1 ||
+	    had[0] == '\0')) {
+		xasprintf(cause, "unit %s has no zone %s", account, zone);
+		return (people_abort(db));
+	}
 	if ((st = db_stmt(db, zone_add_sql)) == NULL)
-		return (people_fail(db, cause, "zone add"));
+		return (people_fail(db, cause, action));
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_text(st, 2, zone, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, label, -1, SQLITE_STATIC);
 	if (people_step(st) != SQLITE_DONE)
-		return (people_fail(db, cause, "zone add"));
+		return (people_fail(db, cause, action));
 	snprintf(detail, sizeof detail, "zone=%s", zone);
-	return (people_commit(db, "zone add", account, detail, cause));
+	return (people_commit(db, action, account, detail, cause));
 }
+
+int
+db_zone_add(struct db *db, const char *account, const char *zone,
+    const char *label, char **cause)
+{
+	return (people_zone(db, account, zone, label, 0, cause));
+}
+
+int
+db_zone_edit(struct db *db, const char *account, const char *zone,
+    const char *label, char **cause)
+{
+	return (people_zone(db, account, zone, label, 1, cause));
+}
+
+
 
 /* --- responders --- */
 

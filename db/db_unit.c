@@ -203,7 +203,7 @@ db_unit_add(struct db *db, const struct db_unit *u,
 	snprintf(detail, sizeof detail, "client=%s interval=%d key=%s",
 	    u->client[0] != '\0' ? u->client : "-", u->interval,
 	    u->key[0] == '\0' ? "none" : u->key[0] == 'a' ? "ascii" : "hex");
-	if (db_audit(db, "arcctl", "unit add", account, detail) == -1)
+	if (db_audit(db, db_actor(db), "unit add", account, detail) == -1)
 		goto fail;
 	if (db_commit(db) == -1)
 		goto fail;
@@ -291,7 +291,7 @@ db_unit_seal_keys(struct db *db, const struct db_keyfile *kf, int *n,
 		(*n)++;
 	}
 	snprintf(detail, sizeof detail, "keys=%d", *n);
-	if (rc == -1 || (*n > 0 && db_audit(db, "arcctl", "unit keys sealed",
+	if (rc == -1 || (*n > 0 && db_audit(db, db_actor(db), "unit keys sealed",
 	    "", detail) == -1) || db_commit(db) == -1)
 		goto fail;
 	explicit_bzero(&u, sizeof u);

@@ -2,7 +2,7 @@
  * core.h -- arcd's decisions, and nothing else: the unit table, dedupe,
  * supervision deadlines, alarms and their transition table, the call
  * queue, storms and incidents, runaway units, operators, dispatch, the
- * service figures and the counters.
+ * service figures, the wallboard's gauges and the counters.
  *
  * Pure: no libevent, SQLite, OpenSSL or sockets. Time comes in as data:
  * `wall` (UTC ms) for what is recorded or shown, `mono` (ms) for every
@@ -81,6 +81,9 @@ enum counter {
 	C_CONSOLE_LOGIN_TIMEOUT,
 	C_CONSOLE_UNAUTH_EVICTED,
 	C_CONSOLE_LOGIN_LOCKED,
+	C_CONSOLE_LOGIN_UNKNOWN,
+	C_CONSOLE_LOGIN_DISABLED,
+	C_CONSOLE_LOGIN_PASSWORD,
 	C_CONSOLE_LOGIN_LOCKS,
 	C_CONSOLE_SOURCE_LOCKS,
 	C_CONSOLE_LOGIN_UNTRACKED,
@@ -97,6 +100,7 @@ enum counter {
 extern uint64_t	 counters[C_COUNTER_MAX];
 #define COUNT(c)	(counters[(c)]++)
 const char	*counter_name(enum counter);
+const char	*counter_help(enum counter);	/* one line, for HELP */
 
 /*
  * --- unit.c: the registered units, by (protocol, account) and by id ---
@@ -476,6 +480,15 @@ struct operator {
 	int64_t		*held;		/* owned: alarms offered or in hand */
 	size_t		 nheld, capheld;
 };
+/* What a logged-in operator is doing (dispatch_state). */
+enum operator_state {
+	OPERATOR_FREE,		/* may be offered the top of the queue */
+	OPERATOR_OFFERED,	/* an offer waits for them */
+	OPERATOR_HANDLING,	/* an alarm in hand */
+	OPERATOR_AWAY,		/* set themselves away: no offers */
+	OPERATOR_STATE_MAX
+};
+const char	*operator_state_name(enum operator_state);
 void		 operator_init(int grace_s, int max_held);
 /* May login take one more alarm (max_held; supervisors: no limit)? */
 int		 operator_may_take(const char *login);
@@ -516,5 +529,25 @@ void		 dispatch_logout(const char *login, int64_t wall,
 struct alarm	*dispatch_offered(const char *login);
 /* An alarm the operator holds (offered or in hand), or NULL. */
 struct alarm	*dispatch_held(const char *login);
+/* Handling if any alarm is in hand, else offered, else away or free. */
+enum operator_state dispatch_state(const struct operator *);
+
+/*
+ * --- gauge.c: the wallboard's figures, from the core's state now ---
+ * wall (UTC ms) ages the alarms; nothing here reads the clock.
+ */
+struct gauges {
+	int		 queue[CLASS_P3 + 1];	/* waiting or offered, shown */
+	int64_t		 oldest_ms[CLASS_P3 + 1]; /* of those, the longest
+						   since opened; 0 = none */
+	int		 operators;		/* logged in */
+	int		 by_state[OPERATOR_STATE_MAX];	/* ... by state */
+	int		 offers;		/* alarms offered, not taken */
+	int		 handling;		/* alarms in hand */
+	int		 on_hold;		/* held for their restore */
+	int		 incidents;		/* open incidents (storms) */
+	int		 members;		/* alarms collapsed into one */
+};
+void		 gauge_read(int64_t wall, struct gauges *);
 
 #endif /* ARC_CORE_H */

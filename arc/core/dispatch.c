@@ -137,3 +137,21 @@ dispatch_offered(const char *login)
 			return (a);
 	return (NULL);
 }
+
+enum operator_state
+dispatch_state(const struct operator *op)
+{
+	const struct alarm	*a;
+	size_t			 i, held = 0;
+
+	for (i = 0; i < op->nheld; i++) {
+		if ((a = alarm_find(op->held[i])) == NULL)
+			continue;
+		if (a->state == ALARM_HANDLING)
+			return (OPERATOR_HANDLING);
+		held++;
+	}
+	if (held > 0)
+		return (OPERATOR_OFFERED);
+	return (op->away ? OPERATOR_AWAY : OPERATOR_FREE);
+}

@@ -30,6 +30,21 @@ static size_t			 op_max_held = 3;
 static uint64_t			 op_order;
 static int			 op_dirty;
 
+static const char *operator_state_names[OPERATOR_STATE_MAX] = {
+	[OPERATOR_FREE] = "free",
+	[OPERATOR_OFFERED] = "offered",
+	[OPERATOR_HANDLING] = "handling",
+	[OPERATOR_AWAY] = "away",
+};
+
+const char *
+operator_state_name(enum operator_state st)
+{
+	if (st >= OPERATOR_STATE_MAX)
+		return ("unknown");
+	return (operator_state_names[st]);
+}
+
 void
 operator_init(int grace_s, int max_held)
 {

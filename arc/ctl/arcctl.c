@@ -1,16 +1,22 @@
 /*
  * arcctl.c -- arc's admin command line: main(), which picks the command,
- * and the commands that create the database, register and list units,
- * list stored events and verify the audit chain.
+ * and the commands that create the database, register and list units
+ * and list stored events.
  *
- *	arcctl [-D database] init
- *	arcctl [-D database] unit add ACCOUNT [--key ascii:KEY|hex:KEY]
- *	    [--client ID] [--interval SECONDS]
- *	arcctl [-D database] unit list [--json] [--silent]
- *	arcctl [-D database] events [--since TIME] [--json]
- *	arcctl [-D database] audit verify [--head SEQ:HEX]
- *	arcctl [-D database] unit link | zone add | client ... |
- *	    responder add | operator add		(ctl_people.c)
+ *	arcctl [-D database] [--actor NAME] [--dry-run] command ...
+ *	arcctl --help | --version
+ *
+ *	init
+ *	unit add ACCOUNT [--key ascii:KEY|hex:KEY] [--client ID]
+ *	    [--interval SECONDS]
+ *	unit list [--json] [--silent]
+ *	events [--since TIME] [--json]
+ *	unit link | zone add | client ... | responder add |
+ *	    operator add				(ctl_people.c)
+ *	unit|zone|client|responder edit|delete ...	(ctl_edit.c)
+ *	operator edit|delete|passwd|unlock		(ctl_operator.c)
+ *	export, unit import				(ctl_export.c)
+ *	audit [list], audit verify			(ctl_audit.c)
  *
  * The database is -D, else $ARC_DB, else "arc.db". Only init creates it,
  * and the key file beside it ("<database>.key", 0600) that seals unit
@@ -33,78 +39,6 @@
 #include "db.h"
 #include "runtime.h"
 
-static int
-ctl_time_relative(const char *s, int64_t now, int64_t *ms)
-{
-	char		*end;
-	long long	 n;
-	int64_t		 unit;
-
-	errno = 0;
-	n = strtoll(s + 1, &end, 10);
-	if (errno != 0 || end == s + 1 || n < 0 || n > 100000000)
-		return (-1);
-	if (strcmp(end, "s") == 0)
-		unit = 1000;
-	else if (strcmp(end, "m") == 0)
-		unit = 60 * 1000;
-	else if (strcmp(end, "h") == 0)
-		unit = 3600 * 1000;
-	else if (strcmp(end, "d") == 0)
-		unit = 86400 * 1000;
-	else
-		return (-1);
-	*ms = now - n * unit;
-	return (0);
-}
-
-/* TIME as documented in the usage; 0 or -1. */
-static int
-ctl_time_parse(const char *s, int64_t now, int64_t *ms)
-{
-	static const char *const forms[] = {
-		"%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"
-	};
-	struct tm	 tm;
-	const char	*end;
-	char		*e;
-	long long	 n;
-	size_t		 i;
-
-	if (s[0] == '-')
-		return (ctl_time_relative(s, now, ms));
-	if (s[0] >= '0' && s[0] <= '9' && strspn(s, "0123456789") ==
-	    strlen(s)) {
-		errno = 0;
-		n = strtoll(s, &e, 10);
-		if (errno != 0 || n > 100000000000LL)
-			return (-1);
-		*ms = n * 1000;
-		return (0);
-	}
-	for (i = 0; i < sizeof forms / sizeof forms[0]; i++) {
-		memset(&tm, 0, sizeof tm);
-		if ((end = strptime(s, forms[i], &tm)) == NULL)
-			continue;
-		if (*end == 'Z')
-			end++;
-		if (*end != '\0')
-			continue;
-		*ms = (int64_t)timegm(&tm) * 1000;
-		return (0);
-	}
-	return (-1);
-}
-
-static int64_t
-ctl_now(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return ((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
-}
-
 /* --- init --- */
 
 /* Create or migrate the database, make the key file, seal clear keys. */
@@ -118,6 +52,10 @@ ctl_init(struct ctl *ctl, int argc, char **argv)
 	(void)argv;
 	if (argc != 1)
 		return (ctl_usage());
+	if (ctl->dry_run) {
+		ctl_error("init: no --dry-run (it makes the database)");
+		return (1);
+	}
 	if (ctl_open(ctl, DB_CREATE | DB_MIGRATE) == -1)
 		return (1);
 	printf("%s: schema version %d\n", ctl->path, db_version(ctl->db));
@@ -232,7 +170,7 @@ ctl_unit_add(struct ctl *ctl, int argc, char **argv)
 		rc = -1;
 	}
 	if (rc == 0)
-		printf("unit %s added\n", u.account);
+		ctl_done(ctl, "unit %s added", u.account);
 	explicit_bzero(&u, sizeof u);
 	db_keyfile_clear(&kf);
 	return (rc == 0 ? 0 : 1);
@@ -454,75 +392,51 @@ ctl_events(struct ctl *ctl, int argc, char **argv)
 	return (0);
 }
 
-/* --- audit verify --- */
-
-/* --head SEQ:HEX, as arcd logs it ("audit head: seq SEQ hash HEX"). */
+/* The command's handler: argv[0] is the command, argv[1] what it does. */
 static int
-ctl_audit_args(int argc, char **argv, int64_t *seq, const char **hex)
+ctl_command(struct ctl *ctl, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "head", required_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	char		*end;
-	long long	 n;
-	int		 ch;
+	const char	*cmd = argv[0], *sub = argc >= 2 ? argv[1] : "";
+	int		 edit;
 
-	optind = 0;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (ch != 'h')
-			return (ctl_usage());
-		errno = 0;
-		n = strtoll(optarg, &end, 10);
-		if (errno != 0 || end == optarg || n < 0 || *end != ':' ||
-		    strlen(end + 1) < 8 || strlen(end + 1) > 64 ||
-		    strspn(end + 1, "0123456789abcdefABCDEF") !=
-		    strlen(end + 1)) {
-			ctl_error("audit verify: --head %s: not SEQ:HEX (the "
-			    "row and 8 to 64 hex digits of its hash, as arcd "
-			    "logs them)", optarg);
-			return (1);
-		}
-		*seq = n;
-		*hex = end + 1;
-	}
-	if (optind != argc - 1 || strcmp(argv[optind], "verify") != 0)
-		return (ctl_usage());
-	return (0);
-}
-
-static int
-ctl_audit(struct ctl *ctl, int argc, char **argv)
-{
-	const char	*hex = NULL;
-	char		*cause = NULL;
-	int64_t		 bad, rows, seq = 0;
-	int		 rc;
-
-	if ((rc = ctl_audit_args(argc, argv, &seq, &hex)) != 0)
-		return (rc);
-	if (ctl_open(ctl, 0) == -1)
-		return (1);
-	if (db_audit_verify(ctl->db, &bad, &rows, &cause) == -1 ||
-	    (hex != NULL && db_audit_verify_logged(ctl->db, seq, hex,
-	    &cause) == -1)) {
-		ctl_error("audit: %s", cause);
-		free(cause);
-		return (1);
-	}
-	printf("audit: %lld rows checked, chain intact up to its head\n",
-	    (long long)rows);
-	if (hex != NULL)
-		printf("audit: the logged head, row %lld %s, is in the chain\n",
-		    (long long)seq, hex);
-	return (0);
+	edit = strcmp(sub, "edit") == 0 || strcmp(sub, "delete") == 0;
+	if (strcmp(cmd, "init") == 0)
+		return (ctl_init(ctl, argc, argv));
+	if (strcmp(cmd, "unit") == 0 && strcmp(sub, "import") == 0)
+		return (ctl_export_unit_import(ctl, argc - 1, argv + 1));
+	if (strcmp(cmd, "unit") == 0)
+		return (edit ? ctl_edit_unit(ctl, argc, argv) :
+		    ctl_unit(ctl, argc, argv));
+	if (strcmp(cmd, "events") == 0)
+		return (ctl_events(ctl, argc, argv));
+	if (strcmp(cmd, "audit") == 0)
+		return (ctl_audit(ctl, argc, argv));
+	if (strcmp(cmd, "export") == 0)
+		return (ctl_export(ctl, argc, argv));
+	if (strcmp(cmd, "client") == 0)
+		return (edit || strcmp(sub, "unlink-responder") == 0 ?
+		    ctl_edit_client(ctl, argc, argv) :
+		    ctl_people_client(ctl, argc, argv));
+	if (strcmp(cmd, "zone") == 0)
+		return (edit ? ctl_edit_zone(ctl, argc, argv) :
+		    ctl_people_zone(ctl, argc, argv));
+	if (strcmp(cmd, "responder") == 0)
+		return (edit ? ctl_edit_responder(ctl, argc, argv) :
+		    ctl_people_responder(ctl, argc, argv));
+	if (strcmp(cmd, "operator") == 0)
+		return (ctl_operator(ctl, argc, argv));
+	return (ctl_usage());
 }
 
 int
 main(int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
 	struct ctl	 ctl;
-	const char	*cmd;
 	int		 ch, rc;
 
 	umask(077);		/* what arcctl creates is private */
@@ -530,35 +444,26 @@ main(int argc, char **argv)
 	log_init("arcctl", 1, 0);
 	if ((ctl.path = getenv("ARC_DB")) == NULL || *ctl.path == '\0')
 		ctl.path = "arc.db";
-	while ((ch = getopt(argc, argv, "+D:h")) != -1) {
+	if (ctl_global_args(&ctl, &argc, argv) == -1)
+		return (1);
+	if (ctl.help)
+		return (ctl_help());
+	while ((ch = getopt_long(argc, argv, "+D:h", opts, NULL)) != -1) {
 		if (ch == 'D')
 			ctl.path = optarg;
-		else
+		else if (ch == 'h')
+			return (ctl_help());
+		else if (ch == 'V') {
+			printf("arcctl %s\n", ARC_VERSION);
+			return (0);
+		} else
 			return (ctl_usage());
 	}
 	argc -= optind;
 	argv += optind;
 	if (argc < 1)
 		return (ctl_usage());
-	cmd = argv[0];
-	if (strcmp(cmd, "init") == 0)
-		rc = ctl_init(&ctl, argc, argv);
-	else if (strcmp(cmd, "unit") == 0)
-		rc = ctl_unit(&ctl, argc, argv);
-	else if (strcmp(cmd, "events") == 0)
-		rc = ctl_events(&ctl, argc, argv);
-	else if (strcmp(cmd, "audit") == 0)
-		rc = ctl_audit(&ctl, argc, argv);
-	else if (strcmp(cmd, "client") == 0)
-		rc = ctl_people_client(&ctl, argc, argv);
-	else if (strcmp(cmd, "zone") == 0)
-		rc = ctl_people_zone(&ctl, argc, argv);
-	else if (strcmp(cmd, "responder") == 0)
-		rc = ctl_people_responder(&ctl, argc, argv);
-	else if (strcmp(cmd, "operator") == 0)
-		rc = ctl_people_operator(&ctl, argc, argv);
-	else
-		rc = ctl_usage();
+	rc = ctl_command(&ctl, argc, argv);
 	json_decref(ctl.array);
 	db_close(ctl.db);
 	return (rc);

@@ -14,10 +14,12 @@
  *	operator add LOGIN --name NAME [--role operator|supervisor]
  *	    [--password-file FILE]
  *
- * Changes are audited by db/ (actor "arcctl"); reading a client's card is
- * audited here. A password is read from the first line of a file only
- * its owner may read (0600, else refused) or from the terminal with echo
- * off, never printed, and wiped after use.
+ * Changes are audited by db/ with the person (--actor); reading a
+ * client's card is audited here. A password is read from the first line
+ * of a file only its owner may read (0600, else refused), of the standard
+ * input (--password-file -) or from the terminal with echo off, never
+ * printed, and wiped after use (ctl_people_password, also for operator
+ * passwd).
  *
  * Called by arcctl.c's main(); uses ctl.c's helpers. Single threaded.
  */
@@ -39,36 +41,6 @@
 #include "db.h"
 #include "runtime.h"
 
-#define CTL_IMPORT_MAX	(64 * 1024 * 1024)	/* bytes of CSV */
-#define CTL_PASSWORD	1026			/* 1024 + CR LF */
-
-/* Copy an option's value; an error names the option if it is too long. */
-static int
-ctl_field(char *dst, size_t size, const char *src, const char *cmd,
-    const char *opt)
-{
-	size_t	 len = strlen(src);
-
-	if (len >= size) {
-		ctl_error("%s: --%s too long (at most %zu characters)", cmd,
-		    opt, size - 1);
-		return (-1);
-	}
-	memcpy(dst, src, len + 1);
-	return (0);
-}
-
-static int
-ctl_number(const char *s, long long max, long long *v)
-{
-	char	*end;
-
-	errno = 0;
-	*v = strtoll(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || *v < 1 || *v > max)
-		return (-1);
-	return (0);
-}
 
 /* --- unit link, zone add --- */
 
@@ -86,7 +58,7 @@ ctl_people_unit_link(struct ctl *ctl, int argc, char **argv)
 		free(cause);
 		return (1);
 	}
-	printf("unit %s linked to client %s\n", argv[1], argv[2]);
+	ctl_done(ctl, "unit %s linked to client %s", argv[1], argv[2]);
 	return (0);
 }
 
@@ -104,14 +76,16 @@ ctl_people_zone(struct ctl *ctl, int argc, char **argv)
 		free(cause);
 		return (1);
 	}
-	printf("unit %s zone %s: %s\n", argv[2], argv[3], argv[4]);
+	ctl_done(ctl, "unit %s zone %s: %s", argv[2], argv[3], argv[4]);
 	return (0);
 }
 
 /* --- client add --- */
 
-static int
-ctl_client_args(int argc, char **argv, struct db_client *c)
+/* client add's (and edit's) options into c: only those given change. */
+int
+ctl_people_client_args(int argc, char **argv, struct db_client *c,
+    const char *cmd)
 {
 	static const struct option opts[] = {
 		{ "name", required_argument, NULL, 'n' },
@@ -124,7 +98,6 @@ ctl_client_args(int argc, char **argv, struct db_client *c)
 		{ "level", required_argument, NULL, 'l' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char	*cmd = "client add";
 	int		 ch, i, rc = 0;
 
 	optind = 0;
@@ -185,14 +158,15 @@ ctl_client_add(struct ctl *ctl, int argc, char **argv)
 	int			 rc = 1;
 
 	memset(&c, 0, sizeof c);
-	if (ctl_client_args(argc, argv, &c) == -1 || ctl_open(ctl, 0) == -1)
+	if (ctl_people_client_args(argc, argv, &c, "client add") == -1 ||
+	    ctl_open(ctl, 0) == -1)
 		goto out;
 	if (db_client_add(ctl->db, &c, &cause) == -1) {
 		ctl_error("client add: %s: %s", c.ref, cause);
 		free(cause);
 		goto out;
 	}
-	printf("client %s added\n", c.ref);
+	ctl_done(ctl, "client %s added", c.ref);
 	rc = 0;
 out:
 	explicit_bzero(&c, sizeof c);
@@ -200,45 +174,6 @@ out:
 }
 
 /* --- client import --- */
-
-/* The whole file (at most CTL_IMPORT_MAX bytes) into *buf. */
-static int
-ctl_read_file(const char *path, char **buf, size_t *len)
-{
-	FILE	*f;
-	size_t	 cap = 65536, n;
-
-	*buf = NULL;
-	*len = 0;
-	if ((f = fopen(path, "r")) == NULL) {
-		ctl_error("%s: %s", path, strerror(errno));
-		return (-1);
-	}
-	*buf = xmalloc(cap);
-	while ((n = fread(*buf + *len, 1, cap - *len, f)) > 0) {
-		*len += n;
-		if (*len == cap) {
-			if (cap >= CTL_IMPORT_MAX) {
-				ctl_error("%s: larger than %d MB", path,
-				    CTL_IMPORT_MAX >> 20);
-				goto fail;
-			}
-			*buf = xreallocarray(*buf, 2, cap);
-			cap *= 2;
-		}
-	}
-	if (ferror(f)) {
-		ctl_error("%s: %s", path, strerror(errno));
-		goto fail;
-	}
-	fclose(f);
-	return (0);
-fail:
-	fclose(f);
-	free(*buf);
-	*buf = NULL;
-	return (-1);
-}
 
 static int
 ctl_client_import(struct ctl *ctl, int argc, char **argv)
@@ -256,7 +191,7 @@ ctl_client_import(struct ctl *ctl, int argc, char **argv)
 		return (1);
 	}
 	if (db_client_import(ctl->db, argv[1], buf, len, &n, &cause) == 0) {
-		printf("imported %zu clients\n", n);
+		ctl_done(ctl, "imported %zu clients", n);
 		explicit_bzero(buf, len);
 		free(buf);
 		return (0);
@@ -314,7 +249,7 @@ ctl_client_list(struct ctl *ctl, int argc, char **argv)
 		printf("%-12s %-30s %-10s %-5s %s\n", "REF", "NAME", "BORN",
 		    "LEVEL", "PHONE");
 	if (db_client_foreach(ctl->db, ctl_client_print, ctl) == -1 ||
-	    db_audit(ctl->db, "arcctl", "client list", "", "") == -1) {
+	    db_audit(ctl->db, ctl->actor, "client list", "", "") == -1) {
 		ctl_error("client list: %s", db_errmsg(ctl->db));
 		return (1);
 	}
@@ -406,7 +341,7 @@ ctl_client_show(struct ctl *ctl, int argc, char **argv)
 	if (db_client_units(ctl->db, c.ref, ctl_show_unit, units) == -1 ||
 	    db_client_responders(ctl->db, c.id, ctl_show_responder,
 	    resp) == -1 ||
-	    db_audit(ctl->db, "arcctl", "client show", c.ref, "") == -1) {
+	    db_audit(ctl->db, ctl->actor, "client show", c.ref, "") == -1) {
 		ctl_error("client show: %s", db_errmsg(ctl->db));
 		goto out;
 	}
@@ -461,7 +396,7 @@ ctl_client_link(struct ctl *ctl, int argc, char **argv)
 		free(cause);
 		return (1);
 	}
-	printf("responder %lld is rank %d of client %s\n", id, got,
+	ctl_done(ctl, "responder %lld is rank %d of client %s", id, got,
 	    argv[optind]);
 	return (0);
 }
@@ -533,7 +468,10 @@ ctl_people_responder(struct ctl *ctl, int argc, char **argv)
 		free(cause);
 		return (1);
 	}
-	printf("%lld\n", (long long)id);
+	if (ctl->dry_run)
+		ctl_done(ctl, "responder %lld added", (long long)id);
+	else
+		printf("%lld\n", (long long)id);
 	return (0);
 }
 
@@ -615,22 +553,22 @@ ctl_tty_read(int fd, const char *prompt, char *buf, size_t size)
 
 /* The password twice from /dev/tty; 0 or -1 (reported). */
 static int
-ctl_password_tty(const char *login, char *pw, size_t size)
+ctl_password_tty(const char *cmd, const char *login, char *pw, size_t size)
 {
 	char	 again[CTL_PASSWORD], prompt[80];
 	int	 fd, rc = -1;
 
 	if ((fd = open("/dev/tty", O_RDWR | O_CLOEXEC)) == -1) {
-		ctl_error("operator add: no terminal to ask for the password; "
-		    "use --password-file");
+		ctl_error("%s: no terminal to ask for the password; "
+		    "use --password-file", cmd);
 		return (-1);
 	}
 	snprintf(prompt, sizeof prompt, "Password for %s: ", login);
 	if (ctl_tty_read(fd, prompt, pw, size) == -1 ||
 	    ctl_tty_read(fd, "Again: ", again, sizeof again) == -1)
-		ctl_error("operator add: cannot read the password");
+		ctl_error("%s: cannot read the password", cmd);
 	else if (strcmp(pw, again) != 0)
-		ctl_error("operator add: the passwords differ");
+		ctl_error("%s: the passwords differ", cmd);
 	else
 		rc = 0;
 	explicit_bzero(again, sizeof again);
@@ -638,30 +576,58 @@ ctl_password_tty(const char *login, char *pw, size_t size)
 	return (rc);
 }
 
-/* The first line of path, a file only its owner may read; 0 or -1. */
+/*
+ * The first line of path, a file only its owner may read, or of the
+ * standard input ("-"); 0 or -1.
+ */
 static int
-ctl_password_file(const char *path, char *pw, size_t size)
+ctl_password_file(const char *cmd, const char *path, char *pw, size_t size)
 {
 	FILE	*f;
 	char	*cause = NULL;
 	int	 rc = 0;
 
-	/* Unbuffered: no stdio copy of the password. */
-	if ((f = secfile_open("--password-file", path, &cause)) == NULL) {
-		ctl_error("operator add: %s", cause);
+	if (strcmp(path, "-") == 0) {
+		f = stdin;
+		path = "the standard input";
+		setvbuf(f, NULL, _IONBF, 0);	/* no stdio copy */
+	} else if ((f = secfile_open("--password-file", path,
+	    &cause)) == NULL) {		/* unbuffered: no stdio copy */
+		ctl_error("%s: %s", cmd, cause);
 		free(cause);
 		return (-1);
 	}
 	if (fgets(pw, size, f) == NULL) {
-		ctl_error("operator add: %s: no password in it", path);
+		ctl_error("%s: %s: no password in it", cmd, path);
 		rc = -1;
 	} else if (ctl_chomp(pw, size) == -1) {
-		ctl_error("operator add: %s: password longer than %zu "
-		    "characters", path, size - 3);
+		ctl_error("%s: %s: password longer than %zu characters", cmd,
+		    path, size - 3);
 		rc = -1;
 	}
-	fclose(f);
+	if (f != stdin)
+		fclose(f);
 	return (rc);
+}
+
+/*
+ * A new password for login: from file (or "-", the standard input) if
+ * given, else asked twice on the terminal; at least DB_PASSWORD_MIN
+ * characters. 0 or -1 (reported). Wipe pw after use.
+ */
+int
+ctl_people_password(const char *cmd, const char *login, const char *file,
+    char *pw, size_t size)
+{
+	if (file != NULL ? ctl_password_file(cmd, file, pw, size) :
+	    ctl_password_tty(cmd, login, pw, size))
+		return (-1);
+	if (strlen(pw) < DB_PASSWORD_MIN) {
+		ctl_error("%s: the password is shorter than %d characters",
+		    cmd, DB_PASSWORD_MIN);
+		return (-1);
+	}
+	return (0);
 }
 
 static int
@@ -722,20 +688,15 @@ ctl_people_operator(struct ctl *ctl, int argc, char **argv)
 		return (1);
 	if (ctl_open(ctl, 0) == -1)
 		return (1);
-	if (file != NULL ? ctl_password_file(file, pw, sizeof pw) :
-	    ctl_password_tty(op.login, pw, sizeof pw))
+	if (ctl_people_password("operator add", op.login, file, pw,
+	    sizeof pw) == -1)
 		goto out;
-	if (strlen(pw) < DB_PASSWORD_MIN) {
-		ctl_error("operator add: the password is shorter than %d "
-		    "characters", DB_PASSWORD_MIN);
-		goto out;
-	}
 	if (db_operator_add(ctl->db, &op, pw, &cause) == -1) {
 		ctl_error("operator add: %s", cause);
 		free(cause);
 		goto out;
 	}
-	printf("operator %s added (%s)\n", op.login,
+	ctl_done(ctl, "operator %s added (%s)", op.login,
 	    op.role[0] != '\0' ? op.role : "operator");
 	rc = 0;
 out:

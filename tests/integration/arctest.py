@@ -109,6 +109,19 @@ class Reply:
         self.ts = parse_stamp(m.group(1)) if m else None
 
 
+def login_user():
+    """Who arcctl audits a change with when --actor is not given: the
+    login user (getlogin), else the user of the process."""
+    import pwd
+    try:
+        name = os.getlogin()
+        if name:
+            return name
+    except OSError:
+        pass
+    return pwd.getpwuid(os.getuid()).pw_name
+
+
 def private_file(path, text):
     """Write text to a new file only its owner may read (0600)."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

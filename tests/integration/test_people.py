@@ -7,7 +7,7 @@ import os
 import shutil
 import unittest
 
-from arctest import ARCCTL, Arcd, private_file
+from arctest import ARCCTL, Arcd, login_user, private_file
 
 
 class PeopleCase(unittest.TestCase):
@@ -37,10 +37,10 @@ class PeopleCase(unittest.TestCase):
                               "FROM audit ORDER BY id")
 
     def assert_audit_clean(self, *private):
-        """Every audit row is arcctl's and carries none of the private
-        strings; the chain verifies."""
+        """Every audit row names the person using arcctl and carries none
+        of the private strings; the chain verifies."""
         for row in self.audit():
-            self.assertEqual(row[0], "arcctl")
+            self.assertEqual(row[0], login_user())
             for p in private:
                 for field in row:
                     self.assertNotIn(p, field, row)
@@ -120,7 +120,7 @@ class TestClients(PeopleCase):
             ("C-0002", 'Bob "Bobby" Jones', None, "L1", "Flat 2\n3 Low Rd",
              'key safe, "1234"'),
             ("C-0003", "Ann Lee", "1950-02-28", "L4", None, None)])
-        self.assertIn(("arcctl", "client import", path, "3 clients"),
+        self.assertIn((login_user(), "client import", path, "3 clients"),
                       self.audit())
 
         # Again: every ref exists now; nothing more is imported.
@@ -272,7 +272,7 @@ class TestLinks(PeopleCase):
         self.assertEqual(self.arcd.rows(
             "SELECT account, client FROM unit ORDER BY account"),
             [("100000", None), ("100002", "C-0001")])
-        self.assertNotIn(("arcctl", "unit add", "100001"),
+        self.assertNotIn((login_user(), "unit add", "100001"),
                          [r[:3] for r in self.audit()])
 
     def test_responders(self):
@@ -346,7 +346,7 @@ class TestOperators(PeopleCase):
         self.assertFalse(pbkdf2_ok("correct horse batter", h))
         self.assertTrue(pbkdf2_ok("sup3rvisor-pass", rows[1][3]))
         self.assertNotEqual(h.split("$")[2], rows[1][3].split("$")[2])
-        self.assertIn(("arcctl", "operator add", "op1", "role=operator"),
+        self.assertIn((login_user(), "operator add", "op1", "role=operator"),
                       self.audit())
         self.assert_audit_clean("correct", "horse", "sup3r")
 

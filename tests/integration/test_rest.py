@@ -9,7 +9,7 @@ import stat
 import subprocess
 import unittest
 
-from arctest import (ARCD, Arcd, ArcdCase, encrypted_body, frame,
+from arctest import (ARCD, Arcd, login_user, ArcdCase, encrypted_body, frame,
                      private_file, read_reply, stamp, wait_for)
 
 KEY = b"Unit-5678-Secret"       # 16 bytes: AES-128, easy to find if leaked
@@ -234,7 +234,7 @@ class TestClearKeyFromBefore(unittest.TestCase):
         self.assertNotIn(KEY, on_disk(arcd.db))
         self.assertTrue(arcd.rows("SELECT key FROM unit")[0][0]
                         .startswith("enc:"))
-        self.assertIn(("arcctl", "unit keys sealed", "keys=1"), arcd.rows(
+        self.assertIn((login_user(), "unit keys sealed", "keys=1"), arcd.rows(
             "SELECT actor, action, detail FROM audit"))
         arcd.start()
         self.assertEqual(encrypted(arcd, 2).token, "*ACK")
