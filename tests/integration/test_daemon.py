@@ -17,7 +17,8 @@ import unittest
 from arctest import (ARCD, BUILD, ROOT, Arcd, ArcdCase, free_port, frame,
                      read_reply, stamp, wait_for)
 
-PROGRAMS = ("arcd", "arcd-test", "arc-console", "arc-loadgen", "arc-echo")
+PROGRAMS = ("arcd", "arcd-test", "arcctl", "arc-console", "arc-loadgen",
+            "arc-echo")
 
 
 def run(*args, timeout=30, **kw):
@@ -251,7 +252,8 @@ class TestManPages(unittest.TestCase):
     def test_the_pages_name_every_option(self):
         """Each program's page shows every option its --help lists."""
         env = dict(os.environ, LC_ALL="C.UTF-8", MANWIDTH="200")
-        for prog, page in (("arcd", "arcd.8"), ("arc-console", "arc-console.1"),
+        for prog, page in (("arcd", "arcd.8"), ("arcctl", "arcctl.8"),
+                           ("arc-console", "arc-console.1"),
                            ("arc-loadgen", "arc-loadgen.1")):
             usage = run(os.path.join(BUILD, prog), "--help").stdout
             text = run("man", "-l", os.path.join(ROOT, "docs", "man", page),
