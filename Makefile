@@ -8,6 +8,8 @@
 #   make fuzz          run the libFuzzer targets for FUZZ_SECONDS each
 #                      (FUZZ_NAMES=config: that one alone)
 #   make bench         the benchmarks of docs/BENCHMARKS.md
+#   make install       programs, man pages, sample arc.conf, systemd unit
+#                      (PREFIX=/usr/local, DESTDIR for staging)
 
 BUILD		:= build
 ifeq ($(SAN),1)
@@ -34,7 +36,8 @@ DEB_PKGS	:= build-essential pkg-config libevent-dev libssl-dev \
 		   libsqlite3-dev sqlite3 libinih-dev libcmocka-dev \
 		   libjansson-dev libncurses-dev libmosquitto-dev mosquitto \
 		   clang libclang-rt-14-dev tmux python3 python3-cryptography \
-		   procps openssl python3-yaml gnuplot-nox tzdata curl
+		   procps openssl python3-yaml gnuplot-nox tzdata curl man-db \
+		   groff-base
 
 # The layers (docs/DESIGN.md). Each folder obeys a rule the build checks.
 RUNTIME_SRCS	:= $(wildcard arc/runtime/*.c)	# every program: libc only
@@ -81,7 +84,7 @@ $(BUILD)/obj/tests/%.o:		INC := $(INC_ARC) -Iconsole -Itests/unit
 PROGS		:= $(BUILD)/arcd $(BUILD)/arcd-test $(BUILD)/arcctl \
 		   $(BUILD)/arc-loadgen $(BUILD)/arc-echo $(BUILD)/arc-console
 
-.PHONY: all deps run test unit fuzz bench clean check-layers
+.PHONY: all deps run test unit fuzz bench clean check-layers install
 # Keep generated intermediates (migrations.c): a no-op make relinks nothing.
 .SECONDARY:
 all: $(PROGS) $(UNIT_TESTS) $(FUZZ_REPLAY)
@@ -277,6 +280,41 @@ test: deps
 bench: deps
 	$(MAKE) --no-print-directory all
 	BUILD=$(BUILD) sh tests/bench
+
+# Where make install puts things; DESTDIR stages them (packaging, tests).
+PREFIX		?= /usr/local
+BINDIR		?= $(PREFIX)/bin
+SBINDIR		?= $(PREFIX)/sbin
+MANDIR		?= $(PREFIX)/share/man
+DOCDIR		?= $(PREFIX)/share/doc/arc
+SYSCONFDIR	?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+UNITDIR		?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR	?= $(PREFIX)/lib/sysusers.d
+INSTALL		?= install
+MAN_PAGES	:= $(wildcard docs/man/*.[1-8])
+
+# The sample arc.conf goes to the docs, and to SYSCONFDIR if none is there.
+install: $(BUILD)/arcd $(BUILD)/arcctl $(BUILD)/arc-console \
+		$(BUILD)/arc-loadgen $(BUILD)/arc-echo
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) \
+	    $(DESTDIR)$(DOCDIR) $(DESTDIR)$(SYSCONFDIR)/arc \
+	    $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) \
+	    $(patsubst %,$(DESTDIR)$(MANDIR)/man%,1 5 8)
+	$(INSTALL) -m 0755 $(BUILD)/arcd $(BUILD)/arcctl $(DESTDIR)$(SBINDIR)
+	$(INSTALL) -m 0755 $(BUILD)/arc-console $(BUILD)/arc-loadgen \
+	    $(BUILD)/arc-echo $(DESTDIR)$(BINDIR)
+	for m in $(MAN_PAGES); do \
+		$(INSTALL) -m 0644 $$m \
+		    $(DESTDIR)$(MANDIR)/man$${m##*.}/$${m##*/} || exit 1; \
+	done
+	$(INSTALL) -m 0644 docs/arc.conf README.md $(DESTDIR)$(DOCDIR)
+	[ -e $(DESTDIR)$(SYSCONFDIR)/arc/arc.conf ] || \
+	    $(INSTALL) -m 0644 docs/arc.conf $(DESTDIR)$(SYSCONFDIR)/arc
+	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+	    docs/systemd/arcd.service.in > $(DESTDIR)$(UNITDIR)/arcd.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/arcd.service
+	$(INSTALL) -m 0644 docs/systemd/arc.sysusers \
+	    $(DESTDIR)$(SYSUSERSDIR)/arc.conf
 
 clean:
 	rm -rf build build-san build-fuzz

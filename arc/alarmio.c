@@ -600,13 +600,21 @@ alarmio_tick(void)
 void
 alarmio_start(const struct config *cfg, const struct alarmio_hooks *hooks)
 {
+	aio_hooks = *hooks;
+	dispatch_init();
+	alarmio_reload(cfg);
+}
+
+/* The limits a reload may change: held, grace, runaways, storms, holds. */
+void
+alarmio_reload(const struct config *cfg)
+{
 	size_t	 i;
 
-	aio_hooks = *hooks;
 	operator_init(cfg->console_grace, cfg->max_held);
-	dispatch_init();
 	runaway_init(cfg->runaway_burst, cfg->runaway_per_min);
 	storm_init(cfg->storm_units, cfg->storm_window, cfg->storm_quiet);
+	alarm_hold_clear();
 	for (i = 0; i < cfg->nholds; i++)
 		alarm_hold(cfg->holds[i].code, cfg->holds[i].secs);
 }

@@ -118,6 +118,9 @@ int	 config_load_mem(struct config *, const char *, size_t, char **cause);
 int	 config_add_listen(struct config *, const char *, char **cause);
 int	 config_check(struct config *, char **cause);
 void	 config_print(const struct config *, FILE *);
+/* A reload: the live keys of the second into the first; see config.c. */
+int	 config_apply(struct config *, const struct config *, char *changed,
+	    char *restart, size_t);
 /* The i-th integer key: name, value and bounds; NULL past the last. */
 const char	*config_int_key(const struct config *, size_t, int *value,
 		    int *min, int *max);
@@ -289,6 +292,7 @@ struct alarmio_req {
 };
 struct alarm_write;
 void	 alarmio_start(const struct config *, const struct alarmio_hooks *);
+void	 alarmio_reload(const struct config *);
 /*
  * A frame's events, before they are stored: decide what they do to the
  * unit's alarm; the rows to write go into r (r->alarms, r->nalarms), in
@@ -365,6 +369,7 @@ struct ingest_in {
 	struct bucket	*unreg;		/* the source's unregistered bucket */
 };
 int	 ingest_start(const struct config *, struct db *, char **cause);
+void	 ingest_reload(const struct config *);
 void	 ingest_stop(void);
 /*
  * INGEST_PENDING: the acknowledgement follows (after the commit);
@@ -391,7 +396,7 @@ struct source {
 	int		 conns;
 	struct bucket	 unreg;		/* unregistered-frame bucket */
 };
-void	 source_init(const struct config *);
+void	 source_init(const struct config *);	/* again on a reload */
 void	 source_free_all(void);
 struct source *source_get(const struct sockaddr *);
 /* Forget a source with no connections and a full bucket. */
@@ -413,6 +418,7 @@ void	 listen_close(void);
 void	 listen_closed(void *src);
 
 /* --- device.c: DC-09 TCP sessions with units --- */
+void	 device_timeouts(const struct config *);	/* again on a reload */
 void	 device_init(struct event_base *, const struct config *,
 	    void (*closed)(void *));
 void	 device_new(int fd, const struct sockaddr *, void *src,
@@ -570,6 +576,7 @@ const char *request_parse(json_t *, struct request *);
  * by one or in time), one console per operator ---
  */
 void	 login_init(const struct config *);
+void	 login_reload(const struct config *);
 void	 login_request(struct session *, const struct request *);
 /* Lift a lock on a login or a source; -1 if there was none. */
 int	 login_unlock(const char *login, const char *source, const char *by);

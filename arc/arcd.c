@@ -4,7 +4,12 @@
  * loop, signals and an orderly stop. Crash-only: a SIGKILL at any moment
  * loses nothing that was acknowledged, so a restart is a normal start.
  *
- *	arcd [-dnv] [-f arc.conf] [-D database] [-L proto=addr:port]...
+ *	arcd [-dFnv] [-f arc.conf] [-D database] [-L proto=addr:port]...
+ *
+ * Logs go to stderr with -d, or with -F when stderr is a terminal;
+ * otherwise to syslog (daemon facility). SIGHUP reads arc.conf again
+ * (config_apply says which keys a running arcd takes) and the unit and
+ * card changes in the database.
  *
  * The loop runs one turn at a time: the clock is read once per turn, and
  * at the end of each turn the free operators get offers and the
@@ -24,6 +29,7 @@
 
 #include <errno.h>
 #include <event2/event.h>
+#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,17 +41,52 @@
 #define ARCD_HEAD_MS	(3600 * 1000)	/* the audit head is logged hourly */
 
 static struct event_base	*base;
+static struct config		 arcd_cfg;	/* running; modules borrow it */
+static const char		*arcd_conf;	/* -f, read again on SIGHUP */
+static const char		*arcd_dbpath;	/* -D */
+static const char		*arcd_listens[CONFIG_MAX_LISTEN];	/* -L */
+static int			 arcd_nlistens;
 static int			 arcd_quit;
 static int64_t			 arcd_head_at;	/* mono ms, last logged */
 static struct db_keyfile	 arcd_keys;	/* opens sealed unit keys */
 
+static void	 arcd_reload(void);
+
+static const struct option arcd_longopts[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* --help: the options on stdout, exit 0; a bad command line: stderr, 1. */
 static void __attribute__((noreturn))
-usage(void)
+usage(int help)
 {
-	fprintf(stderr, "usage: arcd [-dnv] [-f arc.conf] [-D database] "
-	    "[-L proto=addr:port]...\n"
-	    "       proto: dc09-tcp, dc09-udp, metrics, console\n");
-	exit(1);
+	FILE	*f = help ? stdout : stderr;
+
+	fprintf(f, "usage: arcd [-dFnv] [-f arc.conf] [-D database] "
+	    "[-L proto=addr:port]...\n");
+	if (help)
+		fprintf(f, "\n"
+		    "  -d          debug: stay in the foreground, log to stderr\n"
+		    "  -F          stay in the foreground (systemd); log to "
+		    "syslog,\n"
+		    "              or to stderr if it is a terminal\n"
+		    "  -n          check the configuration, print what arcd "
+		    "would listen\n"
+		    "              on and its settings, and exit\n"
+		    "  -v          more verbose logs (again: debug)\n"
+		    "  -f file     arc.conf (read again on SIGHUP)\n"
+		    "  -D file     the database (instead of arc.conf's)\n"
+		    "  -L p=a:p    listen (replaces arc.conf's listen lines); "
+		    "p is\n"
+		    "              dc09-tcp, dc09-udp, metrics or console\n"
+		    "  --help, --version\n"
+		    "\nSee arcd(8) and arc.conf(5).\n");
+	else
+		fprintf(f, "       proto: dc09-tcp, dc09-udp, metrics, "
+		    "console; arcd --help\n");
+	exit(help ? 0 : 1);
 }
 
 /*
@@ -99,7 +140,9 @@ arcd_signal_cb(evutil_socket_t sig, short what, void *arg)
 	(void)what;
 	(void)arg;
 	if (sig == SIGHUP) {
-		log_notice("SIGHUP: reading unit and card changes");
+		log_notice("SIGHUP: reading the configuration, unit and "
+		    "card changes");
+		arcd_reload();
 		refresh_tick();
 		return;
 	}
@@ -150,17 +193,111 @@ arcd_raise_nofile(void)
 	}
 }
 
+/*
+ * The configuration from arc.conf and the command line (-D, -L win),
+ * checked: 0, or -1 and *cause. At start-up and on each SIGHUP.
+ */
+static int
+arcd_config_read(struct config *cfg, char **cause)
+{
+	char	*why = NULL;
+	int	 i;
+
+	config_defaults(cfg);
+	if (arcd_conf != NULL && config_load(cfg, arcd_conf, cause) != 0)
+		return (-1);
+	if (arcd_dbpath != NULL &&
+	    strlcpy(cfg->database, arcd_dbpath, sizeof cfg->database) >=
+	    sizeof cfg->database) {
+		xasprintf(cause, "-D %s: path too long", arcd_dbpath);
+		return (-1);
+	}
+	if (arcd_nlistens > 0)
+		cfg->nlisten = 0;	/* -L replaces the config's listeners */
+	for (i = 0; i < arcd_nlistens; i++) {
+		if (config_add_listen(cfg, arcd_listens[i], &why) != 0) {
+			xasprintf(cause, "-L %s", why);
+			free(why);
+			return (-1);
+		}
+	}
+	return (config_check(cfg, cause));
+}
+
+/*
+ * SIGHUP: arc.conf again. A file that does not load or check changes
+ * nothing (said, with its line, and counted); otherwise the keys a
+ * running arcd can take are applied and those that need a restart named.
+ */
 static void
-arcd_options(int argc, char **argv, struct config *cfg, int *foreground,
+arcd_reload(void)
+{
+	struct config	 nc;
+	char		*cause = NULL, changed[512], restart[512];
+
+	if (arcd_conf == NULL) {
+		log_notice("reload: no configuration file (-f)");
+		return;
+	}
+	if (arcd_config_read(&nc, &cause) != 0) {
+		COUNT(C_CONFIG_RELOAD_FAILED);
+		log_warnx("reload: %s; the running configuration is kept",
+		    cause);
+		free(cause);
+		return;
+	}
+	COUNT(C_CONFIG_RELOADS);
+	config_apply(&arcd_cfg, &nc, changed, restart, sizeof changed);
+	alarmio_reload(&arcd_cfg);
+	ingest_reload(&arcd_cfg);
+	source_init(&arcd_cfg);
+	login_reload(&arcd_cfg);
+	device_timeouts(&arcd_cfg);
+	log_notice("reload: %s: %s", arcd_conf,
+	    changed[0] != '\0' ? changed : "no change");
+	if (restart[0] != '\0')
+		log_warnx("reload: %s changed: takes a restart, the running "
+		    "values are kept", restart);
+}
+
+/* What -n prints: where arcd would listen, then arc.conf as it runs. */
+static void
+arcd_check(const struct config *cfg)
+{
+	static const char	*what[LISTEN_KIND_MAX] = {
+		[LISTEN_DC09_TCP] = "TCP: DC-09 from units",
+		[LISTEN_DC09_UDP] = "UDP: DC-09 from units",
+		[LISTEN_METRICS] = "TCP: HTTP /metrics, /healthz",
+		[LISTEN_CONSOLE] = "TCP: TLS, arc-console",
+	};
+	const struct listen_spec	*ls;
+	size_t				 i;
+
+	printf("# arcd would listen on:\n");
+	for (i = 0; i < cfg->nlisten; i++) {
+		ls = &cfg->listen[i];
+		printf("#   %-9s %-22s %s\n", listen_kind_name(ls->kind),
+		    ls->text, what[ls->kind]);
+	}
+	printf("# and use the database %s\n", cfg->database);
+	config_print(cfg, stdout);
+	fprintf(stderr, "%s: configuration OK\n",
+	    arcd_conf != NULL ? arcd_conf : "arcd");
+}
+
+static void
+arcd_options(int argc, char **argv, int *debug, int *foreground,
     int *check, int *verbose)
 {
-	const char	*conf = NULL, *dbpath = NULL;
-	char		*cause = NULL, *listen[CONFIG_MAX_LISTEN];
-	int		 ch, nlisten = 0, i;
+	int	 ch;
 
-	while ((ch = getopt(argc, argv, "dnvf:D:L:")) != -1) {
+	while ((ch = getopt_long(argc, argv, "dFnvf:D:L:", arcd_longopts,
+	    NULL)) != -1) {
 		switch (ch) {
 		case 'd':
+			*debug = *foreground = 1;
+			break;
+		case 'F':
 			*foreground = 1;
 			break;
 		case 'n':
@@ -170,36 +307,27 @@ arcd_options(int argc, char **argv, struct config *cfg, int *foreground,
 			(*verbose)++;
 			break;
 		case 'f':
-			conf = optarg;
+			arcd_conf = optarg;
 			break;
 		case 'D':
-			dbpath = optarg;
+			arcd_dbpath = optarg;
 			break;
 		case 'L':
-			if (nlisten == CONFIG_MAX_LISTEN)
+			if (arcd_nlistens == CONFIG_MAX_LISTEN)
 				fatalx("too many -L options");
-			listen[nlisten++] = optarg;
+			arcd_listens[arcd_nlistens++] = optarg;
 			break;
+		case 'h':
+			usage(1);
+		case 'V':
+			printf("arcd %s\n", ARC_VERSION);
+			exit(0);
 		default:
-			usage();
+			usage(0);
 		}
 	}
 	if (optind != argc)
-		usage();
-	config_defaults(cfg);
-	if (conf != NULL && config_load(cfg, conf, &cause) != 0)
-		fatalx("%s", cause);
-	if (dbpath != NULL &&
-	    strlcpy(cfg->database, dbpath, sizeof cfg->database) >=
-	    sizeof cfg->database)
-		fatalx("-D %s: path too long", dbpath);
-	if (nlisten > 0)
-		cfg->nlisten = 0;	/* -L replaces the config's listeners */
-	for (i = 0; i < nlisten; i++)
-		if (config_add_listen(cfg, listen[i], &cause) != 0)
-			fatalx("-L %s", cause);
-	if (config_check(cfg, &cause) != 0)
-		fatalx("%s", cause);
+		usage(0);
 }
 
 static void
@@ -339,21 +467,23 @@ arcd_loop(void)
 int
 main(int argc, char **argv)
 {
-	struct config	 cfg;
 	struct event	*sigs[4], *tick;
 	struct timeval	 tv = { 1, 0 };
 	int		 signos[4] = { SIGINT, SIGTERM, SIGHUP, 0 };
-	int		 foreground = 0, check = 0, verbose = 0, i;
+	int		 debug = 0, foreground = 0, check = 0, verbose = 0, i;
+	char		*cause = NULL;
 
 	umask(077);		/* the database, its WAL: nobody else's */
 	log_init("arcd", 1, 0);
-	arcd_options(argc, argv, &cfg, &foreground, &check, &verbose);
+	arcd_options(argc, argv, &debug, &foreground, &check, &verbose);
+	if (arcd_config_read(&arcd_cfg, &cause) != 0)
+		fatalx("%s", cause);
 	if (check) {
-		config_print(&cfg, stdout);
-		fprintf(stderr, "configuration OK\n");
+		arcd_check(&arcd_cfg);
 		return (0);
 	}
-	log_init("arcd", foreground, verbose);
+	log_init("arcd", debug || (foreground && isatty(STDERR_FILENO)),
+	    verbose);
 	if (!foreground && daemon(1, 0) == -1)
 		fatal("daemon");
 	signal(SIGPIPE, SIG_IGN);
@@ -364,10 +494,10 @@ main(int argc, char **argv)
 		sigs[i] = evsignal_new(base, signos[i], arcd_signal_cb, NULL);
 		evsignal_add(sigs[i], NULL);
 	}
-	arcd_start(&cfg);
+	arcd_start(&arcd_cfg);
 	tick = event_new(base, -1, EV_PERSIST, arcd_tick_cb, NULL);
 	event_add(tick, &tv);
-	log_notice("running, database %s", cfg.database);
+	log_notice("running, database %s", arcd_cfg.database);
 	arcd_loop();
 	event_free(tick);
 	arcd_stop();

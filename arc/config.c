@@ -17,7 +17,8 @@
  * is parsed from memory (config_load_mem, which the fuzzer eats);
  * config_load reads the file and hands it over.
  *
- * Thread: the network thread, at start-up (and arcd -n).
+ * Thread: the network thread, at start-up, on SIGHUP (config_apply) and
+ * for arcd -n.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -44,16 +45,18 @@ struct config_int {
 	const char	*name;
 	size_t		 off;
 	int		 min, max;
+	int		 restart;	/* a reload cannot change it */
 };
 
-#define CI(n, lo, hi) { #n, offsetof(struct config, n), lo, hi }
+#define CI(n, lo, hi) { #n, offsetof(struct config, n), lo, hi, 0 }
+#define CR(n, lo, hi) { #n, offsetof(struct config, n), lo, hi, 1 }
 static const struct config_int config_ints[] = {
 	CI(max_connections, 1, 1000000),
 	CI(max_per_source, 1, 1000000),
 	CI(idle_timeout, 1, 7 * 86400),
 	CI(dedupe_window, 10, 86400),
 	CI(dedupe_window_untimed, 10, 86400),
-	CI(dedupe_max, 1024, 1 << 26),
+	CR(dedupe_max, 1024, 1 << 26),
 	CI(max_pending, 16, 1 << 24),
 	CI(unregistered_burst, 1, 1000000),
 	CI(unregistered_per_min, 1, 1000000),
@@ -701,4 +704,92 @@ config_int_key(const struct config *cfg, size_t i, int *value, int *min,
 	*min = config_ints[i].min;
 	*max = config_ints[i].max;
 	return (config_ints[i].name);
+}
+
+/* Add name to a ", "-separated list in buf (cut, never overrun). */
+static void
+config_list(char *buf, size_t size, const char *name)
+{
+	size_t	 len = strlen(buf);
+
+	snprintf(buf + len, size - len, "%s%s", len > 0 ? ", " : "", name);
+}
+
+static int
+config_same_listen(const struct config *a, const struct config *b)
+{
+	size_t	 i;
+
+	if (a->nlisten != b->nlisten)
+		return (0);
+	for (i = 0; i < a->nlisten; i++) {
+		if (a->listen[i].kind != b->listen[i].kind ||
+		    strcmp(a->listen[i].text, b->listen[i].text) != 0)
+			return (0);
+	}
+	return (1);
+}
+
+static int
+config_same_holds(const struct config *a, const struct config *b)
+{
+	size_t	 i;
+
+	if (a->nholds != b->nholds)
+		return (0);
+	for (i = 0; i < a->nholds; i++) {
+		if (strcmp(a->holds[i].code, b->holds[i].code) != 0 ||
+		    a->holds[i].secs != b->holds[i].secs)
+			return (0);
+	}
+	return (1);
+}
+
+/*
+ * A reload (SIGHUP): nc, read and checked, becomes cfg where a running
+ * arcd can take it. The keys copied are named in changed; those that
+ * differ but take a restart (listeners, the database, the TLS files, the
+ * dedupe table's size) are named in restart and keep their running
+ * values. Both lists are ", "-separated,
+ * "" when empty, cut to size. Returns the number of keys changed.
+ */
+int
+config_apply(struct config *cfg, const struct config *nc, char *changed,
+    char *restart, size_t size)
+{
+	const struct config_int	*ci;
+	const int		*from;
+	int			*to, n = 0;
+	size_t			 i;
+
+	changed[0] = restart[0] = '\0';
+	if (strcmp(cfg->database, nc->database) != 0)
+		config_list(restart, size, "database");
+	if (!config_same_listen(cfg, nc))
+		config_list(restart, size, "listen");
+	if (strcmp(cfg->tls_cert, nc->tls_cert) != 0)
+		config_list(restart, size, "tls_cert");
+	if (strcmp(cfg->tls_key, nc->tls_key) != 0)
+		config_list(restart, size, "tls_key");
+	if (!config_same_holds(cfg, nc)) {
+		memcpy(cfg->holds, nc->holds, sizeof cfg->holds);
+		cfg->nholds = nc->nholds;
+		config_list(changed, size, "hold");
+		n++;
+	}
+	for (i = 0; i < NCONFIG_INTS; i++) {
+		ci = &config_ints[i];
+		from = (const int *)((const char *)nc + ci->off);
+		to = (int *)((char *)cfg + ci->off);
+		if (*from == *to)
+			continue;
+		if (ci->restart) {
+			config_list(restart, size, ci->name);
+			continue;
+		}
+		*to = *from;
+		config_list(changed, size, ci->name);
+		n++;
+	}
+		return (n);
 }

@@ -88,19 +88,42 @@ static const struct origin_ops device_ops = {
 	.done = device_done,
 };
 
+/*
+ * The three timeouts, as libevent common timeouts (one queue each, not a
+ * heap entry per connection); past libevent's limit of those, plain ones.
+ * Again on a reload: a connection takes the new value when its timer is
+ * next set (its next read or write).
+ */
+void
+device_timeouts(const struct config *cfg)
+{
+	static struct timeval	 plain[3];
+	struct timeval		 tv[3] = {
+		{ cfg->idle_timeout, 0 },
+		{ cfg->first_frame_timeout, 0 },
+		{ cfg->halfclosed_timeout, 0 },
+	};
+	const struct timeval	**to[3] = {
+		&device_idle_tv, &device_first_tv, &device_eof_tv
+	};
+	size_t			 i;
+
+	for (i = 0; i < nitems(tv); i++) {
+		*to[i] = event_base_init_common_timeout(device_base, &tv[i]);
+		if (*to[i] == NULL) {
+			plain[i] = tv[i];
+			*to[i] = &plain[i];
+		}
+	}
+}
+
 void
 device_init(struct event_base *base, const struct config *cfg,
     void (*closed)(void *))
 {
-	struct timeval	 tv = { cfg->idle_timeout, 0 };
-	struct timeval	 first = { cfg->first_frame_timeout, 0 };
-	struct timeval	 eof = { cfg->halfclosed_timeout, 0 };
-
 	device_base = base;
 	device_closed = closed;
-	device_idle_tv = event_base_init_common_timeout(base, &tv);
-	device_first_tv = event_base_init_common_timeout(base, &first);
-	device_eof_tv = event_base_init_common_timeout(base, &eof);
+	device_timeouts(cfg);
 	hmap_init(&devices, 1024);
 	device_reap_ev = event_new(base, -1, 0, device_reap_cb, NULL);
 }

@@ -415,14 +415,23 @@ ingest_dedupe_load_one(int64_t key, int64_t event_id, void *arg)
 	return (0);
 }
 
-int
-ingest_start(const struct config *cfg, struct db *rdb, char **cause)
+/* What a reload may change that is kept as a copy: rates, windows. */
+void
+ingest_reload(const struct config *cfg)
 {
-	ingest_cfg = cfg;
 	bucket_rate(&ingest_unreg, cfg->unregistered_burst,
 	    cfg->unregistered_per_min);
 	bucket_rate(&ingest_unreg_all_rate, cfg->unregistered_all_burst,
 	    cfg->unregistered_all_per_min);
+	supervise_limits(cfg->supervision_default, cfg->supervision_grace);
+	dedupe_window(cfg->dedupe_window);
+}
+
+int
+ingest_start(const struct config *cfg, struct db *rdb, char **cause)
+{
+	ingest_cfg = cfg;
+	ingest_reload(cfg);
 	bucket_init(&ingest_unreg_all, &ingest_unreg_all_rate, clock_mono());
 	supervise_init(cfg->supervision_default, cfg->supervision_grace);
 	ingest_last_flush = clock_mono();

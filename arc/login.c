@@ -79,14 +79,21 @@ static uint8_t			 lt_key[16];
 static int64_t			 lt_lock_ms = 900000;
 static int			 lt_dirty;
 
+/* The lockout limits (a reload may change them; locks held stay). */
+void
+login_reload(const struct config *cfg)
+{
+	lt_lock_ms = cfg->login_lock * 1000LL;
+	lt_logins.max = cfg->login_max_fails;
+	lt_sources.max = cfg->login_source_max_fails;
+}
+
 void
 login_init(const struct config *cfg)
 {
 	if (getrandom(lt_key, sizeof lt_key, 0) != sizeof lt_key)
 		fatal("getrandom");
-	lt_lock_ms = cfg->login_lock * 1000LL;
-	lt_logins.max = cfg->login_max_fails;
-	lt_sources.max = cfg->login_source_max_fails;
+	login_reload(cfg);
 	hmap_init(&lt_logins.map, 64);
 	hmap_init(&lt_sources.map, 64);
 }

@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <locale.h>
 #include <netdb.h>
 #include <signal.h>
@@ -40,12 +41,32 @@
 static void	console_connect(struct console *);
 static void	console_drop(struct console *, const char *);
 
+static const struct option console_longopts[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* --help: stdout, exit 0; a bad command line: stderr, exit 1. */
 static __attribute__((noreturn)) void
-usage(void)
+usage(int help)
 {
-	fprintf(stderr, "usage: arc-console [-k] [-C cafile] [-u login] "
+	FILE	*f = help ? stdout : stderr;
+
+	fprintf(f, "usage: arc-console [-k] [-C cafile] [-u login] "
 	    "[-p password-file] host:port\n");
-	exit(1);
+	if (help)
+		fprintf(f, "\n"
+		    "  -C cafile   trust this CA (default: the system's)\n"
+		    "  -k          do not verify the certificate (tests "
+		    "only)\n"
+		    "  -u login    the login (else asked)\n"
+		    "  -p file     read the password from a file (else "
+		    "asked)\n"
+		    "  --help, --version\n"
+		    "\nIn the console, ? shows every key. See "
+		    "arc-console(1).\n");
+	exit(help ? 0 : 1);
 }
 
 /* UTC wall time in ms: the protocol's clock. */
@@ -396,7 +417,7 @@ console_split(struct console *con, const char *arg)
 	size_t		 hlen;
 
 	if (colon == NULL || colon == arg || colon[1] == '\0')
-		usage();
+		usage(0);
 	hlen = colon - arg;
 	if (arg[0] == '[' && colon[-1] == ']') {	/* [::1]:7010 */
 		arg++;
@@ -440,7 +461,8 @@ main(int argc, char **argv)
 
 	setlocale(LC_ALL, "");
 	memset(&con, 0, sizeof con);
-	while ((ch = getopt(argc, argv, "kC:u:p:")) != -1) {
+	while ((ch = getopt_long(argc, argv, "kC:u:p:", console_longopts,
+	    NULL)) != -1) {
 		switch (ch) {
 		case 'k':
 			con.insecure = 1;
@@ -454,12 +476,17 @@ main(int argc, char **argv)
 		case 'p':
 			pwfile = optarg;
 			break;
+		case 'h':
+			usage(1);
+		case 'V':
+			printf("arc-console %s\n", ARC_VERSION);
+			exit(0);
 		default:
-			usage();
+			usage(0);
 		}
 	}
 	if (argc - optind != 1)
-		usage();
+		usage(0);
 	console_split(&con, argv[optind]);
 	if (pwfile != NULL)
 		password = console_read_password(pwfile);

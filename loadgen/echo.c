@@ -19,6 +19,7 @@
 #include <netinet/tcp.h>
 
 #include <errno.h>
+#include <getopt.h>
 #include <netdb.h>
 #include <signal.h>
 #include <stdint.h>
@@ -70,12 +71,25 @@ static uint8_t			 echo_buf[ECHO_READ_MAX];
 
 static void	echo_conn_cb(evutil_socket_t, short, void *);
 
+static const struct option echo_longopts[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* --help: stdout, exit 0; a bad command line: stderr, exit 2. */
 static void __attribute__((noreturn))
-echo_usage(void)
+echo_usage(int help)
 {
-	fprintf(stderr, "usage: arc-echo -L tcp=HOST:PORT "
+	FILE	*f = help ? stdout : stderr;
+
+	fprintf(f, "usage: arc-echo -L tcp=HOST:PORT "
 	    "[-L udp=HOST:PORT ...] [-v]\n");
-	exit(2);
+	if (help)
+		fprintf(f, "A DC-09 receiver that ACKs every frame at once, "
+		    "storing nothing:\n"
+		    "arc-loadgen's baseline (see arc-loadgen(1)).\n");
+	exit(help ? 0 : 2);
 }
 
 static void
@@ -427,7 +441,8 @@ main(int argc, char **argv)
 		fatalx("event_base_new failed");
 	echo_reap_ev = event_new(echo_base, -1, 0, echo_reap_cb, NULL);
 	echo_resume_ev = evtimer_new(echo_base, echo_resume_cb, NULL);
-	while ((ch = getopt(argc, argv, "L:v")) != -1) {
+	while ((ch = getopt_long(argc, argv, "L:v", echo_longopts,
+	    NULL)) != -1) {
 		switch (ch) {
 		case 'L':
 			echo_listen(optarg);
@@ -435,12 +450,17 @@ main(int argc, char **argv)
 		case 'v':
 			log_init("arc-echo", 1, ++verbose);
 			break;
+		case 'h':
+			echo_usage(1);
+		case 'V':
+			printf("arc-echo %s\n", ARC_VERSION);
+			exit(0);
 		default:
-			echo_usage();
+			echo_usage(0);
 		}
 	}
 	if (optind != argc || echo_nlisteners == 0)
-		echo_usage();
+		echo_usage(0);
 	sigint = evsignal_new(echo_base, SIGINT, echo_signal_cb, NULL);
 	sigterm = evsignal_new(echo_base, SIGTERM, echo_signal_cb, NULL);
 	evsignal_add(sigint, NULL);

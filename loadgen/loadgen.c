@@ -56,13 +56,17 @@ static const struct option loadgen_opts[] = {
 	{ "progress", required_argument, NULL, 'p' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
 };
 
+/* --help: stdout, exit 0; a bad command line: stderr, exit 2. */
 static void __attribute__((noreturn))
-loadgen_usage(void)
+loadgen_usage(int help)
 {
-	fprintf(stderr,
+	FILE	*f = help ? stdout : stderr;
+
+	fprintf(f,
 	    "usage: arc-loadgen --target HOST:PORT [--units N] "
 	    "[--first-account HEX]\n"
 	    "\t[--rate R | --closed] [--duration S] [--drain S] "
@@ -104,8 +108,9 @@ loadgen_usage(void)
 	    "pendants at --rate\n"
 	    "\tsilent   all poll at --heartbeat S (required); the first "
 	    "10 %% fall\n"
-	    "\t         silent at half the duration\n");
-	exit(2);
+	    "\t         silent at half the duration\n"
+	    "--help, --version; see arc-loadgen(1)\n");
+	exit(help ? 0 : 2);
 }
 
 static double
@@ -253,8 +258,13 @@ loadgen_option(int ch, const char *arg)
 		    86400);
 		lg.storm_spread_set = 1;
 		break;
+	case 'h':
+		loadgen_usage(1);
+	case 'V':
+		printf("arc-loadgen %s\n", ARC_VERSION);
+		exit(0);
 	default:
-		loadgen_usage();
+		loadgen_usage(0);
 	}
 }
 
@@ -283,7 +293,7 @@ loadgen_options(int argc, char **argv)
 	}
 	log_init("arc-loadgen", 1, verbose);
 	if (optind != argc || lg.target_len == 0)
-		loadgen_usage();
+		loadgen_usage(0);
 	if (lg.udp && lg.reconnect)
 		fatalx("--udp and --reconnect do not mix");
 	if (lg.console != NULL && lg.console_pwfile == NULL)

@@ -94,6 +94,8 @@ enum counter {
 	C_ALARMS_OPENED,
 	C_ALARM_WRITE_FAILED,
 	C_LOOKUP_FAILED,
+	C_CONFIG_RELOADS,
+	C_CONFIG_RELOAD_FAILED,
 	C_COUNTER_MAX
 };
 extern uint64_t	 counters[C_COUNTER_MAX];
@@ -144,6 +146,7 @@ void		 unit_free_all(void);
  * on every frame is O(1).
  */
 void		 supervise_init(int default_s, int grace_s);
+void		 supervise_limits(int default_s, int grace_s);
 int		 supervise_secs(const struct unit *);
 int64_t		 supervise_deadline(int64_t seen, int secs, int grace,
 		    int64_t now);
@@ -173,6 +176,7 @@ struct dedupe_entry {
 	void		*pending;	/* borrowed, opaque */
 };
 void		 dedupe_init(size_t max, int window_s);
+void		 dedupe_window(int window_s);	/* again on a reload */
 void		 dedupe_free(void);
 struct dedupe_entry *dedupe_find(uint64_t key, int64_t mono);
 /*

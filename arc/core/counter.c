@@ -139,6 +139,10 @@ static const struct {
 	    "alarm writes that failed (undone, retried)" },
 	[C_LOOKUP_FAILED] = { "lookups_failed",
 	    "reader worker lookups that failed" },
+	[C_CONFIG_RELOADS] = { "config_reloads",
+	    "arc.conf read again on SIGHUP and applied" },
+	[C_CONFIG_RELOAD_FAILED] = { "config_reload_failures",
+	    "arc.conf read on SIGHUP but refused (the running one kept)" },
 };
 
 const char *

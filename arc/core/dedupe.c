@@ -36,8 +36,15 @@ dedupe_init(size_t max, int window_s)
 	dedupe_cap = max;
 	dedupe_ring = xcalloc(max, sizeof *dedupe_ring);
 	dedupe_head = dedupe_tail = 0;
-	dedupe_window_ms = (int64_t)window_s * 1000;
+	dedupe_window(window_s);
 	hmap_init(&dedupe_map, 1024);
+}
+
+/* The window of frames seen from now on (a reload may change it). */
+void
+dedupe_window(int window_s)
+{
+	dedupe_window_ms = (int64_t)window_s * 1000;
 }
 
 void

@@ -28,9 +28,16 @@ static struct heap	 sup_heap;
 void
 supervise_init(int default_s, int grace_s)
 {
+	supervise_limits(default_s, grace_s);
+	heap_free(&sup_heap);
+}
+
+/* The defaults again (a reload): each unit takes them at its next frame. */
+void
+supervise_limits(int default_s, int grace_s)
+{
 	sup_default = default_s;
 	sup_grace = grace_s;
-	heap_free(&sup_heap);
 }
 
 void

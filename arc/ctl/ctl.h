@@ -14,10 +14,6 @@
 
 #include <jansson.h>
 
-#ifndef ARC_VERSION
-#define ARC_VERSION	"0.1"
-#endif
-
 #define CTL_IMPORT_MAX	(64 * 1024 * 1024)	/* bytes of CSV */
 #define CTL_PASSWORD	1026			/* 1024 + CR LF */
 

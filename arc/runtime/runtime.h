@@ -18,6 +18,9 @@
 #include <stdio.h>
 #include <string.h>
 
+/* What every program's --version says (and the man pages' footers). */
+#define ARC_VERSION	"0.1.0"
+
 #ifndef nitems
 #define nitems(a)	(sizeof (a) / sizeof (a)[0])
 #endif

@@ -233,6 +233,58 @@ test_print_loads_back(void **state)
 	free(out);
 }
 
+/*
+ * A reload: live keys are taken, restart keys are named and kept, and a
+ * file equal to the running one changes nothing.
+ */
+static void
+test_apply(void **state)
+{
+	static const char run[] = "[arcd]\n" LISTEN "max_held = 3\n"
+	    "dedupe_window = 100\ndedupe_window_untimed = 90\n";
+	static const char next[] = "[arcd]\ndatabase = /other.db\n"
+	    "listen = dc09-tcp=127.0.0.1:7001\nmax_held = 9\n"
+	    "dedupe_window = 50\ndedupe_window_untimed = 95\n"
+	    "hold = AT:30\nmax_connections = 7\ndedupe_max = 2048\n";
+	struct config	 cfg, nc, same;
+	char		*cause, changed[256], restart[256], tiny[12];
+
+	(void)state;
+	assert_int_equal(load(&cfg, run, sizeof run - 1, &cause), 0);
+	assert_int_equal(config_check(&cfg, &cause), 0);
+	same = cfg;
+	assert_int_equal(config_apply(&cfg, &same, changed, restart,
+	    sizeof changed), 0);
+	assert_string_equal(changed, "");
+	assert_string_equal(restart, "");
+
+	assert_int_equal(load(&nc, next, sizeof next - 1, &cause), 0);
+	assert_int_equal(config_check(&nc, &cause), 0);
+	assert_int_equal(config_apply(&cfg, &nc, changed, restart,
+	    sizeof changed), 6);
+	assert_string_equal(changed, "hold, max_connections, "
+	    "max_per_source, dedupe_window, dedupe_window_untimed, max_held");
+	assert_string_equal(restart, "database, listen, dedupe_max");
+	assert_int_equal(cfg.max_held, 9);
+	assert_int_equal(cfg.max_connections, 7);
+	assert_int_equal(cfg.max_per_source, 7);
+	assert_int_equal(cfg.nholds, 1);
+	assert_string_equal(cfg.holds[0].code, "AT");
+	assert_string_equal(cfg.database, "arc.db");
+	assert_string_equal(cfg.listen[0].text, "127.0.0.1:7000");
+	assert_int_equal(cfg.dedupe_max, 1 << 20);
+	assert_int_equal(cfg.dedupe_window, 50);
+	/* The new window bounds it, as config_check did. */
+	assert_int_equal(cfg.dedupe_window_untimed, 50);
+
+	/* Lists are cut, never overrun. */
+	assert_int_equal(load(&cfg, run, sizeof run - 1, &cause), 0);
+	assert_int_equal(config_apply(&cfg, &nc, tiny, restart,
+	    sizeof tiny), 6);
+	assert_string_equal(tiny, "hold, max_c");
+	assert_string_equal(restart, "database, l");
+}
+
 int
 main(void)
 {
@@ -243,6 +295,7 @@ main(void)
 		cmocka_unit_test(test_file),
 		cmocka_unit_test(test_print_loads_back),
 		cmocka_unit_test(test_timezone),
+		cmocka_unit_test(test_apply),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

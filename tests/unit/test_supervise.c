@@ -132,6 +132,32 @@ test_reload_keeps_deadline(void **state)
 	supervise_free();
 }
 
+/*
+ * New defaults (arc.conf read again): the deadline armed stays, the unit
+ * takes the new interval and grace at its next frame.
+ */
+static void
+test_new_limits(void **state)
+{
+	struct unit	*u;
+
+	(void)state;
+	nsilent = 0;
+	supervise_init(3600, 30);
+	u = add(5, 0, NOW - 1000);	/* no interval of its own */
+	supervise_arm(u, NOW, M0, 0);
+	assert_int_equal(u->deadline, M0 + 3629000);
+	supervise_limits(600, 10);
+	assert_int_equal(supervise_next(), M0 + 3629000);
+	assert_int_equal(supervise_due(M0 + 610000, record, NULL), 0);
+	assert_int_equal(supervise_touch(u, M0 + 1000), 0);
+	assert_int_equal(u->deadline, M0 + 1000 + 610000);
+	assert_int_equal(supervise_due(M0 + 610999, record, NULL), 0);
+	assert_int_equal(supervise_due(M0 + 611000, record, NULL), 1);
+	unit_free_all();
+	supervise_free();
+}
+
 /* The silent event could not be stored: raised again; heard again too. */
 static void
 test_undo(void **state)
@@ -165,6 +191,7 @@ main(void)
 		cmocka_unit_test(test_deadline_never_heard),
 		cmocka_unit_test(test_missed_then_heard),
 		cmocka_unit_test(test_reload_keeps_deadline),
+		cmocka_unit_test(test_new_limits),
 		cmocka_unit_test(test_undo),
 	};
 
