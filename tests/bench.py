@@ -464,9 +464,11 @@ def main():
     # Issue 9's scenarios live in their own modules; each takes this one.
     import bench_queue
     import bench_guard
+    import bench_soak
     me = sys.modules[__name__]
     bench_queue.queue(me)
     bench_guard.abuse(me)
+    bench_soak.soak(me)
     out = os.path.join(BUILD, "bench.json")
     with open(out, "w") as f:
         json.dump(results, f, indent=1)
