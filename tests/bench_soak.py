@@ -12,9 +12,10 @@ SOAK_UNITS units (10,000) while
 
 arcd's bounded tables are set small (BOUNDS below) so that they are full
 within the first interval. arc-loadgen runs SOAK_SECONDS / SOAK_INTERVAL
-intervals (20 s; 3 at least; the time between them, the units connecting
-and closing and the sampling, is not counted in SOAK_SECONDS): every
-interval starts with its 10,000 units and its console connecting afresh
+intervals (3 at least) of SOAK_INTERVAL seconds (20: under arcd's
+first_frame_timeout of 30 s, so a unit with no event in its interval is
+not cut for that; the units connecting and closing and the sampling
+between intervals are not counted in SOAK_SECONDS): every interval starts with its 10,000 units and its console connecting afresh
 (a reconnect wave) and ends with all of them closing. Per interval: the
 units' ACK p50/p99, the console's frame-to-shown p99 (P1 pendants and
 all classes apart), the watcher's ping
@@ -42,7 +43,7 @@ RATE = int(os.environ.get("SOAK_RATE", "500"))
 UNITS = int(os.environ.get("SOAK_UNITS", "10000"))
 RELOGIN = float(os.environ.get("SOAK_RELOGIN", "5"))
 FIRST = 0x100000
-MIX = "pendant=10,test=80,mains=5,restore=5"
+MIX = os.environ.get("SOAK_MIX", "pendant=10,test=80,mains=5,restore=5")
 PASSWORD = "bench-soak-pass-1"
 # Bounded tables made small so they are full within the first interval:
 # at 500 events/s the dedupe ring (16,384) wraps in 33 s, past its 30 s
@@ -217,6 +218,8 @@ def soak(b):
         "intervals": [{"t0": x["t0"], "t1": x["t1"],
                        "rss_mib": x["rss_kib"] / 1024.0, "fds": x["fds"],
                        "ack_ms": x["loadgen"]["latency_ms"],
+                       "unacked": x["loadgen"].get("unacked", 0),
+                       "units_cut": x["loadgen"].get("lost", 0),
                        "console": {k: v for k, v in
                                    x["loadgen"].get("console", {}).items()
                                    if k != "error_kinds"},
@@ -231,7 +234,8 @@ def soak(b):
         "login_s": bc.summary(ok), "login_failed": len(logins) - len(ok),
         "login_errors": sorted({e for v, e in logins if v is None}),
         "acked": sum(x["loadgen"]["acked"] for x in s),
-        "lost": sum(x["loadgen"].get("lost", 0) for x in s),
+        "unacked": sum(x["loadgen"].get("unacked", 0) for x in s),
+        "units_cut": sum(x["loadgen"].get("lost", 0) for x in s),
         "metrics": run["metrics"],
         "abusers": {k: kids.get(k) for k in ("wrongpw", "unauth", "unreg")},
     }
@@ -246,11 +250,14 @@ def soak(b):
               "soak summary", r0, r1, 100.0 * (r1 - r0) / r0,
               run["base"]["rss_kib"] / 1024.0, rss[-1], f0, f1,
               run["base"]["fds"], a0, a1), flush=True)
-    print("%-16s %d events ACKed (%s lost); relogins %d, median %.3f s, "
+    print("%-16s %d events ACKed, %d never; unit connections cut %d "
+          "(no valid frame within first_frame_timeout: %d); relogins %d, median %.3f s, "
           "max %.3f s, %d failed %s; watcher ping p99 per interval %s ms; "
           "alarms opened %d, console logins %d, wrong passwords %d, "
           "unauthenticated evicted/timed out %d, unregistered limited %d" % (
-              "soak consoles", res["acked"], res["lost"], len(logins),
+              "soak consoles", res["acked"], res["unacked"],
+              res["units_cut"], m.get("connections_no_valid_frame", 0),
+              len(logins),
               res["login_s"]["median"], res["login_s"]["max"],
               res["login_failed"], res["login_errors"] or "",
               " ".join("%.1f" % v if v is not None else "-"
