@@ -223,7 +223,7 @@ def connected(a, n):
         m.get("connections_closed", 0) >= n
 
 
-def one_run(tpl, storm):
+def one_run(tpl, storm, b):
     """One arcd on the seeded queue, a watching console, one loadgen run;
     storm: a login every LOGIN_EVERY seconds (back to back if one takes
     longer) while it runs, one operator after another."""
@@ -236,6 +236,7 @@ def one_run(tpl, storm):
             raise RuntimeError("the watching console did not log in")
         lg = loadgen_start(a, SECONDS)
         wait_for(lambda: connected(a, ALARMS), 60, "the units to connect")
+        th0 = b.thread_cpu(a.proc.pid)
         t0 = time.monotonic()
         end = t0 + SECONDS - 1
         k = 0
@@ -251,6 +252,7 @@ def one_run(tpl, storm):
         if not storm:
             time.sleep(max(0, end - time.monotonic()))
         t1 = time.monotonic()
+        th1 = b.thread_cpu(a.proc.pid)
         res = loadgen_end(lg, SECONDS + 120)
         lg = None
         rss1 = rss_kib(a.proc.pid)
@@ -259,7 +261,8 @@ def one_run(tpl, storm):
         return {"loadgen": res, "logins": logins,
                 "watch": bc.watch_figures(wres, t0, t1),
                 "startup_s": a.startup_s, "rss_kib_loaded": rss0,
-                "rss_kib_after": rss1, "metrics": bc.metrics(a)}
+                "rss_kib_after": rss1, "metrics": bc.metrics(a),
+                "net_cpu": net_cpu(a.proc.pid, th0, th1) / (t1 - t0)}
     finally:
         try:
             if lg is not None:
@@ -269,6 +272,12 @@ def one_run(tpl, storm):
                 w.stop()
         finally:
             a.cleanup()
+
+
+def net_cpu(pid, before, after):
+    """CPU seconds of arcd's network thread (tid == pid) between two
+    bench.thread_cpu() readings."""
+    return after[pid][1] - before.get(pid, ("", 0.0))[1]
 
 
 def rss_kib(pid):
@@ -289,7 +298,7 @@ def queue(b):
             # Alternate which goes first: the machine's neighbours change.
             order = (False, True) if i % 2 == 0 else (True, False)
             for s in order:
-                (storm if s else base).append(one_run(tpl, s))
+                (storm if s else base).append(one_run(tpl, s, b))
     finally:
         tpl.cleanup()
     disk1 = bc.fsync_probe(tempfile.gettempdir())
@@ -333,7 +342,16 @@ def queue(b):
         "watch_errors": [r["watch"].get("error") for r in base + storm
                          if r["watch"].get("error")],
         "fsync_ms": [disk0, disk1],
+        "net_cpu_base": [r["net_cpu"] for r in base],
+        "net_cpu_storm": [r["net_cpu"] for r in storm],
+        "logins_per_s": [len(r["logins"]) / (SECONDS - 1) for r in storm],
     }
+    # The network thread's CPU a login costs: what the logins added,
+    # pairing each run with logins with the median run without.
+    nb = statistics.median(res["net_cpu_base"])
+    res["net_cpu_per_login_s"] = statistics.median(
+        (c - nb) / max(n, 1e-9) for c, n in zip(res["net_cpu_storm"],
+                                                  res["logins_per_s"]))
     b.results["queue"] = res
     med = lambda v: statistics.median([x for x in v if x is not None]) \
         if any(x is not None for x in v) else float("nan")
@@ -361,6 +379,11 @@ def queue(b):
            med(res["lag_p99_storm"]), med(res["lag_max_storm"]),
            med(res["lag_p99_base"]), med(res["gap_max_storm"]),
            res["pushes_storm"]), flush=True)
+    print("%-22s arcd's network thread busy %.0f%% during logins vs %.0f%% "
+          "without: %.0f ms of its CPU a login" % (
+              "queue network thread", 100 * med(res["net_cpu_storm"]),
+              100 * med(res["net_cpu_base"]),
+              1000 * res["net_cpu_per_login_s"]), flush=True)
     print("%-22s arcd start-up %.2f s; RSS with the queue loaded %.0f MiB, "
           "after the run %.0f MiB%s" %
           ("queue memory", med(res["startup_s"]), med(res["rss_mib_loaded"]),
