@@ -14,7 +14,6 @@ import hashlib
 import os
 import random
 import shutil
-import signal
 import sqlite3
 import statistics
 import subprocess
