@@ -176,6 +176,14 @@ $(BUILD)/tests/test_series: $(BUILD)/obj/tests/unit/test_series.o \
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS)
 
+# arc-loadgen's frame -> shown timing: shown.c, pending.c, hist.c.
+$(BUILD)/obj/tests/unit/test_shown.o: INC := -Iloadgen $(INC_RUNTIME) -Iproto
+$(BUILD)/tests/test_shown: $(BUILD)/obj/tests/unit/test_shown.o \
+		$(call obj,loadgen/shown.c loadgen/pending.c loadgen/hist.c) \
+		$(BUILD)/libruntime.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS) -ljansson
+
 # Other unit tests link the archives: only the modules they use come along.
 $(BUILD)/tests/test_%: $(BUILD)/obj/tests/unit/test_%.o $(ARCLIBS)
 	@mkdir -p $(dir $@)

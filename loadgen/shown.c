@@ -4,8 +4,11 @@
  *
  * Every event frame a unit sends is remembered (pending.c). An event is
  * shown when it arrives in an "alarm" (its events) or an "alarm_event"; if
- * its frame is remembered, now - first send goes into the histograms (P1
- * apart: by the alarm's class) and the frame is forgotten.
+ * its frame is remembered, now - first send goes into the histograms and
+ * the frame is forgotten. P1 apart, by the event's own class: an alarm
+ * raised to P1 by a pendant comes whole with the technical events it held
+ * (a mains failure kept back by a hold or a storm), and those were not
+ * late P1s (the alarm's class counts only where an event has none).
  *
  * An alarm_event names only its alarm, so the unit (from the account) and
  * the class of each open alarm are kept from its "alarm" and
@@ -192,6 +195,7 @@ shown_one(struct shown *s, int32_t idx, int32_t class, json_t *ev,
     uint64_t now)
 {
 	json_t		*seq = json_object_get(ev, "seq");
+	json_t		*evclass = json_object_get(ev, "class");
 	uint64_t	 first;
 
 	if (idx == -1 || !json_is_integer(seq) ||
@@ -200,6 +204,8 @@ shown_one(struct shown *s, int32_t idx, int32_t class, json_t *ev,
 	if (pending_shown(s->pending, (uint32_t)idx,
 	    (uint16_t)json_integer_value(seq), &first) == -1)
 		return;
+	if (json_is_integer(evclass))
+		class = (int32_t)json_integer_value(evclass);
 	hist_add(s->all, now - first);
 	if (class == 1)
 		hist_add(s->p1, now - first);
