@@ -141,11 +141,10 @@ CONSOLE_STATE_SRCS := console/client.c console/request.c console/queue.c \
 		      console/history.c console/draft.c console/operators.c
 $(BUILD)/libconsole.a: $(call obj,$(CONSOLE_STATE_SRCS))
 	rm -f $@ && $(AR) rcs $@ $^
-$(BUILD)/tests/test_console_state: $(BUILD)/obj/tests/unit/test_console_state.o \
-		$(BUILD)/libconsole.a $(BUILD)/libruntime.a
-	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS) $(shell $(PKG_CONFIG) --libs jansson)
-$(BUILD)/tests/test_console_shift: $(BUILD)/obj/tests/unit/test_console_shift.o \
+CONSOLE_TESTS	:= test_console_state test_console_session test_console_super \
+		   test_console_shift
+$(patsubst %,$(BUILD)/tests/%,$(CONSOLE_TESTS)): $(BUILD)/tests/%: \
+		$(BUILD)/obj/tests/unit/%.o $(BUILD)/obj/tests/unit/console_wire.o \
 		$(BUILD)/libconsole.a $(BUILD)/libruntime.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS) $(shell $(PKG_CONFIG) --libs jansson)

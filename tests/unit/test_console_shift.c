@@ -6,7 +6,8 @@
  * reconnect), reassign (supervisors only, the request, its reply), a
  * supervisor taking an alarm away (the message, the bell and its
  * banner), an offer ringing, and the operators view's state, held alarms
- * and figures (bounded; junk counted).
+ * and figures (bounded; junk counted). The wire and the lines it shares
+ * with the other console tests are in console_wire.c.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,44 +21,11 @@
 #include <jansson.h>
 
 #include "console.h"
+#include "console_wire.h"
 
-#define T0	1795000000000LL
-#define HELLO	"{\"type\":\"hello\",\"server\":\"arcd\",\"protocol\":2," \
-	"\"line_max\":65536,\"heartbeat\":10%s}"
-
-struct wire {
-	char	 buf[65536];
-	size_t	 len;
-};
-
-static void
-wire_send(const char *s, size_t len, void *arg)
-{
-	struct wire	*w = arg;
-
-	assert_true(w->len + len < sizeof w->buf);
-	memcpy(w->buf + w->len, s, len);
-	w->len += len;
-	w->buf[w->len] = '\0';
-}
-
-/* The next line written, of this type (the caller frees it). */
-static json_t *
-wire_expect(struct wire *w, const char *type)
-{
-	char	*nl;
-	json_t	*o;
-	size_t	 n;
-
-	assert_non_null(nl = memchr(w->buf, '\n', w->len));
-	n = (size_t)(nl - w->buf);
-	assert_non_null(o = json_loadb(w->buf, n, 0, NULL));
-	memmove(w->buf, nl + 1, w->len - n - 1);
-	w->len -= n + 1;
-	assert_string_equal(json_string_value(json_object_get(o, "type")),
-	    type);
-	return (o);
-}
+/* A hello of protocol 2 with fields of the test's own. */
+#define HELLO_WITH	"{\"type\":\"hello\",\"server\":\"arcd\"," \
+	"\"protocol\":2,\"line_max\":65536,\"heartbeat\":10%s}"
 
 static int64_t
 wire_id(json_t *o)
@@ -66,22 +34,6 @@ wire_id(json_t *o)
 
 	json_decref(o);
 	return (id);
-}
-
-static void
-feedf(struct client *c, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-feedf(struct client *c, const char *fmt, ...)
-{
-	char	 line[4096];
-	va_list	 ap;
-
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof line, fmt, ap);
-	va_end(ap);
-	assert_int_equal(client_input(c, line, strlen(line), T0), 0);
 }
 
 /* Connected, hello (with extra fields), logged in as who, ready. */
@@ -93,7 +45,7 @@ ready(struct client *c, struct wire *w, const char *hello_extra,
 
 	client_set_credentials(c, who, "pw", T0);
 	client_connected(c, T0);
-	feedf(c, HELLO, hello_extra);
+	feedf(c, HELLO_WITH, hello_extra);
 	id = wire_id(wire_expect(w, "login"));
 	feedf(c, "{\"type\":\"reply\",\"id\":%lld,\"ok\":true,\"operator\":"
 	    "{\"login\":\"%s\",\"name\":\"N\",\"role\":\"%s\"}}",
@@ -160,7 +112,7 @@ test_away_and_back(void **state)
 	client_disconnected(c, T0);
 	assert_int_equal(supervise_away(c, 0, T0), -1);	/* offline */
 	client_connected(c, T0);
-	feedf(c, HELLO, "");
+	feedf(c, HELLO_WITH, "");
 	id = wire_id(wire_expect(&w, "login"));
 	feedf(c, "{\"type\":\"reply\",\"id\":%lld,\"ok\":true,\"operator\":"
 	    "{\"login\":\"op1\",\"name\":\"N\",\"role\":\"operator\"}}",
