@@ -93,10 +93,6 @@ alarm_reassign(struct alarm *a, const char *by, const char *to, int64_t wall,
 	struct operator		*op = operator_find(to);
 	char			 lost[32];
 
-	if (!a->stored) {
-		*why = "not_found";	/* not yet shown: not yet given */
-		return (-1);
-	}
 	if (a->closing || (a->state != ALARM_WAITING &&
 	    a->state != ALARM_OFFERED && a->state != ALARM_HANDLING)) {
 		*why = "state";
