@@ -20,7 +20,8 @@ endif
 
 CC		?= cc
 PKG_CONFIG	?= pkg-config
-PKGS		:= libevent libevent_openssl openssl sqlite3 inih jansson
+PKGS		:= libevent libevent_openssl openssl sqlite3 inih jansson \
+		   libmosquitto
 OPT		?= -O2 -g
 WARN		:= -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 		   -Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral \
@@ -37,6 +38,7 @@ DEB_PKGS	:= build-essential pkg-config libevent-dev libssl-dev \
 		   libjansson-dev libncurses-dev libmosquitto-dev mosquitto \
 		   clang libclang-rt-14-dev tmux python3 python3-cryptography \
 		   procps openssl python3-yaml gnuplot-nox tzdata curl man-db \
+		   python3-paho-mqtt mosquitto-clients \
 		   groff-base
 
 # The layers (docs/DESIGN.md). Each folder obeys a rule the build checks.
@@ -44,12 +46,14 @@ RUNTIME_SRCS	:= $(wildcard arc/runtime/*.c)	# every program: libc only
 PROTO_SRCS	:= $(wildcard proto/*.c)	# pure codecs: libc, libcrypto
 DB_SRCS		:= $(wildcard db/*.c)		# SQLite, the writer, the worker
 CORE_SRCS	:= $(wildcard arc/core/*.c)	# decisions: links alone
-PIPE_SRCS	:= arc/config.c arc/notify.c arc/commit.c arc/lookup.c \
+PIPE_SRCS	:= arc/config.c arc/config_listen.c arc/notify.c arc/commit.c arc/lookup.c \
 		   arc/card.c arc/refresh.c arc/history.c arc/alarm_json.c \
-		   arc/alarmio.c arc/alarmload.c arc/ingest.c
+		   arc/alarmline.c arc/alarmio.c arc/alarmload.c arc/ingest.c
 ADAPTER_SRCS	:= arc/source.c arc/listen.c arc/device.c arc/udp.c \
 		   arc/dc09.c arc/session.c arc/reqparse.c arc/login.c \
-		   arc/strangers.c arc/push.c arc/request.c arc/metrics.c
+		   arc/strangers.c arc/push.c arc/request.c arc/metrics.c \
+		   arc/mqtt.c arc/mqttevent.c arc/mqttunit.c \
+		   arc/mqttout.c
 ARCD_SRCS	:= arc/arcd.c
 CTL_SRCS	:= $(wildcard arc/ctl/*.c)
 LOADGEN_SRCS	:= $(filter-out loadgen/echo.c,$(wildcard loadgen/*.c))
@@ -162,7 +166,7 @@ $(patsubst %,$(BUILD)/tests/%,$(RUNTIME_TESTS)): $(BUILD)/tests/%: \
 	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS)
 
 # The config parser's tests: config.c and what it uses below it.
-CONFIG_LINK	:= $(call obj,arc/config.c) $(BUILD)/libdb.a $(BUILD)/libruntime.a
+CONFIG_LINK	:= $(call obj,arc/config.c arc/config_listen.c) $(BUILD)/libdb.a $(BUILD)/libruntime.a
 $(BUILD)/tests/test_config: $(BUILD)/obj/tests/unit/test_config.o \
 		$(CONFIG_LINK)
 	@mkdir -p $(dir $@)
@@ -223,7 +227,8 @@ build-fuzz/fuzz_console: tests/fuzz/fuzz_console.c $(CONSOLE_STATE_SRCS) \
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -Iconsole $(shell $(PKG_CONFIG) --cflags jansson) \
 	    -o $@ $^ $(shell $(PKG_CONFIG) --libs jansson)
-build-fuzz/fuzz_config: tests/fuzz/fuzz_config.c arc/config.c db/db_text.c \
+build-fuzz/fuzz_config: tests/fuzz/fuzz_config.c arc/config.c \
+		arc/config_listen.c db/db_text.c \
 		$(RUNTIME_SRCS)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -Iarc -Iarc/core \
@@ -237,6 +242,14 @@ build-fuzz/fuzz_request: tests/fuzz/fuzz_request.c arc/reqparse.c \
 	clang $(FUZZ_CFLAGS) -Iarc -Iarc/core \
 	    $(shell $(PKG_CONFIG) --cflags jansson) \
 	    -o $@ $^ $(shell $(PKG_CONFIG) --libs jansson)
+
+# An MQTT unit's message as arcd decodes it (+ jansson).
+build-fuzz/fuzz_mqtt: tests/fuzz/fuzz_mqtt.c arc/mqttevent.c \
+		$(PROTO_SRCS) $(RUNTIME_SRCS)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -Iarc -Iarc/core \
+	    $(shell $(PKG_CONFIG) --cflags jansson) -o $@ $^ \
+	    $(shell $(PKG_CONFIG) --libs jansson openssl)
 
 fuzz: deps $(patsubst %,build-fuzz/fuzz_%,$(FUZZ_NAMES))
 	@for f in $(FUZZ_NAMES); do \

@@ -177,8 +177,9 @@ aj_name(const struct alarm *a, const struct history_event *first)
 	if (strcmp(a->code, ALARM_RUNAWAY) == 0)
 		return ("runaway unit");
 	if (first != NULL && strcmp(a->code, "YS") == 0 &&
-	    strcmp(first->text, "unit silent") == 0)
-		return ("unit silent");		/* raised by supervision */
+	    (strcmp(first->text, "unit silent") == 0 ||
+	    strcmp(first->text, "communication lost") == 0))
+		return (first->text);	/* raised by supervision, a will */
 	return (codes_sia(a->code, &ci) == 0 ? ci.name : "unknown event");
 }
 
@@ -213,6 +214,18 @@ alarm_json_update(const struct alarm *a)
 	return (o);
 }
 
+/* Its unit, client card and responders: what the directory says. */
+json_t *
+alarm_json_card(const struct alarm *a)
+{
+	const struct history_event	*first = history_oldest(a->id);
+	const struct card		*c = aj_card(a->unit_id);
+
+	return (json_pack("{s:o, s:o, s:o}", "unit", aj_unit(a, first ?
+	    first->zone : NULL), "client", aj_client(c), "responders",
+	    aj_responders(c)));
+}
+
 /*
  * The whole alarm object: the update's fields, its unit, client card and
  * responders, the window of its events (newest first) and notes (oldest
@@ -221,23 +234,40 @@ alarm_json_update(const struct alarm *a)
 json_t *
 alarm_json(const struct alarm *a)
 {
-	const struct history_event	*first = history_oldest(a->id);
-	const struct card		*c = aj_card(a->unit_id);
-	json_t				*o, *events, *notes;
+	json_t	*o, *events, *notes;
 
 	o = alarm_json_update(a);
 	events = json_array();
 	notes = json_array();
 	history_each_event(a->id, aj_event, events);
 	history_each_note(a->id, aj_note, notes);
-	json_object_set_new(o, "unit", aj_unit(a, first ? first->zone : NULL));
-	json_object_set_new(o, "client", aj_client(c));
-	json_object_set_new(o, "responders", aj_responders(c));
+	json_object_update_new(o, alarm_json_card(a));
 	json_object_set_new(o, "events", events);
 	json_object_set_new(o, "notes", notes);
 	if (a->incident)
 		json_object_set_new(o, "incident", aj_incident(a));
 	return (o);
+}
+
+/* The pager link, as the broker link (mqtt.c) last said. */
+static int	 aj_broker_up = -1;		/* -1 none, 0 down, 1 up */
+static int64_t	 aj_broker_since;
+
+void
+alarm_json_broker(int up, int64_t since)
+{
+	aj_broker_up = up;
+	aj_broker_since = since;
+}
+
+/* "up", "off" (none configured), or when it went down. */
+static json_t *
+aj_broker(void)
+{
+	if (aj_broker_up == 0)
+		return (json_pack("{s:s, s:I}", "state", "down", "since",
+		    (json_int_t)aj_broker_since));
+	return (json_string(aj_broker_up == 1 ? "up" : "off"));
 }
 
 json_t *
@@ -251,11 +281,11 @@ alarm_json_stats(const struct alarm_stats *st)
 		json_array_append_new(over, json_pack("{s:I}", "id",
 		    (json_int_t)st->over_180[i]));
 	return (json_pack("{s:{s:i, s:i, s:i}, s:{s:i, s:i, s:i, s:f, s:f},"
-	    " s:o, s:s, s:s}",
+	    " s:o, s:o, s:s}",
 	    "queue", "p1", st->queue[CLASS_P1], "p2", st->queue[CLASS_P2],
 	    "p3", st->queue[CLASS_P3], "today", "answered", st->answered,
 	    "within_60", st->within_60, "within_180", st->within_180,
 	    "pct_60", st->pct_60, "pct_180", st->pct_180, "over_180", over,
-	    "broker", "n/a", "storage", commit_storage_ok() ? "ok" :
+	    "broker", aj_broker(), "storage", commit_storage_ok() ? "ok" :
 	    "failing"));
 }

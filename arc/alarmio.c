@@ -162,6 +162,7 @@ aio_show(const struct alarm_change *c, const struct db_alarm *row, int ok)
 			aio_hooks.alarm(&tmp, 0);
 		}
 		history_drop(c->alarm_id);
+		alarmline_drop(c->alarm_id);
 		return;
 	}
 	if (!alarm_visible(a)) {	/* held, or into an incident */
@@ -637,5 +638,6 @@ alarmio_stop(void)
 	operator_free_all();
 	dispatch_free();
 	history_free_all();
+	alarmline_free_all();
 	hmap_free(&aio_shown);
 }

@@ -105,6 +105,18 @@ struct config {
 	int			 max_consoles;
 	char			 timezone[64];	/* the centre's: "Europe/London";
 						   "" until config_check */
+	/* The MQTT broker (mqtt.c); no mqtt_host: no broker. */
+	char			 mqtt_host[256];
+	int			 mqtt_port;
+	int			 mqtt_keepalive;	/* s */
+	char			 mqtt_client_id[64];
+	char			 mqtt_prefix[64];	/* topics: "arc/unit/..." */
+	char			 mqtt_username[64];
+	char			 mqtt_password_file[1024];
+	char			 mqtt_ca_file[1024];	/* set: TLS */
+	char			 mqtt_cert_file[1024];	/* a client certificate */
+	char			 mqtt_key_file[1024];
+	int			 mqtt_events_out;	/* arc/alarm/... on */
 };
 
 void	 config_defaults(struct config *);
@@ -192,6 +204,8 @@ void	 refresh_keyfile(const struct db_keyfile *);
 int	 refresh_load(struct db *, char **cause);
 /* Check for changes (on the worker); applied on the loop when read. */
 void	 refresh_tick(void);
+/* Bumped whenever units or cards change: what was built from them is old. */
+uint64_t refresh_generation(void);
 /*
  * arcctl's unlock requests go to this hook on the loop (login, source:
  * one of them NULL; by: the person who asked); 0 unlocked, -1 not locked.
@@ -251,13 +265,28 @@ void	 history_drop(int64_t alarm_id);
 int	 history_load(struct db *, int64_t alarm_id);
 void	 history_free_all(void);
 
+/* --- alarmline.c: an open alarm's whole line, kept while unchanged --- */
+#define ALARMLINE_MAX	(128 * 1024 * 1024)	/* bytes kept in all */
+/*
+ * The line (no newline) and its length; NULL if it could not be built.
+ * Borrowed until the next call, or in *built (the caller frees it).
+ */
+const char *alarmline_get(const struct alarm *, size_t *len, char **built);
+void	 alarmline_drop(int64_t alarm_id);
+size_t	 alarmline_bytes(void);
+void	 alarmline_free_all(void);
+
 /* --- alarm_json.c: console protocol objects (from memory only) --- */
 json_t	*alarm_json(const struct alarm *);		/* whole */
 json_t	*alarm_json_update(const struct alarm *);	/* no unit, card,
 							   events, notes */
+/* {"unit", "client", "responders"}: from its unit and the cards. */
+json_t	*alarm_json_card(const struct alarm *);
 json_t	*alarm_json_event(const struct history_event *);
 json_t	*alarm_json_note(const struct history_note *);
 json_t	*alarm_json_stats(const struct alarm_stats *);
+/* The broker link for the figures: up 1, down 0 (since: wall ms), none -1. */
+void	 alarm_json_broker(int up, int64_t since);
 /* Text as a JSON string, cleaned to U+FFFD where it is not UTF-8. */
 json_t	*alarm_json_text(const char *);
 
@@ -384,11 +413,56 @@ int	 ingest_frame(const struct origin *, const struct ingest_in *);
 /* An event arcd itself raises for a unit (supervision), stored as any. */
 void	 ingest_system_event(const struct unit *, const char *code,
 	    int class, const char *text);
+/* A unit says it is back (a valid frame does as much), or gone. */
+void	 ingest_unit_online(struct unit *);
+void	 ingest_unit_offline(struct unit *);
 /* The once-a-second work: supervision, last-seen times. */
 void	 ingest_tick(void);
 size_t	 ingest_pending(void);
 /* Last-seen times to the store (before it stops). */
 void	 ingest_flush(void);
+
+/* --- mqtt.c: the link to the MQTT broker, on the loop --- */
+enum mqtt_state { MQTT_OFF, MQTT_UP, MQTT_DOWN };
+struct mqtt_hooks {
+	void	(*up)(void);			/* connected: subscribe */
+	void	(*changed)(void);		/* up or down: tell people */
+	void	(*message)(const char *topic, const void *, size_t);
+};
+/* No mqtt_host: 0 and nothing; else connects (async). 0 or -1. */
+int	 mqtt_start(struct event_base *, const struct config *,
+	    const struct mqtt_hooks *, char **cause);
+void	 mqtt_stop(void);
+void	 mqtt_tick(void);
+/* 0 queued to the broker; -1 not (down, or refused): counted. */
+int	 mqtt_publish(const char *topic, const void *, size_t, int qos,
+	    int retain);
+int	 mqtt_subscribe(const char *pattern, int qos);
+const char *mqtt_prefix(void);			/* "arc" */
+/* since: wall ms it went down (MQTT_DOWN), else 0. */
+enum mqtt_state mqtt_state(int64_t *since);
+
+/* --- mqttevent.c: an MQTT unit's event, decoded (pure) --- */
+#define MQTTEVENT_PAYLOAD_MAX	2048
+#define MQTTEVENT_ACCOUNT_MAX	16
+#define MQTTEVENT_ACCOUNT_CHARS	"0123456789ABCDEFabcdef"
+#define MQTTEVENT_SEQ_MAX	999999999
+/* "<prefix>/unit/<account>/<leaf>": 0 and the account, or -1. */
+int	 mqttevent_topic(const char *topic, const char *prefix,
+	    const char *leaf, char *acct, size_t);
+/* The payload into e (account, seq, code...): 0, or -1 and why. */
+int	 mqttevent_decode(const char *acct, const void *, size_t,
+	    struct db_event *e, char *why, size_t);
+size_t	 mqttevent_ident(const struct db_event *, uint8_t *, size_t);
+
+/* --- mqttunit.c: MQTT units: their events in, arc's ACKs out --- */
+void	 mqttunit_init(const struct config *);
+void	 mqttunit_up(void);				/* mqtt hook */
+void	 mqttunit_message(const char *topic, const void *, size_t);
+
+/* --- mqttout.c: alarm changes out to the broker (mqtt_events_out) --- */
+void	 mqttout_init(const struct config *);
+void	 mqttout_alarm(const struct alarm *);
 
 /* --- source.c: per source address: connections and a bucket --- */
 struct source {
@@ -515,6 +589,8 @@ void	 session_each(void (*)(struct session *, void *), void *);
 void	 session_broadcast(json_t *);
 /* ... about one alarm: not to those still to be sent it whole. */
 void	 session_broadcast_about(int64_t alarm_id, json_t *);
+/* An alarm whole, as alarmline.c keeps it; as _about. */
+void	 session_broadcast_alarm(const struct alarm *);
 int	 session_any(void);	/* is any console logged in? */
 /* The password was right: s is login's now. */
 void	 session_authed(struct session *, const char *login,

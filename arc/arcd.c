@@ -121,6 +121,7 @@ arcd_tick(void)
 	login_tick();
 	refresh_tick();
 	source_sweep();
+	mqtt_tick();
 	if (clock_mono() - arcd_head_at >= ARCD_HEAD_MS)
 		arcd_audit_head("hourly");
 }
@@ -381,11 +382,27 @@ arcd_keyfile(const struct config *cfg)
 	refresh_set_unlock(login_unlock);
 }
 
+/* A shown alarm changed: to the consoles, and out to integrations. */
+static void
+arcd_alarm(const struct alarm *a, int whole)
+{
+	push_alarm(a, whole);
+	mqttout_alarm(a);
+}
+
+/* The broker link went up or down: every console's figures say so. */
+static void
+arcd_mqtt_changed(void)
+{
+	session_broadcast(json_pack("{s:s, s:o}", "type", "stats", "stats",
+	    alarmio_stats_json()));
+}
+
 static void
 arcd_start(const struct config *cfg)
 {
 	struct alarmio_hooks	 hooks = {
-		.alarm = push_alarm,
+		.alarm = arcd_alarm,
 		.event = push_event,
 		.note = push_note,
 		.broadcast = session_broadcast,
@@ -395,6 +412,11 @@ arcd_start(const struct config *cfg)
 	};
 	struct session_hooks	 shooks = {
 		.line = request_line,
+	};
+	struct mqtt_hooks	 mhooks = {
+		.up = mqttunit_up,
+		.message = mqttunit_message,
+		.changed = arcd_mqtt_changed,
 	};
 	struct db		*rdb;
 	char			*cause = NULL;
@@ -424,6 +446,10 @@ arcd_start(const struct config *cfg)
 	login_init(cfg);
 	session_hooks(&shooks);
 	arcd_listen(cfg);
+	mqttunit_init(cfg);
+	mqttout_init(cfg);
+	if (mqtt_start(base, cfg, &mhooks, &cause) != 0)
+		fatalx("%s", cause);
 	arcd_audit_head("start");
 	commit_audit("arcd", "start", "", "");
 }
@@ -438,6 +464,7 @@ arcd_stop(void)
 	arcd_audit_head("stop");
 	lookup_stop();
 	session_close_all();
+	mqtt_stop();
 	login_free();
 	device_close_all();
 	udp_close_all();

@@ -34,13 +34,6 @@
 
 #include "arc.h"
 
-static const char *listen_kind_names[LISTEN_KIND_MAX] = {
-	[LISTEN_DC09_TCP] = "dc09-tcp",
-	[LISTEN_DC09_UDP] = "dc09-udp",
-	[LISTEN_METRICS] = "metrics",
-	[LISTEN_CONSOLE] = "console",
-};
-
 struct config_int {
 	const char	*name;
 	size_t		 off;
@@ -85,8 +78,37 @@ static const struct config_int config_ints[] = {
 	CI(supervision_default, 20, 90000),
 	CI(supervision_grace, 1, 86400),
 	CI(max_consoles, 1, 4096),
+	CR(mqtt_port, 1, 65535),
+	CR(mqtt_keepalive, 5, 3600),
+	CR(mqtt_events_out, 0, 1),
 };
 #define NCONFIG_INTS (sizeof config_ints / sizeof config_ints[0])
+
+/* Text keys: every one takes a restart. */
+struct config_str {
+	const char	*name;
+	size_t		 off, size;
+	int		 empty;		/* may be "" */
+	const char	*extra;		/* only letters, digits and these;
+					   NULL: any text */
+};
+
+#define CS(n, e, c) { #n, offsetof(struct config, n), \
+    sizeof ((struct config *)0)->n, e, c }
+static const struct config_str config_strs[] = {
+	CS(database, 0, NULL),
+	CS(tls_cert, 1, NULL),
+	CS(tls_key, 1, NULL),
+	CS(mqtt_host, 1, "-_.:"),		/* a name or an address */
+	CS(mqtt_client_id, 0, "-_."),
+	CS(mqtt_prefix, 0, "-_./"),		/* no wildcards */
+	CS(mqtt_username, 1, NULL),
+	CS(mqtt_password_file, 1, NULL),
+	CS(mqtt_ca_file, 1, NULL),
+	CS(mqtt_cert_file, 1, NULL),
+	CS(mqtt_key_file, 1, NULL),
+};
+#define NCONFIG_STRS (sizeof config_strs / sizeof config_strs[0])
 
 #define CONFIG_KEYS	64
 
@@ -105,19 +127,15 @@ struct config_parse {
 	size_t		 nseen;
 };
 
-const char *
-listen_kind_name(enum listen_kind k)
-{
-	if (k >= LISTEN_KIND_MAX)
-		return ("unknown");
-	return (listen_kind_names[k]);
-}
-
 void
 config_defaults(struct config *cfg)
 {
 	memset(cfg, 0, sizeof *cfg);
 	strlcpy(cfg->database, "arc.db", sizeof cfg->database);
+	strlcpy(cfg->mqtt_client_id, "arcd", sizeof cfg->mqtt_client_id);
+	strlcpy(cfg->mqtt_prefix, "arc", sizeof cfg->mqtt_prefix);
+	cfg->mqtt_port = 1883;
+	cfg->mqtt_keepalive = 30;
 	cfg->max_connections = 16000;
 	cfg->max_per_source = 4096;
 	cfg->idle_timeout = 900;
@@ -152,100 +170,6 @@ config_defaults(struct config *cfg)
 	cfg->supervision_default = 3600;
 	cfg->supervision_grace = 60;
 	cfg->max_consoles = 64;
-}
-
-int
-config_parse_addr(const char *s, struct sockaddr_storage *ss,
-    socklen_t *sslen)
-{
-	struct sockaddr_in	*sin = (struct sockaddr_in *)ss;
-	struct sockaddr_in6	*sin6 = (struct sockaddr_in6 *)ss;
-	char			 host[128];
-	const char		*colon, *port;
-	char			*end;
-	long			 p;
-	size_t			 hl;
-	int			 v6 = s[0] == '[';
-
-	if (v6) {
-		if ((colon = strstr(s, "]:")) == NULL)
-			return (-1);
-		hl = colon - (s + 1);
-		port = colon + 2;
-		s++;
-	} else {
-		if ((colon = strrchr(s, ':')) == NULL)
-			return (-1);
-		hl = colon - s;
-		port = colon + 1;
-	}
-	/* "[]:port" or a bare "::1:7009" (which colon ends it?): refused. */
-	if (hl >= sizeof host || (v6 && hl == 0) ||
-	    (!v6 && memchr(s, ':', hl) != NULL))
-		return (-1);
-	memcpy(host, s, hl);
-	host[hl] = '\0';
-	if (strlen(port) > 5 || strspn(port, "0123456789") != strlen(port))
-		return (-1);		/* digits only: no sign, no space */
-	errno = 0;
-	p = strtol(port, &end, 10);
-	if (*port == '\0' || *end != '\0' || errno != 0 || p < 0 || p > 65535)
-		return (-1);
-	memset(ss, 0, sizeof *ss);
-	if (hl == 0 || strcmp(host, "*") == 0)
-		strlcpy(host, "0.0.0.0", sizeof host);
-	if (!v6 && inet_pton(AF_INET, host, &sin->sin_addr) == 1) {
-		sin->sin_family = AF_INET;
-		sin->sin_port = htons(p);
-		*sslen = sizeof *sin;
-		return (0);
-	}
-	if (v6 && inet_pton(AF_INET6, host, &sin6->sin6_addr) == 1) {
-		sin6->sin6_family = AF_INET6;
-		sin6->sin6_port = htons(p);
-		*sslen = sizeof *sin6;
-		return (0);
-	}
-	return (-1);
-}
-
-int
-config_add_listen(struct config *cfg, const char *spec, char **cause)
-{
-	struct listen_spec	*l;
-	const char		*eq;
-	size_t			 i, n;
-
-	if (cfg->nlisten == CONFIG_MAX_LISTEN) {
-		xasprintf(cause, "listen %s: more than %d listeners", spec,
-		    CONFIG_MAX_LISTEN);
-		return (-1);
-	}
-	l = &cfg->listen[cfg->nlisten];
-	if ((eq = strchr(spec, '=')) == NULL) {
-		xasprintf(cause, "listen %s: expected proto=addr:port", spec);
-		return (-1);
-	}
-	n = eq - spec;
-	for (i = 0; i < LISTEN_KIND_MAX; i++) {
-		if (strlen(listen_kind_names[i]) == n &&
-		    strncmp(spec, listen_kind_names[i], n) == 0)
-			break;
-	}
-	if (i == LISTEN_KIND_MAX) {
-		xasprintf(cause, "listen %s: unknown protocol (dc09-tcp, "
-		    "dc09-udp, metrics, console)", spec);
-		return (-1);
-	}
-	l->kind = i;
-	if (strlcpy(l->text, eq + 1, sizeof l->text) >= sizeof l->text ||
-	    config_parse_addr(l->text, &l->ss, &l->sslen) != 0) {
-		xasprintf(cause, "listen %s: bad address (host:port, "
-		    "[v6]:port)", spec);
-		return (-1);
-	}
-	cfg->nlisten++;
-	return (0);
 }
 
 /*
@@ -459,13 +383,55 @@ config_set_zone(struct config *cfg, const char *value, char **why)
 	return (0);
 }
 
+static const struct config_str *
+config_str_find(const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < NCONFIG_STRS; i++)
+		if (strcmp(name, config_strs[i].name) == 0)
+			return (&config_strs[i]);
+	return (NULL);
+}
+
+static int
+config_str_chars(const char *s, const char *extra)
+{
+	for (; *s != '\0'; s++)
+		if (!isalnum((unsigned char)*s) && strchr(extra, *s) == NULL)
+			return (0);
+	return (1);
+}
+
+static int
+config_set_str(struct config *cfg, const struct config_str *cs,
+    const char *value, char **why)
+{
+	char	*dst = (char *)cfg + cs->off;
+
+	if (*value == '\0' && !cs->empty)
+		xasprintf(why, "%s: empty", cs->name);
+	else if (strlen(value) >= cs->size)
+		xasprintf(why, "%s: too long (at most %zu bytes)", cs->name,
+		    cs->size - 1);
+	else if (cs->extra != NULL && !config_str_chars(value, cs->extra))
+		xasprintf(why, "%s = %s: only letters, digits and %s",
+		    cs->name, value, cs->extra);
+	else {
+		strlcpy(dst, value, cs->size);
+		return (0);
+	}
+	return (-1);
+}
+
 static int
 config_handler(void *arg, const char *section, const char *name,
     const char *value)
 {
 	struct config_parse	*cp = arg;
 	struct config		*cfg = cp->cfg;
-	char			*why = NULL, *dst;
+	const struct config_str	*str;
+	char			*why = NULL;
 	size_t			 i;
 	int			 rc = -1;
 
@@ -480,20 +446,8 @@ config_handler(void *arg, const char *section, const char *name,
 		    name, value);
 	else if (config_once(cp, name, &why) != 0)
 		;
-	else if (strcmp(name, "database") == 0) {
-		if (strlcpy(cfg->database, value, sizeof cfg->database) <
-		    sizeof cfg->database && *value != '\0')
-			rc = 0;
-		else
-			xasprintf(&why, "database: empty or too long");
-	} else if (strcmp(name, "tls_cert") == 0 ||
-	    strcmp(name, "tls_key") == 0) {
-		dst = name[4] == 'c' ? cfg->tls_cert : cfg->tls_key;
-		if (strlcpy(dst, value, sizeof cfg->tls_cert) <
-		    sizeof cfg->tls_cert)
-			rc = 0;
-		else
-			xasprintf(&why, "%s: too long", name);
+	else if ((str = config_str_find(name)) != NULL) {
+		rc = config_set_str(cfg, str, value, &why);
 	} else if (strcmp(name, "timezone") == 0) {
 		rc = config_set_zone(cfg, value, &why);
 	} else if (strcmp(name, "hold") == 0) {
@@ -675,11 +629,11 @@ config_print(const struct config *cfg, FILE *f)
 {
 	size_t	 i;
 
-	fprintf(f, "[arcd]\ndatabase = %s\n", cfg->database);
-	if (cfg->tls_cert[0] != '\0')
-		fprintf(f, "tls_cert = %s\n", cfg->tls_cert);
-	if (cfg->tls_key[0] != '\0')
-		fprintf(f, "tls_key = %s\n", cfg->tls_key);
+	fprintf(f, "[arcd]\n");
+	for (i = 0; i < NCONFIG_STRS; i++)
+		if (*((const char *)cfg + config_strs[i].off) != '\0')
+			fprintf(f, "%s = %s\n", config_strs[i].name,
+			    (const char *)cfg + config_strs[i].off);
 	if (cfg->timezone[0] != '\0')
 		fprintf(f, "timezone = %s\n", cfg->timezone);
 	for (i = 0; i < cfg->nlisten; i++)
@@ -763,14 +717,12 @@ config_apply(struct config *cfg, const struct config *nc, char *changed,
 	size_t			 i;
 
 	changed[0] = restart[0] = '\0';
-	if (strcmp(cfg->database, nc->database) != 0)
-		config_list(restart, size, "database");
+	for (i = 0; i < NCONFIG_STRS; i++)
+		if (strcmp((const char *)cfg + config_strs[i].off,
+		    (const char *)nc + config_strs[i].off) != 0)
+			config_list(restart, size, config_strs[i].name);
 	if (!config_same_listen(cfg, nc))
 		config_list(restart, size, "listen");
-	if (strcmp(cfg->tls_cert, nc->tls_cert) != 0)
-		config_list(restart, size, "tls_cert");
-	if (strcmp(cfg->tls_key, nc->tls_key) != 0)
-		config_list(restart, size, "tls_key");
 	if (!config_same_holds(cfg, nc)) {
 		memcpy(cfg->holds, nc->holds, sizeof cfg->holds);
 		cfg->nholds = nc->nholds;

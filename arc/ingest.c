@@ -232,6 +232,23 @@ ingest_heard(struct unit *u)
 	ingest_system_event(u, "YK", CLASS_P4, "unit heard again");
 }
 
+void
+ingest_unit_online(struct unit *u)
+{
+	ingest_heard(u);
+}
+
+/* A unit's own word that it is gone (MQTT's last will): silent now. */
+void
+ingest_unit_offline(struct unit *u)
+{
+	if (!supervise_lost(u))
+		return;			/* silent already */
+	log_notice("unit %s: communication lost (its last will)",
+	    u->account);
+	ingest_system_event(u, "YS", CLASS_P3, "communication lost");
+}
+
 /*
  * Events from an account nobody registered: stored (a misconfigured
  * pendant is still a person), at most the source's bucket and, so that no

@@ -58,6 +58,23 @@ metrics_counters(struct evbuffer *b)
 	}
 }
 
+/* The broker link: up (1), down (0) or none configured (-1). */
+static void
+metrics_mqtt(struct evbuffer *b)
+{
+	enum mqtt_state	 st;
+	int64_t		 since;
+
+	st = mqtt_state(&since);
+	metrics_gauge(b, "mqtt_up", "1 if the MQTT broker link is up, 0 if "
+	    "down, -1 if no broker is configured", st == MQTT_UP ? 1 :
+	    st == MQTT_DOWN ? 0 : -1);
+	metrics_family(b, "mqtt_down_seconds", "gauge",
+	    "how long the MQTT broker link has been down (0: up or none)");
+	evbuffer_add_printf(b, "arc_mqtt_down_seconds %.3f\n",
+	    st == MQTT_DOWN ? (clock_wall() - since) / 1000.0 : 0.0);
+}
+
 /* The pipeline's and the adapters' sizes. */
 static void
 metrics_sizes(struct evbuffer *b)
@@ -83,6 +100,7 @@ metrics_sizes(struct evbuffer *b)
 	    "age of the oldest request not yet written");
 	evbuffer_add_printf(b, "arc_store_behind_seconds %.3f\n",
 	    commit_behind_ms() / 1000.0);
+	metrics_mqtt(b);
 }
 
 /* The wallboard: the queue per class, operators, alarms in hand. */

@@ -21,8 +21,7 @@ push_alarm(const struct alarm *a, int whole)
 	if (!session_any())
 		return;
 	if (whole)
-		session_broadcast_about(a->id, json_pack("{s:s, s:o}", "type",
-		    "alarm", "alarm", alarm_json(a)));
+		session_broadcast_alarm(a);
 	else
 		session_broadcast_about(a->id, json_pack("{s:s, s:o}", "type",
 		    "alarm_update", "alarm", alarm_json_update(a)));

@@ -52,6 +52,7 @@ struct refresh_job {
 };
 
 static int64_t		 refresh_unit_version = -1, refresh_card_version = -1;
+static uint64_t		 refresh_gen;	/* refresh_generation() */
 static int64_t		 refresh_unlock_after;	/* the last request seen */
 static refresh_unlock_fn refresh_unlock_hook;
 static int		 refresh_busy;
@@ -248,6 +249,8 @@ refresh_apply(struct refresh_job *r, int startup)
 		u = unit_put(&r->units[i]);
 		supervise_arm(u, clock_wall(), clock_mono(), startup);
 	}
+	if (r->nunits != 0 || r->ngone != 0 || r->cards != NULL)
+		refresh_gen++;
 	if (r->cards != NULL) {
 		card_use(r->cards);
 		r->cards = NULL;
@@ -310,6 +313,12 @@ refresh_load(struct db *db, char **cause)
 	refresh_apply(r, 1);
 	refresh_job_free(r);
 	return (0);
+}
+
+uint64_t
+refresh_generation(void)
+{
+	return (refresh_gen);
 }
 
 void

@@ -94,10 +94,9 @@ session_by_id(uint64_t id)
 
 /* Out as one line: 0, or -1 if this console is not reading (cut). */
 static int
-session_put(struct session *s, const char *txt)
+session_put(struct session *s, const char *txt, size_t len)
 {
 	struct evbuffer	*out = bufferevent_get_output(s->bev);
-	size_t		 len = strlen(txt);
 
 	if (len >= SESSION_LINE_MAX) {
 		/* Never by construction (alarm_json's windows): say so. */
@@ -135,7 +134,7 @@ session_send(struct session *s, json_t *msg)
 	txt = json_dumps(msg, JSON_COMPACT);
 	json_decref(msg);
 	if (txt != NULL)
-		session_put(s, txt);
+		session_put(s, txt, strlen(txt));
 	free(txt);
 }
 
@@ -212,10 +211,9 @@ session_any(void)
 
 /* One serialisation for every console that gets it. */
 static void
-session_fanout(int64_t alarm_id, json_t *msg)
+session_fanout_line(int64_t alarm_id, const char *txt, size_t len)
 {
 	struct session	*s;
-	char		*txt = NULL;
 
 	TAILQ_FOREACH(s, &sessions, entry) {
 		if (!s->authed || s->closing || s->cut)
@@ -223,13 +221,32 @@ session_fanout(int64_t alarm_id, json_t *msg)
 		if (alarm_id != 0 && s->streaming && hmap_get(&s->snap_left,
 		    (uint64_t)alarm_id, NULL) == 0)
 			continue;	/* comes whole, as it is then */
-		if (txt == NULL && (txt = json_dumps(msg, JSON_COMPACT)) ==
-		    NULL)
-			break;
-		session_put(s, txt);
+		session_put(s, txt, len);
 	}
+}
+
+static void
+session_fanout(int64_t alarm_id, json_t *msg)
+{
+	char	*txt;
+
+	if ((txt = json_dumps(msg, JSON_COMPACT)) != NULL)
+		session_fanout_line(alarm_id, txt, strlen(txt));
 	free(txt);
 	json_decref(msg);
+}
+
+/* An alarm whole, as its kept line (alarmline.c). */
+void
+session_broadcast_alarm(const struct alarm *a)
+{
+	const char	*line;
+	char		*built;
+	size_t		 len;
+
+	if ((line = alarmline_get(a, &len, &built)) != NULL)
+		session_fanout_line(a->id, line, len);
+	free(built);
 }
 
 void
@@ -268,10 +285,15 @@ static void
 session_send_alarm(struct session *s, int64_t id)
 {
 	const struct alarm	*a;
+	const char		*line;
+	char			*built;
+	size_t			 len;
 
-	if ((a = alarmio_shown(id)) != NULL)
-		session_send(s, json_pack("{s:s, s:o}", "type", "alarm",
-		    "alarm", alarm_json(a)));
+	if (s->closing || s->cut || (a = alarmio_shown(id)) == NULL)
+		return;
+	if ((line = alarmline_get(a, &len, &built)) != NULL)
+		session_put(s, line, len);
+	free(built);
 }
 
 /* Refill the output with the next alarms while little is waiting. */

@@ -27,7 +27,8 @@
 #define EDIT_LIST_MAX	20	/* accounts named in a message */
 
 static const char unit_find_sql[] =
-    "SELECT id FROM unit WHERE protocol = 'dc09' AND account = ?";
+    "SELECT id FROM unit WHERE account = ? ORDER BY protocol <> 'dc09' "
+    "LIMIT 1";
 static const char unit_get_sql[] =
     "SELECT client, interval, key FROM unit WHERE id = ?";
 static const char unit_update_sql[] =

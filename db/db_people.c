@@ -48,7 +48,8 @@ static const char zone_add_sql[] =
     "INSERT INTO zone (unit_id, zone, label) VALUES (?1, ?2, ?3) "
     "ON CONFLICT (unit_id, zone) DO UPDATE SET label = ?3";
 static const char unit_find_sql[] =
-    "SELECT id FROM unit WHERE protocol = 'dc09' AND account = ?";
+    "SELECT id FROM unit WHERE account = ? ORDER BY protocol <> 'dc09' "
+    "LIMIT 1";
 static const char unit_link_sql[] =
     "UPDATE unit SET client = ? WHERE id = ?";
 static const char responder_insert_sql[] =

@@ -84,9 +84,15 @@ unit_validate(const struct db_unit *u, char account[17], char **cause)
 		xasprintf(cause, "account %s: not 3-16 hex digits", u->account);
 		return (-1);
 	}
-	if (u->protocol[0] != '\0' && strcmp(u->protocol, "dc09") != 0) {
-		xasprintf(cause, "account %s: unknown protocol %s", account,
-		    u->protocol);
+	if (u->protocol[0] != '\0' && strcmp(u->protocol, "dc09") != 0 &&
+	    strcmp(u->protocol, "mqtt") != 0) {
+		xasprintf(cause, "account %s: unknown protocol %s (dc09, mqtt)",
+		    account, u->protocol);
+		return (-1);
+	}
+	if (u->key[0] != '\0' && strcmp(u->protocol, "mqtt") == 0) {
+		xasprintf(cause, "account %s: an MQTT unit has no key (the "
+		    "broker's TLS and password guard it)", account);
 		return (-1);
 	}
 	if (u->key[0] != '\0' && unit_key_ok(u->key) == -1) {

@@ -76,6 +76,7 @@ enum counter {
 	C_CONSOLE_LOGIN_FAILED,
 	C_CONSOLE_BAD_INPUT,
 	C_CONSOLE_SLOW,
+	C_CONSOLE_LINES_UNKEPT,
 	C_CONSOLE_REFUSED,
 	C_CONSOLE_REFUSED_SOURCE,
 	C_CONSOLE_LOGIN_TIMEOUT,
@@ -96,6 +97,12 @@ enum counter {
 	C_LOOKUP_FAILED,
 	C_CONFIG_RELOADS,
 	C_CONFIG_RELOAD_FAILED,
+	C_MQTT_CONNECTS,
+	C_MQTT_DOWN,
+	C_MQTT_MESSAGES,
+	C_MQTT_PUBLISHED,
+	C_MQTT_NOT_SENT,
+	C_MQTT_BAD_EVENTS,
 	C_COUNTER_MAX
 };
 extern uint64_t	 counters[C_COUNTER_MAX];
@@ -155,6 +162,8 @@ void		 supervise_arm(struct unit *, int64_t wall, int64_t mono,
 		    int startup);
 /* A valid frame: a new deadline. 1 if the unit was silent (heard again). */
 int		 supervise_touch(struct unit *, int64_t mono);
+/* Silent now, its deadline or not (it said so): 1, or 0 if it was. */
+int		 supervise_lost(struct unit *);
 /* Units past their deadline become silent; fn is called for each. */
 size_t		 supervise_due(int64_t mono,
 		    void (*)(struct unit *, void *), void *);

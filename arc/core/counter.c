@@ -102,6 +102,8 @@ static const struct {
 	    "consoles closed: a bad or over-long line" },
 	[C_CONSOLE_SLOW] = { "console_slow_disconnected",
 	    "consoles cut: output waiting over its limit" },
+	[C_CONSOLE_LINES_UNKEPT] = { "console_lines_unkept",
+	    "alarm lines built and not kept: their memory full" },
 	[C_CONSOLE_REFUSED] = { "console_refused",
 	    "console connections refused: too many consoles" },
 	[C_CONSOLE_REFUSED_SOURCE] = { "console_refused_source",
@@ -143,6 +145,19 @@ static const struct {
 	    "arc.conf read again on SIGHUP and applied" },
 	[C_CONFIG_RELOAD_FAILED] = { "config_reload_failures",
 	    "arc.conf read on SIGHUP but refused (the running one kept)" },
+	[C_MQTT_CONNECTS] = { "mqtt_connects",
+	    "connections to the MQTT broker made" },
+	[C_MQTT_DOWN] = { "mqtt_down",
+	    "times the MQTT broker link went down" },
+	[C_MQTT_MESSAGES] = { "mqtt_messages",
+	    "MQTT messages received" },
+	[C_MQTT_PUBLISHED] = { "mqtt_published",
+	    "MQTT messages handed to the broker link" },
+	[C_MQTT_NOT_SENT] = { "mqtt_not_sent",
+	    "MQTT messages not sent: the broker link down" },
+	[C_MQTT_BAD_EVENTS] = { "mqtt_bad_events",
+	    "MQTT unit messages refused: a bad topic, payload or status "
+	    "(answered with an error on the unit's ack topic)" },
 };
 
 const char *

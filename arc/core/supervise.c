@@ -110,6 +110,16 @@ supervise_touch(struct unit *u, int64_t mono)
 	return (was);
 }
 
+int
+supervise_lost(struct unit *u)
+{
+	if (u->silent)
+		return (0);
+	u->silent = 1;
+	u->deadline = 0;
+	return (1);
+}
+
 size_t
 supervise_due(int64_t mono, void (*fn)(struct unit *, void *), void *arg)
 {

@@ -8,7 +8,7 @@
  *
  *	init
  *	unit add ACCOUNT [--key ascii:KEY|hex:KEY] [--client ID]
- *	    [--interval SECONDS]
+ *	    [--interval SECONDS] [--protocol dc09|mqtt]
  *	unit list [--json] [--silent]
  *	events [--since TIME] [--json]
  *	unit link | zone add | client ... | responder add |
@@ -113,6 +113,7 @@ ctl_unit_args(int argc, char **argv, struct db_unit *u)
 		{ "key", required_argument, NULL, 'k' },
 		{ "client", required_argument, NULL, 'c' },
 		{ "interval", required_argument, NULL, 'i' },
+		{ "protocol", required_argument, NULL, 'p' },
 		{ NULL, 0, NULL, 0 }
 	};
 	int	 ch, rc = 0;
@@ -127,6 +128,9 @@ ctl_unit_args(int argc, char **argv, struct db_unit *u)
 			    "client");
 		else if (ch == 'i')
 			rc |= ctl_unit_interval(optarg, &u->interval);
+		else if (ch == 'p')
+			rc |= ctl_copy(u->protocol, sizeof u->protocol, optarg,
+			    "protocol");
 		else {
 			ctl_usage();
 			return (-1);

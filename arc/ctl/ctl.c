@@ -57,7 +57,7 @@ static const char ctl_usage_text[] =
     "Database, units, zones and unit keys:\n"
     "  init\n"
     "  unit add ACCOUNT [--key ascii:KEY|hex:KEY] [--client REF]\n"
-    "      [--interval SECONDS]\n"
+    "      [--interval SECONDS] [--protocol dc09|mqtt]\n"
     "  unit edit ACCOUNT [--key ascii:KEY|hex:KEY | --no-key]\n"
     "      [--client REF | --no-client] [--interval SECONDS]\n"
     "  unit delete ACCOUNT [--force]\n"

@@ -110,6 +110,45 @@ class TestAlarms(ConsoleCase):
         b = c.wait_alarm(lambda x: x["id"] == a["id"] and x["count"] == 2)
         self.assertEqual(b["count"], 2)
 
+    def test_a_later_login_sees_every_change_to_a_shown_alarm(self):
+        """arcd keeps each alarm's line once built, and puts it together
+        again from kept parts (alarmline.c): after a card, a zone label,
+        an event, a note or a state changed, a new login's snapshot says
+        what the alarm built afresh (the alarm request) says."""
+        c = self.console()
+        self.press(1)
+        a = c.wait_alarm(lambda a: a["unit"]["account"] == "100000")
+
+        def snap():
+            late = self.console("boss")
+            s = [x for x in late.snapshot["alarms"] if x["id"] == a["id"]]
+            fresh = late.request("alarm", alarm_id=a["id"])["alarm"]
+            self.assertEqual(s[0], fresh)
+            return s[0]
+        snap()                      # the line as kept
+        self.arcd.arcctl("client", "edit", "C-0001", "--access",
+                         "key safe 9876")
+        self.arcd.arcctl("zone", "edit", "100000", "001", "wrist pendant")
+        wait_for(lambda: snap()["client"]["access"] == "key safe 9876", 10,
+                 "the edited card in a new snapshot")
+        self.assertEqual(snap()["unit"]["zone_label"], "wrist pendant")
+        for seq in range(2, 25):    # past the window of 20
+            self.press(seq)
+        c.wait_alarm(lambda x: x["id"] == a["id"] and x["count"] == 24)
+        s = snap()
+        self.assertEqual((s["count"], s["events_total"]), (24, 24))
+        self.assertEqual([e["seq"] for e in s["events"]],
+                         list(range(24, 4, -1)))
+        r = c.request("accept", alarm_id=a["id"])
+        self.assertTrue(r["ok"], r)
+        for i in range(22):
+            r = c.request("note", alarm_id=a["id"], text="note %d" % i)
+            self.assertTrue(r["ok"], r)
+        s = snap()
+        self.assertEqual((s["state"], s["operator"]), ("handling", "op1"))
+        self.assertEqual([n["text"] for n in s["notes"]],
+                         ["note %d" % i for i in range(2, 22)])
+
     def test_queue_order_in_snapshot(self):
         s = self.arcd.tcp()
         s.sendall(frame('"ADM-CID"0001R1L1#100001[#100001|1301 01 000]_' + stamp()))

@@ -1,0 +1,288 @@
+"""MQTT units against a real arcd and a real Mosquitto broker: an event
+is acknowledged on the unit's topic only once stored, a retransmission is
+acknowledged again and stored once, a bad payload gets an error and the
+link keeps serving, the last will raises "communication lost" and
+"online" clears it, the link comes back after the broker restarts (the
+back-off on arcd's clock), and an event published while arcd is down
+(killed) is stored and acknowledged when it returns."""
+import json
+import unittest
+
+from arctest import Arcd, wait_for
+from consoleclient import Console
+from mqttbroker import Broker, Client
+from test_console import PW
+
+ACCT = "4A01"
+
+
+class MqttCase(unittest.TestCase):
+    test_build = True
+    conf_extra = ""
+
+    def setUp(self):
+        self.broker = Broker()
+        self.addCleanup(self.broker.cleanup)
+        self.broker.start()
+        self.arcd = Arcd(self.broker.conf_for_arcd() + self.conf_extra,
+                         console=True, test_build=self.test_build)
+        self.addCleanup(self.arcd.cleanup)
+        self.arcd.arcctl("unit", "add", ACCT, "--protocol", "mqtt")
+        self.arcd.operator("op1", PW)
+        self.arcd.start()
+        wait_for(lambda: self.arcd.metric("mqtt_up") == 1, 10, "link up")
+        self.unit = self.client("unit-" + ACCT)
+        self.unit.subscribe("arc/unit/%s/ack" % ACCT)
+
+    def client(self, cid, **kw):
+        c = Client(self.broker, cid, **kw)
+        self.addCleanup(c.close)
+        return c
+
+    def send(self, payload, acct=ACCT, unit=None):
+        (unit or self.unit).publish("arc/unit/%s/event" % acct,
+                                    payload if isinstance(payload, bytes)
+                                    else json.dumps(payload))
+
+    def ack(self, seq=None, unit=None, timeout=10.0):
+        def match(t, p):
+            m = json.loads(p)
+            return seq is None or m.get("seq") == seq
+        return json.loads((unit or self.unit).expect(
+            match, timeout, "ack %s" % seq)[1])
+
+    def stored(self):
+        return self.arcd.rows("SELECT account, seq, protocol, token, code, "
+                              "class, zone, text FROM event WHERE "
+                              "protocol = 'mqtt' ORDER BY id")
+
+
+class TestUnits(MqttCase):
+    def test_event_is_stored_then_acked_and_reaches_the_console(self):
+        c = Console(self.arcd.cport)
+        self.addCleanup(c.close)
+        self.assertTrue(c.login("op1", PW)["ok"])
+        self.send({"seq": 7, "code": "1101", "zone": "015", "battery": 80})
+        self.assertEqual(self.ack(7), {"seq": 7})
+        self.assertEqual(self.stored(), [(ACCT, 7, "mqtt", "MQTT", "QA", 1,
+                                          "015", "battery 80%")])
+        a = c.wait_alarm(lambda a: a["unit"]["account"] == ACCT)
+        self.assertEqual((a["class"], a["code"], a["unit"]["protocol"]),
+                         (1, "QA", "mqtt"))
+
+    def test_a_retransmission_is_acked_again_and_stored_once(self):
+        for _ in range(2):
+            self.send({"seq": 9, "code": "QA"})
+            self.assertEqual(self.ack(9), {"seq": 9})
+        self.assertEqual(len(self.stored()), 1)
+        self.assertEqual(self.arcd.metric("duplicates"), 1)
+        # A new event that re-uses the seq is not a retransmission.
+        self.send({"seq": 9, "code": "1111", "zone": "002"})
+        self.ack(9)
+        self.assertEqual([r[4] for r in self.stored()], ["QA", "FA"])
+
+    def test_bad_payloads_get_an_error_and_the_link_keeps_serving(self):
+        cases = [(b"not json", None, "not a JSON object"),
+                 (b"[1,2]", None, "not a JSON object"),
+                 ({"code": "QA"}, None, "seq: missing"),
+                 ({"seq": 3}, 3, "code:"),
+                 ({"seq": 4, "code": "ZZZZ"}, 4, "code:"),
+                 ({"seq": 5, "code": "QA", "zone": "1\n"}, 5, "zone:"),
+                 ({"seq": -1, "code": "QA"}, None, "seq:"),
+                 (b"{" * 3000, None, "payload over 2048 bytes")]
+        for payload, seq, why in cases:
+            self.send(payload)
+            m = self.ack(seq)
+            self.assertIn(why, m["error"], payload)
+            self.assertEqual(m.get("seq"), seq)
+        self.assertEqual(self.arcd.metric("mqtt_bad_events"), len(cases))
+        self.send({"seq": 6, "code": "QA"})
+        self.assertEqual(self.ack(6), {"seq": 6})
+        self.assertEqual(len(self.stored()), 1)
+
+    def test_unregistered_unit_is_stored_within_its_limit(self):
+        other = self.client("unit-BEEF")
+        other.subscribe("arc/unit/BEEF/ack")
+        self.send({"seq": 1, "code": "QA"}, acct="beef", unit=other)
+        self.assertEqual(self.ack(1, unit=other), {"seq": 1})
+        rows = self.arcd.rows("SELECT account, unit_id FROM event")
+        self.assertEqual(rows, [("BEEF", None)])
+
+    def test_last_will_raises_communication_lost_and_online_clears(self):
+        hub = self.client("hub-" + ACCT, will=("arc/unit/%s/status" % ACCT,
+                                               "offline", True))
+        hub.publish("arc/unit/%s/status" % ACCT, "online", retain=True)
+        hub.drop()
+
+        def lost():
+            return self.arcd.rows("SELECT code, text FROM event WHERE "
+                                  "text = 'communication lost'")
+        wait_for(lost, 15, "communication lost")
+        c = Console(self.arcd.cport)
+        self.addCleanup(c.close)
+        self.assertTrue(c.login("op1", PW)["ok"])
+        a = c.wait_alarm(lambda a: a["name"] == "communication lost")
+        self.assertEqual(a["unit"]["account"], ACCT)
+        back = self.client("hub2-" + ACCT)
+        back.publish("arc/unit/%s/status" % ACCT, "online", retain=True)
+        wait_for(lambda: self.arcd.rows(
+            "SELECT 1 FROM event WHERE text = 'unit heard again'"), 15,
+            "heard again")
+        c.wait_alarm(lambda x: x["id"] == a["id"] and
+                     x["state"] == "closed", what="the alarm cleared")
+
+
+class TestLink(MqttCase):
+    def test_broker_restart_link_returns_on_the_backoff(self):
+        c = Console(self.arcd.cport)
+        self.addCleanup(c.close)
+        self.assertTrue(c.login("op1", PW)["ok"])
+        self.assertEqual(c.snapshot["stats"]["broker"], "up")
+        self.broker.stop()
+        wait_for(lambda: self.arcd.metric("mqtt_up") == 0, 10, "link down")
+        m = c.wait(lambda m: m["type"] == "stats" and
+                   isinstance(m["stats"]["broker"], dict), what="down")
+        self.assertEqual(m["stats"]["broker"]["state"], "down")
+        self.assertGreater(m["stats"]["broker"]["since"], 0)
+        self.broker.start()
+        for _ in range(8):          # 1, 2, 4 ... s of back-off, at once
+            if self.arcd.metric("mqtt_up") == 1:
+                break
+            self.arcd.advance(2 ** _)
+            wait_for(lambda: True, 0.2, "")
+        wait_for(lambda: self.arcd.metric("mqtt_up") == 1, 10, "link up")
+        c.wait(lambda m: m["type"] == "stats" and
+               m["stats"]["broker"] == "up", what="up again")
+        unit = self.client("unit-again")
+        unit.subscribe("arc/unit/%s/ack" % ACCT)
+        self.send({"seq": 1, "code": "QA"}, unit=unit)
+        self.assertEqual(self.ack(1, unit=unit), {"seq": 1})
+
+    def test_event_published_while_arcd_is_killed_is_stored_on_return(self):
+        self.arcd.kill()
+        self.send({"seq": 11, "code": "1101"})
+        self.arcd.start()
+        self.assertEqual(self.ack(11), {"seq": 11})
+        self.assertEqual([r[1] for r in self.stored()], [11])
+
+
+if __name__ == "__main__":
+    unittest.main()
+
+
+class TestEventsOut(MqttCase):
+    conf_extra = "mqtt_events_out = 1\n"
+
+    def test_every_change_goes_out_and_the_state_is_retained_then_cleared(
+            self):
+        wall = self.client("wallboard")
+        wall.subscribe("arc/alarm/+/event")
+        c = Console(self.arcd.cport)
+        self.addCleanup(c.close)
+        self.assertTrue(c.login("op1", PW)["ok"])
+        self.send({"seq": 1, "code": "1101"})
+        self.ack(1)
+        a = c.wait_alarm(lambda a: a["unit"]["account"] == ACCT)
+
+        def out(state):
+            t, p = wall.expect(lambda t, p: json.loads(p)["state"] == state,
+                               what="alarm event " + state)
+            self.assertEqual(t, "arc/alarm/%d/event" % a["id"])
+            return json.loads(p)
+        m = out("offered")
+        self.assertEqual((m["id"], m["class"], m["account"], m["operator"]),
+                         (a["id"], 1, ACCT, "op1"))
+        for k in ("client", "responders", "notes", "unit"):
+            self.assertNotIn(k, m)
+        self.assertTrue(c.request("accept", alarm_id=a["id"])["ok"])
+        out("handling")
+        late = self.client("record")
+        late.subscribe("arc/alarm/%d/state" % a["id"])
+        t, p = late.expect(what="the retained state")
+        self.assertEqual(json.loads(p)["state"], "handling")
+        self.assertTrue(c.request("close", alarm_id=a["id"],
+                                  outcome="no_assistance")["ok"])
+        self.assertEqual(out("closed")["outcome"], "no_assistance")
+        t, p = late.expect(lambda t, p: p == b"", what="the state cleared")
+        after = self.client("after")
+        after.subscribe("arc/alarm/%d/state" % a["id"])
+        after.subscribe("arc/alarm/%d/event" % a["id"])
+        after.publish("arc/alarm/%d/event" % a["id"], "marker", qos=1)
+        self.assertEqual(after.expect(what="marker")[1], b"marker")
+
+
+ACL = """user arcd
+topic read arc/unit/+/event
+topic read arc/unit/+/status
+topic write arc/unit/+/ack
+
+pattern write arc/unit/%u/event
+pattern write arc/unit/%u/status
+pattern read arc/unit/%u/ack
+"""
+
+
+class TestAcl(unittest.TestCase):
+    """docs/mqtt.md's ACL on a real broker with a password file: each unit
+    confined to its own topics, arcd logged in with its own password."""
+
+    def setUp(self):
+        self.broker = Broker(passwords={"arcd": "arcd-secret",
+                                        "4A01": "one", "4A02": "two"},
+                             acl=ACL)
+        self.addCleanup(self.broker.cleanup)
+        self.broker.start()
+
+    def arcd(self, password):
+        from arctest import private_file
+        import os
+        a = Arcd("", test_build=True)
+        self.addCleanup(a.cleanup)
+        pw = private_file(os.path.join(a.dir, "mqtt.pw"), password + "\n")
+        with open(a.conf, "a") as f:
+            f.write(self.broker.conf_for_arcd(mqtt_username="arcd",
+                                              mqtt_password_file=pw))
+        for acct in ("4A01", "4A02"):
+            a.arcctl("unit", "add", acct, "--protocol", "mqtt")
+        return a.start()
+
+    def unit(self, acct, pw):
+        c = Client(self.broker, "unit-" + acct, user=acct, password=pw)
+        self.addCleanup(c.close)
+        return c
+
+    def test_each_unit_is_confined_to_its_own_topics(self):
+        a = self.arcd("arcd-secret")
+        wait_for(lambda: a.metric("mqtt_up") == 1, 10, "link up")
+        one, two = self.unit("4A01", "one"), self.unit("4A02", "two")
+        self.assertEqual(one.subscribe("arc/unit/4A01/ack"), (1,))
+        self.assertEqual(two.subscribe("arc/unit/4A02/ack"), (1,))
+        # Granted, but nothing of 4A01's may reach it (below).
+        two.subscribe("arc/unit/4A01/ack")
+        # 4A02 speaking as 4A01: the broker drops it.
+        two.publish("arc/unit/4A01/event", json.dumps({"seq": 1,
+                                                       "code": "QA"}))
+        one.publish("arc/unit/4A01/event", json.dumps({"seq": 3,
+                                                       "code": "QA"}))
+        t, p = one.expect(what="4A01's ack")
+        self.assertEqual((t, json.loads(p)), ("arc/unit/4A01/ack",
+                                               {"seq": 3}))
+        # 4A01's ack went out before this one: 4A02's first message is
+        # its own ack, not 4A01's.
+        two.publish("arc/unit/4A02/event", json.dumps({"seq": 2,
+                                                       "code": "QA"}))
+        t, p = two.expect(what="4A02's ack")
+        self.assertEqual((t, json.loads(p)), ("arc/unit/4A02/ack",
+                                               {"seq": 2}))
+        self.assertEqual(a.rows("SELECT account, seq FROM event ORDER BY "
+                                "id"), [("4A01", 3), ("4A02", 2)])
+
+    def test_a_wrong_password_keeps_the_link_down_and_says_so(self):
+        a = self.arcd("wrong")
+        wait_for(lambda: "not authorised; next try in 1 s" in
+                 a.logtext(), 10, "the refusal in the log")
+        self.assertEqual(a.metric("mqtt_up"), 0)
+        self.assertEqual(a.metric("mqtt_connects"), 0)
+        a.advance(1)                # tried again, and said again
+        wait_for(lambda: "not authorised; next try in 2 s" in
+                 a.logtext(), 10, "the second refusal")
