@@ -48,12 +48,13 @@ DB_SRCS		:= $(wildcard db/*.c)		# SQLite, the writer, the worker
 CORE_SRCS	:= $(wildcard arc/core/*.c)	# decisions: links alone
 PIPE_SRCS	:= arc/config.c arc/config_listen.c arc/notify.c arc/commit.c arc/lookup.c \
 		   arc/card.c arc/refresh.c arc/history.c arc/alarm_json.c \
-		   arc/alarmline.c arc/alarmio.c arc/alarmload.c arc/ingest.c
+		   arc/alarmline.c arc/alarmio.c arc/alarmload.c arc/ingest.c \
+		   arc/escalate.c
 ADAPTER_SRCS	:= arc/source.c arc/listen.c arc/device.c arc/udp.c \
 		   arc/dc09.c arc/session.c arc/reqparse.c arc/login.c \
 		   arc/strangers.c arc/push.c arc/request.c arc/metrics.c \
 		   arc/mqtt.c arc/mqttevent.c arc/mqttunit.c \
-		   arc/mqttout.c
+		   arc/mqttout.c arc/pager.c arc/push_ladder.c
 ARCD_SRCS	:= arc/arcd.c
 CTL_SRCS	:= $(wildcard arc/ctl/*.c)
 LOADGEN_SRCS	:= $(filter-out loadgen/echo.c,$(wildcard loadgen/*.c))
@@ -62,7 +63,7 @@ CONSOLE_SRCS	:= $(wildcard console/*.c)
 CONSOLE_LIBS	:= $(shell $(PKG_CONFIG) --libs ncursesw 2>/dev/null)
 UNIT_TESTS	:= $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 # Core tests link the core and the runtime alone: nothing else exists.
-CORE_TESTS	:= test_alarm test_supervise test_dispatch test_gauge \
+CORE_TESTS	:= test_alarm test_supervise test_dispatch test_gauge test_ladder \
 		   test_runtime
 # Runtime tests link the runtime alone.
 RUNTIME_TESTS	:= test_utf8

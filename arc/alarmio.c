@@ -163,6 +163,7 @@ aio_show(const struct alarm_change *c, const struct db_alarm *row, int ok)
 		}
 		history_drop(c->alarm_id);
 		alarmline_drop(c->alarm_id);
+		ladder_drop(c->alarm_id);
 		return;
 	}
 	if (!alarm_visible(a)) {	/* held, or into an incident */
@@ -407,6 +408,12 @@ alarmio_request(const struct alarmio_req *q)
 		    &aio_cs, &why);
 		break;
 	case ACTION_CLOSE:
+		/* A responder on the way: closing needs a reason. */
+		if (ladder_on_way(a->id) && (q->text == NULL ||
+		    q->text[0] == '\0')) {
+			why = "responder_on_way";
+			break;
+		}
 		rc = alarm_close(a, q->login, q->outcome, q->text, wall,
 		    &aio_cs, &why);
 		break;
@@ -427,6 +434,20 @@ alarmio_request(const struct alarmio_req *q)
 	w->tag = q->tag;
 	w->alarm_id = id;
 	aio_submit(w);
+}
+
+/* Its ladder ran out of responders: back to the queue, a P1. */
+void
+alarmio_no_responder(int64_t alarm_id)
+{
+	struct alarm_write	*w;
+	struct alarm		*a;
+
+	if ((a = alarm_find(alarm_id)) == NULL ||
+	    alarm_no_responder(a, clock_wall(), &aio_cs) != 0)
+		return;
+	if ((w = aio_collect()) != NULL)
+		aio_submit(w);
 }
 
 static void

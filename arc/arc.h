@@ -117,6 +117,9 @@ struct config {
 	char			 mqtt_cert_file[1024];	/* a client certificate */
 	char			 mqtt_key_file[1024];
 	int			 mqtt_events_out;	/* arc/alarm/... on */
+	/* Escalation (escalate.c). */
+	char			 mobile_team[32];	/* a client's ref */
+	int			 responder_accept;	/* s, a step's */
 };
 
 void	 config_defaults(struct config *);
@@ -176,6 +179,7 @@ void	 lookup_stop(void);
 
 /* --- card.c: the client cards and zone labels, in memory --- */
 struct card_responder {
+	int64_t		 id;		/* the responder's row */
 	int		 rank;
 	char		*name, *relation, *phones, *availability; /* owned */
 };
@@ -345,6 +349,8 @@ int	 alarmio_away(const char *login, int away);
 size_t	 alarmio_queue(int64_t **ids);
 /* Alarm id if consoles have it (visible and stored), else NULL. */
 const struct alarm *alarmio_shown(int64_t id);
+/* Every responder of its ladder failed (escalate.c). */
+void	 alarmio_no_responder(int64_t alarm_id);
 /* Start-up: the alarms loaded are what consoles will have. */
 void	 alarmio_loaded(void);
 json_t	*alarmio_stats_json(void);
@@ -463,6 +469,31 @@ void	 mqttunit_message(const char *topic, const void *, size_t);
 /* --- mqttout.c: alarm changes out to the broker (mqtt_events_out) --- */
 void	 mqttout_init(const struct config *);
 void	 mqttout_alarm(const struct alarm *);
+
+/* --- escalate.c: escalation ladders applied (core/ladder.c decides) --- */
+struct escalate_hooks {
+	void	(*page)(const struct ladder *, size_t step);
+	void	(*withdraw)(const struct ladder *, size_t step);
+	void	(*changed)(const struct ladder *);
+	void	(*alert)(const struct ladder *, const char *text);
+};
+void	 escalate_init(const struct config *, const struct escalate_hooks *);
+void	 escalate_stop(void);
+void	 escalate_tick(void);
+/* The operator handling the alarm sends a responder: 0, or -1 and why. */
+int	 escalate_start(int64_t alarm_id, const char *op, const char **why);
+/* what: "skip", "stop", "emergency". */
+int	 escalate_command(int64_t alarm_id, const char *op, const char *what,
+	    const char **why);
+int	 escalate_reply(int64_t page_id, int64_t responder_id,
+	    enum ladder_reply, const char **why);
+
+/* --- pager.c: responders' pages and replies over MQTT --- */
+void	 pager_page(const struct ladder *, size_t step);
+void	 pager_withdraw(const struct ladder *, size_t step);
+void	 pager_up(void);				/* mqtt hook */
+/* 1 if the topic was a responder's reply (handled), 0 if not. */
+int	 pager_message(const char *topic, const void *, size_t);
 
 /* --- source.c: per source address: connections and a bucket --- */
 struct source {
@@ -627,6 +658,8 @@ enum request_type {
 	REQ_UNLOCK,
 	REQ_AWAY,
 	REQ_REASSIGN,
+	REQ_SEND_RESPONDER,
+	REQ_LADDER,
 };
 struct request {
 	enum request_type type;
@@ -643,6 +676,7 @@ struct request {
 	enum alarm_outcome outcome;	/* CLOSE */
 	int64_t		 before;	/* EVENTS, NOTES: 0 = the newest */
 	int		 limit;
+	const char	*what;		/* LADDER: skip, stop, emergency */
 };
 const char *request_parse(json_t *, struct request *);
 
@@ -674,6 +708,10 @@ void	 push_lost(const char *login, int64_t alarm_id, const char *by,
 json_t	*push_operators(void);
 /* The end of a loop turn: the operators view to supervisors, if dirty. */
 void	 push_turn(void);
+/* --- push_ladder.c: ladders and their alerts to the consoles --- */
+void	 push_ladder(const struct ladder *);
+void	 push_ladders(struct session *);		/* at login */
+void	 push_alert(const struct ladder *, const char *text);
 
 /* --- request.c: a logged-in console's requests --- */
 void	 request_line(struct session *, json_t *);

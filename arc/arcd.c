@@ -121,6 +121,7 @@ arcd_tick(void)
 	login_tick();
 	refresh_tick();
 	source_sweep();
+	escalate_tick();
 	mqtt_tick();
 	if (clock_mono() - arcd_head_at >= ARCD_HEAD_MS)
 		arcd_audit_head("hourly");
@@ -390,6 +391,21 @@ arcd_alarm(const struct alarm *a, int whole)
 	mqttout_alarm(a);
 }
 
+/* The broker link is up: units' and responders' topics again. */
+static void
+arcd_mqtt_up(void)
+{
+	mqttunit_up();
+	pager_up();
+}
+
+static void
+arcd_mqtt_message(const char *topic, const void *payload, size_t len)
+{
+	if (!pager_message(topic, payload, len))
+		mqttunit_message(topic, payload, len);
+}
+
 /* The broker link went up or down: every console's figures say so. */
 static void
 arcd_mqtt_changed(void)
@@ -414,9 +430,15 @@ arcd_start(const struct config *cfg)
 		.line = request_line,
 	};
 	struct mqtt_hooks	 mhooks = {
-		.up = mqttunit_up,
-		.message = mqttunit_message,
+		.up = arcd_mqtt_up,
+		.message = arcd_mqtt_message,
 		.changed = arcd_mqtt_changed,
+	};
+	struct escalate_hooks	 ehooks = {
+		.page = pager_page,
+		.withdraw = pager_withdraw,
+		.changed = push_ladder,
+		.alert = push_alert,
 	};
 	struct db		*rdb;
 	char			*cause = NULL;
@@ -448,6 +470,7 @@ arcd_start(const struct config *cfg)
 	arcd_listen(cfg);
 	mqttunit_init(cfg);
 	mqttout_init(cfg);
+	escalate_init(cfg, &ehooks);
 	if (mqtt_start(base, cfg, &mhooks, &cause) != 0)
 		fatalx("%s", cause);
 	arcd_audit_head("start");
@@ -465,6 +488,7 @@ arcd_stop(void)
 	lookup_stop();
 	session_close_all();
 	mqtt_stop();
+	escalate_stop();
 	login_free();
 	device_close_all();
 	udp_close_all();

@@ -95,6 +95,7 @@ card_read_responder(const struct db_responder *r, void *arg)
 
 	c->resp = xreallocarray(c->resp, c->nresp + 1, sizeof *c->resp);
 	cr = &c->resp[c->nresp++];
+	cr->id = r->id;
 	cr->rank = r->rank;
 	cr->name = xstrdup(r->name);
 	cr->relation = card_str(r->relation);

@@ -233,6 +233,7 @@ login_welcome(struct session *s, const struct login_check *c)
 	session_snapshot(s, json_pack("{s:s, s:o, s:I}", "type",
 	    "snapshot_begin", "stats", alarmio_stats_json(), "server_time",
 	    (json_int_t)clock_wall()));
+	push_ladders(s);
 }
 
 /* Worker thread: the operator's row and the password check (PBKDF2). */

@@ -30,6 +30,8 @@ static const struct {
 	{ "unlock", REQ_UNLOCK },
 	{ "away", REQ_AWAY },
 	{ "reassign", REQ_REASSIGN },
+	{ "send_responder", REQ_SEND_RESPONDER },
+	{ "ladder", REQ_LADDER },
 };
 
 /* Characters in UTF-8 text (jansson has checked it is UTF-8). */
@@ -136,6 +138,17 @@ reqparse_fields(json_t *o, struct request *r)
 		    r->login == NULL || strlen(r->login) > REQUEST_LOGIN_MAX)
 			return (-1);
 		return (0);
+	case REQ_SEND_RESPONDER:
+	case REQ_LADDER:
+		if (reqparse_int(o, "alarm_id", 1, INT64_MAX, 0,
+		    &r->alarm_id) != 0 || r->alarm_id == 0)
+			return (-1);
+		if (r->type == REQ_SEND_RESPONDER)
+			return (0);
+		r->what = json_string_value(json_object_get(o, "do"));
+		return (r->what != NULL && (strcmp(r->what, "skip") == 0 ||
+		    strcmp(r->what, "stop") == 0 ||
+		    strcmp(r->what, "emergency") == 0) ? 0 : -1);
 	case REQ_UNLOCK:
 		if (reqparse_str(o, "login", REQUEST_LOGIN_MAX,
 		    &r->login) != 0 || reqparse_str(o, "source", 63,

@@ -177,6 +177,24 @@ request_super(struct session *s, const struct request *r)
 		session_reply(s, r->id, NULL, NULL);
 }
 
+/* The ladder: its operator (or a supervisor) starts and steers it. */
+static void
+request_ladder(struct session *s, const struct request *r)
+{
+	const struct ladder	*l = ladder_get(r->alarm_id);
+	const char		*why = NULL;
+	int			 rc;
+
+	if (r->type == REQ_SEND_RESPONDER)
+		rc = escalate_start(r->alarm_id, s->login, &why);
+	else if (l != NULL && !s->super && strcmp(l->operator, s->login) != 0) {
+		why = "not_yours";
+		rc = -1;
+	} else
+		rc = escalate_command(r->alarm_id, s->login, r->what, &why);
+	session_reply(s, r->id, rc == 0 ? NULL : why, NULL);
+}
+
 static void
 request_authed(struct session *s, const struct request *r)
 {
@@ -217,6 +235,10 @@ request_authed(struct session *s, const struct request *r)
 	case REQ_UNLOCK:
 	case REQ_REASSIGN:
 		request_super(s, r);
+		break;
+	case REQ_SEND_RESPONDER:
+	case REQ_LADDER:
+		request_ladder(s, r);
 		break;
 	}
 }

@@ -63,6 +63,7 @@ static const char *alarm_action_names[ACTION_MAX] = {
 	[ACTION_MEMBER_CLOSED] = "closed with incident",
 	[ACTION_REASSIGN] = "reassign",
 	[ACTION_COUNTED] = NULL,
+	[ACTION_NO_RESPONDER] = "no responder",
 };
 
 /* Allowed transitions: [from][to]. */

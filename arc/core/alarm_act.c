@@ -115,6 +115,26 @@ alarm_reassign(struct alarm *a, const char *by, const char *to, int64_t wall,
 	return (0);
 }
 
+int
+alarm_no_responder(struct alarm *a, int64_t wall, struct alarm_changes *cs)
+{
+	struct alarm_change	*c;
+	char			 lost[32];
+
+	if (a->closing || a->state == ALARM_CLOSED)
+		return (-1);
+	strlcpy(lost, a->operator, sizeof lost);
+	if (a->class != CLASS_P1)
+		alarm_set_class(a, CLASS_P1, a->code);
+	a->passed_by[0] = '\0';
+	if (a->state != ALARM_WAITING)
+		alarm_set_state(a, ALARM_WAITING, NULL, wall);
+	c = alarm_change(cs, a, ACTION_NO_RESPONDER, "arcd", 1);
+	strlcpy(c->from, lost, sizeof c->from);
+	snprintf(c->detail, sizeof c->detail, "every responder failed");
+	return (0);
+}
+
 struct alarm_members {
 	int64_t		 incident;
 	struct alarm	**m;

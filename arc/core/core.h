@@ -103,6 +103,8 @@ enum counter {
 	C_MQTT_PUBLISHED,
 	C_MQTT_NOT_SENT,
 	C_MQTT_BAD_EVENTS,
+	C_PAGER_BAD_REPLIES,
+	C_PAGER_REFUSED_REPLIES,
 	C_COUNTER_MAX
 };
 extern uint64_t	 counters[C_COUNTER_MAX];
@@ -269,6 +271,7 @@ enum alarm_action {
 	ACTION_MEMBER_CLOSED,	/* closed with its incident */
 	ACTION_REASSIGN,	/* a supervisor gave it to another operator */
 	ACTION_COUNTED,		/* count and last time written, coalesced */
+	ACTION_NO_RESPONDER,	/* every responder failed: queued again, P1 */
 	ACTION_MAX
 };
 
@@ -387,6 +390,9 @@ int		 alarm_close(struct alarm *, const char *op,
 /* A supervisor (by) gives an alarm offered or in hand to operator to. */
 int		 alarm_reassign(struct alarm *, const char *by, const char *to,
 		    int64_t wall, struct alarm_changes *, const char **why);
+/* Every responder of its ladder failed: a P1 in the queue again. */
+int		 alarm_no_responder(struct alarm *, int64_t wall,
+		    struct alarm_changes *);
 /* An offer past its time (until must match the alarm's offer). */
 int		 alarm_expire(struct alarm *, int64_t until, int64_t wall,
 		    struct alarm_changes *);
@@ -561,5 +567,103 @@ struct gauges {
 	int		 members;		/* alarms collapsed into one */
 };
 void		 gauge_read(int64_t wall, struct gauges *);
+
+/*
+ * --- ladder.c: an alarm's escalation ladder (responders paged in turn) ---
+ * Steps in the order of the response plan, each with its time to accept;
+ * what happens comes out as events for the owner (escalate.c) to apply.
+ */
+#define LADDER_STEPS		16
+#define LADDER_EVS		64
+#define LADDER_ACCEPT_MS	120000		/* a step's default */
+#define LADDER_ARRIVAL_MS	(45 * 60000)	/* decision -> on site */
+#define LADDER_ENTRY_MS		(5 * 60000)	/* on site -> entry */
+enum ladder_state {
+	LADDER_PAGING,		/* a step paged, waiting for an accept */
+	LADDER_ON_WAY,		/* accepted */
+	LADDER_ARRIVED,
+	LADDER_ENTRY,		/* entry gained */
+	LADDER_CLEAR,		/* the responder has left: done */
+	LADDER_EXHAUSTED,	/* every step failed */
+	LADDER_STOPPED,		/* the operator stopped it */
+	LADDER_EMERGENCY,	/* the emergency services called instead */
+	LADDER_STATE_MAX
+};
+enum ladder_step_state {
+	STEP_WAITING, STEP_PAGED, STEP_DECLINED, STEP_TIMED_OUT,
+	STEP_SKIPPED, STEP_ACCEPTED, STEP_WITHDRAWN, STEP_STATE_MAX
+};
+enum ladder_reply {
+	REPLY_ACCEPT, REPLY_DECLINE, REPLY_ARRIVED, REPLY_ENTRY, REPLY_CLEAR
+};
+struct ladder_step {
+	int64_t		 responder_id;
+	char		 name[96];
+	char		 phones[80];
+	int		 mobile;	/* the mobile team, not a keyholder */
+	int64_t		 accept_ms;
+	enum ladder_step_state state;
+	int64_t		 page_id;	/* 0 until paged */
+	int64_t		 paged_at, answered_at;	/* wall ms */
+	int64_t		 deadline;	/* mono ms: accept by */
+};
+struct ladder {
+	int64_t		 alarm_id;
+	char		 operator[32];	/* who decided */
+	enum ladder_state state;
+	struct ladder_step steps[LADDER_STEPS];
+	size_t		 n, at;		/* at: the step paged (or next) */
+	int64_t		 decided_at, accepted_at, arrived_at, entry_at;
+	int64_t		 ended_at;	/* wall ms; 0 = not yet */
+	int64_t		 decided_mono, arrived_mono;
+	int		 late_arrival, late_entry;	/* alerts raised */
+};
+enum ladder_ev_kind {
+	LEV_DECIDED,		/* started (step: n) */
+	LEV_PAGE,		/* page this step */
+	LEV_STEP,		/* a step's state changed (answered) */
+	LEV_WITHDRAW,		/* this step's page is withdrawn */
+	LEV_EXHAUSTED,		/* every step failed */
+	LEV_ENDED,		/* stopped, or the emergency services */
+	LEV_LATE_ARRIVAL,	/* nobody on site 45 min after the decision */
+	LEV_LATE_ENTRY		/* no entry 5 min after arrival */
+};
+struct ladder_ev {
+	enum ladder_ev_kind kind;
+	int64_t		 alarm_id;
+	size_t		 step;		/* n: the ladder, not a step */
+	int64_t		 page_id;
+};
+struct ladder_evs {
+	struct ladder_ev v[LADDER_EVS];
+	size_t		 n;
+};
+const char	*ladder_state_name(enum ladder_state);
+const char	*ladder_step_name(enum ladder_step_state);
+void		 ladder_init(int64_t first_page_id);
+void		 ladder_free_all(void);
+struct ladder	*ladder_get(int64_t alarm_id);
+int		 ladder_active(const struct ladder *);
+/* A responder accepted and has not cleared: closing needs a reason. */
+int		 ladder_on_way(int64_t alarm_id);
+/* 0, or -1 and why ("busy", "no_responders"). */
+int		 ladder_start(int64_t alarm_id, const char *op,
+		    const struct ladder_step *, size_t n, int64_t wall,
+		    int64_t mono, struct ladder_evs *, const char **why);
+/* 0, or -1 and why ("unknown_page", "not_yours", "finished",
+   "out_of_order"): a refusal changes nothing. */
+int		 ladder_reply(int64_t page_id, int64_t responder_id,
+		    enum ladder_reply, int64_t wall, int64_t mono,
+		    struct ladder_evs *, const char **why);
+int		 ladder_skip(int64_t alarm_id, int64_t wall, int64_t mono,
+		    struct ladder_evs *, const char **why);
+/* how: LADDER_STOPPED or LADDER_EMERGENCY. */
+int		 ladder_end(int64_t alarm_id, enum ladder_state how,
+		    int64_t wall, struct ladder_evs *, const char **why);
+void		 ladder_due(int64_t wall, int64_t mono, struct ladder_evs *);
+void		 ladder_each(void (*)(const struct ladder *, void *), void *);
+void		 ladder_drop(int64_t alarm_id);	/* its alarm is closed */
+int64_t		 ladder_page_alarm(int64_t page_id);	/* 0: none */
+size_t		 ladder_count(void);
 
 #endif /* ARC_CORE_H */

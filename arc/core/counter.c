@@ -158,6 +158,11 @@ static const struct {
 	[C_MQTT_BAD_EVENTS] = { "mqtt_bad_events",
 	    "MQTT unit messages refused: a bad topic, payload or status "
 	    "(answered with an error on the unit's ack topic)" },
+	[C_PAGER_BAD_REPLIES] = { "pager_bad_replies",
+	    "responders' replies that were not a page and an action" },
+	[C_PAGER_REFUSED_REPLIES] = { "pager_refused_replies",
+	    "responders' replies refused: an unknown or finished page, "
+	    "another's, out of order" },
 };
 
 const char *
