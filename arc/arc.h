@@ -120,6 +120,8 @@ struct config {
 	/* Escalation (escalate.c). */
 	char			 mobile_team[32];	/* a client's ref */
 	int			 responder_accept;	/* s, a step's */
+	char			 page_command[192];	/* argv, %tokens */
+	int			 page_command_timeout;	/* s */
 };
 
 void	 config_defaults(struct config *);
@@ -181,6 +183,7 @@ void	 lookup_stop(void);
 struct card_responder {
 	int64_t		 id;		/* the responder's row */
 	int		 rank;
+	int		 command;	/* paged by page_command, not MQTT */
 	char		*name, *relation, *phones, *availability; /* owned */
 };
 struct card {
@@ -487,6 +490,14 @@ int	 escalate_command(int64_t alarm_id, const char *op, const char *what,
 	    const char **why);
 int	 escalate_reply(int64_t page_id, int64_t responder_id,
 	    enum ladder_reply, const char **why);
+
+/* --- pagecmd.c: pages by the site's page_command (SMS, voice) --- */
+void	 pagecmd_init(const struct config *);
+int	 pagecmd_enabled(void);
+void	 pagecmd_page(const struct ladder *, size_t step, const char *reason,
+	    const char *client, const char *address);
+void	 pagecmd_tick(void);
+void	 pagecmd_stop(void);
 
 /* --- pager.c: responders' pages and replies over MQTT --- */
 void	 pager_page(const struct ladder *, size_t step);

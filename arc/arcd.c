@@ -122,6 +122,7 @@ arcd_tick(void)
 	refresh_tick();
 	source_sweep();
 	escalate_tick();
+	pagecmd_tick();
 	mqtt_tick();
 	if (clock_mono() - arcd_head_at >= ARCD_HEAD_MS)
 		arcd_audit_head("hourly");
@@ -471,6 +472,7 @@ arcd_start(const struct config *cfg)
 	mqttunit_init(cfg);
 	mqttout_init(cfg);
 	escalate_init(cfg, &ehooks);
+	pagecmd_init(cfg);
 	if (mqtt_start(base, cfg, &mhooks, &cause) != 0)
 		fatalx("%s", cause);
 	arcd_audit_head("start");
@@ -488,6 +490,7 @@ arcd_stop(void)
 	lookup_stop();
 	session_close_all();
 	mqtt_stop();
+	pagecmd_stop();
 	escalate_stop();
 	login_free();
 	device_close_all();

@@ -156,6 +156,7 @@ escalate_plan(const struct alarm *a, struct ladder_step *v, size_t max)
 			strlcpy(v[n].phones, from[k]->resp[i].phones,
 			    sizeof v[n].phones);
 			v[n].mobile = k == 1;
+			v[n].command = from[k]->resp[i].command;
 			v[n].accept_ms = esc_cfg->responder_accept * 1000LL;
 		}
 	}

@@ -194,6 +194,7 @@ struct db_responder {
 	char		 phones[80];
 	char		 relation[40];
 	char		 availability[120];
+	char		 reach[8];	/* "mqtt" (default), "command" */
 };
 struct db_operator {
 	int64_t		 id;

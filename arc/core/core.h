@@ -105,6 +105,10 @@ enum counter {
 	C_MQTT_BAD_EVENTS,
 	C_PAGER_BAD_REPLIES,
 	C_PAGER_REFUSED_REPLIES,
+	C_PAGE_COMMANDS,
+	C_PAGE_COMMAND_FAILED,
+	C_PAGE_COMMAND_TIMEOUTS,
+	C_PAGE_COMMAND_REFUSED,
 	C_COUNTER_MAX
 };
 extern uint64_t	 counters[C_COUNTER_MAX];
@@ -601,6 +605,7 @@ struct ladder_step {
 	char		 name[96];
 	char		 phones[80];
 	int		 mobile;	/* the mobile team, not a keyholder */
+	int		 command;	/* paged by page_command (SMS...) */
 	int64_t		 accept_ms;
 	enum ladder_step_state state;
 	int64_t		 page_id;	/* 0 until paged */

@@ -18,11 +18,15 @@ from test_console import PW
 
 
 class LadderCase(unittest.TestCase):
+    conf = {}
+    reach = {}
+
     def setUp(self):
         self.broker = Broker()
         self.addCleanup(self.broker.cleanup)
         self.broker.start()
-        a = self.arcd = Arcd(self.broker.conf_for_arcd(mobile_team="TEAM"),
+        a = self.arcd = Arcd(self.broker.conf_for_arcd(mobile_team="TEAM",
+                                                       **self.conf),
                              console=True, test_build=True)
         self.addCleanup(a.cleanup)
         a.arcctl("unit", "add", "100000")
@@ -37,7 +41,9 @@ class LadderCase(unittest.TestCase):
                              ("Jane Smith", "C-0001"),
                              ("Mobile One", "TEAM")):
             rid = a.arcctl("responder", "add", "--name", name, "--phones",
-                           "+44 7700 900001").stdout.split()[-1]
+                           "+44 7700 900001, +44 24 7600 0002", "--reach",
+                           self.reach.get(name.split()[0], "mqtt")
+                           ).stdout.split()[-1]
             a.arcctl("client", "link-responder", client, rid)
             self.rid[name.split()[0]] = int(rid)
         a.operator("op1", PW)
@@ -202,6 +208,57 @@ class TestLadder(LadderCase):
         self.ladder("emergency_services")
         wait_for(lambda: "ladder end: emergency_services" in self.audit(),
                  10, "the end on the audit trail")
+
+
+PAGE_SCRIPT = "/tmp/arc-test-page-%d.sh"
+
+
+class TestPageCommand(LadderCase):
+    """John has no app: page_command (a script standing in for an SMS
+    gateway) is run without a shell, one argument per %token; one that
+    hangs is killed after page_command_timeout."""
+    reach = {"John": "command"}
+
+    def setUp(self):
+        import os
+        self.script = PAGE_SCRIPT % os.getpid()
+        self.out = self.script + ".out"
+        with open(self.script, "w") as f:
+            f.write('#!/bin/sh\nprintf "%%s\\n" "$@" > %s\n'
+                    '[ -e %s.hang ] && sleep 60\nexit 0\n'
+                    % (self.out, self.out))
+        os.chmod(self.script, 0o755)
+        self.addCleanup(lambda: [os.unlink(p) for p in (
+            self.script, self.out, self.out + ".hang") if os.path.exists(p)])
+        self.conf = dict(page_command="%s %%phone %%text %%name %%page"
+                         % self.script, page_command_timeout=5)
+        super().setUp()
+
+    def test_a_page_goes_by_command_with_its_arguments(self):
+        import os
+        self.assertTrue(self.c.request("send_responder",
+                                       alarm_id=self.alarm)["ok"])
+        wait_for(lambda: os.path.exists(self.out) and
+                 open(self.out).read().count("\n") == 4, 10, "the run")
+        phone, text, name, page = open(self.out).read().splitlines()
+        self.assertEqual((phone, name), ("+44 7700 900001", "John Smith"))
+        self.assertIn("personal emergency for Mary Smith, 1 High St", text)
+        self.assertIn("Page %s" % page, text)
+        wait_for(lambda: self.arcd.metric("page_commands") == 1 and
+                 "page_command done" in self.arcd.logtext(), 10, "reaped")
+        self.assertTrue(self.r["John"].msgs.empty())   # no MQTT page
+        # The gateway answers on John's MQTT topic for him.
+        self.assertTrue(self.reply("John", int(page), "accept")["ok"])
+        self.ladder("on_the_way")
+
+    def test_a_hanging_command_is_killed(self):
+        open(self.out + ".hang", "w").close()
+        self.assertTrue(self.c.request("send_responder",
+                                       alarm_id=self.alarm)["ok"])
+        wait_for(lambda: self.arcd.metric("page_commands") == 1, 10, "run")
+        self.arcd.advance(6)
+        wait_for(lambda: self.arcd.metric("page_command_timeouts") == 1, 10,
+                 "killed")
 
 
 if __name__ == "__main__":
