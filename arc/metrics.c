@@ -87,6 +87,8 @@ metrics_sizes(struct evbuffer *b)
 	metrics_gauge(b, "alarms_open", "alarms open, in every state",
 	    alarm_count_open());
 	metrics_gauge(b, "consoles", "console connections", session_count());
+	metrics_gauge(b, "ladders", "escalation ladders of open alarms "
+	    "(running or ended)", ladder_count());
 	metrics_gauge(b, "sources", "source addresses remembered",
 	    source_count());
 	metrics_gauge(b, "output_waiting_bytes",
