@@ -132,6 +132,38 @@ class TestUnits(MqttCase):
                      x["state"] == "closed", what="the alarm cleared")
 
 
+class TestWillStorm(MqttCase):
+    """A broker-side outage of a street: 30 hubs' wills at once become
+    one incident, as 30 silent DC-09 units would."""
+    conf_extra = "storm_units = 10\nstorm_window = 60\n"
+    HUBS = 30
+
+    def test_many_wills_are_one_incident(self):
+        import sqlite3
+        c = sqlite3.connect(self.arcd.db)
+        c.executemany("INSERT INTO unit (protocol, account) VALUES "
+                      "('mqtt', ?)", [("%04X" % (0x5000 + i),)
+                                      for i in range(self.HUBS)])
+        c.commit()
+        c.close()
+        wait_for(lambda: "units: %d changed" % self.HUBS in
+                 self.arcd.logtext(), 10, "the hubs loaded")
+        hubs = [self.client("hub-%d" % i, will=(
+            "arc/unit/%04X/status" % (0x5000 + i), "offline", True))
+            for i in range(self.HUBS)]
+        for h in hubs:
+            h.drop()
+        wait_for(lambda: self.arcd.rows(
+            "SELECT count(*) FROM event WHERE text = 'communication lost'"
+        ) == [(self.HUBS,)], 15, "every will stored")
+        wait_for(lambda: self.arcd.rows(
+            "SELECT count FROM alarm WHERE account = '*YS'") ==
+            [(self.HUBS,)], 15, "one incident counting them")
+        self.assertLessEqual(self.arcd.rows(
+            "SELECT count(*) FROM alarm WHERE incident_id IS NULL AND "
+            "account <> '*YS' AND state <> 'closed'")[0][0], 10)
+
+
 class TestLink(MqttCase):
     def test_broker_restart_link_returns_on_the_backoff(self):
         c = Console(self.arcd.cport)
