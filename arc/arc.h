@@ -160,6 +160,8 @@ void	 commit_submit(struct store_req *);
 /* An audit row (strings copied; a failure is logged). */
 void	 commit_audit(const char *actor, const char *action,
 	    const char *subject, const char *detail);
+/* An alarm's ladder as it is now (json: owned, freed when written). */
+void	 commit_ladder(int64_t alarm_id, int64_t at, char *json);
 /* Nothing failed in the last 10 s. */
 int	 commit_storage_ok(void);
 /* ms since the last failed write; -1: none since start. */
@@ -490,6 +492,11 @@ int	 escalate_command(int64_t alarm_id, const char *op, const char *what,
 	    const char **why);
 int	 escalate_reply(int64_t page_id, int64_t responder_id,
 	    enum ladder_reply, const char **why);
+
+/* --- ladderio.c: ladders to their rows and back (a restart resumes) --- */
+void	 ladderio_save(const struct ladder *);
+/* Start-up: the open alarms' ladders, from db. 0 or -1 with *cause. */
+int	 ladderio_load(struct db *, char **cause);
 
 /* --- pagecmd.c: pages by the site's page_command (SMS, voice) --- */
 void	 pagecmd_init(const struct config *);

@@ -454,7 +454,8 @@ arcd_start(const struct config *cfg)
 	    refresh_load(rdb, &cause) != 0)
 		fatalx("%s: %s", cfg->database, cause);
 	alarmio_start(cfg, &hooks);
-	if (alarmload(rdb, &cause) != 0)
+	escalate_init(cfg, &ehooks);
+	if (alarmload(rdb, &cause) != 0 || ladderio_load(rdb, &cause) != 0)
 		fatalx("%s: %s", cfg->database, cause);
 	db_close(rdb);		/* from here on the loop reads no SQLite */
 	log_notice("ingest: %zu units, %zu frames in the dedupe window, %zu "
@@ -471,7 +472,6 @@ arcd_start(const struct config *cfg)
 	arcd_listen(cfg);
 	mqttunit_init(cfg);
 	mqttout_init(cfg);
-	escalate_init(cfg, &ehooks);
 	pagecmd_init(cfg);
 	if (mqtt_start(base, cfg, &mhooks, &cause) != 0)
 		fatalx("%s", cause);

@@ -669,6 +669,9 @@ void		 ladder_due(int64_t wall, int64_t mono, struct ladder_evs *);
 void		 ladder_each(void (*)(const struct ladder *, void *), void *);
 void		 ladder_drop(int64_t alarm_id);	/* its alarm is closed */
 int64_t		 ladder_page_alarm(int64_t page_id);	/* 0: none */
+/* A ladder as stored (wall times): its deadlines again, from now. */
+void		 ladder_restore(const struct ladder *, int64_t wall,
+		    int64_t mono);
 size_t		 ladder_count(void);
 
 #endif /* ARC_CORE_H */

@@ -210,6 +210,52 @@ class TestLadder(LadderCase):
                  10, "the end on the audit trail")
 
 
+class TestRestart(LadderCase):
+    """kill -9 in the middle of a ladder: arcd resumes it from its row,
+    pages keep their ids and deadlines, the close rule still holds."""
+
+    def restart(self):
+        self.c.close()
+        self.arcd.kill()
+        self.arcd.start()
+        wait_for(lambda: self.arcd.metric("mqtt_up") == 1, 10, "link up")
+        self.c = Console(self.arcd.cport)
+        self.addCleanup(self.c.close)
+        self.assertTrue(self.c.login("op1", PW)["ok"])
+
+    def test_on_the_way_survives_kill_9(self):
+        self.assertTrue(self.c.request("send_responder",
+                                       alarm_id=self.alarm)["ok"])
+        p = self.page("John")
+        self.assertTrue(self.reply("John", p["page"], "accept")["ok"])
+        self.ladder("on_the_way")
+        wait_for(lambda: self.arcd.rows(
+            "SELECT count(*) FROM ladder WHERE state LIKE '%\"state\":1,%'")
+            == [(1,)], 10, "the ladder's row")
+        self.restart()
+        self.assertIn("escalation: 1 ladders resumed", self.arcd.logtext())
+        m = self.ladder("on_the_way")       # pushed at login
+        self.assertEqual(m["steps"][0]["state"], "accepted")
+        r = self.c.request("close", alarm_id=self.alarm,
+                           outcome="responder_sent")
+        self.assertEqual(r["error"], "responder_on_way")
+        self.assertTrue(self.reply("John", p["page"], "arrived")["ok"])
+        self.ladder("arrived")
+
+    def test_a_paged_step_keeps_its_deadline_across_a_restart(self):
+        self.assertTrue(self.c.request("send_responder",
+                                       alarm_id=self.alarm)["ok"])
+        p = self.page("John")
+        wait_for(lambda: self.arcd.rows("SELECT count(*) FROM ladder") ==
+                 [(1,)], 10, "the ladder's row")
+        self.restart()
+        self.arcd.advance(121)      # John's 120 s ran out meanwhile
+        jane = self.page("Jane")
+        self.assertEqual(jane["step"], 2)
+        r = self.reply("John", p["page"], "accept")
+        self.assertEqual(r["error"], "finished")
+
+
 PAGE_SCRIPT = "/tmp/arc-test-page-%d.sh"
 
 
