@@ -125,6 +125,19 @@ def one(arcd, con, pages, unit, seq):
     return (t1 - t0) * 1000
 
 
+def idle(con, proc=None, seconds=0.0):
+    """Keep reading the console (its heartbeats answered) until proc ends,
+    or for seconds."""
+    end = time.monotonic() + seconds
+    while (proc is not None and proc.poll() is None) or \
+            time.monotonic() < end:
+        try:
+            con.wait(lambda m: False, timeout=0.5)
+        except AssertionError:
+            pass
+        con.pushes.clear()
+
+
 def run(arcd, con, pages, n):
     out = []
     for i in range(n):
@@ -165,10 +178,11 @@ def ladder(bench):
             for _ in range(bench.RUNS):
                 proc = load(arcd, 30) if case == "load" else None
                 if proc is not None:
-                    time.sleep(3)       # the storm under way
+                    idle(con, seconds=3)    # the storm under way
                 rtts += broker_rtt(broker, pages)
                 runs.append(run(arcd, con, pages, PAGES))
                 if proc is not None:
+                    idle(con, proc)
                     out, err = proc.communicate(timeout=120)
                     lg = json.loads(out) if proc.returncode == 0 else err
             p99s = [pct(r, 99) for r in runs]
