@@ -450,6 +450,7 @@ int	 mqtt_publish(const char *topic, const void *, size_t, int qos,
 	    int retain);
 int	 mqtt_subscribe(const char *pattern, int qos);
 const char *mqtt_prefix(void);			/* "arc" */
+size_t	 mqtt_outstanding(void);	/* QoS 1 publishes not yet acked */
 /* since: wall ms it went down (MQTT_DOWN), else 0. */
 enum mqtt_state mqtt_state(int64_t *since);
 
