@@ -322,7 +322,8 @@ pane_ladder(struct ui *ui, struct pane *p, struct client_ladder *l,
 	pane_mins(t[4], sizeof t[4], l->ended_at, srv);
 	snprintf(buf, sizeof buf, "min ago: decided %s, accepted %s, "
 	    "arrived %s, entry %s, %s %s", t[0], t[1], t[2], t[3],
-	    l->state == LADDER_CLEAR ? "clear" : "ended", t[4]);
+	    l->state == LADDER_STOPPED || l->state == LADDER_EXHAUSTED ||
+	    l->state == LADDER_EMERGENCY ? "ended" : "clear", t[4]);
 	pane_field(p, "Times", A_NORMAL, buf);
 	for (i = 0; i < l->nsteps; i++)
 		pane_step(p, &l->steps[i], i + 1, srv);
