@@ -10,8 +10,11 @@
  * pages asked for), operators.c (a supervisor's view: the operators with
  * their state, held alarms and figures, the logins and addresses locked
  * after failed logins), supervise.c (away and back, reassign and
- * take-over; an operator's state, the queue's ageing), text.c (error
- * words, zone names checked) and draft.c (what the operator types) are
+ * take-over; an operator's state, the queue's ageing), ladder.c (the
+ * escalation ladders pushed, per alarm, with their last alert),
+ * respond.c (send a responder; skip, stop, emergency services), text.c
+ * (error words, zone names checked) and draft.c (what the operator
+ * types; a close's reason when a responder is on the way) are
  * the protocol state: no curses, no sockets; lines in, lines out through
  * a send function, time passed in as data (libconsole.a, unit-tested
  * alone).
@@ -27,15 +30,18 @@
  * reconnect now, which ui_key.c hands to console.c as UI_KEY_RECONNECT;
  * in a supervisor's operators pane, j/k select a row and u unlocks it
  * after a y; p away and back; l the late list; g and t give and take an
- * alarm after a y); paint.c (attributes, safe text, times) and key.c
+ * alarm after a y; s sends a responder, x skips, X and e stop the
+ * ladder after a y); paint.c (attributes, safe text, times) and key.c
  * (what a key is) are the helpers beneath them.
  *
  * Calls go down, never back up:
  *	console.c -> ui_key.c -> ui.c -> ui_alarm.c, ui_login.c, ui_operators.c,
  *	    ui_queue.c, ui_late.c, ui_give.c, ui_term.c -> paint.c, key.c;
  *	ui_key.c, ui_give.c, ui_queue.c, ui_operators.c -> supervise.c
- *	    -> client.c;  ui_key.c -> draft.c -> client.c -> request.c
- *	    -> queue.c -> history.c;  client.c -> operators.c, text.c;
+ *	    -> client.c;  ui_key.c, ui.c -> draft.c -> client.c -> request.c
+ *	    -> queue.c -> history.c;  client.c -> operators.c, text.c,
+ *	    ladder.c;  ui_key.c -> respond.c -> client.c, ladder.c;
+ *	ui.c, ui_alarm.c, ui_queue.c -> ladder.c;
  *	ui_key.c -> ui_operators.c -> operators.c;  ui_alarm.c -> history.c
  */
 #ifndef CONSOLE_H
