@@ -40,8 +40,8 @@ static const char *ui_help[] = {
 	"R          reconnect now (after \"logged in elsewhere\" only R does)",
 	"Ctrl-L     redraw             ?  this help       q  quit",
 	"",
-	"Ages: ! past 60 s, !! past 180 s; R: a responder on the way. Times",
-	"are the centre's (its zone on the clock).",
+	"Ages: ! past 60 s, !! past 180 s. R: a responder on the way, r: paged.",
+	"Times are the centre's (its zone on the clock).",
 	"Bell and banner: a new P1, an offer, an alarm taken from you, alerts.",
 	"A note typed while disconnected is sent after the reconnect.",
 };
