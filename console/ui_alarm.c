@@ -305,7 +305,7 @@ static void
 pane_ladder(struct ui *ui, struct pane *p, struct client_ladder *l,
     int64_t now)
 {
-	char	 buf[256], t[5][16];
+	char	 buf[256], t[5][24];
 	int64_t	 srv = now + ui->con->client->skew;
 	size_t	 i;
 	int	 attr = A_BOLD;
