@@ -144,11 +144,12 @@ $(BUILD)/arc-console: $(call obj,$(CONSOLE_SRCS)) $(BUILD)/libruntime.a
 # The console's protocol state, without curses or sockets, for its tests.
 CONSOLE_STATE_SRCS := console/client.c console/request.c console/queue.c \
 		      console/text.c console/supervise.c \
-		      console/history.c console/draft.c console/operators.c
+		      console/history.c console/draft.c console/operators.c \
+		      console/ladder.c console/respond.c
 $(BUILD)/libconsole.a: $(call obj,$(CONSOLE_STATE_SRCS))
 	rm -f $@ && $(AR) rcs $@ $^
 CONSOLE_TESTS	:= test_console_state test_console_session test_console_super \
-		   test_console_shift
+		   test_console_shift test_console_ladder
 $(patsubst %,$(BUILD)/tests/%,$(CONSOLE_TESTS)): $(BUILD)/tests/%: \
 		$(BUILD)/obj/tests/unit/%.o $(BUILD)/obj/tests/unit/console_wire.o \
 		$(BUILD)/libconsole.a $(BUILD)/libruntime.a

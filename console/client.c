@@ -88,6 +88,7 @@ client_free(struct client *c)
 		return;
 	request_free_all(c);
 	queue_free(c);
+	ladder_clear(c);
 	operators_free(c);
 	free(c->login);
 	freezero_str(c->password);
@@ -335,6 +336,7 @@ static void
 client_snapshot_begin(struct client *c, json_t *m, int64_t now)
 {
 	queue_begin(c);
+	ladder_clear(c);	/* every live one comes again */
 	c->load_total = client_jint(m, "alarms");
 	if (c->load_total < 0)
 		c->load_total = 0;
@@ -458,7 +460,7 @@ client_reply(struct client *c, json_t *m, int64_t now)
 {
 	struct client_request	*r;
 	int			 ok = json_is_true(json_object_get(m, "ok"));
-	const char		*what;
+	const char		*what, *error;
 
 	if ((r = request_find(c, json_object_get(m, "id"))) == NULL) {
 		c->stray_replies++;
@@ -495,6 +497,13 @@ client_reply(struct client *c, json_t *m, int64_t now)
 		    "away: %s", text_error(client_jstr(m, "error")));
 		break;
 	default:
+		if (r->kind == REQ_LADDER)
+			what = r->text;
+		if (!ok && r->kind == REQ_CLOSE && (error = client_jstr(m,
+		    "error")) != NULL && strcmp(error, "responder_on_way") == 0) {
+			c->reason_id = r->alarm_id;	/* the screen asks */
+			c->reason_outcome = r->outcome;
+		}
 		if (!ok) {
 			client_message(c, 1, now, "%s %lld: %s", what,
 			    (long long)r->alarm_id,
@@ -512,6 +521,12 @@ client_reply(struct client *c, json_t *m, int64_t now)
 			client_message(c, 0, now, "alarm %lld closed: %s",
 			    (long long)r->alarm_id,
 			    client_outcome_label(r->outcome));
+		else if (r->kind == REQ_SEND_RESPONDER)
+			client_message(c, 0, now, "alarm %lld: paging its "
+			    "responders", (long long)r->alarm_id);
+		else if (r->kind == REQ_LADDER)
+			client_message(c, 0, now, "alarm %lld: %s",
+			    (long long)r->alarm_id, ladder_do_label(r->text));
 		else
 			client_message(c, 0, now, "%s %lld: done", what,
 			    (long long)r->alarm_id);
@@ -655,6 +670,22 @@ client_note_push(struct client *c, json_t *m, int64_t now)
 	queue_note(c, m);
 }
 
+/* No responder, or one overdue: the bell, and the text kept. */
+static void
+client_alert(struct client *c, json_t *m, int64_t now)
+{
+	const char	*text = client_jstr(m, "text");
+	int64_t		 id = client_jint(m, "alarm_id");
+
+	if (id <= 0 || text == NULL) {
+		c->bad_messages++;
+		return;
+	}
+	ladder_alert(c, id, text, now);
+	client_message(c, 1, now, "ALERT alarm %lld: %s", (long long)id, text);
+	client_ring(c, "%s", c->message);
+}
+
 /* When a message is taken: always, once logged in, once alarms flow. */
 enum client_when {
 	WHEN_ANY,
@@ -676,6 +707,8 @@ static const struct {
 	{ "stats",		WHEN_LOGGED_IN,	client_stats },
 	{ "offer",		WHEN_LOGGED_IN,	client_offer },
 	{ "operators",		WHEN_LOGGED_IN,	client_operators_push },
+	{ "ladder",		WHEN_LOGGED_IN,	ladder_push },
+	{ "alert",		WHEN_LOGGED_IN,	client_alert },
 	{ "alarm",		WHEN_ALARMS,	client_alarm_push },
 	{ "alarm_update",	WHEN_ALARMS,	client_update },
 	{ "alarm_event",	WHEN_ALARMS,	client_event_push },

@@ -10,8 +10,11 @@
  * pages asked for), operators.c (a supervisor's view: the operators with
  * their state, held alarms and figures, the logins and addresses locked
  * after failed logins), supervise.c (away and back, reassign and
- * take-over; an operator's state, the queue's ageing), text.c (error
- * words, zone names checked) and draft.c (what the operator types) are
+ * take-over; an operator's state, the queue's ageing), ladder.c (the
+ * escalation ladders pushed, per alarm, with their last alert),
+ * respond.c (send a responder; skip, stop, emergency services), text.c
+ * (error words, zone names checked) and draft.c (what the operator
+ * types; a close's reason when a responder is on the way) are
  * the protocol state: no curses, no sockets; lines in, lines out through
  * a send function, time passed in as data (libconsole.a, unit-tested
  * alone).
@@ -27,15 +30,18 @@
  * reconnect now, which ui_key.c hands to console.c as UI_KEY_RECONNECT;
  * in a supervisor's operators pane, j/k select a row and u unlocks it
  * after a y; p away and back; l the late list; g and t give and take an
- * alarm after a y); paint.c (attributes, safe text, times) and key.c
+ * alarm after a y; s sends a responder, x skips, X and e stop the
+ * ladder after a y); paint.c (attributes, safe text, times) and key.c
  * (what a key is) are the helpers beneath them.
  *
  * Calls go down, never back up:
  *	console.c -> ui_key.c -> ui.c -> ui_alarm.c, ui_login.c, ui_operators.c,
  *	    ui_queue.c, ui_late.c, ui_give.c, ui_term.c -> paint.c, key.c;
  *	ui_key.c, ui_give.c, ui_queue.c, ui_operators.c -> supervise.c
- *	    -> client.c;  ui_key.c -> draft.c -> client.c -> request.c
- *	    -> queue.c -> history.c;  client.c -> operators.c, text.c;
+ *	    -> client.c;  ui_key.c, ui.c -> draft.c -> client.c -> request.c
+ *	    -> queue.c -> history.c;  client.c -> operators.c, text.c,
+ *	    ladder.c;  ui_key.c -> respond.c -> client.c, ladder.c;
+ *	ui.c, ui_alarm.c, ui_queue.c -> ladder.c;
  *	ui_key.c -> ui_operators.c -> operators.c;  ui_alarm.c -> history.c
  */
 #ifndef CONSOLE_H
@@ -77,6 +83,9 @@ struct ssl_ctx_st;
 #define CLIENT_LOCK_NAME	64	/* bytes of a locked login, address */
 #define CLIENT_OPERATOR_ALARMS	8	/* alarm ids kept per operator */
 #define CLIENT_LATE_KEEP	256	/* over_180 ids kept (arcd lists 256) */
+#define CLIENT_MAX_LADDERS	256	/* escalation ladders kept */
+#define CLIENT_LADDER_STEPS	16	/* steps kept per ladder */
+#define CLIENT_ALERT_MAX	128	/* bytes of an alert's text kept */
 
 /* --- client.c --- */
 enum client_state {
@@ -112,9 +121,11 @@ enum client_req {
 	REQ_UNLOCK,		/* supervisor: "unlock" the login in text */
 	REQ_UNLOCK_SOURCE,	/* supervisor: "unlock" the address in text */
 	REQ_AWAY,		/* away (before 1) or back (before 0) */
-	REQ_REASSIGN		/* supervisor: alarm_id to the login in text */
+	REQ_REASSIGN,		/* supervisor: alarm_id to the login in text */
+	REQ_SEND_RESPONDER,	/* start alarm_id's escalation ladder */
+	REQ_LADDER		/* steer it: text is "skip", "stop", "emergency" */
 };
-#define REQ_LAST	REQ_REASSIGN
+#define REQ_LAST	REQ_LADDER
 
 /* An alarm's two histories (history.c). */
 enum history_kind {
@@ -125,7 +136,59 @@ enum history_kind {
 enum client_draft_kind {
 	DRAFT_NONE,
 	DRAFT_NOTE,		/* a note for alarm_id */
-	DRAFT_CLOSE		/* the free text closing alarm_id */
+	DRAFT_CLOSE,		/* the free text closing alarm_id */
+	DRAFT_REASON		/* the same, required: a responder is on
+				   the way (the server said so) */
+};
+
+/* An escalation ladder's state and its steps' (docs/console-protocol.md). */
+enum client_ladder_state {
+	LADDER_PAGING,
+	LADDER_ON_WAY,
+	LADDER_ARRIVED,
+	LADDER_ENTRY,
+	LADDER_CLEAR,
+	LADDER_EXHAUSTED,	/* every step failed */
+	LADDER_STOPPED,
+	LADDER_EMERGENCY	/* the emergency services called instead */
+};
+
+enum client_step_state {
+	STEP_WAITING,
+	STEP_PAGED,
+	STEP_DECLINED,
+	STEP_TIMED_OUT,
+	STEP_SKIPPED,
+	STEP_ACCEPTED,
+	STEP_WITHDRAWN
+};
+
+/* One responder of a ladder, as the last push said. */
+struct client_step {
+	int64_t			 responder;	/* id */
+	char			 name[64];
+	int			 mobile;	/* the mobile team's */
+	enum client_step_state	 state;
+	int64_t			 paged_at;	/* wall ms (server's); 0: not */
+	int64_t			 answered_at;
+	int64_t			 deadline;	/* STEP_PAGED: accept by */
+};
+
+/* An alarm's escalation ladder (ladder.c): the whole of the last push. */
+struct client_ladder {
+	int64_t			 alarm_id;
+	enum client_ladder_state state;
+	char			 operator[64];	/* who sent the responder */
+	int64_t			 decided_at;	/* wall ms (server's); 0: not */
+	int64_t			 accepted_at;
+	int64_t			 arrived_at;
+	int64_t			 entry_at;
+	int64_t			 ended_at;
+	struct client_step	 steps[CLIENT_LADDER_STEPS];
+	size_t			 nsteps;	/* kept */
+	size_t			 steps_total;	/* the server listed */
+	char			 alert[CLIENT_ALERT_MAX]; /* the last alert */
+	int64_t			 alert_at;	/* local ms; 0: none */
 };
 
 /* One alarm as the server last sent it. */
@@ -259,6 +322,13 @@ struct client {
 	int64_t			 late[CLIENT_LATE_KEEP]; /* over_180 ids */
 	size_t			 nlate;		/* ids kept in late */
 
+	struct client_ladder	*ladders;	/* owned; by arrival */
+	size_t			 nladders;
+	size_t			 ladders_size;
+	int64_t			 reason_id;	/* a close came back
+						   responder_on_way: ask why */
+	const char		*reason_outcome; /* static; its outcome */
+
 	struct client_operator	*operators;	/* owned; supervisors */
 	size_t			 noperators;
 	int			 have_operators;
@@ -290,6 +360,7 @@ struct client {
 	uint64_t		 dropped_alarms;
 	uint64_t		 dropped_operators;
 	uint64_t		 dropped_locks;
+	uint64_t		 dropped_ladders;
 };
 
 extern const struct client_outcome client_outcomes[];
@@ -338,6 +409,24 @@ int		 queue_index(struct client *, int64_t);
 struct client_alarm *queue_find(struct client *, int64_t);
 int		 queue_is_mine(struct client *, const struct client_alarm *);
 int		 queue_is_late(struct client *, int64_t);
+
+/* --- ladder.c --- */
+const char	*ladder_state_label(enum client_ladder_state);
+const char	*ladder_step_label(enum client_step_state);
+const char	*ladder_do_label(const char *);
+int		 ladder_set(struct client *, struct json_t *);
+void		 ladder_push(struct client *, struct json_t *, int64_t);
+struct client_ladder *ladder_find(struct client *, int64_t);
+int		 ladder_live(const struct client_ladder *);
+int		 ladder_on_way(const struct client_ladder *);
+struct client_step *ladder_paged(struct client_ladder *);
+void		 ladder_alert(struct client *, int64_t, const char *, int64_t);
+void		 ladder_clear(struct client *);
+
+/* --- respond.c --- */
+int64_t		 respond_send(struct client *, int64_t, int64_t);
+int64_t		 respond_ladder(struct client *, int64_t, const char *,
+		     int64_t);
 
 /* --- operators.c --- */
 void		 operators_set(struct client *, struct json_t *);
@@ -426,6 +515,7 @@ enum ui_mode {
 	UI_UNLOCK,	/* confirming u: unlock_name */
 	UI_GIVE,	/* g: picking whom to give give_id to */
 	UI_REASSIGN,	/* confirming g or t: give_id to give_to */
+	UI_LADDER,	/* confirming X or e: ladder_do on ladder_id */
 	UI_QUIT		/* confirming q */
 };
 
@@ -462,6 +552,8 @@ struct ui {
 	int		 give_sel;	/* UI_GIVE: the operator picked */
 	char		 give_to[64];	/* UI_REASSIGN: to whom */
 	char		 give_from[64];	/* ... from whom, or "" */
+	int64_t		 ladder_id;	/* UI_LADDER: the alarm */
+	const char	*ladder_do;	/* ... "stop" or "emergency" */
 };
 
 struct ui	*ui_new(struct console *, const char *, char **);

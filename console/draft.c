@@ -1,6 +1,7 @@
 /*
  * draft.c -- what the operator is typing (a note, or the text closing an
- * alarm). It lives beside the protocol state, not in the screen, so it
+ * alarm; a reason, not to be left empty, when the server refused a close
+ * because a responder is on the way). It lives beside the protocol state, not in the screen, so it
  * survives reconnects and is sent once the console is back.
  *
  * Above client.c: a draft becomes client_note() or client_close();
@@ -75,6 +76,13 @@ draft_submit(struct client *c, int64_t now)
 	case DRAFT_NOTE:
 		id = client_note(c, d->alarm_id, d->text, now);
 		break;
+	case DRAFT_REASON:
+		if (d->len == 0) {
+			client_message(c, 1, now, "a responder is on the way: "
+			    "say why you close (Esc: keep it open)");
+			return (-1);
+		}
+		/* FALLTHROUGH */
 	case DRAFT_CLOSE:
 		id = client_close(c, d->alarm_id, d->outcome, d->text, now);
 		break;

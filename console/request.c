@@ -31,6 +31,8 @@ static const char *request_names[] = {
 	[REQ_UNLOCK_SOURCE] = "unlock",
 	[REQ_AWAY] = "away",
 	[REQ_REASSIGN] = "reassign",
+	[REQ_SEND_RESPONDER] = "send_responder",
+	[REQ_LADDER] = "ladder",
 };
 
 const char *
@@ -118,6 +120,9 @@ request_fields(struct client *c, struct client_request *r, json_t *o)
 	case REQ_REASSIGN:
 		json_object_set_new(o, "to", json_string(r->text));
 		break;
+	case REQ_LADDER:
+		json_object_set_new(o, "do", json_string(r->text));
+		break;
 	case REQ_EVENTS:
 	case REQ_NOTES:
 		if (r->before > 0)
@@ -134,6 +139,7 @@ request_fields(struct client *c, struct client_request *r, json_t *o)
 			json_object_set_new(o, "text", json_string(r->text));
 		break;
 	case REQ_ALARM:
+	case REQ_SEND_RESPONDER:
 	case REQ_ACCEPT:
 	case REQ_RELEASE:
 	case REQ_DECLINE:
@@ -217,7 +223,8 @@ request_lost(struct client *c)
 			continue;
 		}
 		if (r->kind == REQ_ACCEPT || r->kind == REQ_RELEASE ||
-		    r->kind == REQ_DECLINE)
+		    r->kind == REQ_DECLINE || r->kind == REQ_SEND_RESPONDER ||
+		    r->kind == REQ_LADDER)
 			lost++;
 		request_remove(c, r);
 	}

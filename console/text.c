@@ -26,6 +26,10 @@ static const struct {
 	{ "unknown_type", "the server does not know this request" },
 	{ "limit",	  "you hold the most alarms allowed: close or release "
 			  "one" },
+	{ "busy",	  "a responder is being sent already" },
+	{ "no_responders", "the client has no responders registered" },
+	{ "responder_on_way", "a responder is on the way: say why you "
+			  "close" },
 	{ "locked",	  "this login is locked after failed tries: ask a "
 			  "supervisor" },
 };

@@ -30,19 +30,19 @@ static const char *ui_help[] = {
 	"m          older events and notes (also: PgDn at the alarm's end)",
 	"n          add a note to the selected alarm (Enter sends, Esc drops)",
 	"c          close the selected alarm: pick an outcome, then a text",
-	"r          release the selected alarm back to the queue",
-	"d          decline the alarm offered to you",
-	"p          away (no offers) and back again",
-	"l          the late list (every alarm past 180 s today) and back",
+	"r, d       release the selected alarm; decline the one offered to you",
+	"s          send a responder (the client's, then the mobile team's)",
+	"x, X, e    skip the one paged; stop; emergency services called (y/n)",
+	"p, l       away (no offers) and back; the late list (past 180 s)",
 	"o          supervisors: the operators pane instead of the alarm",
 	"u          operators pane: unlock the selected login or address (y/n)",
 	"g, t       supervisors: give the alarm to an operator, take it (y/n)",
 	"R          reconnect now (after \"logged in elsewhere\" only R does)",
 	"Ctrl-L     redraw             ?  this help       q  quit",
 	"",
-	"Ages: ! past 60 s, !! past 180 s; late: past 180 s today. Times are",
-	"the centre's (its zone on the clock).",
-	"Bell and banner: a new P1, an offer, an alarm taken from you.",
+	"Ages: ! past 60 s, !! past 180 s. R: a responder on the way, r: paged.",
+	"Times are the centre's (its zone on the clock).",
+	"Bell and banner: a new P1, an offer, an alarm taken from you, alerts.",
 	"A note typed while disconnected is sent after the reconnect.",
 };
 
@@ -268,6 +268,15 @@ ui_selected(struct ui *ui)
 	return (c->nalarms > 0 ? 0 : -1);
 }
 
+/* The selected alarm has a ladder running: its keys in the bar. */
+static int
+ui_keybar_ladder(struct ui *ui)
+{
+	struct client_ladder	*l = ladder_find(ui->con->client, ui->sel_id);
+
+	return (l != NULL && ladder_live(l));
+}
+
 static void
 ui_keybar(struct ui *ui)
 {
@@ -279,13 +288,16 @@ ui_keybar(struct ui *ui)
 	if (ui->show_operators && client_is_supervisor(ui->con->client))
 		snprintf(keys, sizeof keys, " %s j/k select  u unlock  "
 		    "g give  t take  o alarm  ? help  q quit", arrows);
+	else if (ui_keybar_ladder(ui))
+		snprintf(keys, sizeof keys, " n note  c close  x skip  "
+		    "X stop  e emergency  %s j/k move  ? help  q quit", arrows);
 	else if (client_is_supervisor(ui->con->client))
 		snprintf(keys, sizeof keys, " a accept  n note  c close  "
 		    "g give  t take  p %s  o operators  ? help  q quit",
 		    ui->con->client->away ? "back" : "away");
 	else
-		snprintf(keys, sizeof keys, " a accept  %s j/k move  n note  "
-		    "c close  r release  p %s  ? help  q quit", arrows,
+		snprintf(keys, sizeof keys, " a accept  j/k  n note  "
+		    "c close  r release  s responder  p %s  ? help  q quit",
 		    ui->con->client->away ? "back" : "away");
 	ui_fill(LINES - 1, paint_attr(ui, UI_STATUS));
 	paint_put(LINES - 1, 0, COLS, paint_attr(ui, UI_STATUS), keys);
@@ -328,10 +340,21 @@ ui_message(struct ui *ui, int64_t now)
 		ui_editor(ui, prompt, c->draft.text);
 		return;
 	case UI_CLOSETEXT:
-		snprintf(prompt, sizeof prompt, "Close %lld (%s), text: ",
-		    (long long)c->draft.alarm_id,
-		    client_outcome_label(c->draft.outcome));
+		if (c->draft.kind == DRAFT_REASON)
+			snprintf(prompt, sizeof prompt, "Responder on the way: "
+			    "why close %lld? ", (long long)c->draft.alarm_id);
+		else
+			snprintf(prompt, sizeof prompt, "Close %lld (%s), "
+			    "text: ", (long long)c->draft.alarm_id,
+			    client_outcome_label(c->draft.outcome));
 		ui_editor(ui, prompt, c->draft.text);
+		return;
+	case UI_LADDER:
+		snprintf(prompt, sizeof prompt, strcmp(ui->ladder_do, "stop") ==
+		    0 ? " Stop sending a responder to %lld? (y/n) " :
+		    " %lld: emergency services called instead? (y/n) ",
+		    (long long)ui->ladder_id);
+		paint_put(LINES - 2, 0, COLS, A_BOLD | A_REVERSE, prompt);
 		return;
 	case UI_QUIT:
 		paint_put(LINES - 2, 0, COLS, A_BOLD | A_REVERSE,
@@ -395,10 +418,10 @@ ui_overlay(struct ui *ui)
 		ui_give_draw(ui);
 	else if (ui->mode == UI_HELP) {
 		n = sizeof ui_help / sizeof *ui_help;
-		ui_box(ui, 2, x, (int)n + 3, w);
-		paint_put(2, x + 2, w - 4, A_BOLD, " Keys (any key closes) ");
+		ui_box(ui, 1, x, (int)n + 3, w);
+		paint_put(1, x + 2, w - 4, A_BOLD, " Keys (any key closes) ");
 		for (i = 0; i < n; i++)
-			paint_put(3 + (int)i, x + 2, w - 4, A_NORMAL,
+			paint_put(2 + (int)i, x + 2, w - 4, A_NORMAL,
 			    ui_help[i]);
 	} else if (ui->mode == UI_OUTCOME) {
 		w = w > 44 ? 44 : w;
@@ -431,6 +454,12 @@ ui_draw(struct ui *ui, int64_t now)
 		ui->banner_until = now + UI_BANNER_MS;
 		c->flash[0] = '\0';
 		c->bells = 0;
+	}
+	if (c->reason_id != 0 && ui->mode == UI_MAIN) {
+		/* A close refused, a responder on the way: ask why. */
+		draft_start(c, DRAFT_REASON, c->reason_id, c->reason_outcome);
+		ui->mode = UI_CLOSETEXT;
+		c->reason_id = 0;
 	}
 	if (strcmp(ui->zone, c->timezone) != 0) {
 		/* The centre's zone, from the hello: every time shown in it. */

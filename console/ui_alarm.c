@@ -1,5 +1,7 @@
 /*
- * ui_alarm.c -- the alarm pane: the client card, the unit and zone, the
+ * ui_alarm.c -- the alarm pane: the escalation ladder when a responder
+ * was sent (its state, each step with a countdown while paged, the times
+ * in minutes, the last alert), the client card, the unit and zone, the
  * events held with their time and location, the responders by rank, the
  * notes held, how many older ones the server has (history.c), and the
  * outcome. Lines are laid out virtually and only those inside the
@@ -261,6 +263,84 @@ pane_incident(struct pane *p, json_t *inc)
 	}
 }
 
+/* "12" minutes from t to srv (both the server's wall ms), or "-". */
+static void
+pane_mins(char *buf, size_t size, int64_t t, int64_t srv)
+{
+	if (t <= 0)
+		snprintf(buf, size, "-");
+	else
+		snprintf(buf, size, "%lld", (long long)(srv > t ?
+		    (srv - t) / 60000 : 0));
+}
+
+/* One step: "2. Jane Smith (mobile team)  PAGED 1:45 left". */
+static void
+pane_step(struct pane *p, struct client_step *st, size_t n, int64_t srv)
+{
+	char	 buf[256], when[64], mins[24];
+	int64_t	 left = st->deadline - srv;
+	int	 attr = A_NORMAL;
+
+	when[0] = '\0';
+	if (st->state == STEP_PAGED && st->deadline > 0) {
+		if (left < 0)
+			left = 0;
+		snprintf(when, sizeof when, " %lld:%02lld left",
+		    (long long)(left / 60000), (long long)(left / 1000 % 60));
+		attr = A_BOLD;
+	} else if (st->state == STEP_ACCEPTED) {
+		pane_mins(mins, sizeof mins, st->answered_at, srv);
+		snprintf(when, sizeof when, " %s min ago", mins);
+		attr = A_BOLD;
+	}
+	snprintf(buf, sizeof buf, "%zu. %s%s  %s%s", n, st->name[0] ?
+	    st->name : "?", st->mobile ? " (mobile team)" : "",
+	    ladder_step_label(st->state), when);
+	pane_field(p, NULL, attr, buf);
+}
+
+/* The ladder: state, who sent it, the times, each step, the alert. */
+static void
+pane_ladder(struct ui *ui, struct pane *p, struct client_ladder *l,
+    int64_t now)
+{
+	char	 buf[256], t[5][24];
+	int64_t	 srv = now + ui->con->client->skew;
+	size_t	 i;
+	int	 attr = A_BOLD;
+
+	if (l->state == LADDER_EXHAUSTED)
+		attr = paint_attr(ui, UI_OVERDUE);
+	snprintf(buf, sizeof buf, "%s%s%s", ladder_state_label(l->state),
+	    l->operator[0] ? ", sent by " : "", l->operator);
+	pane_field(p, "Responder", attr, buf);
+	pane_mins(t[0], sizeof t[0], l->decided_at, srv);
+	pane_mins(t[1], sizeof t[1], l->accepted_at, srv);
+	pane_mins(t[2], sizeof t[2], l->arrived_at, srv);
+	pane_mins(t[3], sizeof t[3], l->entry_at, srv);
+	pane_mins(t[4], sizeof t[4], l->ended_at, srv);
+	snprintf(buf, sizeof buf, "min ago: decided %s, accepted %s, "
+	    "arrived %s, entry %s, %s %s", t[0], t[1], t[2], t[3],
+	    l->state == LADDER_STOPPED || l->state == LADDER_EXHAUSTED ||
+	    l->state == LADDER_EMERGENCY ? "ended" : "clear", t[4]);
+	pane_field(p, "Times", A_NORMAL, buf);
+	for (i = 0; i < l->nsteps; i++)
+		pane_step(p, &l->steps[i], i + 1, srv);
+	if (l->steps_total > l->nsteps) {
+		snprintf(buf, sizeof buf, "(%zu more steps not kept)",
+		    l->steps_total - l->nsteps);
+		pane_field(p, NULL, A_DIM, buf);
+	}
+	if (l->alert[0] != '\0')
+		pane_field(p, "ALERT", paint_attr(ui, UI_OVERDUE), l->alert);
+	if (ladder_live(l))
+		pane_field(p, NULL, A_DIM, l->state == LADDER_PAGING ?
+		    "x skips the one paged, X stops, e: emergency services "
+		    "called instead" : "X stops, e: emergency services "
+		    "called instead");
+}
+
 /*
  * Draw alarm a in rows y..y+h-1, skipping scroll lines; returns how many
  * lines it has so the caller can bound the scroll.
@@ -270,10 +350,10 @@ ui_alarm_draw(struct ui *ui, struct client_alarm *a, int y, int h, int w,
     int scroll, int64_t now)
 {
 	struct pane	 p = { y, h, w, scroll, 0 };
+	struct client_ladder *l = ladder_find(ui->con->client, a->id);
 	json_t		*o = a->obj;
 	char		 buf[256], t[16];
 
-	(void)ui;
 	if (a->state == ALARM_CLOSED) {
 		paint_fmt_hms(t, sizeof t, (int64_t)json_integer_value(
 		    json_object_get(o, "closed_at")));
@@ -286,6 +366,8 @@ ui_alarm_draw(struct ui *ui, struct client_alarm *a, int y, int h, int w,
 		pane_notes(&p, a);
 		return (p.line);
 	}
+	if (l != NULL)
+		pane_ladder(ui, &p, l, now);
 	pane_client(&p, json_object_get(o, "client"), now);
 	pane_unit(&p, a, json_object_get(o, "unit"));
 	pane_responders(&p, json_object_get(o, "responders"));

@@ -2,8 +2,10 @@
  * ui_key.c -- what the operator's keys do: the main screen, the note and
  * closing-text editors, the outcome picker, help, the supervisor's
  * operators pane (a row selected, u: unlock it after y), away and back
- * (p), give and take over (g, t: ui_give.c) and the quit and unlock
- * confirmations; the login form's keys go to ui_login.c. Requests
+ * (p), give and take over (g, t: ui_give.c), the escalation ladder (s
+ * sends a responder, x skips the one paged, X stops and e says the
+ * emergency services were called instead, both after a y: respond.c) and
+ * the quit and unlock confirmations; the login form's keys go to ui_login.c. Requests
  * go through client.c and draft.c; which row of the operators pane is
  * selected, and what it is, is ui_operators.c's; what a key is, is
  * key.c's.
@@ -180,6 +182,37 @@ ui_key_unlock_confirm(struct ui *ui, int fn, wint_t k, int64_t now)
 		    ui->unlock_source ? "address" : "login", ui->unlock_name);
 }
 
+/* X, e: ask before stopping the selected alarm's ladder for good. */
+static void
+ui_key_ladder(struct ui *ui, const char *what, int64_t now)
+{
+	struct client		*c = ui->con->client;
+	struct client_ladder	*l = ladder_find(c, ui->sel_id);
+
+	if (l == NULL || !ladder_live(l)) {
+		client_message(c, 1, now, "%s: no responder is being sent to "
+		    "this alarm", what);
+		return;
+	}
+	ui->ladder_id = ui->sel_id;
+	ui->ladder_do = what;
+	ui->mode = UI_LADDER;
+}
+
+/* The stop or emergency asked: y sends it, any other key leaves it. */
+static void
+ui_key_ladder_confirm(struct ui *ui, int fn, wint_t k, int64_t now)
+{
+	struct client	*c = ui->con->client;
+
+	ui->mode = UI_MAIN;
+	if (!fn && (k == 'y' || k == 'Y'))
+		respond_ladder(c, ui->ladder_id, ui->ladder_do, now);
+	else
+		client_message(c, 0, now, "alarm %lld: the ladder goes on",
+		    (long long)ui->ladder_id);
+}
+
 /*
  * The operators pane's own keys (a supervisor's, while it is shown): the
  * selection moves, u unlocks. Returns 0 for a key it leaves to the main
@@ -309,6 +342,18 @@ ui_key_main(struct ui *ui, int fn, wint_t k, int64_t now)
 	case 'o':
 		ui_key_operators(ui, now);
 		break;
+	case 's':
+		respond_send(c, ui->sel_id, now);
+		break;
+	case 'x':
+		respond_ladder(c, ui->sel_id, "skip", now);
+		break;
+	case 'X':
+		ui_key_ladder(ui, "stop", now);
+		break;
+	case 'e':
+		ui_key_ladder(ui, "emergency", now);
+		break;
 	case 'p':
 		supervise_away(c, !c->away, now);
 		break;
@@ -366,6 +411,9 @@ ui_key(struct ui *ui, int fn, wint_t k, int64_t now)
 		break;
 	case UI_REASSIGN:
 		ui_give_confirm(ui, fn, k, now);
+		break;
+	case UI_LADDER:
+		ui_key_ladder_confirm(ui, fn, k, now);
 		break;
 	case UI_QUIT:
 		if (!fn && (k == 'y' || k == 'Y' || k == 'q'))

@@ -1,6 +1,7 @@
 /*
  * ui_queue.c -- the queue pane: one row an alarm (class, age, client,
- * cause, event count, state, late), a header of column titles (after a
+ * cause, event count, state, late; R before the state: a responder on
+ * the way, r: one being paged), a header of column titles (after a
  * bell, a banner saying why it rang instead: a new P1, an offer, an alarm
  * taken from us; for UI_BANNER_MS or until the operator presses a key),
  * for a supervisor a line of the queue's ageing per class. Called by
@@ -109,6 +110,7 @@ ui_queue_row(struct ui *ui, struct client_alarm *a, int y, int sel,
     int64_t now)
 {
 	struct client	*c = ui->con->client;
+	struct client_ladder *l;
 	char		 age[80], agebuf[32], buf[256], cls[4];
 	int64_t		 ms = now + c->skew - a->opened_at;
 	int		 x, row = sel ? A_REVERSE : A_NORMAL;
@@ -139,6 +141,11 @@ ui_queue_row(struct ui *ui, struct client_alarm *a, int y, int sel,
 	    (long long)a->count);
 	paint_put(y, x, 5, row, buf);
 	x += 6;
+	if ((l = ladder_find(c, a->id)) != NULL && ladder_live(l)) {
+		paint_put(y, x, 1, A_BOLD | A_REVERSE, ladder_on_way(l) ?
+		    "R" : "r");
+		x += 2;
+	}
 	ui_queue_state(c, a, buf, sizeof buf);
 	late = queue_is_late(c, a->id) ? 5 : 0;	/* " late" */
 	paint_put(y, x, COLS - x - late, row | (queue_is_mine(c, a) ? A_BOLD :

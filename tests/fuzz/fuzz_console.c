@@ -239,6 +239,20 @@ fuzz_check(struct client *c)
 		    (i > 0 && c->locks[i - 1].kind > c->locks[i].kind))
 			abort();
 	}
+	if (c->nladders > CLIENT_MAX_LADDERS || c->nladders > c->ladders_size)
+		abort();
+	for (i = 0; i < c->nladders; i++) {
+		if (c->ladders[i].alarm_id <= 0 ||
+		    c->ladders[i].nsteps > CLIENT_LADDER_STEPS ||
+		    c->ladders[i].nsteps > c->ladders[i].steps_total ||
+		    strcmp(ladder_state_label(c->ladders[i].state), "?") == 0 ||
+		    ladder_find(c, c->ladders[i].alarm_id) != &c->ladders[i])
+			abort();	/* the same alarm twice */
+		for (j = 0; j < c->ladders[i].nsteps; j++)
+			if (strcmp(ladder_step_label(
+			    c->ladders[i].steps[j].state), "?") == 0)
+				abort();
+	}
 	if (c->draft.len > CLIENT_TEXT_MAX ||
 	    strlen(c->draft.text) != c->draft.len)
 		abort();
@@ -346,6 +360,24 @@ fuzz_operator(struct client *c, const char *s, size_t len, int64_t *now)
 		break;
 	case 'o':
 		supervise_away(c, !c->away, *now);
+		break;
+	case 's':
+		respond_send(c, fuzz_alarm_id(c, arg, alen), *now);
+		break;
+	case 'l':
+		respond_ladder(c, fuzz_alarm_id(c, "", 0), alen % 4 == 0 ?
+		    "skip" : alen % 4 == 1 ? "stop" : alen % 4 == 2 ?
+		    "emergency" : "jump", *now);
+		break;
+	case 'y':
+		/* The screen's answer to responder_on_way: a reason. */
+		if (c->reason_id == 0)
+			break;
+		fuzz_text(text, sizeof text, arg, alen);
+		draft_start(c, DRAFT_REASON, c->reason_id, c->reason_outcome);
+		c->reason_id = 0;
+		draft_insert(c, text, strlen(text));
+		draft_submit(c, *now);
 		break;
 	}
 }
