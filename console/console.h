@@ -317,6 +317,8 @@ struct client {
 	int64_t			 queue[4];	/* [1..3]: P1..P3 */
 	double			 pct_60;
 	double			 pct_180;
+	int64_t			 pager_down;	/* wall ms the broker link
+						   went down; 0: up or none */
 	int64_t			 answered;
 	size_t			 over_180;	/* ids the server listed */
 	int64_t			 late[CLIENT_LATE_KEEP]; /* over_180 ids */

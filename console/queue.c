@@ -306,6 +306,16 @@ queue_stats(struct client *c, json_t *s)
 	}
 	if ((o = json_object_get(s, "over_180")) != NULL)
 		queue_late(c, o);
+	/* The pager link: "up", "off", or {"state": "down", "since": ms}. */
+	if ((o = json_object_get(s, "broker")) != NULL) {
+		c->pager_down = 0;
+		if (json_is_object(o)) {
+			c->pager_down = json_integer_value(json_object_get(o,
+			    "since"));
+			if (c->pager_down <= 0)
+				c->pager_down = 1;	/* down, since unknown */
+		}
+	}
 }
 
 /*

@@ -194,11 +194,31 @@ ui_status_line(char *line, size_t size, const char *state, const char *who,
 	    (long long)q[3], figures);
 }
 
+/*
+ * Pages cannot reach responders: say so, and since when, ahead of the
+ * figures (a narrow screen cuts those first).
+ */
+static void
+ui_status_pager(const struct client *c, char *buf, size_t size)
+{
+	char	 since[32], figures[64];
+
+	if (c->pager_down == 0)
+		return;
+	since[0] = '\0';
+	if (c->pager_down > 1)
+		paint_fmt_hms(since, sizeof since, c->pager_down);
+	since[5] = '\0';			/* HH:MM */
+	strlcpy(figures, buf, sizeof figures);
+	snprintf(buf, size, "PAGER DOWN%s%s  %s", since[0] ? " " : "", since,
+	    figures);
+}
+
 static void
 ui_status(struct ui *ui, int64_t now)
 {
 	struct client	*c = ui->con->client;
-	char		 line[256], conn[64], clock[32], who[160], figures[64];
+	char		 line[256], conn[64], clock[32], who[160], figures[96];
 	char		 late[128];
 	const char	*state;
 	double		 pct60, pct180;
@@ -227,6 +247,7 @@ ui_status(struct ui *ui, int64_t now)
 	snprintf(figures, sizeof figures, "60s:%.*f%%%s 180s:%.*f%%%s",
 	    pct60 >= 99.95 ? 0 : 1, pct60, pct60 < 98.5 ? "!" : "",
 	    pct180 >= 99.95 ? 0 : 1, pct180, pct180 < 99.0 ? "!" : "");
+	ui_status_pager(c, figures, sizeof figures);
 	/* Narrow: drop the role, to keep room for a late id. */
 	room = COLS - (int)strlen(clock) - 2 - (c->nlate ? 11 : 0);
 	ui_status_line(line, sizeof line, state, who, q, figures);

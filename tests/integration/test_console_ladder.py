@@ -185,5 +185,18 @@ class TestConsoleLadder(unittest.TestCase):
                          p["page"])
 
 
+    def test_the_status_line_says_when_the_pager_link_is_down(self):
+        self.broker.stop()
+        self.t.wait(r"PAGER DOWN \d\d:\d\d")
+        self.broker.start()
+        for i in range(8):          # arcd's back-off, at once
+            if self.arcd.metric("mqtt_up") == 1:
+                break
+            self.arcd.advance(2 ** i)
+            wait_for(lambda: True, 0.2, "")
+        wait_for(lambda: "PAGER DOWN" not in self.t.screen(), 10,
+                 "the status line clear again")
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -286,6 +286,15 @@ test_over_180(void **state)
 	assert_int_equal(c->late[CLIENT_LATE_KEEP - 1],
 	    100 + CLIENT_LATE_KEEP - 1);
 	assert_false(queue_is_late(c, 40));
+	/* The pager link: down since a time, then up again. */
+	assert_int_equal(c->pager_down, 0);
+	feed(c, "{\"type\":\"stats\",\"stats\":{\"broker\":{\"state\":"
+	    "\"down\",\"since\":1796688000000}}}");
+	assert_int_equal(c->pager_down, 1796688000000LL);
+	feed(c, "{\"type\":\"stats\",\"stats\":{\"broker\":\"up\"}}");
+	assert_int_equal(c->pager_down, 0);
+	feed(c, "{\"type\":\"stats\",\"stats\":{\"broker\":{}}}");
+	assert_int_equal(c->pager_down, 1);	/* down, since unknown */
 	/* Replaced, not added to: an empty list clears it. */
 	feed(c, "{\"type\":\"stats\",\"stats\":{\"over_180\":[]}}");
 	assert_int_equal(c->nlate, 0);
