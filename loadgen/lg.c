@@ -99,8 +99,8 @@ lg_host_port(const char *s, char **host, int *port)
 		return (-1);
 	errno = 0;
 	p = strtol(colon + 1, &end, 10);
-	if (colon[1] == '\0' || *end != '\0' || errno != 0 || p < 1 ||
-	    p > 65535)
+	if (colon[1] < '0' || colon[1] > '9' || *end != '\0' ||
+	    errno != 0 || p < 1 || p > 65535)
 		return (-1);
 	len = (size_t)(colon - s);
 	if (s[0] == '[') {
