@@ -119,7 +119,9 @@ loadgen_usage(int help)
 	    "\tfor arc's ack (docs/mqtt.md), N units per connection "
 	    "(default 250);\n"
 	    "\t--mqtt-echo: loadgen answers them itself (the bare broker, "
-	    "no arcd)\n"
+	    "no arcd);\n"
+	    "\twith --units 0 that is all it does, until --duration ends or "
+	    "a signal\n"
 	    "--help, --version; see arc-loadgen(1)\n");
 	exit(help ? 0 : 2);
 }
@@ -199,7 +201,7 @@ loadgen_option(int ch, const char *arg)
 		    1, 100000);
 		break;
 	case 'u':
-		lg.units = loadgen_number("units", arg, 1, 1e6);
+		lg.units = loadgen_number("units", arg, 0, 1e6);
 		break;
 	case 'a':
 		loadgen_account(arg);
@@ -299,6 +301,8 @@ loadgen_mqtt_check(void)
 		if (lg.mqtt_echo || lg.mqtt_per_conn != 0)
 			fatalx("--mqtt-echo and --mqtt-per-connection need "
 			    "--mqtt");
+		if (lg.units == 0)
+			fatalx("--units: want 1 or more");
 		return;
 	}
 	if (lg.udp || lg.reconnect || lg.sources > 1 || lg.keyed ||
@@ -308,6 +312,12 @@ loadgen_mqtt_check(void)
 		    "--sources, --key, --heartbeat, --console or --scenario");
 	if (lg.mqtt_per_conn == 0)
 		lg.mqtt_per_conn = 250;
+	if (lg.units == 0 && !lg.mqtt_echo)
+		fatalx("--units 0 only with --mqtt-echo (the echo alone)");
+	if (lg.units == 0 && lg.closed)
+		fatalx("--units 0 does not mix with --closed");
+	if (lg.units == 0)
+		lg.rate = 0;		/* nobody to send */
 }
 
 static void
@@ -467,6 +477,8 @@ loadgen_status(void)
 	struct loadgen_stats	*st = &lg.st;
 	uint64_t		 tried;
 
+	if (lg.units == 0)		/* --mqtt-echo alone */
+		return (0);
 	tried = st->sent + st->polls_sent + st->unsent + st->connect_fail;
 	if (lg.udp && st->replies == 0)
 		return (1);

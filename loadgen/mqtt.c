@@ -15,6 +15,8 @@
  * With --mqtt-echo one more connection, subscribed to arc/unit/+/event,
  * answers every event with {"seq": n} itself: the broker's round trip
  * without arcd, the baseline. The units connect once it is subscribed.
+ * With --units 0 it is all this loadgen does (until --duration ends or
+ * a signal): the echo in a process of its own, as arcd is.
  *
  * libmosquitto runs in the event loop, as in arcd: each socket watched by
  * a read event (and a write event while it has output), its keepalive
@@ -236,9 +238,11 @@ mqtt_on_subscribe(struct mosquitto *m, void *arg, int mid, int n,
 	if (c->ready)
 		return;
 	c->ready = 1;
-	if (c->echo && !mq.started)
+	if (c->echo && !mq.started) {
 		mqtt_start_units();
-	else if (!c->echo)
+		if (lg.units == 0)
+			mq.up(0, 0, lg_now());
+	} else if (!c->echo)
 		mq.up(c->first, c->count, lg_now());
 }
 

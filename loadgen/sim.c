@@ -58,6 +58,8 @@ sim_init(void)
 	struct unit	*u;
 	uint32_t	 i;
 
+	if (lg.units == 0)
+		return;			/* --mqtt-echo alone */
 	lg.unit = xcalloc(lg.units, sizeof *lg.unit);
 	for (i = 0; i < lg.units; i++) {
 		u = &lg.unit[i];
@@ -350,6 +352,8 @@ sim_mqtt_up(uint32_t first, uint32_t n, uint64_t now)
 	for (i = first; i < first + n && i < lg.units; i++)
 		if (lg.unit[i].state != UNIT_UP)
 			sim_connected(&lg.unit[i], now);
+	if (lg.units == 0 && lg.phase == PHASE_CONNECT)
+		lg.begin(now);		/* --mqtt-echo alone: it is up */
 }
 
 static void	sim_done(struct unit *, uint64_t, int);

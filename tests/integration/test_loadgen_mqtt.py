@@ -1,15 +1,17 @@
 """arc-loadgen --mqtt against a real arcd and a real Mosquitto broker:
 every event the report counts as acked is in the database once and none
 is reported lost; without arcd the events are retransmitted and reported
-never acked; --mqtt-echo is acked by the broker round trip alone."""
+never acked; --mqtt-echo is acked by the broker round trip alone, in the
+same process or (--units 0) in one of its own."""
 import collections
 import json
 import os
+import signal
 import subprocess
 import unittest
 
 from arctest import LOADGEN, Arcd, wait_for
-from mqttbroker import Broker
+from mqttbroker import Broker, Client
 
 FIRST = 0x4A0100
 UNITS = 20
@@ -107,6 +109,43 @@ class TestLoadgenMqtt(unittest.TestCase):
         self.assertTrue(s["mqtt"]["echo"])
         self.assertEqual(s["mqtt"]["connections"], 2)
 
+    def test_echo_alone_answers_another_loadgen(self):
+        e = subprocess.Popen([LOADGEN, "--mqtt", "127.0.0.1:%d" %
+                              self.broker.port, "--mqtt-echo", "--units", "0",
+                              "--duration", "60", "--drain", "0", "--json"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True)
+        self.addCleanup(lambda: e.poll() is not None or e.kill() or e.wait())
+        probe = Client(self.broker, "probe")
+        self.addCleanup(probe.close)
+        probe.subscribe("arc/unit/FFFF/ack")
+        probes = []
+
+        def answered():
+            probes.append(1)
+            probe.publish("arc/unit/FFFF/event", '{"seq": %d}' % len(probes))
+            try:
+                probe.expect(timeout=0.3)
+                return True
+            except AssertionError:
+                return False
+        wait_for(answered, 10, "the echo to answer")
+        r, s = loadgen(self.broker, "--units", "10", "--rate", "100",
+                       "--duration", "1", "--drain", "3", "--expect-all")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        e.send_signal(signal.SIGTERM)
+        out, err = e.communicate(timeout=10)
+        self.assertEqual(e.returncode, 0, err)
+        echo = json.loads(out)
+        self.assertGreater(s["acked"], 50)
+        self.assertEqual(s["acked"], s["sent"])
+        self.assertEqual(echo["units"], 0)
+        # Every copy loadgen sent, and the probes that came after the
+        # echo subscribed (the last one at least).
+        probed = echo["mqtt"]["echoed"] - s["sent"] - s["retransmits"]
+        self.assertGreaterEqual(probed, 1)
+        self.assertLessEqual(probed, len(probes))
+
     def test_bad_command_lines(self):
         for args in (["--mqtt", "127.0.0.1"], ["--mqtt", "127.0.0.1:0"],
                      ["--mqtt", "::1:1883"],
@@ -114,6 +153,8 @@ class TestLoadgenMqtt(unittest.TestCase):
                      ["--mqtt", "127.0.0.1:1883", "--key",
                       "ascii:AAAAAAAAAAAAAAAA"],
                      ["--target", "127.0.0.1:1", "--mqtt-echo"],
+                     ["--target", "127.0.0.1:1", "--units", "0"],
+                     ["--mqtt", "127.0.0.1:1883", "--units", "0"],
                      ["--target", "127.0.0.1:1", "--mqtt", "127.0.0.1:2"]):
             r = subprocess.run([LOADGEN] + args, capture_output=True,
                                text=True, timeout=10)
