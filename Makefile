@@ -182,6 +182,13 @@ $(BUILD)/tests/test_series: $(BUILD)/obj/tests/unit/test_series.o \
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS)
 
+# arc-loadgen's HOST:PORT for --mqtt: lg.c and the runtime.
+$(BUILD)/obj/tests/unit/test_lg.o: INC := -Iloadgen $(INC_RUNTIME) -Iproto
+$(BUILD)/tests/test_lg: $(BUILD)/obj/tests/unit/test_lg.o \
+		$(call obj,loadgen/lg.c) $(BUILD)/libruntime.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS)
+
 # arc-loadgen's frame -> shown timing: shown.c, pending.c, hist.c.
 $(BUILD)/obj/tests/unit/test_shown.o: INC := -Iloadgen $(INC_RUNTIME) -Iproto
 $(BUILD)/tests/test_shown: $(BUILD)/obj/tests/unit/test_shown.o \

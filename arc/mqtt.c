@@ -305,6 +305,7 @@ mqtt_start(struct event_base *base, const struct config *cfg,
 	    MQTT_PROTOCOL_V311);
 	/* Unit ACKs and pages are QoS 1: none held back by a window. */
 	mosquitto_max_inflight_messages_set(mq.mosq, 0);
+	mosquitto_int_option(mq.mosq, MOSQ_OPT_TCP_NODELAY, 1);
 	if (mqtt_setup(cfg, cause) != 0) {
 		mqtt_stop();
 		return (-1);

@@ -11,6 +11,9 @@
  *   restore 3 301 000    (mains restored)
  * Raw entries: "EEE=W" (qualifier 1, zone 001) or "QEEE=W".
  *
+ * With --mqtt an event is the JSON of docs/mqtt.md instead (the same
+ * code, zone and area, the time in Unix seconds).
+ *
  * Called by loadgen.c (the mix) and sim.c (the frames); a scenario unit's
  * event comes from scenario.c. One thread (the event loop).
  */
@@ -167,6 +170,26 @@ frame_encode(struct unit *u, struct dc09_msg *msg)
 	return (0);
 }
 
+/* --mqtt: the event's JSON payload (docs/mqtt.md). */
+static int
+frame_json(struct unit *u, const struct mix_entry *m, time_t now)
+{
+	int	 n;
+
+	u->seq = u->seq >= 9999 ? 1 : u->seq + 1;
+	n = snprintf((char *)u->frame, sizeof u->frame, "{\"seq\": %u, "
+	    "\"code\": \"%c%03u\", \"zone\": \"%03u\", \"area\": \"01\", "
+	    "\"time\": %lld}", u->seq, m->qual, m->code, m->zone,
+	    (long long)now);
+	if (n < 0 || (size_t)n >= sizeof u->frame)
+		return (-1);
+	u->out_len = (uint16_t)n;
+	u->out_sent = 0;
+	u->code = m->code;
+	u->out = OUT_EVENT;
+	return (0);
+}
+
 /* Make the unit's next event frame. */
 int
 frame_event(struct unit *u, time_t now)
@@ -178,6 +201,8 @@ frame_event(struct unit *u, time_t now)
 
 	if ((m = scenario_event(u)) == NULL)
 		m = frame_mix_pick();
+	if (lg.mqtt)
+		return (frame_json(u, m, now));
 	acct[0] = '#';
 	frame_account(u->idx, acct + 1);
 	snprintf(data, sizeof data, "%s|%c%03u 01 %03u", acct, m->qual,

@@ -11,6 +11,7 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 
+#include <errno.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,4 +81,38 @@ lg_addr(const char *opt, const char *s, struct sockaddr_storage *ss,
 	*len = res->ai_addrlen;
 	freeaddrinfo(res);
 	free(host);
+}
+
+/*
+ * HOST:PORT or [v6]:PORT split into *host (allocated) and *port, 1 to
+ * 65535; the host is not resolved here. 0, or -1 if s is not that.
+ */
+int
+lg_host_port(const char *s, char **host, int *port)
+{
+	const char	*colon;
+	char		*end;
+	size_t		 len;
+	long		 p;
+
+	if ((colon = strrchr(s, ':')) == NULL || colon == s)
+		return (-1);
+	errno = 0;
+	p = strtol(colon + 1, &end, 10);
+	if (colon[1] < '0' || colon[1] > '9' || *end != '\0' ||
+	    errno != 0 || p < 1 || p > 65535)
+		return (-1);
+	len = (size_t)(colon - s);
+	if (s[0] == '[') {
+		if (len < 3 || s[len - 1] != ']')
+			return (-1);
+		s++;
+		len -= 2;
+	} else if (memchr(s, ':', len) != NULL)
+		return (-1);		/* a v6 address wants brackets */
+	*host = xmalloc(len + 1);
+	memcpy(*host, s, len);
+	(*host)[len] = '\0';
+	*port = (int)p;
+	return (0);
 }

@@ -29,6 +29,9 @@ static uint64_t		 loadgen_drain_end;
 
 static const struct option loadgen_opts[] = {
 	{ "target", required_argument, NULL, 't' },
+	{ "mqtt", required_argument, NULL, 'M' },
+	{ "mqtt-echo", no_argument, NULL, 'E' },
+	{ "mqtt-per-connection", required_argument, NULL, 'G' },
 	{ "units", required_argument, NULL, 'u' },
 	{ "first-account", required_argument, NULL, 'a' },
 	{ "rate", required_argument, NULL, 'r' },
@@ -67,7 +70,9 @@ loadgen_usage(int help)
 	FILE	*f = help ? stdout : stderr;
 
 	fprintf(f,
-	    "usage: arc-loadgen --target HOST:PORT [--units N] "
+	    "usage: arc-loadgen --target HOST:PORT | --mqtt HOST:PORT "
+	    "[--mqtt-echo]\n"
+	    "\t[--mqtt-per-connection N] [--units N] "
 	    "[--first-account HEX]\n"
 	    "\t[--rate R | --closed] [--duration S] [--drain S] "
 	    "[--udp | --reconnect]\n"
@@ -109,6 +114,14 @@ loadgen_usage(int help)
 	    "\tsilent   all poll at --heartbeat S (required); the first "
 	    "10 %% fall\n"
 	    "\t         silent at half the duration\n"
+	    "--mqtt: the units publish arc/unit/ACCOUNT/event through the "
+	    "broker and wait\n"
+	    "\tfor arc's ack (docs/mqtt.md), N units per connection "
+	    "(default 250);\n"
+	    "\t--mqtt-echo: loadgen answers them itself (the bare broker, "
+	    "no arcd);\n"
+	    "\twith --units 0 that is all it does, until --duration ends or "
+	    "a signal\n"
 	    "--help, --version; see arc-loadgen(1)\n");
 	exit(help ? 0 : 2);
 }
@@ -175,8 +188,20 @@ loadgen_option(int ch, const char *arg)
 	case 't':
 		lg_addr("--target", arg, &lg.target, &lg.target_len);
 		break;
+	case 'M':
+		if (lg_host_port(arg, &lg.mqtt_host, &lg.mqtt_port) == -1)
+			fatalx("--mqtt: want HOST:PORT or [v6]:PORT");
+		lg.mqtt = 1;
+		break;
+	case 'E':
+		lg.mqtt_echo = 1;
+		break;
+	case 'G':
+		lg.mqtt_per_conn = loadgen_number("mqtt-per-connection", arg,
+		    1, 100000);
+		break;
 	case 'u':
-		lg.units = loadgen_number("units", arg, 1, 1e6);
+		lg.units = loadgen_number("units", arg, 0, 1e6);
 		break;
 	case 'a':
 		loadgen_account(arg);
@@ -268,6 +293,33 @@ loadgen_option(int ch, const char *arg)
 	}
 }
 
+/* What --mqtt does not do. */
+static void
+loadgen_mqtt_check(void)
+{
+	if (!lg.mqtt) {
+		if (lg.mqtt_echo || lg.mqtt_per_conn != 0)
+			fatalx("--mqtt-echo and --mqtt-per-connection need "
+			    "--mqtt");
+		if (lg.units == 0)
+			fatalx("--units: want 1 or more");
+		return;
+	}
+	if (lg.udp || lg.reconnect || lg.sources > 1 || lg.keyed ||
+	    lg.heartbeat > 0 || lg.console != NULL ||
+	    lg.scenario != SCENARIO_NONE)
+		fatalx("--mqtt does not mix with --udp, --reconnect, "
+		    "--sources, --key, --heartbeat, --console or --scenario");
+	if (lg.mqtt_per_conn == 0)
+		lg.mqtt_per_conn = 250;
+	if (lg.units == 0 && !lg.mqtt_echo)
+		fatalx("--units 0 only with --mqtt-echo (the echo alone)");
+	if (lg.units == 0 && lg.closed)
+		fatalx("--units 0 does not mix with --closed");
+	if (lg.units == 0)
+		lg.rate = 0;		/* nobody to send */
+}
+
 static void
 loadgen_options(int argc, char **argv)
 {
@@ -292,8 +344,9 @@ loadgen_options(int argc, char **argv)
 			loadgen_option(ch, optarg);
 	}
 	log_init("arc-loadgen", 1, verbose);
-	if (optind != argc || lg.target_len == 0)
+	if (optind != argc || (lg.target_len == 0) == !lg.mqtt)
 		loadgen_usage(0);
+	loadgen_mqtt_check();
 	if (lg.udp && lg.reconnect)
 		fatalx("--udp and --reconnect do not mix");
 	if (lg.console != NULL && lg.console_pwfile == NULL)
@@ -322,7 +375,7 @@ loadgen_nofile(void)
 	rl.rlim_cur = rl.rlim_max;
 	if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
 		fatal("setrlimit");
-	if (!lg.udp && rl.rlim_cur < (rlim_t)lg.units + 64)
+	if (!lg.udp && !lg.mqtt && rl.rlim_cur < (rlim_t)lg.units + 64)
 		log_warnx("descriptor limit %llu is below --units %u",
 		    (unsigned long long)rl.rlim_cur, lg.units);
 }
@@ -402,6 +455,7 @@ loadgen_tick_cb(evutil_socket_t fd, short what, void *arg)
 	scenario_tick(now);
 	gen_tick(now);
 	wheel_run(now / 1000);
+	mqtt_tick(now);
 }
 
 static void
@@ -423,13 +477,15 @@ loadgen_status(void)
 	struct loadgen_stats	*st = &lg.st;
 	uint64_t		 tried;
 
+	if (lg.units == 0)		/* --mqtt-echo alone */
+		return (0);
 	tried = st->sent + st->polls_sent + st->unsent + st->connect_fail;
 	if (lg.udp && st->replies == 0)
 		return (1);
 	if (!lg.udp && st->connects == 0 && (!lg.reconnect || tried != 0))
 		return (1);
-	if (lg.expect_all &&
-	    st->unacked + st->unsent + st->nak + st->duh != 0)
+	if (lg.expect_all && st->unacked + st->unsent + st->nak + st->duh +
+	    mqtt_errors() != 0)
 		return (1);
 	if (lg.expect_all && console_enabled() &&
 	    console_stats()->not_shown != 0)
@@ -495,6 +551,8 @@ main(int argc, char **argv)
 	series_free();
 	report_free();
 	console_free();
+	mqtt_free();
+	free(lg.mqtt_host);
 	event_free(tick);
 	event_free(sigint);
 	event_free(sigterm);

@@ -10,10 +10,11 @@
  * Calls go down only: loadgen.c (main, phases) -> report.c (the summary,
  * the results file) -> plot.c (gnuplot); loadgen.c -> progress.c (the
  * progress line); loadgen.c -> gen.c (arrivals) -> sim.c (the units) ->
- * frame.c, scenario.c, console.c, wheel.c, series.c (each second) ->
- * shown.c -> pending.c, hist.c, prng.c, lg.c (shared state). What goes
- * back up is a hook: lg.begin and lg.check_done (loadgen.c's), the wheel's
- * fire function (sim_timer) and the scenario's arrive and drop (sim.c's).
+ * mqtt.c (the broker) -> frame.c, scenario.c, console.c, wheel.c,
+ * series.c (each second) -> shown.c -> pending.c, hist.c, prng.c, lg.c
+ * (shared state). What goes back up is a hook: lg.begin and lg.check_done
+ * (loadgen.c's), the wheel's fire function (sim_timer), the scenario's
+ * arrive and drop and mqtt.c's units up and ack (sim.c's).
  *
  * Latency runs from a frame's first send to its ACK (with --reconnect,
  * from the connect made for its first send, so the handshake counts).
@@ -24,6 +25,10 @@
  *
  * With --scenario (scenario.c) the units play a storm, a runaway unit or
  * a silence: who sends what, and when, on top of the same machinery.
+ *
+ * With --mqtt (mqtt.c) the units publish JSON events through an MQTT
+ * broker and wait for arc's ack message instead of a DC-09 ACK; frame[]
+ * holds the JSON payload. --mqtt-echo answers them in loadgen itself.
  *
  * arc-echo (echo.c) answers every frame with one fixed ACK for account
  * LOADGEN_ECHO_ACCT, seq 0000; loadgen accepts that ACK as a wildcard for
@@ -201,6 +206,11 @@ struct loadgen {
 	double			 storm_spread;
 	int			 storm_spread_set;
 	const char		*report;	/* borrowed: --report PREFIX */
+	int			 mqtt;		/* --mqtt given */
+	char			*mqtt_host;	/* owned */
+	int			 mqtt_port;
+	int			 mqtt_echo;	/* --mqtt-echo */
+	uint32_t		 mqtt_per_conn;	/* units per connection */
 	double			 progress;	/* s; -1: not given */
 
 	/* Run time. */
@@ -223,6 +233,7 @@ uint64_t	 lg_now(void);
 char		*lg_first_line(const char *opt, const char *path);
 void		 lg_addr(const char *, const char *,
 		    struct sockaddr_storage *, socklen_t *);
+int		 lg_host_port(const char *, char **, int *);
 
 /* loadgen.c */
 #define LOADGEN_CONNECT_WAIT	10	/* s */
@@ -326,6 +337,18 @@ const struct console_stats *console_stats(void);
 void		 console_report_json(FILE *);
 void		 console_report_text(void);
 void		 console_free(void);
+
+/* mqtt.c */
+typedef void mqtt_up_fn(uint32_t, uint32_t, uint64_t);
+typedef void mqtt_ack_fn(struct unit *, uint64_t, int, uint64_t);
+void		 mqtt_init(mqtt_up_fn *, mqtt_ack_fn *);
+void		 mqtt_start(void);
+int		 mqtt_send(struct unit *);
+void		 mqtt_tick(uint64_t);
+uint64_t	 mqtt_errors(void);
+void		 mqtt_report_json(FILE *);
+void		 mqtt_report_text(void);
+void		 mqtt_free(void);
 
 /* progress.c */
 void		 progress_init(double, int, uint64_t);

@@ -86,6 +86,7 @@ report_members(FILE *f)
 	    report_ms(0.5), report_ms(0.9), report_ms(0.99),
 	    report_ms(0.999), report_ms(1.0));
 	console_report_json(f);
+	mqtt_report_json(f);
 }
 
 static void
@@ -210,8 +211,9 @@ report_text(void)
 {
 	struct loadgen_stats	*st = &lg.st;
 
-	printf("units            %u (%s%s)\n", lg.units,
-	    lg.udp ? "udp" : "tcp", lg.reconnect ? ", reconnect" : "");
+	printf("units            %u (%s%s)\n", lg.units, lg.mqtt ? "mqtt" :
+	    lg.udp ? "udp" : "tcp", lg.reconnect ? ", reconnect" :
+	    lg.mqtt_echo ? ", echo" : "");
 	printf("connected (peak) %" PRIu64 "\n", st->connected_peak);
 	printf("sent             %" PRIu64 "\n", st->sent);
 	printf("acked            %" PRIu64 "\n", st->acked);
@@ -236,6 +238,7 @@ report_text(void)
 	    report_ms(0.999), report_ms(1.0));
 	scenario_report_text();
 	console_report_text();
+	mqtt_report_text();
 	if (rp.json != NULL)
 		printf("results          %s\n", rp.json);
 	if (rp.svg != NULL)

@@ -58,6 +58,8 @@ sim_init(void)
 	struct unit	*u;
 	uint32_t	 i;
 
+	if (lg.units == 0)
+		return;			/* --mqtt-echo alone */
 	lg.unit = xcalloc(lg.units, sizeof *lg.unit);
 	for (i = 0; i < lg.units; i++) {
 		u = &lg.unit[i];
@@ -103,6 +105,8 @@ sim_set_up(struct unit *u)
 	}
 	if (lg.phase == PHASE_CONNECT && lg.st.connected == lg.units)
 		lg.begin(lg_now());
+	if (lg.mqtt)
+		return;			/* mqtt.c reads for it */
 	event_assign(u->ev, lg.base, u->fd, EV_READ | EV_PERSIST, sim_read_cb,
 	    u);
 	event_add(u->ev, NULL);
@@ -178,8 +182,11 @@ sim_send(struct unit *u, uint64_t now)
 {
 	ssize_t		 n;
 
-	n = send(u->fd, u->frame, u->out_len, MSG_NOSIGNAL);
-	if (n != u->out_len && !lg.udp) {
+	if (lg.mqtt)		/* a refusal (link down): the retry resends */
+		n = mqtt_send(u) == 0 ? u->out_len : 0;
+	else
+		n = send(u->fd, u->frame, u->out_len, MSG_NOSIGNAL);
+	if (n != u->out_len && !lg.udp && !lg.mqtt) {
 		sim_lost(u, now);
 		return;
 	}
@@ -247,13 +254,19 @@ sim_kick(struct unit *u, uint64_t now)
 		wheel_del(u);
 }
 
+/*
+ * The last unit up begins the run (sim_begin() kicks every unit, this one
+ * too): what it sends then is not sent again here.
+ */
 static void
 sim_connected(struct unit *u, uint64_t now)
 {
+	int	 had = u->out != OUT_NONE;
+
 	sim_set_up(u);
-	if (u->out != OUT_NONE)
+	if (had)
 		sim_send(u, now);	/* first send, or resend */
-	else
+	else if (u->out == OUT_NONE)
 		sim_kick(u, now);
 }
 
@@ -330,12 +343,47 @@ sim_connect_request(struct unit *u, uint64_t now)
 	}
 }
 
+/* mqtt.c: the units [first, first + n) are subscribed to their acks. */
+static void
+sim_mqtt_up(uint32_t first, uint32_t n, uint64_t now)
+{
+	uint32_t	 i;
+
+	for (i = first; i < first + n && i < lg.units; i++)
+		if (lg.unit[i].state != UNIT_UP)
+			sim_connected(&lg.unit[i], now);
+	if (lg.units == 0 && lg.phase == PHASE_CONNECT)
+		lg.begin(now);		/* --mqtt-echo alone: it is up */
+}
+
+static void	sim_done(struct unit *, uint64_t, int);
+
+/* mqtt.c: arc's ack (error: {"seq": n, "error": ...}) for unit u. */
+static void
+sim_mqtt_ack(struct unit *u, uint64_t seq, int error, uint64_t now)
+{
+	if (u->out == OUT_EVENT && u->out_sent && seq == u->seq) {
+		if (error)
+			series_nak();
+		sim_done(u, now, !error);
+	} else if (seq == u->last_acked)
+		lg.st.dup_acks++;
+	else
+		lg.st.bad++;
+}
+
 void
 sim_start(void)
 {
 	struct unit	*u;
 	uint64_t	 now = lg_now();
 	uint32_t	 i;
+
+	if (lg.mqtt) {
+		mqtt_init(sim_mqtt_up, sim_mqtt_ack);
+		mqtt_start();
+		return;
+	}
 
 	for (i = 0; i < lg.units; i++) {
 		u = &lg.unit[i];

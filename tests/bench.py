@@ -461,6 +461,8 @@ def main():
     console_latency()
     idle()
     storm()
+    import bench_mqtt       # issue 11: MQTT units (its own module)
+    bench_mqtt.mqtt(sys.modules[__name__])
     # Issue 9's scenarios live in their own modules; each takes this one.
     import bench_queue
     import bench_guard

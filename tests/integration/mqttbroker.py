@@ -33,7 +33,9 @@ class Broker:
                  "log_dest file %s" % self.log,
                  "log_type error", "log_type warning", "log_type notice",
                  "max_queued_messages 100000",
-                 "max_inflight_messages 1000"]
+                 "max_inflight_messages 1000",
+                 # Nagle off: an ack waits for no timer (the benchmarks)
+                 "set_tcp_nodelay true"]
         if passwords:
             pwfile = os.path.join(self.dir, "passwd")
             open(pwfile, "w").close()
