@@ -32,6 +32,8 @@ static const struct option loadgen_opts[] = {
 	{ "mqtt", required_argument, NULL, 'M' },
 	{ "mqtt-echo", no_argument, NULL, 'E' },
 	{ "mqtt-per-connection", required_argument, NULL, 'G' },
+	{ "responders", required_argument, NULL, 'Q' },
+	{ "respond-delay", required_argument, NULL, 'Y' },
 	{ "units", required_argument, NULL, 'u' },
 	{ "first-account", required_argument, NULL, 'a' },
 	{ "rate", required_argument, NULL, 'r' },
@@ -85,6 +87,7 @@ loadgen_usage(int help)
 	    "\t[--console-urgent-only]]\n"
 	    "\t[--scenario storm|runaway|silent] [--storm-spread S]\n"
 	    "\t[--report PREFIX] [--progress S]\n"
+	    "\t[--responders accept=P,decline=P,ignore=P [--respond-delay S]]\n"
 	    "--report: PREFIX.json (summary, each second, the latency "
 	    "distribution)\n"
 	    "\tand PREFIX.svg drawn with gnuplot (PREFIX.dat, PREFIX.gp)\n"
@@ -122,6 +125,12 @@ loadgen_usage(int help)
 	    "no arcd);\n"
 	    "\twith --units 0 that is all it does, until --duration ends or "
 	    "a signal\n"
+	    "--responders accept=P,decline=P,ignore=P [--respond-delay S]: "
+	    "with --mqtt,\n"
+	    "\tplay on-call responders: answer arc's pages (percentages), "
+	    "each reply\n"
+	    "\tafter S s (1); an accepted page goes on to arrived, entry, "
+	    "clear\n"
 	    "--help, --version; see arc-loadgen(1)\n");
 	exit(help ? 0 : 2);
 }
@@ -179,6 +188,32 @@ loadgen_seed(const char *s)
 		fatalx("--seed: want an unsigned number");
 }
 
+/* --responders accept=70,decline=20,ignore=10: percentages, 100 in all. */
+static void
+loadgen_responders(const char *arg)
+{
+	char	*copy = xstrdup(arg), *p = copy, *w, *eq;
+	double	 v, sum = 0;
+
+	lg.responders = 1;
+	while ((w = strsep(&p, ",")) != NULL) {
+		if ((eq = strchr(w, '=')) == NULL)
+			fatalx("--responders: want accept=P,decline=P,ignore=P");
+		*eq++ = '\0';
+		v = loadgen_number("responders", eq, 0, 100);
+		if (strcmp(w, "accept") == 0)
+			lg.respond_accept = v;
+		else if (strcmp(w, "decline") == 0)
+			lg.respond_decline = v;
+		else if (strcmp(w, "ignore") != 0)
+			fatalx("--responders: %s: accept, decline or ignore", w);
+		sum += v;
+	}
+	free(copy);
+	if (sum < 99.99 || sum > 100.01)
+		fatalx("--responders: the percentages make %.1f, not 100", sum);
+}
+
 static void
 loadgen_option(int ch, const char *arg)
 {
@@ -199,6 +234,13 @@ loadgen_option(int ch, const char *arg)
 	case 'G':
 		lg.mqtt_per_conn = loadgen_number("mqtt-per-connection", arg,
 		    1, 100000);
+		break;
+	case 'Q':
+		loadgen_responders(arg);
+		break;
+	case 'Y':
+		lg.respond_delay = loadgen_number("respond-delay", arg, 0,
+		    3600);
 		break;
 	case 'u':
 		lg.units = loadgen_number("units", arg, 0, 1e6);
@@ -298,9 +340,9 @@ static void
 loadgen_mqtt_check(void)
 {
 	if (!lg.mqtt) {
-		if (lg.mqtt_echo || lg.mqtt_per_conn != 0)
-			fatalx("--mqtt-echo and --mqtt-per-connection need "
-			    "--mqtt");
+		if (lg.mqtt_echo || lg.mqtt_per_conn != 0 || lg.responders)
+			fatalx("--mqtt-echo, --mqtt-per-connection and "
+			    "--responders need --mqtt");
 		if (lg.units == 0)
 			fatalx("--units: want 1 or more");
 		return;
@@ -312,8 +354,8 @@ loadgen_mqtt_check(void)
 		    "--sources, --key, --heartbeat, --console or --scenario");
 	if (lg.mqtt_per_conn == 0)
 		lg.mqtt_per_conn = 250;
-	if (lg.units == 0 && !lg.mqtt_echo)
-		fatalx("--units 0 only with --mqtt-echo (the echo alone)");
+	if (lg.units == 0 && !lg.mqtt_echo && !lg.responders)
+		fatalx("--units 0 only with --mqtt-echo or --responders");
 	if (lg.units == 0 && lg.closed)
 		fatalx("--units 0 does not mix with --closed");
 	if (lg.units == 0)
@@ -334,6 +376,7 @@ loadgen_options(int argc, char **argv)
 	lg.sources = 1;
 	lg.storm_spread = 30;
 	lg.progress = -1;
+	lg.respond_delay = 1;
 	frame_mix_default();
 	while ((ch = getopt_long(argc, argv, "v", loadgen_opts, NULL)) != -1) {
 		if (ch == 'v')

@@ -211,6 +211,10 @@ struct loadgen {
 	int			 mqtt_port;
 	int			 mqtt_echo;	/* --mqtt-echo */
 	uint32_t		 mqtt_per_conn;	/* units per connection */
+	int			 responders;	/* --responders given */
+	double			 respond_accept; /* % of pages */
+	double			 respond_decline;
+	double			 respond_delay;	/* s, before each reply */
 	double			 progress;	/* s; -1: not given */
 
 	/* Run time. */
@@ -337,6 +341,15 @@ const struct console_stats *console_stats(void);
 void		 console_report_json(FILE *);
 void		 console_report_text(void);
 void		 console_free(void);
+
+/* respond.c */
+typedef void respond_publish_fn(const char *, const char *);
+void		 respond_init(respond_publish_fn *);
+void		 respond_page(const char *, struct json_t *);
+void		 respond_ack(struct json_t *);
+void		 respond_report_json(FILE *);
+void		 respond_report_text(void);
+void		 respond_free(void);
 
 /* mqtt.c */
 typedef void mqtt_up_fn(uint32_t, uint32_t, uint64_t);

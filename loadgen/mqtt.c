@@ -52,6 +52,7 @@ struct mconn {
 	struct event		*wr;		/* owned: on fd, while output */
 	int			 fd;
 	int			 echo;		/* the --mqtt-echo subscriber */
+	int			 resp;		/* --responders' connection */
 	int			 up;		/* CONNACK seen */
 	int			 ready;		/* subscribed at least once */
 	int			 was_up;	/* a connection was made once */
@@ -174,11 +175,16 @@ static void
 mqtt_subscribe(struct mconn *c)
 {
 	char		**topics, acct[LOADGEN_ACCT_MAX];
-	uint32_t	  i, n = c->echo ? 1 : c->count;
+	uint32_t	  i, n = c->echo ? 1 : c->resp ? 2 : c->count;
 	int		  rc;
 
 	topics = xcalloc(n, sizeof *topics);
 	for (i = 0; i < n; i++) {
+		if (c->resp) {
+			topics[i] = xstrdup(i == 0 ? "arc/responder/+/page" :
+			    "arc/responder/+/ack");
+			continue;
+		}
 		if (c->echo) {
 			topics[i] = xstrdup("arc/unit/+/event");
 			continue;
@@ -220,7 +226,7 @@ mqtt_start_units(void)
 
 	mq.started = 1;
 	for (i = 0; i < mq.nconn; i++)
-		if (!mq.conn[i].echo)
+		if (!mq.conn[i].echo && !mq.conn[i].resp)
 			mqtt_connect(&mq.conn[i]);
 }
 
@@ -238,6 +244,12 @@ mqtt_on_subscribe(struct mosquitto *m, void *arg, int mid, int n,
 	if (c->ready)
 		return;
 	c->ready = 1;
+	if (c->resp) {			/* the responders: nothing waits */
+		log_info("responders: subscribed to every responder's pages");
+		if (lg.units == 0 && !lg.mqtt_echo)
+			mq.up(0, 0, lg_now());
+		return;
+	}
 	if (c->echo && !mq.started) {
 		mqtt_start_units();
 		if (lg.units == 0)
@@ -348,6 +360,10 @@ mqtt_on_message(struct mosquitto *m, void *arg,
 	}
 	if (!json_is_object(o))
 		lg.st.bad++;
+	else if (c->resp && strstr(msg->topic, "/page") != NULL)
+		respond_page(msg->topic, o);
+	else if (c->resp)
+		respond_ack(o);
 	else if (c->echo)
 		mqtt_echo(c, msg, o);
 	else
@@ -382,7 +398,25 @@ mqtt_new(struct mconn *c, uint32_t i)
 	mosquitto_message_callback_set(c->mosq, mqtt_on_message);
 }
 
-/* Make the connections: the echo subscriber's first, if there is one. */
+/* --responders' replies, on their own connection (respond.c's hook). */
+static void
+mqtt_respond_publish(const char *topic, const char *payload)
+{
+	struct mconn	*c = &mq.conn[mq.nconn - 1];
+
+	if (!c->resp || !c->up) {
+		mq.not_sent++;
+		return;
+	}
+	mqtt_check(c, mosquitto_publish(c->mosq, NULL, topic,
+	    (int)strlen(payload), payload, 1, false));
+	mqtt_sync(c);
+}
+
+/*
+ * Make the connections: the echo subscriber's first, if there is one;
+ * the responders' (the last) at once.
+ */
 void
 mqtt_start(void)
 {
@@ -390,7 +424,7 @@ mqtt_start(void)
 
 	mosquitto_lib_init();
 	units = (lg.units + per - 1) / per;
-	mq.nconn = units + (lg.mqtt_echo ? 1 : 0);
+	mq.nconn = units + (lg.mqtt_echo ? 1 : 0) + (lg.responders ? 1 : 0);
 	mq.conn = xcalloc(mq.nconn, sizeof *mq.conn);
 	for (i = 0; i < mq.nconn; i++) {
 		mqtt_new(&mq.conn[i], i);
@@ -398,8 +432,14 @@ mqtt_start(void)
 			mq.conn[i].first = i * per;
 			mq.conn[i].count = lg.units - i * per < per ?
 			    lg.units - i * per : per;
-		} else
+		} else if (lg.responders && i == mq.nconn - 1)
+			mq.conn[i].resp = 1;
+		else
 			mq.conn[i].echo = 1;
+	}
+	if (lg.responders) {
+		respond_init(mqtt_respond_publish);
+		mqtt_connect(&mq.conn[mq.nconn - 1]);
 	}
 	if (lg.mqtt_echo)
 		mqtt_connect(&mq.conn[units]);
@@ -507,5 +547,6 @@ mqtt_free(void)
 	}
 	free(mq.conn);
 	memset(&mq, 0, sizeof mq);
+	respond_free();
 	mosquitto_lib_cleanup();
 }

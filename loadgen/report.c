@@ -87,6 +87,7 @@ report_members(FILE *f)
 	    report_ms(0.999), report_ms(1.0));
 	console_report_json(f);
 	mqtt_report_json(f);
+	respond_report_json(f);
 }
 
 static void
@@ -239,6 +240,7 @@ report_text(void)
 	scenario_report_text();
 	console_report_text();
 	mqtt_report_text();
+	respond_report_text();
 	if (rp.json != NULL)
 		printf("results          %s\n", rp.json);
 	if (rp.svg != NULL)

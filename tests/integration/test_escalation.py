@@ -256,6 +256,55 @@ class TestRestart(LadderCase):
         self.assertEqual(r["error"], "finished")
 
 
+class TestLoadgenResponders(LadderCase):
+    """arc-loadgen --responders plays the on-call responders: one that
+    accepts walks the ladder to clear; one that declines moves it on."""
+
+    def loadgen(self, mix):
+        import os
+        import subprocess
+        from arctest import LOADGEN
+        log = os.path.join(self.arcd.dir, "loadgen.err")
+        err = open(log, "w")
+        self.addCleanup(err.close)
+        p = subprocess.Popen(
+            [LOADGEN, "--mqtt", "127.0.0.1:%d" % self.broker.port,
+             "--units", "0", "--responders", mix, "--respond-delay", "0.05",
+             "--duration", "60", "--drain", "0", "--json", "--seed", "7",
+             "-v"], stdout=subprocess.PIPE, stderr=err, text=True)
+
+        def stop():
+            if p.poll() is None:
+                p.send_signal(2)
+            return p.communicate(timeout=20)
+        self.addCleanup(lambda: p.poll() is None and stop())
+        wait_for(lambda: "responders: subscribed" in open(log).read(), 10,
+                 "loadgen's responders subscribed")
+        return stop
+
+    def test_accepting_responders_walk_the_ladder_to_clear(self):
+        stop = self.loadgen("accept=100,decline=0,ignore=0")
+        self.assertTrue(self.c.request("send_responder",
+                                       alarm_id=self.alarm)["ok"])
+        m = self.ladder("clear")
+        self.assertEqual(m["steps"][0]["state"], "accepted")
+        self.assertIsNotNone(m["entry_at"])
+        out, err = stop()
+        r = json.loads(out)["responders"]
+        self.assertEqual((r["pages"], r["accepted"], r["replies"], r["ok"],
+                          r["refused"]), (1, 1, 4, 4, 0))
+
+    def test_declining_responders_exhaust_the_ladder(self):
+        stop = self.loadgen("accept=0,decline=100,ignore=0")
+        self.assertTrue(self.c.request("send_responder",
+                                       alarm_id=self.alarm)["ok"])
+        m = self.ladder("exhausted")
+        self.assertEqual([s["state"] for s in m["steps"]],
+                         ["declined"] * 3)
+        r = json.loads(stop()[0])["responders"]
+        self.assertEqual((r["pages"], r["declined"], r["ok"]), (3, 3, 3))
+
+
 PAGE_SCRIPT = "/tmp/arc-test-page-%d.sh"
 
 
