@@ -23,6 +23,7 @@ import signal
 import sqlite3
 import statistics
 import subprocess
+import time
 
 from arctest import LOADGEN, Arcd, wait_for
 from mqttbroker import Broker, Client
@@ -32,6 +33,8 @@ UNITS = 10000
 RATE = 1000
 LATENCY_S = 10
 CLOSED_UNITS = 1000
+STORM_UNITS = 5000          # DC-09 homes of a power cut, meanwhile
+STORM_FIRST = 0x700000
 
 
 def loadgen(broker, *args, duration):
@@ -122,9 +125,11 @@ def one_run(b):
                                    duration=b.SECONDS)
         finally:
             out["echo"] = echo_stop(e)
-        a = Arcd(broker.conf_for_arcd(), verbose=False)
+        a = Arcd(broker.conf_for_arcd() + "max_per_source = 20000\n",
+                 verbose=False)
         try:
-            mqtt_units(a, UNITS + CLOSED_UNITS)
+            mqtt_units(a, 2 * UNITS + CLOSED_UNITS)
+            dc09_units(a, STORM_UNITS)
             a.start()
             wait_for(lambda: a.metric("mqtt_up") == 1, 10, "link up")
             pids = {"arcd": a.proc.pid, "broker": broker.proc.pid}
@@ -134,11 +139,40 @@ def one_run(b):
                                   duration=b.SECONDS)
             out["stored"] = a.rows("SELECT count(*) FROM event WHERE "
                                    "protocol = 'mqtt'")[0][0]
+            out["arc_storm"], out["storm"] = storm_run(b, a, broker, pids)
         finally:
             a.cleanup()
     finally:
         broker.cleanup()
     return out
+
+
+def dc09_units(arcd, n):
+    c = sqlite3.connect(arcd.db)
+    c.executemany("INSERT INTO unit (account) VALUES (?)",
+                  [("%06X" % (STORM_FIRST + i),) for i in range(n)])
+    c.commit()
+    c.close()
+
+
+def storm_run(b, arcd, broker, pids):
+    """The latency run again (units of their own), while arc-loadgen's
+    storm scenario has 5,000 DC-09 homes lose mains power and reconnect."""
+    st = subprocess.Popen(
+        [LOADGEN, "--target", "127.0.0.1:%d" % arcd.port, "--json",
+         "--units", str(STORM_UNITS), "--first-account", "%X" % STORM_FIRST,
+         "--scenario", "storm", "--storm-spread", "10", "--rate", "20",
+         "--sources", "4", "--duration", str(LATENCY_S + 10), "--drain",
+         "5"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(3)               # the storm under way
+        r = timed(b, pids, broker, "--units", str(UNITS), "--rate",
+                  str(RATE), "--first-account", "%X" % (FIRST + UNITS +
+                                                         CLOSED_UNITS),
+                  duration=LATENCY_S)
+    finally:
+        out, err = st.communicate(timeout=LATENCY_S + 120)
+    return r, (json.loads(out) if st.returncode == 0 else {"error": err})
 
 
 def lost(r):
@@ -188,6 +222,19 @@ def mqtt(b):
              med(ratio99) if ratio99 else float("nan"),
              " ".join("%.3f" % x for x in a99),
              " ".join("%.3f" % x for x in e99)), flush=True)
+    s99 = [r["arc_storm"]["latency_ms"]["p99"] for r in runs]
+    s50 = med(r["arc_storm"]["latency_ms"]["p50"] for r in runs)
+    b.results["mqtt latency during a storm"] = {
+        "arcd_p50": s50, "arcd_p99": med(s99), "arcd_p99_runs": s99,
+        "lost": [lost(r["arc_storm"]) for r in runs],
+        "storm": [r["storm"] for r in runs]}
+    print("%-22s arcd p50 %.3f p99 %.3f ms (runs %s) while 5,000 DC-09 "
+          "units lose mains and reconnect; lost %s; storm acked %s"
+          % ("mqtt ack in a storm", s50, med(s99),
+             " ".join("%.3f" % x for x in s99),
+             "/".join(str(lost(r["arc_storm"])) for r in runs),
+             "/".join(str(r["storm"].get("acked", "?")) for r in runs)),
+          flush=True)
     t = b.results["mqtt throughput"]
     print("%-22s arcd %7.0f/s  echo %7.0f/s  ratio %.2f  cpu/event arcd "
           "%.1f us echo %.1f us, broker %.1f us (with arcd) %.1f us (echo)  "
