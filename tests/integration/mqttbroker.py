@@ -19,7 +19,7 @@ class Broker:
     """mosquitto -c <its own file>: anonymous unless a password file is
     given; the same port across restarts (a restart is a test)."""
 
-    def __init__(self, passwords=None, acl=None):
+    def __init__(self, passwords=None, acl=None, tls=False):
         self.dir = tempfile.mkdtemp(prefix="arcmqtt-")
         self.port = free_port()
         self.conf = os.path.join(self.dir, "mosquitto.conf")
@@ -46,6 +46,8 @@ class Broker:
             lines += ["allow_anonymous false", "password_file %s" % pwfile]
         else:
             lines.append("allow_anonymous true")
+        if tls:
+            lines += self.tls_files()
         if acl:
             aclfile = os.path.join(self.dir, "acl")
             with open(aclfile, "w") as f:
@@ -55,6 +57,32 @@ class Broker:
         with open(self.conf, "w") as f:
             f.write("\n".join(lines) + "\n")
         self.proc = None
+
+    def tls_files(self):
+        """A CA of its own and a certificate for 127.0.0.1 it signed:
+        the listener speaks TLS only; self.ca is what a client trusts."""
+        d = self.dir
+        self.ca = os.path.join(d, "ca.pem")
+        run = lambda *a: subprocess.run(a, check=True, capture_output=True)
+        run("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+            "ec_paramgen_curve:prime256v1", "-nodes", "-keyout",
+            os.path.join(d, "ca.key"), "-out", self.ca, "-days", "2",
+            "-subj", "/CN=arc test CA")
+        run("openssl", "req", "-newkey", "ec", "-pkeyopt",
+            "ec_paramgen_curve:prime256v1", "-nodes", "-keyout",
+            os.path.join(d, "server.key"), "-out",
+            os.path.join(d, "server.csr"), "-subj", "/CN=127.0.0.1")
+        ext = os.path.join(d, "ext.cnf")
+        with open(ext, "w") as f:
+            f.write("subjectAltName = IP:127.0.0.1\n")
+        run("openssl", "x509", "-req", "-in", os.path.join(d, "server.csr"),
+            "-CA", self.ca, "-CAkey", os.path.join(d, "ca.key"),
+            "-CAcreateserial", "-out", os.path.join(d, "server.pem"),
+            "-days", "2", "-extfile", ext)
+        return ["cafile %s" % self.ca,
+                "certfile %s" % os.path.join(d, "server.pem"),
+                "keyfile %s" % os.path.join(d, "server.key"),
+                "tls_version tlsv1.2"]
 
     def start(self):
         self.proc = subprocess.Popen([MOSQUITTO, "-c", self.conf],

@@ -354,6 +354,50 @@ class TestAcl(unittest.TestCase):
         t, p = arcd.expect(what="7's reply")
         self.assertEqual(t, "arc/responder/7/reply")   # not 8's forgery
 
+    def test_tls_to_the_broker_checks_its_certificate(self):
+        """mqtt_ca_file: the broker's certificate is checked against it;
+        a broker whose certificate another CA signed is refused."""
+        tls = Broker(passwords={"arcd": "arcd-secret", "4A01": "one"},
+                     acl=ACL, tls=True)
+        self.addCleanup(tls.cleanup)
+        tls.start()
+        from arctest import private_file
+        import os
+        a = Arcd("", test_build=True)
+        self.addCleanup(a.cleanup)
+        pw = private_file(os.path.join(a.dir, "mqtt.pw"), "arcd-secret\n")
+        with open(a.conf, "a") as f:
+            f.write(tls.conf_for_arcd(mqtt_username="arcd",
+                                      mqtt_password_file=pw,
+                                      mqtt_ca_file=tls.ca))
+        a.arcctl("unit", "add", "4A01", "--protocol", "mqtt")
+        a.start()
+        wait_for(lambda: a.metric("mqtt_up") == 1, 10, "link up over TLS")
+        self.assertEqual(a.metric("mqtt_connects"), 1)
+        # The same arcd trusting another CA: the handshake fails.
+        b = Arcd("", test_build=True)
+        self.addCleanup(b.cleanup)
+        with open(b.conf, "a") as f:
+            f.write(tls.conf_for_arcd(mqtt_username="arcd",
+                                      mqtt_password_file=pw,
+                                      mqtt_ca_file=self.other_ca(b)))
+        b.start()
+        wait_for(lambda: "next try in 1 s" in b.logtext(), 10,
+                 "the refused handshake in the log")
+        self.assertEqual(b.metric("mqtt_up"), 0)
+        self.assertEqual(b.metric("mqtt_connects"), 0)
+
+    def other_ca(self, a):
+        import os
+        import subprocess
+        ca = os.path.join(a.dir, "other-ca.pem")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "ec",
+                        "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                        "-keyout", os.path.join(a.dir, "other-ca.key"),
+                        "-out", ca, "-days", "2", "-subj", "/CN=other"],
+                       check=True, capture_output=True)
+        return ca
+
     def test_a_wrong_password_keeps_the_link_down_and_says_so(self):
         a = self.arcd("wrong")
         wait_for(lambda: "not authorised; next try in 1 s" in
