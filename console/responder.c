@@ -148,7 +148,8 @@ responder_loop(struct resp_book *b, struct resp_link *l, struct resp_ui *ui,
 {
 	struct pollfd	 pfd[2];
 	int64_t		 now, wall, drawn = -1;
-	int		 n, redraw = 1, was_up = -1;
+	char		 said[160] = "";
+	int		 n, redraw = 1;
 
 	while (!responder_quit) {
 		pfd[0].fd = ui != NULL ? STDIN_FILENO : -1;
@@ -165,9 +166,10 @@ responder_loop(struct resp_book *b, struct resp_link *l, struct resp_ui *ui,
 		if (responder_link_changed(l))
 			redraw = 1;
 		if (ui == NULL) {
-			if (responder_link_up(l) != was_up) {
-				was_up = responder_link_up(l);
-				log_info("%s", responder_link_status(l));
+			if (strcmp(responder_link_status(l), said) != 0) {
+				strlcpy(said, responder_link_status(l),
+				    sizeof said);
+				log_info("%s", said);
 			}
 			responder_auto_turn(b, l, m, delay, now);
 			continue;

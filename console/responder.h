@@ -75,6 +75,7 @@ struct resp_book {
 	uint64_t	 bad;		/* messages we could not read */
 	uint64_t	 dropped;	/* pages pushed out by newer ones */
 	uint64_t	 stray;		/* acks and withdrawals of no page */
+	uint64_t	 paged;		/* new pages so far (the bell) */
 };
 
 /* responder_msg.c */

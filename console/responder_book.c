@@ -111,6 +111,7 @@ responder_book_page(struct resp_book *b, const struct resp_page *m,
 	p->ack[0] = '\0';
 	p->since = now;
 	p->news = 1;
+	b->paged++;
 	sel = responder_book_selected(b);
 	if (sel == NULL || !responder_book_open(sel))
 		b->sel = p->id;

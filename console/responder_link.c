@@ -38,6 +38,7 @@ struct resp_link {
 	char			 topic_ack[128];
 	char			 topic_reply[128];
 	int			 up;
+	int			 sub_mid[2];	/* the SUBSCRIBEs in flight */
 	int			 changed;	/* the screen should redraw */
 	int64_t			 retry_at;	/* mono ms; 0: not waiting */
 	int64_t			 backoff;
@@ -82,11 +83,36 @@ responder_link_on_connect(struct mosquitto *m, void *arg, int rc)
 	l->changed = 1;
 	l->retry_at = 0;
 	l->backoff = LINK_BACKOFF_MIN;
+	snprintf(l->status, sizeof l->status, "connected to %s:%d, "
+	    "subscribing", l->o.host, l->o.port);
+	/* The session keeps them; subscribing again costs nothing. */
+	mosquitto_subscribe(m, &l->sub_mid[0], l->topic_page, 1);
+	mosquitto_subscribe(m, &l->sub_mid[1], l->topic_ack, 1);
+}
+
+/* Both SUBACKs: pages reach us from now on (said, for tests too). */
+static void
+responder_link_on_subscribe(struct mosquitto *m, void *arg, int mid,
+    int nqos, const int *qos)
+{
+	struct resp_link	*l = arg;
+
+	(void)m;
+	if (nqos < 1 || qos[0] > 2) {
+		snprintf(l->status, sizeof l->status, "%s:%d: subscription "
+		    "refused (the broker's ACL?)", l->o.host, l->o.port);
+		l->changed = 1;
+		return;
+	}
+	if (mid == l->sub_mid[0])
+		l->sub_mid[0] = 0;
+	if (mid == l->sub_mid[1])
+		l->sub_mid[1] = 0;
+	if (l->sub_mid[0] != 0 || l->sub_mid[1] != 0)
+		return;
 	snprintf(l->status, sizeof l->status, "connected to %s:%d as "
 	    "responder %lld", l->o.host, l->o.port, (long long)l->o.id);
-	/* The session keeps them; subscribing again costs nothing. */
-	mosquitto_subscribe(m, NULL, l->topic_page, 1);
-	mosquitto_subscribe(m, NULL, l->topic_ack, 1);
+	l->changed = 1;
 }
 
 static void
@@ -221,6 +247,7 @@ responder_link_new(const struct resp_link_opts *o, struct resp_book *book,
 	mosquitto_disconnect_callback_set(l->mosq,
 	    responder_link_on_disconnect);
 	mosquitto_message_callback_set(l->mosq, responder_link_on_message);
+	mosquitto_subscribe_callback_set(l->mosq, responder_link_on_subscribe);
 	l->retry_at = 1;		/* the first run tries */
 	return (l);
 fail:

@@ -27,6 +27,7 @@
 struct resp_ui {
 	SCREEN	*screen;		/* owned */
 	char	 said[96];		/* the last key's answer */
+	uint64_t rung;			/* pages the bell rang for */
 };
 
 struct resp_ui *
@@ -138,10 +139,18 @@ responder_ui_draw(struct resp_ui *u, struct resp_book *b, const char *link,
 	size_t			 i, first = 0;
 	int			 y;
 
+	if (b->paged != u->rung) {
+		u->rung = b->paged;
+		beep();			/* a new page */
+	}
 	erase();
 	paint_fmt_hms(hms, sizeof hms, wall);
 	snprintf(buf, sizeof buf, " arc-responder: responder %lld   %zu "
 	    "page%s   %s", (long long)id, b->n, b->n == 1 ? "" : "s", hms);
+	if (b->bad != 0)
+		snprintf(buf, sizeof buf, " arc-responder: responder %lld   "
+		    "%zu page%s   %llu unreadable   %s", (long long)id, b->n,
+		    b->n == 1 ? "" : "s", (unsigned long long)b->bad, hms);
 	mvhline(0, 0, ' ', COLS);
 	paint_put(0, 0, COLS, A_REVERSE, buf);
 	mvchgat(0, 0, -1, A_REVERSE, 0, NULL);
