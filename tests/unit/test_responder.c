@@ -87,21 +87,26 @@ static void
 test_hostile_messages_are_refused_with_a_cause(void **state)
 {
 	static const char *pages[] = {
-		"", "[]", "not json", "{\"page\": 0, \"alarm_id\": 1, "
-		"\"deadline\": 2}", "{\"page\": \"9\", \"alarm_id\": 1, "
-		"\"deadline\": 2}", "{\"page\": 9, \"deadline\": 2}",
+		"",
+		"[]",
+		"not json",
+		"{\"page\": 0, \"alarm_id\": 1, \"deadline\": 2}",
+		"{\"page\": \"9\", \"alarm_id\": 1, \"deadline\": 2}",
+		"{\"page\": 9, \"deadline\": 2}",
 		"{\"page\": 9, \"alarm_id\": 1}",
 		"{\"page\": 9, \"alarm_id\": 1, \"deadline\": 2, "
-		"\"client\": 5}",
+		    "\"client\": 5}",
 		"{\"page\": 9, \"withdrawn\": \"yes\"}",
 		"{\"page\": 9, \"page\": 10, \"alarm_id\": 1, "
-		"\"deadline\": 2}",
+		    "\"deadline\": 2}",
 		"{\"page\": -9, \"alarm_id\": 1, \"deadline\": 2}",
 	};
 	static const char *acks[] = {
-		"{}", "{\"page\": 9}", "{\"page\": 9, \"ok\": 1}",
-		"{\"ok\": true}", "{\"page\": 9, \"ok\": false, "
-		"\"error\": 3}",
+		"{}",
+		"{\"page\": 9}",
+		"{\"page\": 9, \"ok\": 1}",
+		"{\"ok\": true}",
+		"{\"page\": 9, \"ok\": false, \"error\": 3}",
 	};
 	struct resp_page	 p;
 	struct resp_book	 b;
