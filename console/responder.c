@@ -280,6 +280,7 @@ main(int argc, char **argv)
 	signal(SIGTERM, responder_signal);
 	signal(SIGHUP, responder_signal);
 	responder_book_init(&book);
+	book.self = o.id;
 	if ((l = responder_link_new(&o, &book, &cause)) == NULL) {
 		fprintf(stderr, "arc-responder: %s\n", cause);
 		exit(1);

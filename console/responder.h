@@ -71,6 +71,7 @@ struct resp_page {
 struct resp_book {
 	struct resp_page pages[RESP_PAGES];
 	size_t		 n;
+	int64_t		 self;		/* our responder id (0: any) */
 	int64_t		 sel;		/* the selected page's id, or 0 */
 	uint64_t	 bad;		/* messages we could not read */
 	uint64_t	 dropped;	/* pages pushed out by newer ones */

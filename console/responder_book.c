@@ -198,6 +198,12 @@ responder_book_input(struct resp_book *b, const char *kind, const char *buf,
 	if (strcmp(kind, "page") == 0) {
 		if (responder_msg_page(buf, len, &m, &withdrawn, &cause) != 0)
 			goto bad;
+		if (!withdrawn && m.responder != 0 && b->self != 0 &&
+		    m.responder != b->self) {
+			xasprintf(&cause, "page %lld is responder %lld's",
+			    (long long)m.id, (long long)m.responder);
+			goto bad;
+		}
 		if (withdrawn)
 			responder_book_withdraw(b, m.id, now);
 		else

@@ -146,6 +146,14 @@ test_hostile_messages_are_refused_with_a_cause(void **state)
 	assert_int_equal(input(&b, "ack", acks[0], 0), -1);
 	assert_int_equal(b.bad, 2);
 	assert_int_equal(b.n, 0);
+	/* Another responder's page (docs/mqtt.md's is responder 7's). */
+	b.self = 8;
+	assert_int_equal(input(&b, "page", doc_page, 0), -1);
+	assert_int_equal(b.bad, 3);
+	assert_int_equal(b.n, 0);
+	b.self = 7;
+	assert_int_equal(input(&b, "page", doc_page, 0), 1);
+	assert_int_equal(b.n, 1);
 }
 
 static void
