@@ -216,6 +216,13 @@ $(BUILD)/tests/replay_console: $(BUILD)/obj/tests/fuzz/fuzz_console.o \
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
+# arc-responder's messages and pages (+ jansson).
+$(BUILD)/tests/replay_responder: $(BUILD)/obj/tests/fuzz/fuzz_responder.o \
+		$(BUILD)/obj/tests/fuzz/replay.o $(RESPONDER_STATE) \
+		$(BUILD)/libruntime.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(shell $(PKG_CONFIG) --libs jansson)
+
 # The config parser's replay: config.c and what it uses below it.
 $(BUILD)/tests/replay_config: $(BUILD)/obj/tests/fuzz/fuzz_config.o \
 		$(BUILD)/obj/tests/fuzz/replay.o $(CONFIG_LINK)
@@ -257,6 +264,15 @@ build-fuzz/fuzz_request: tests/fuzz/fuzz_request.c arc/reqparse.c \
 	clang $(FUZZ_CFLAGS) -Iarc -Iarc/core \
 	    $(shell $(PKG_CONFIG) --cflags jansson) \
 	    -o $@ $^ $(shell $(PKG_CONFIG) --libs jansson)
+
+# A page or an ack as arc-responder reads it (+ jansson).
+build-fuzz/fuzz_responder: tests/fuzz/fuzz_responder.c \
+		console/responder_msg.c console/responder_book.c \
+		console/responder_auto.c $(RUNTIME_SRCS)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -Iconsole \
+	    $(shell $(PKG_CONFIG) --cflags jansson) -o $@ $^ \
+	    $(shell $(PKG_CONFIG) --libs jansson)
 
 # An MQTT unit's message as arcd decodes it (+ jansson).
 build-fuzz/fuzz_mqtt: tests/fuzz/fuzz_mqtt.c arc/mqttevent.c \
