@@ -63,7 +63,8 @@ responder_auto_next(struct resp_book *b, enum resp_auto m, int64_t delay,
 		if (!responder_book_open(p) || p->sent != 0 ||
 		    now < p->since + delay)
 			continue;
-		if ((step = responder_auto_step(p, m)) < 0)
+		if ((step = responder_auto_step(p, m)) < 0 ||
+		    !responder_book_can(p, step))
 			continue;
 		*page = p->id;
 		*a = step;

@@ -6,7 +6,8 @@
  * colour, so it reads the same on a monochrome 80x24 terminal; text from
  * the broker goes through paint.c (control characters and broken UTF-8
  * become '?', cut to the width). Keys: a d r e c send a reply for the
- * selected page, j/k (arrows) select, q quits.
+ * selected page (one at a time: the next once arc acked it, or after
+ * 30 s without an ack), j/k (arrows) select, q quits.
  *
  * Called by responder.c; calls responder_book.c, responder_link.c and
  * paint.c. Main thread only, like all of curses.
@@ -23,6 +24,7 @@
 #include "responder.h"
 
 #define UI_LIST_ROWS	4		/* pages listed above the card */
+#define UI_ACK_WAIT_MS	30000		/* then a reply may be sent again */
 
 struct resp_ui {
 	SCREEN	*screen;		/* owned */
@@ -194,7 +196,7 @@ responder_ui_send(struct resp_ui *u, struct resp_book *b,
 		    responder_book_state_name(p->state));
 		return;
 	}
-	if (p->sent != 0) {
+	if (p->sent != 0 && now < p->since + UI_ACK_WAIT_MS) {
 		snprintf(u->said, sizeof u->said, "%s: still waiting for "
 		    "arc's answer to %s", what,
 		    responder_msg_action_name(p->sent - 1));

@@ -144,6 +144,9 @@ class TestResponderTerminal(unittest.TestCase):
                          {"page": 601, "action": "accept"})
         self.ack(601)
         t.wait(r"State +on the way")
+        t.keys("q")
+        wait_for(t.dead, 5, "arc-responder to exit")
+        self.no_asan()
 
     def test_a_page_sent_while_away_comes_when_back(self):
         t = self.responder()
@@ -171,6 +174,9 @@ class TestResponderTerminal(unittest.TestCase):
         self.arcd.publish("arc/responder/7/page", json.dumps({"page": 1}))
         t.wait(r"responder 7 +1 page +2 unreadable")
         self.assertIn("State     withdrawn", t.screen())
+        t.keys("q")
+        wait_for(t.dead, 5, "arc-responder to exit")
+        self.no_asan()
 
 
 class TestResponderAuto(LadderCase):
