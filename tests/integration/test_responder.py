@@ -179,6 +179,68 @@ class TestResponderTerminal(unittest.TestCase):
         self.no_asan()
 
 
+@unittest.skipUnless(shutil.which("tmux"), "tmux is not installed")
+class TestResponderACL(unittest.TestCase):
+    """A broker with passwords and docs/mqtt.md's ACL: responder 7 logs in
+    as responder-7 (-u, -P) and gets its pages; a wrong password is said
+    on screen."""
+    ACL = ("user arcd\ntopic write arc/responder/+/page\n"
+           "topic write arc/responder/+/ack\n"
+           "topic read arc/responder/+/reply\n\n"
+           "user responder-7\ntopic read arc/responder/7/page\n"
+           "topic read arc/responder/7/ack\n"
+           "topic write arc/responder/7/reply\n")
+
+    def setUp(self):
+        self.broker = Broker(passwords={"arcd": "arcd-pw",
+                                        "responder-7": "seven-pw"},
+                             acl=self.ACL)
+        self.addCleanup(self.broker.cleanup)
+        self.broker.start()
+        self.pw = os.path.join(self.broker.dir, "r7.pw")
+        with open(self.pw, "w") as f:
+            f.write("seven-pw\n")
+        os.chmod(self.pw, 0o600)
+
+    def tmux(self, pwfile):
+        t = ResponderTmux(["-p", str(self.broker.port), "-i", "7", "-u",
+                           "responder-7", "-P", pwfile], self.broker.dir)
+        self.addCleanup(t.kill)
+        return t
+
+    def test_its_own_topics_with_its_password(self):
+        arcd = Client(self.broker, "arcd", user="arcd", password="arcd-pw")
+        self.addCleanup(arcd.close)
+        arcd.subscribe("arc/responder/7/reply")
+        t = self.tmux(self.pw)
+        t.wait(r"connected to 127\.0\.0\.1:%d as responder 7"
+               % self.broker.port)
+        arcd.publish("arc/responder/7/page", page(901))
+        t.wait(r"Access +key safe 1234")
+        t.keys("a")
+        _, p = arcd.expect(what="the accept")
+        self.assertEqual(json.loads(p), {"page": 901, "action": "accept"})
+
+    def test_a_wrong_password_is_said(self):
+        bad = os.path.join(self.broker.dir, "bad.pw")
+        with open(bad, "w") as f:
+            f.write("wrong\n")
+        os.chmod(bad, 0o600)
+        t = self.tmux(bad)
+        t.wait(r"127\.0\.0\.1:%d: .*(not authori[sz]ed|bad user name "
+               r"or password).*next try" % self.broker.port)
+
+
+    def test_a_password_file_others_can_read_is_refused(self):
+        os.chmod(self.pw, 0o644)
+        r = subprocess.run([RESPONDER, "-p", str(self.broker.port), "-i",
+                            "7", "-u", "responder-7", "-P", self.pw,
+                            "--auto", "ignore"], capture_output=True,
+                           text=True, timeout=10)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("not a regular file of mode 0600", r.stderr)
+
+
 class TestResponderAuto(LadderCase):
     """--auto accept against the real arcd: the ladder walks to clear."""
 
