@@ -49,12 +49,13 @@ CORE_SRCS	:= $(wildcard arc/core/*.c)	# decisions: links alone
 PIPE_SRCS	:= arc/config.c arc/config_listen.c arc/notify.c arc/commit.c arc/lookup.c \
 		   arc/card.c arc/refresh.c arc/history.c arc/alarm_json.c \
 		   arc/alarmline.c arc/alarmio.c arc/alarmload.c arc/ingest.c \
-		   arc/escalate.c
+		   arc/escalate.c arc/ladderio.c
 ADAPTER_SRCS	:= arc/source.c arc/listen.c arc/device.c arc/udp.c \
 		   arc/dc09.c arc/session.c arc/reqparse.c arc/login.c \
 		   arc/strangers.c arc/push.c arc/request.c arc/metrics.c \
 		   arc/mqtt.c arc/mqttevent.c arc/mqttunit.c \
-		   arc/mqttout.c arc/pager.c arc/push_ladder.c
+		   arc/mqttout.c arc/pager.c arc/push_ladder.c \
+		   arc/pagecmd.c
 ARCD_SRCS	:= arc/arcd.c
 CTL_SRCS	:= $(wildcard arc/ctl/*.c)
 LOADGEN_SRCS	:= $(filter-out loadgen/echo.c,$(wildcard loadgen/*.c))

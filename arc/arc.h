@@ -120,6 +120,8 @@ struct config {
 	/* Escalation (escalate.c). */
 	char			 mobile_team[32];	/* a client's ref */
 	int			 responder_accept;	/* s, a step's */
+	char			 page_command[192];	/* argv, %tokens */
+	int			 page_command_timeout;	/* s */
 };
 
 void	 config_defaults(struct config *);
@@ -158,6 +160,8 @@ void	 commit_submit(struct store_req *);
 /* An audit row (strings copied; a failure is logged). */
 void	 commit_audit(const char *actor, const char *action,
 	    const char *subject, const char *detail);
+/* An alarm's ladder as it is now (json: owned, freed when written). */
+void	 commit_ladder(int64_t alarm_id, int64_t at, char *json);
 /* Nothing failed in the last 10 s. */
 int	 commit_storage_ok(void);
 /* ms since the last failed write; -1: none since start. */
@@ -181,6 +185,7 @@ void	 lookup_stop(void);
 struct card_responder {
 	int64_t		 id;		/* the responder's row */
 	int		 rank;
+	int		 command;	/* paged by page_command, not MQTT */
 	char		*name, *relation, *phones, *availability; /* owned */
 };
 struct card {
@@ -445,6 +450,7 @@ int	 mqtt_publish(const char *topic, const void *, size_t, int qos,
 	    int retain);
 int	 mqtt_subscribe(const char *pattern, int qos);
 const char *mqtt_prefix(void);			/* "arc" */
+size_t	 mqtt_outstanding(void);	/* QoS 1 publishes not yet acked */
 /* since: wall ms it went down (MQTT_DOWN), else 0. */
 enum mqtt_state mqtt_state(int64_t *since);
 
@@ -487,6 +493,19 @@ int	 escalate_command(int64_t alarm_id, const char *op, const char *what,
 	    const char **why);
 int	 escalate_reply(int64_t page_id, int64_t responder_id,
 	    enum ladder_reply, const char **why);
+
+/* --- ladderio.c: ladders to their rows and back (a restart resumes) --- */
+void	 ladderio_save(const struct ladder *);
+/* Start-up: the open alarms' ladders, from db. 0 or -1 with *cause. */
+int	 ladderio_load(struct db *, char **cause);
+
+/* --- pagecmd.c: pages by the site's page_command (SMS, voice) --- */
+void	 pagecmd_init(const struct config *);
+int	 pagecmd_enabled(void);
+void	 pagecmd_page(const struct ladder *, size_t step, const char *reason,
+	    const char *client, const char *address);
+void	 pagecmd_tick(void);
+void	 pagecmd_stop(void);
 
 /* --- pager.c: responders' pages and replies over MQTT --- */
 void	 pager_page(const struct ladder *, size_t step);

@@ -122,6 +122,7 @@ arcd_tick(void)
 	refresh_tick();
 	source_sweep();
 	escalate_tick();
+	pagecmd_tick();
 	mqtt_tick();
 	if (clock_mono() - arcd_head_at >= ARCD_HEAD_MS)
 		arcd_audit_head("hourly");
@@ -453,7 +454,8 @@ arcd_start(const struct config *cfg)
 	    refresh_load(rdb, &cause) != 0)
 		fatalx("%s: %s", cfg->database, cause);
 	alarmio_start(cfg, &hooks);
-	if (alarmload(rdb, &cause) != 0)
+	escalate_init(cfg, &ehooks);
+	if (alarmload(rdb, &cause) != 0 || ladderio_load(rdb, &cause) != 0)
 		fatalx("%s: %s", cfg->database, cause);
 	db_close(rdb);		/* from here on the loop reads no SQLite */
 	log_notice("ingest: %zu units, %zu frames in the dedupe window, %zu "
@@ -470,7 +472,7 @@ arcd_start(const struct config *cfg)
 	arcd_listen(cfg);
 	mqttunit_init(cfg);
 	mqttout_init(cfg);
-	escalate_init(cfg, &ehooks);
+	pagecmd_init(cfg);
 	if (mqtt_start(base, cfg, &mhooks, &cause) != 0)
 		fatalx("%s", cause);
 	arcd_audit_head("start");
@@ -488,6 +490,7 @@ arcd_stop(void)
 	lookup_stop();
 	session_close_all();
 	mqtt_stop();
+	pagecmd_stop();
 	escalate_stop();
 	login_free();
 	device_close_all();

@@ -97,6 +97,7 @@ card_read_responder(const struct db_responder *r, void *arg)
 	cr = &c->resp[c->nresp++];
 	cr->id = r->id;
 	cr->rank = r->rank;
+	cr->command = strcmp(r->reach, "command") == 0;
 	cr->name = xstrdup(r->name);
 	cr->relation = card_str(r->relation);
 	cr->phones = xstrdup(r->phones);

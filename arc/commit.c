@@ -157,6 +157,37 @@ commit_audit(const char *actor, const char *action, const char *subject,
 	commit_submit(&a->req);
 }
 
+struct commit_ladder {
+	struct store_req	 req;
+	char			*json;		/* owned */
+};
+
+static void
+commit_ladder_done(struct store_req *r)
+{
+	struct commit_ladder	*l = (struct commit_ladder *)r;
+
+	if (r->result != 0)
+		log_warnx("ladder of alarm %lld: not stored", (long long)r->id);
+	free(l->json);
+	free(l);
+}
+
+void
+commit_ladder(int64_t alarm_id, int64_t at, char *json)
+{
+	struct commit_ladder	*l;
+
+	l = xcalloc(1, sizeof *l);
+	l->json = json;
+	l->req.op = STORE_LADDER;
+	l->req.id = alarm_id;
+	l->req.at = at;
+	l->req.detail = json;
+	l->req.done = commit_ladder_done;
+	commit_submit(&l->req);
+}
+
 int
 commit_storage_ok(void)
 {

@@ -82,6 +82,7 @@ static const struct config_int config_ints[] = {
 	CR(mqtt_keepalive, 5, 3600),
 	CR(mqtt_events_out, 0, 1),
 	CI(responder_accept, 10, 3600),
+	CI(page_command_timeout, 1, 300),
 };
 #define NCONFIG_INTS (sizeof config_ints / sizeof config_ints[0])
 
@@ -109,6 +110,7 @@ static const struct config_str config_strs[] = {
 	CS(mqtt_cert_file, 1, NULL),
 	CS(mqtt_key_file, 1, NULL),
 	CS(mobile_team, 1, NULL),		/* a client's ref */
+	CS(page_command, 1, NULL),		/* argv with %tokens */
 };
 #define NCONFIG_STRS (sizeof config_strs / sizeof config_strs[0])
 
@@ -139,6 +141,7 @@ config_defaults(struct config *cfg)
 	cfg->mqtt_port = 1883;
 	cfg->mqtt_keepalive = 30;
 	cfg->responder_accept = 120;
+	cfg->page_command_timeout = 10;
 	cfg->max_connections = 16000;
 	cfg->max_per_source = 4096;
 	cfg->idle_timeout = 900;

@@ -20,8 +20,6 @@
  * dropped and counted.
  *
  * Thread: the network thread.
- *
- * Thread: the network thread.
  */
 #include <sys/queue.h>
 

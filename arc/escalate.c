@@ -9,8 +9,8 @@
  * (a hook), alerts to the operator's console, and an exhausted ladder puts
  * the alarm back in the queue as a P1 "no responder" (alarmio).
  *
- * Ladders live in memory: a restart of arcd ends them (their steps are on
- * the audit trail); the operator starts a new one.
+ * Every change is also written as the ladder's row (ladderio.c), so a
+ * restart resumes the ladders of open alarms.
  *
  * Thread: the network thread.
  */
@@ -123,8 +123,11 @@ escalate_apply(struct ladder_evs *evs, const char *actor)
 		else if (e->kind == LEV_LATE_ENTRY && esc_hooks.alert != NULL)
 			esc_hooks.alert(l, "overdue: no entry 5 min after "
 			    "arrival");
-		if (e->alarm_id != last && esc_hooks.changed != NULL)
-			esc_hooks.changed(l);
+		if (e->alarm_id != last) {	/* the core's state: final */
+			ladderio_save(l);
+			if (esc_hooks.changed != NULL)
+				esc_hooks.changed(l);
+		}
 		last = e->alarm_id;
 	}
 	evs->n = 0;
@@ -156,6 +159,7 @@ escalate_plan(const struct alarm *a, struct ladder_step *v, size_t max)
 			strlcpy(v[n].phones, from[k]->resp[i].phones,
 			    sizeof v[n].phones);
 			v[n].mobile = k == 1;
+			v[n].command = from[k]->resp[i].command;
 			v[n].accept_ms = esc_cfg->responder_accept * 1000LL;
 		}
 	}

@@ -69,6 +69,9 @@ metrics_mqtt(struct evbuffer *b)
 	metrics_gauge(b, "mqtt_up", "1 if the MQTT broker link is up, 0 if "
 	    "down, -1 if no broker is configured", st == MQTT_UP ? 1 :
 	    st == MQTT_DOWN ? 0 : -1);
+	metrics_gauge(b, "mqtt_outstanding", "QoS 1 publishes the broker has "
+	    "not acknowledged yet (at most 65,536, then not sent)",
+	    mqtt_outstanding());
 	metrics_family(b, "mqtt_down_seconds", "gauge",
 	    "how long the MQTT broker link has been down (0: up or none)");
 	evbuffer_add_printf(b, "arc_mqtt_down_seconds %.3f\n",
@@ -87,6 +90,8 @@ metrics_sizes(struct evbuffer *b)
 	metrics_gauge(b, "alarms_open", "alarms open, in every state",
 	    alarm_count_open());
 	metrics_gauge(b, "consoles", "console connections", session_count());
+	metrics_gauge(b, "ladders", "escalation ladders of open alarms "
+	    "(running or ended)", ladder_count());
 	metrics_gauge(b, "sources", "source addresses remembered",
 	    source_count());
 	metrics_gauge(b, "output_waiting_bytes",

@@ -29,6 +29,7 @@
 #define MQTT_BACKOFF_MIN	1000	/* ms */
 #define MQTT_BACKOFF_MAX	60000
 #define MQTT_PASSWORD_MAX	256
+#define MQTT_OUT_MAX		65536	/* QoS 1 publishes not yet acked */
 
 static struct {
 	const struct config	*cfg;
@@ -41,6 +42,7 @@ static struct {
 	int64_t			 down_since;	/* wall ms; 0: up (or off) */
 	int64_t			 retry_at;	/* mono ms; 0: not waiting */
 	int64_t			 backoff;	/* ms */
+	size_t			 out;		/* publishes awaiting PUBACK */
 	char			 why[128];	/* the last reason it is down */
 } mq = { .fd = -1 };
 
@@ -178,6 +180,16 @@ mqtt_on_disconnect(struct mosquitto *m, void *arg, int rc)
 }
 
 static void
+mqtt_on_publish(struct mosquitto *m, void *arg, int mid)
+{
+	(void)m;
+	(void)arg;
+	(void)mid;
+	if (mq.out > 0)
+		mq.out--;
+}
+
+static void
 mqtt_on_message(struct mosquitto *m, void *arg,
     const struct mosquitto_message *msg)
 {
@@ -300,6 +312,7 @@ mqtt_start(struct event_base *base, const struct config *cfg,
 	mosquitto_connect_callback_set(mq.mosq, mqtt_on_connect);
 	mosquitto_disconnect_callback_set(mq.mosq, mqtt_on_disconnect);
 	mosquitto_message_callback_set(mq.mosq, mqtt_on_message);
+	mosquitto_publish_callback_set(mq.mosq, mqtt_on_publish);
 	mqtt_try();
 	return (0);
 }
@@ -341,12 +354,15 @@ mqtt_publish(const char *topic, const void *payload, size_t len, int qos,
 {
 	int	 rc;
 
-	if (mq.mosq == NULL || !mq.up) {
+	if (mq.mosq == NULL || !mq.up || (qos > 0 && mq.out >= MQTT_OUT_MAX)) {
+		/* Down, or the broker is not taking what we send: bounded. */
 		COUNT(C_MQTT_NOT_SENT);
 		return (-1);
 	}
 	rc = mosquitto_publish(mq.mosq, NULL, topic, (int)len, payload, qos,
 	    retain != 0);
+	if (rc == MOSQ_ERR_SUCCESS && qos > 0)
+		mq.out++;
 	if (rc != MOSQ_ERR_SUCCESS) {
 		COUNT(C_MQTT_NOT_SENT);
 		mqtt_check(rc);
@@ -379,6 +395,12 @@ const char *
 mqtt_prefix(void)
 {
 	return (mq.cfg != NULL ? mq.cfg->mqtt_prefix : "arc");
+}
+
+size_t
+mqtt_outstanding(void)
+{
+	return (mq.out);
 }
 
 enum mqtt_state

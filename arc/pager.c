@@ -49,6 +49,29 @@ pager_str(const char *s)
 	return (s != NULL && *s != '\0' ? alarm_json_text(s) : json_null());
 }
 
+/* A responder without an app: the site's gateway (pagecmd.c). */
+static void
+pager_command(const struct ladder *l, size_t step, json_t *o)
+{
+	const char	*reason = json_string_value(json_object_get(o,
+			    "reason"));
+	const char	*client = json_string_value(json_object_get(o,
+			    "client"));
+	const char	*address = json_string_value(json_object_get(o,
+			    "address"));
+
+	if (!pagecmd_enabled()) {
+		COUNT(C_PAGE_COMMAND_REFUSED);
+		log_warnx("page %lld: responder %lld is reached by command "
+		    "and there is no page_command",
+		    (long long)l->steps[step].page_id,
+		    (long long)l->steps[step].responder_id);
+	} else
+		pagecmd_page(l, step, reason ? reason : "an alarm",
+		    client ? client : "a client", address ? address : "");
+	json_decref(o);
+}
+
 /* What a responder needs at the door: who, where, how to get in. */
 void
 pager_page(const struct ladder *l, size_t step)
@@ -73,7 +96,10 @@ pager_page(const struct ladder *l, size_t step)
 	json_object_set_new(o, "access", pager_str(c ? c->access : NULL));
 	json_object_set_new(o, "medical", pager_str(c ? c->medical : NULL));
 	json_object_set_new(o, "phone", pager_str(c ? c->phone : NULL));
-	pager_publish(s->responder_id, "page", o);
+	if (s->command)
+		pager_command(l, step, o);
+	else
+		pager_publish(s->responder_id, "page", o);
 }
 
 void
@@ -81,6 +107,8 @@ pager_withdraw(const struct ladder *l, size_t step)
 {
 	const struct ladder_step	*s = &l->steps[step];
 
+	if (s->command)
+		return;		/* a text message cannot be taken back */
 	pager_publish(s->responder_id, "page", json_pack("{s:I, s:b}", "page",
 	    (json_int_t)s->page_id, "withdrawn", 1));
 }
@@ -91,7 +119,7 @@ pager_resend_one(const struct ladder *l, void *arg)
 {
 	(void)arg;
 	if (l->state == LADDER_PAGING && l->at < l->n &&
-	    l->steps[l->at].state == STEP_PAGED)
+	    l->steps[l->at].state == STEP_PAGED && !l->steps[l->at].command)
 		pager_page(l, l->at);
 }
 

@@ -194,6 +194,7 @@ struct db_responder {
 	char		 phones[80];
 	char		 relation[40];
 	char		 availability[120];
+	char		 reach[8];	/* "mqtt" (default), "command" */
 };
 struct db_operator {
 	int64_t		 id;
@@ -425,6 +426,7 @@ enum store_op {
 	STORE_SILENT,		/* unit id: silent_since = at (0: heard) */
 	STORE_AUDIT,		/* an audit row */
 	STORE_ALARM,		/* write alarms[] */
+	STORE_LADDER,		/* the ladder of alarm id: detail (JSON) */
 	STORE_NOTE,		/* alarm_note (id = alarm, actor, detail) +
 				   audit */
 };
@@ -526,6 +528,13 @@ struct sqlite3_stmt;
 struct sqlite3	*db_sqlite(struct db *);
 /* A cached prepared statement for sql (keyed by the pointer), reset. */
 struct sqlite3_stmt *db_stmt(struct db *, const char *sql);
+
+/* --- db_ladder.c: escalation ladders, as JSON, per open alarm --- */
+int	 db_ladder_put(struct db *, int64_t alarm_id, int64_t at,
+	    const char *json);
+/* Each open alarm's ladder; fn returns non-zero to stop. 0 or -1. */
+int	 db_ladders(struct db *, int (*fn)(int64_t alarm_id, const char *,
+	    void *), void *);
 int		 db_exec(struct db *, const char *sql);	/* 0 or -1 */
 void		 db_bind_text(struct sqlite3_stmt *, int, const char *, size_t);
 void		 db_bind_int64(struct sqlite3_stmt *, int, int64_t);

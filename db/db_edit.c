@@ -63,11 +63,11 @@ static const char client_delete_sql[] =
 static const char zone_delete_sql[] =
     "DELETE FROM zone WHERE unit_id = ? AND zone = ?";
 static const char responder_get_sql[] =
-    "SELECT id, name, phones, relation, availability FROM responder "
-    "WHERE id = ?";
+    "SELECT id, name, phones, relation, availability, reach FROM "
+    "responder WHERE id = ?";
 static const char responder_update_sql[] =
     "UPDATE responder SET name = ?, phones = ?, relation = ?, "
-    "availability = ? WHERE id = ?";
+    "availability = ?, reach = ? WHERE id = ?";
 static const char responder_delete_sql[] =
     "DELETE FROM responder WHERE id = ?";
 static const char responder_links_sql[] =
@@ -589,6 +589,7 @@ db_responder_get(struct db *db, int64_t id, struct db_responder *r)
 		{ r->name, sizeof r->name }, { r->phones, sizeof r->phones },
 		{ r->relation, sizeof r->relation },
 		{ r->availability, sizeof r->availability },
+		{ r->reach, sizeof r->reach },
 	};
 	const unsigned char	*s;
 
@@ -598,7 +599,7 @@ db_responder_get(struct db *db, int64_t id, struct db_responder *r)
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		memset(r, 0, sizeof *r);
 		r->id = sqlite3_column_int64(st, 0);
-		for (i = 0; i < 4; i++) {
+		for (i = 0; i < 5; i++) {
 			s = sqlite3_column_text(st, 1 + i);
 			snprintf(f[i].dst, f[i].size, "%s", s != NULL ?
 			    (const char *)s : "");
@@ -632,12 +633,20 @@ db_responder_update(struct db *db, const struct db_responder *r,
 			return (-1);
 		}
 	}
+	if (r->reach[0] != '\0' && strcmp(r->reach, "mqtt") != 0 &&
+	    strcmp(r->reach, "command") != 0) {
+		xasprintf(cause, "responder %lld: reach %s: mqtt or command",
+		    (long long)r->id, r->reach);
+		return (-1);
+	}
 	if (db_begin(db) == -1 ||
 	    (st = db_stmt(db, responder_update_sql)) == NULL)
 		return (edit_fail(db, cause, "responder edit"));
 	for (i = 0; i < 4; i++)
 		edit_bind(st, 1 + i, text[i]);
-	sqlite3_bind_int64(st, 5, r->id);
+	sqlite3_bind_text(st, 5, r->reach[0] != '\0' ? r->reach : "mqtt", -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, r->id);
 	if (edit_step(st) != SQLITE_DONE)
 		return (edit_fail(db, cause, "responder edit"));
 	if (sqlite3_changes(db_sqlite(db)) == 0) {

@@ -37,8 +37,8 @@ static const char client_units_sql[] =
     "SELECT id, protocol, account, client, interval, last_seen FROM unit "
     "WHERE client = ? ORDER BY account, protocol";
 static const char client_responders_sql[] =
-    "SELECT r.id, cr.rank, r.name, r.phones, r.relation, r.availability "
-    "FROM client_responder cr JOIN responder r ON r.id = cr.responder_id "
+    "SELECT r.id, cr.rank, r.name, r.phones, r.relation, r.availability, "
+    "r.reach FROM client_responder cr JOIN responder r ON r.id = cr.responder_id "
     "WHERE cr.client_id = ? ORDER BY cr.rank";
 static const char zone_label_sql[] =
     "SELECT label FROM zone WHERE unit_id = ? AND zone = ?";
@@ -53,8 +53,8 @@ static const char unit_find_sql[] =
 static const char unit_link_sql[] =
     "UPDATE unit SET client = ? WHERE id = ?";
 static const char responder_insert_sql[] =
-    "INSERT INTO responder (name, phones, relation, availability) "
-    "VALUES (?, ?, ?, ?)";
+    "INSERT INTO responder (name, phones, relation, availability, reach) "
+    "VALUES (?, ?, ?, ?, ?)";
 static const char responder_exists_sql[] =
     "SELECT 1 FROM responder WHERE id = ?";
 static const char cr_linked_sql[] =
@@ -424,6 +424,7 @@ db_client_responders(struct db *db, int64_t client_id,
 		COL_TEXT(st, 3, r.phones);
 		COL_TEXT(st, 4, r.relation);
 		COL_TEXT(st, 5, r.availability);
+		COL_TEXT(st, 6, r.reach);
 		stop = fn(&r, arg);
 	}
 	sqlite3_reset(st);
@@ -625,6 +626,12 @@ db_responder_add(struct db *db, const struct db_responder *r, int64_t *id,
 	}
 	if (people_responder_text(r, cause) == -1)
 		return (-1);
+	if (r->reach[0] != '\0' && strcmp(r->reach, "mqtt") != 0 &&
+	    strcmp(r->reach, "command") != 0) {
+		xasprintf(cause, "responder add: reach %s: mqtt or command",
+		    r->reach);
+		return (-1);
+	}
 	if (db_begin(db) == -1 ||
 	    (st = db_stmt(db, responder_insert_sql)) == NULL)
 		return (people_fail(db, cause, "responder add"));
@@ -632,6 +639,8 @@ db_responder_add(struct db *db, const struct db_responder *r, int64_t *id,
 	sqlite3_bind_text(st, 2, r->phones, -1, SQLITE_STATIC);
 	people_bind(st, 3, r->relation);
 	people_bind(st, 4, r->availability);
+	sqlite3_bind_text(st, 5, r->reach[0] != '\0' ? r->reach : "mqtt", -1,
+	    SQLITE_STATIC);
 	if (people_step(st) != SQLITE_DONE)
 		return (people_fail(db, cause, "responder add"));
 	*id = sqlite3_last_insert_rowid(db_sqlite(db));

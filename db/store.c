@@ -406,6 +406,8 @@ store_op_name(enum store_op op)
 		return ("alarm");
 	case STORE_NOTE:
 		return ("note");
+	case STORE_LADDER:
+		return ("ladder");
 	}
 	return ("unknown");
 }
@@ -428,6 +430,8 @@ store_one(struct db *db, struct store_req *req, int careful)
 		    req->detail));
 	case STORE_NOTE:
 		return (store_note(db, req, careful));
+	case STORE_LADDER:
+		return (db_ladder_put(db, req->id, req->at, req->detail));
 	}
 	return (-1);
 }

@@ -465,10 +465,12 @@ def main():
     import bench_queue
     import bench_guard
     import bench_soak
+    import bench_ladder
     me = sys.modules[__name__]
     bench_queue.queue(me)
     bench_guard.abuse(me)
     bench_soak.soak(me)
+    bench_ladder.ladder(me)
     out = os.path.join(BUILD, "bench.json")
     with open(out, "w") as f:
         json.dump(results, f, indent=1)

@@ -105,6 +105,10 @@ enum counter {
 	C_MQTT_BAD_EVENTS,
 	C_PAGER_BAD_REPLIES,
 	C_PAGER_REFUSED_REPLIES,
+	C_PAGE_COMMANDS,
+	C_PAGE_COMMAND_FAILED,
+	C_PAGE_COMMAND_TIMEOUTS,
+	C_PAGE_COMMAND_REFUSED,
 	C_COUNTER_MAX
 };
 extern uint64_t	 counters[C_COUNTER_MAX];
@@ -601,6 +605,7 @@ struct ladder_step {
 	char		 name[96];
 	char		 phones[80];
 	int		 mobile;	/* the mobile team, not a keyholder */
+	int		 command;	/* paged by page_command (SMS...) */
 	int64_t		 accept_ms;
 	enum ladder_step_state state;
 	int64_t		 page_id;	/* 0 until paged */
@@ -664,6 +669,9 @@ void		 ladder_due(int64_t wall, int64_t mono, struct ladder_evs *);
 void		 ladder_each(void (*)(const struct ladder *, void *), void *);
 void		 ladder_drop(int64_t alarm_id);	/* its alarm is closed */
 int64_t		 ladder_page_alarm(int64_t page_id);	/* 0: none */
+/* A ladder as stored (wall times): its deadlines again, from now. */
+void		 ladder_restore(const struct ladder *, int64_t wall,
+		    int64_t mono);
 size_t		 ladder_count(void);
 
 #endif /* ARC_CORE_H */

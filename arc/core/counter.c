@@ -163,6 +163,14 @@ static const struct {
 	[C_PAGER_REFUSED_REPLIES] = { "pager_refused_replies",
 	    "responders' replies refused: an unknown or finished page, "
 	    "another's, out of order" },
+	[C_PAGE_COMMANDS] = { "page_commands",
+	    "pages handed to page_command (SMS or voice gateway)" },
+	[C_PAGE_COMMAND_FAILED] = { "page_command_failures",
+	    "page_command runs that could not start or exited non-zero" },
+	[C_PAGE_COMMAND_TIMEOUTS] = { "page_command_timeouts",
+	    "page_command runs killed past page_command_timeout" },
+	[C_PAGE_COMMAND_REFUSED] = { "page_command_refused",
+	    "pages by command not sent: no page_command, or too many running" },
 };
 
 const char *

@@ -186,6 +186,33 @@ ladder_start(int64_t alarm_id, const char *op, const struct ladder_step *steps,
 	return (0);
 }
 
+void
+ladder_restore(const struct ladder *src, int64_t wall, int64_t mono)
+{
+	struct ladder		*l;
+	struct ladder_step	*s;
+	size_t			 i;
+
+	ladder_drop(src->alarm_id);
+	l = xcalloc(1, sizeof *l);
+	*l = *src;
+	if (l->n > LADDER_STEPS)
+		l->n = LADDER_STEPS;
+	l->decided_mono = mono - (wall - l->decided_at);
+	l->arrived_mono = mono - (wall - l->arrived_at);
+	for (i = 0; i < l->n; i++) {
+		s = &l->steps[i];
+		if (s->state == STEP_PAGED)
+			s->deadline = mono + (s->paged_at + s->accept_ms - wall);
+		if (s->page_id == 0)
+			continue;
+		hmap_put(&pages, (uint64_t)s->page_id, (uint64_t)l->alarm_id);
+		if (s->page_id >= ladder_next_page)
+			ladder_next_page = s->page_id + 1;
+	}
+	hmap_put(&ladders, (uint64_t)l->alarm_id, (uintptr_t)l);
+}
+
 /* The ladder and step of a page, or NULL. */
 static struct ladder *
 ladder_of_page(int64_t page_id, size_t *step)

@@ -79,6 +79,7 @@ static const char ctl_usage_text[] =
     "  client link-responder REF RESPONDER_ID [--rank N]\n"
     "  client unlink-responder REF RESPONDER_ID\n"
     "  responder add --name N --phones P [--relation R] [--availability A]\n"
+    "      [--reach mqtt|command]\n"
     "  responder edit ID [the options of responder add]\n"
     "  responder delete ID [--force]\n"
     "  export clients|units [--output FILE]\n"

@@ -10,7 +10,7 @@
  *	client edit REF [the options of client add]
  *	client delete REF [--force]
  *	client unlink-responder REF RESPONDER_ID
- *	responder edit ID [--name N] [--phones P] [--relation R]
+ *	responder edit ID [--name N] [--phones P] [--relation R] [--reach R]
  *	    [--availability A]
  *	responder delete ID [--force]
  *
@@ -290,6 +290,7 @@ ctl_responder_args(int argc, char **argv, struct db_responder *r)
 		{ "phones", required_argument, NULL, 'p' },
 		{ "relation", required_argument, NULL, 'r' },
 		{ "availability", required_argument, NULL, 'a' },
+		{ "reach", required_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char	*cmd = "responder edit";
@@ -309,6 +310,9 @@ ctl_responder_args(int argc, char **argv, struct db_responder *r)
 		else if (ch == 'a')
 			rc |= ctl_field(r->availability, sizeof r->availability,
 			    optarg, cmd, "availability");
+		else if (ch == 'R')
+			rc |= ctl_field(r->reach, sizeof r->reach, optarg, cmd,
+			    "reach");
 		else {
 			ctl_usage();
 			return (-1);

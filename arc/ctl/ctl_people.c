@@ -11,6 +11,7 @@
  *	client show REF [--json]
  *	client link-responder REF RESPONDER_ID [--rank N]
  *	responder add --name N --phones P [--relation R] [--availability A]
+ *	    [--reach mqtt|command]
  *	operator add LOGIN --name NAME [--role operator|supervisor]
  *	    [--password-file FILE]
  *
@@ -429,6 +430,7 @@ ctl_people_responder(struct ctl *ctl, int argc, char **argv)
 		{ "phones", required_argument, NULL, 'p' },
 		{ "relation", required_argument, NULL, 'r' },
 		{ "availability", required_argument, NULL, 'a' },
+		{ "reach", required_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char		*cmd = "responder add";
@@ -456,6 +458,9 @@ ctl_people_responder(struct ctl *ctl, int argc, char **argv)
 		else if (ch == 'a')
 			rc |= ctl_field(r.availability, sizeof r.availability,
 			    optarg, cmd, "availability");
+		else if (ch == 'R')
+			rc |= ctl_field(r.reach, sizeof r.reach, optarg, cmd,
+			    "reach");
 		else
 			return (ctl_usage());
 	}

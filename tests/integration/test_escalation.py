@@ -18,11 +18,15 @@ from test_console import PW
 
 
 class LadderCase(unittest.TestCase):
+    conf = {}
+    reach = {}
+
     def setUp(self):
         self.broker = Broker()
         self.addCleanup(self.broker.cleanup)
         self.broker.start()
-        a = self.arcd = Arcd(self.broker.conf_for_arcd(mobile_team="TEAM"),
+        a = self.arcd = Arcd(self.broker.conf_for_arcd(mobile_team="TEAM",
+                                                       **self.conf),
                              console=True, test_build=True)
         self.addCleanup(a.cleanup)
         a.arcctl("unit", "add", "100000")
@@ -37,7 +41,9 @@ class LadderCase(unittest.TestCase):
                              ("Jane Smith", "C-0001"),
                              ("Mobile One", "TEAM")):
             rid = a.arcctl("responder", "add", "--name", name, "--phones",
-                           "+44 7700 900001").stdout.split()[-1]
+                           "+44 7700 900001, +44 24 7600 0002", "--reach",
+                           self.reach.get(name.split()[0], "mqtt")
+                           ).stdout.split()[-1]
             a.arcctl("client", "link-responder", client, rid)
             self.rid[name.split()[0]] = int(rid)
         a.operator("op1", PW)
@@ -202,6 +208,103 @@ class TestLadder(LadderCase):
         self.ladder("emergency_services")
         wait_for(lambda: "ladder end: emergency_services" in self.audit(),
                  10, "the end on the audit trail")
+
+
+class TestRestart(LadderCase):
+    """kill -9 in the middle of a ladder: arcd resumes it from its row,
+    pages keep their ids and deadlines, the close rule still holds."""
+
+    def restart(self):
+        self.c.close()
+        self.arcd.kill()
+        self.arcd.start()
+        wait_for(lambda: self.arcd.metric("mqtt_up") == 1, 10, "link up")
+        self.c = Console(self.arcd.cport)
+        self.addCleanup(self.c.close)
+        self.assertTrue(self.c.login("op1", PW)["ok"])
+
+    def test_on_the_way_survives_kill_9(self):
+        self.assertTrue(self.c.request("send_responder",
+                                       alarm_id=self.alarm)["ok"])
+        p = self.page("John")
+        self.assertTrue(self.reply("John", p["page"], "accept")["ok"])
+        self.ladder("on_the_way")
+        wait_for(lambda: self.arcd.rows(
+            "SELECT count(*) FROM ladder WHERE state LIKE '%\"state\":1,%'")
+            == [(1,)], 10, "the ladder's row")
+        self.restart()
+        self.assertIn("escalation: 1 ladders resumed", self.arcd.logtext())
+        m = self.ladder("on_the_way")       # pushed at login
+        self.assertEqual(m["steps"][0]["state"], "accepted")
+        r = self.c.request("close", alarm_id=self.alarm,
+                           outcome="responder_sent")
+        self.assertEqual(r["error"], "responder_on_way")
+        self.assertTrue(self.reply("John", p["page"], "arrived")["ok"])
+        self.ladder("arrived")
+
+    def test_a_paged_step_keeps_its_deadline_across_a_restart(self):
+        self.assertTrue(self.c.request("send_responder",
+                                       alarm_id=self.alarm)["ok"])
+        p = self.page("John")
+        wait_for(lambda: self.arcd.rows("SELECT count(*) FROM ladder") ==
+                 [(1,)], 10, "the ladder's row")
+        self.restart()
+        self.arcd.advance(121)      # John's 120 s ran out meanwhile
+        jane = self.page("Jane")
+        self.assertEqual(jane["step"], 2)
+        r = self.reply("John", p["page"], "accept")
+        self.assertEqual(r["error"], "finished")
+
+
+PAGE_SCRIPT = "/tmp/arc-test-page-%d.sh"
+
+
+class TestPageCommand(LadderCase):
+    """John has no app: page_command (a script standing in for an SMS
+    gateway) is run without a shell, one argument per %token; one that
+    hangs is killed after page_command_timeout."""
+    reach = {"John": "command"}
+
+    def setUp(self):
+        import os
+        self.script = PAGE_SCRIPT % os.getpid()
+        self.out = self.script + ".out"
+        with open(self.script, "w") as f:
+            f.write('#!/bin/sh\nprintf "%%s\\n" "$@" > %s\n'
+                    '[ -e %s.hang ] && sleep 60\nexit 0\n'
+                    % (self.out, self.out))
+        os.chmod(self.script, 0o755)
+        self.addCleanup(lambda: [os.unlink(p) for p in (
+            self.script, self.out, self.out + ".hang") if os.path.exists(p)])
+        self.conf = dict(page_command="%s %%phone %%text %%name %%page"
+                         % self.script, page_command_timeout=5)
+        super().setUp()
+
+    def test_a_page_goes_by_command_with_its_arguments(self):
+        import os
+        self.assertTrue(self.c.request("send_responder",
+                                       alarm_id=self.alarm)["ok"])
+        wait_for(lambda: os.path.exists(self.out) and
+                 open(self.out).read().count("\n") == 4, 10, "the run")
+        phone, text, name, page = open(self.out).read().splitlines()
+        self.assertEqual((phone, name), ("+44 7700 900001", "John Smith"))
+        self.assertIn("personal emergency for Mary Smith, 1 High St", text)
+        self.assertIn("Page %s" % page, text)
+        wait_for(lambda: self.arcd.metric("page_commands") == 1 and
+                 "page_command done" in self.arcd.logtext(), 10, "reaped")
+        self.assertTrue(self.r["John"].msgs.empty())   # no MQTT page
+        # The gateway answers on John's MQTT topic for him.
+        self.assertTrue(self.reply("John", int(page), "accept")["ok"])
+        self.ladder("on_the_way")
+
+    def test_a_hanging_command_is_killed(self):
+        open(self.out + ".hang", "w").close()
+        self.assertTrue(self.c.request("send_responder",
+                                       alarm_id=self.alarm)["ok"])
+        wait_for(lambda: self.arcd.metric("page_commands") == 1, 10, "run")
+        self.arcd.advance(6)
+        wait_for(lambda: self.arcd.metric("page_command_timeouts") == 1, 10,
+                 "killed")
 
 
 if __name__ == "__main__":

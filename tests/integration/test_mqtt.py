@@ -132,6 +132,38 @@ class TestUnits(MqttCase):
                      x["state"] == "closed", what="the alarm cleared")
 
 
+class TestWillStorm(MqttCase):
+    """A broker-side outage of a street: 30 hubs' wills at once become
+    one incident, as 30 silent DC-09 units would."""
+    conf_extra = "storm_units = 10\nstorm_window = 60\n"
+    HUBS = 30
+
+    def test_many_wills_are_one_incident(self):
+        import sqlite3
+        c = sqlite3.connect(self.arcd.db)
+        c.executemany("INSERT INTO unit (protocol, account) VALUES "
+                      "('mqtt', ?)", [("%04X" % (0x5000 + i),)
+                                      for i in range(self.HUBS)])
+        c.commit()
+        c.close()
+        wait_for(lambda: "units: %d changed" % self.HUBS in
+                 self.arcd.logtext(), 10, "the hubs loaded")
+        hubs = [self.client("hub-%d" % i, will=(
+            "arc/unit/%04X/status" % (0x5000 + i), "offline", True))
+            for i in range(self.HUBS)]
+        for h in hubs:
+            h.drop()
+        wait_for(lambda: self.arcd.rows(
+            "SELECT count(*) FROM event WHERE text = 'communication lost'"
+        ) == [(self.HUBS,)], 15, "every will stored")
+        wait_for(lambda: self.arcd.rows(
+            "SELECT count FROM alarm WHERE account = '*YS'") ==
+            [(self.HUBS,)], 15, "one incident counting them")
+        self.assertLessEqual(self.arcd.rows(
+            "SELECT count(*) FROM alarm WHERE incident_id IS NULL AND "
+            "account <> '*YS' AND state <> 'closed'")[0][0], 10)
+
+
 class TestLink(MqttCase):
     def test_broker_restart_link_returns_on_the_backoff(self):
         c = Console(self.arcd.cport)
@@ -216,9 +248,23 @@ topic read arc/unit/+/event
 topic read arc/unit/+/status
 topic write arc/unit/+/ack
 
+topic write arc/responder/+/page
+topic write arc/responder/+/ack
+topic read arc/responder/+/reply
+
 pattern write arc/unit/%u/event
 pattern write arc/unit/%u/status
 pattern read arc/unit/%u/ack
+
+user responder-7
+topic read arc/responder/7/page
+topic read arc/responder/7/ack
+topic write arc/responder/7/reply
+
+user responder-8
+topic read arc/responder/8/page
+topic read arc/responder/8/ack
+topic write arc/responder/8/reply
 """
 
 
@@ -228,7 +274,9 @@ class TestAcl(unittest.TestCase):
 
     def setUp(self):
         self.broker = Broker(passwords={"arcd": "arcd-secret",
-                                        "4A01": "one", "4A02": "two"},
+                                        "4A01": "one", "4A02": "two",
+                                        "responder-7": "seven",
+                                        "responder-8": "eight"},
                              acl=ACL)
         self.addCleanup(self.broker.cleanup)
         self.broker.start()
@@ -276,6 +324,35 @@ class TestAcl(unittest.TestCase):
                                                {"seq": 2}))
         self.assertEqual(a.rows("SELECT account, seq FROM event ORDER BY "
                                 "id"), [("4A01", 3), ("4A02", 2)])
+
+    def test_a_responder_reads_only_its_own_pages(self):
+        """docs/mqtt.md's responder users: 8 cannot read 7's pages nor
+        answer for 7 (arcd's own user publishes the pages here)."""
+        arcd = Client(self.broker, "as-arcd", user="arcd",
+                      password="arcd-secret")
+        self.addCleanup(arcd.close)
+        arcd.subscribe("arc/responder/+/reply")
+        seven = Client(self.broker, "r7", user="responder-7",
+                       password="seven")
+        eight = Client(self.broker, "r8", user="responder-8",
+                       password="eight")
+        for c in (seven, eight):
+            self.addCleanup(c.close)
+        seven.subscribe("arc/responder/7/page")
+        eight.subscribe("arc/responder/7/page")     # granted, never fed
+        eight.subscribe("arc/responder/8/page")
+        eight.publish("arc/responder/7/reply", '{"page": 1, "action": '
+                      '"accept"}')                  # dropped
+        arcd.publish("arc/responder/7/page", '{"page": 1}')
+        arcd.publish("arc/responder/8/page", '{"page": 2}')
+        self.assertEqual(seven.expect(what="7's page")[1], b'{"page": 1}')
+        # 8's first message is its own page, not 7's.
+        self.assertEqual(eight.expect(what="8's page"),
+                         ("arc/responder/8/page", b'{"page": 2}'))
+        seven.publish("arc/responder/7/reply", '{"page": 1, "action": '
+                      '"accept"}')
+        t, p = arcd.expect(what="7's reply")
+        self.assertEqual(t, "arc/responder/7/reply")   # not 8's forgery
 
     def test_a_wrong_password_keeps_the_link_down_and_says_so(self):
         a = self.arcd("wrong")
