@@ -7,9 +7,8 @@ connects again and still shows the page, and answers it; a page sent
 while it was away comes when it is back (persistent session); a withdrawn
 page is shown as withdrawn. With a password and docs/mqtt.md's ACL it
 gets its own pages; a wrong password is said. With --auto accept against
-a real arcd (the
-escalation ladder of test_escalation), it accepts a page and walks the
-visit to clear, which the operator's console sees."""
+a real arcd (the escalation ladder of test_escalation), it accepts a page
+and walks the visit to clear, which the operator's console sees."""
 import json
 import os
 import re
