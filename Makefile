@@ -60,7 +60,10 @@ ARCD_SRCS	:= arc/arcd.c
 CTL_SRCS	:= $(wildcard arc/ctl/*.c)
 LOADGEN_SRCS	:= $(filter-out loadgen/echo.c,$(wildcard loadgen/*.c))
 ECHO_SRCS	:= loadgen/echo.c
-CONSOLE_SRCS	:= $(wildcard console/*.c)
+CONSOLE_SRCS	:= $(filter-out console/responder%.c,$(wildcard console/*.c))
+# arc-responder: its own files, and the console's safe text (paint.c).
+RESPONDER_SRCS	:= $(wildcard console/responder*.c)
+RESPONDER_LINK	= $(call obj,$(RESPONDER_SRCS) console/paint.c)
 CONSOLE_LIBS	:= $(shell $(PKG_CONFIG) --libs ncursesw 2>/dev/null)
 UNIT_TESTS	:= $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 # Core tests link the core and the runtime alone: nothing else exists.
@@ -88,7 +91,8 @@ $(BUILD)/obj/loadgen/%.o:	INC := -Iloadgen $(INC_RUNTIME) -Iproto
 $(BUILD)/obj/tests/%.o:		INC := $(INC_ARC) -Iconsole -Itests/unit
 
 PROGS		:= $(BUILD)/arcd $(BUILD)/arcd-test $(BUILD)/arcctl \
-		   $(BUILD)/arc-loadgen $(BUILD)/arc-echo $(BUILD)/arc-console
+		   $(BUILD)/arc-loadgen $(BUILD)/arc-echo $(BUILD)/arc-console \
+		   $(BUILD)/arc-responder
 
 .PHONY: all deps run test unit fuzz bench clean check-layers install
 # Keep generated intermediates (migrations.c): a no-op make relinks nothing.
@@ -140,6 +144,16 @@ $(BUILD)/arc-echo: $(call obj,$(ECHO_SRCS)) $(BUILD)/libproto.a \
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 $(BUILD)/arc-console: $(call obj,$(CONSOLE_SRCS)) $(BUILD)/libruntime.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(CONSOLE_LIBS) $(LIBS)
+$(BUILD)/arc-responder: $(RESPONDER_LINK) $(BUILD)/libruntime.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(CONSOLE_LIBS) $(LIBS)
+
+# arc-responder's messages and pages: no curses, no broker.
+RESPONDER_STATE	:= $(call obj,console/responder_msg.c console/responder_book.c \
+		   console/responder_auto.c)
+$(BUILD)/tests/test_responder: $(BUILD)/obj/tests/unit/test_responder.o \
+		$(RESPONDER_STATE) $(BUILD)/libruntime.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LIBS) $(shell $(PKG_CONFIG) --libs jansson)
 
 # The console's protocol state, without curses or sockets, for its tests.
 CONSOLE_STATE_SRCS := console/client.c console/request.c console/queue.c \
@@ -211,6 +225,13 @@ $(BUILD)/tests/replay_console: $(BUILD)/obj/tests/fuzz/fuzz_console.o \
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
+# arc-responder's messages and pages (+ jansson).
+$(BUILD)/tests/replay_responder: $(BUILD)/obj/tests/fuzz/fuzz_responder.o \
+		$(BUILD)/obj/tests/fuzz/replay.o $(RESPONDER_STATE) \
+		$(BUILD)/libruntime.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(shell $(PKG_CONFIG) --libs jansson)
+
 # The config parser's replay: config.c and what it uses below it.
 $(BUILD)/tests/replay_config: $(BUILD)/obj/tests/fuzz/fuzz_config.o \
 		$(BUILD)/obj/tests/fuzz/replay.o $(CONFIG_LINK)
@@ -253,6 +274,15 @@ build-fuzz/fuzz_request: tests/fuzz/fuzz_request.c arc/reqparse.c \
 	    $(shell $(PKG_CONFIG) --cflags jansson) \
 	    -o $@ $^ $(shell $(PKG_CONFIG) --libs jansson)
 
+# A page or an ack as arc-responder reads it (+ jansson).
+build-fuzz/fuzz_responder: tests/fuzz/fuzz_responder.c \
+		console/responder_msg.c console/responder_book.c \
+		console/responder_auto.c $(RUNTIME_SRCS)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -Iconsole \
+	    $(shell $(PKG_CONFIG) --cflags jansson) -o $@ $^ \
+	    $(shell $(PKG_CONFIG) --libs jansson)
+
 # An MQTT unit's message as arcd decodes it (+ jansson).
 build-fuzz/fuzz_mqtt: tests/fuzz/fuzz_mqtt.c arc/mqttevent.c \
 		$(PROTO_SRCS) $(RUNTIME_SRCS)
@@ -273,7 +303,8 @@ fuzz: deps $(patsubst %,build-fuzz/fuzz_%,$(FUZZ_NAMES))
 # Calls go down only, no call cycle between files, the pure layers pure.
 check-layers: $(call obj,$(RUNTIME_SRCS) $(PROTO_SRCS) $(DB_SRCS) \
 		$(CORE_SRCS) $(PIPE_SRCS) $(ADAPTER_SRCS) $(ARCD_SRCS) \
-		$(CTL_SRCS) $(CONSOLE_SRCS) $(LOADGEN_SRCS) $(ECHO_SRCS))
+		$(CTL_SRCS) $(CONSOLE_SRCS) $(RESPONDER_SRCS) $(LOADGEN_SRCS) \
+		$(ECHO_SRCS))
 	@python3 tests/layers.py \
 	    runtime: $(call obj,$(RUNTIME_SRCS)) \
 	    proto: $(call obj,$(PROTO_SRCS)) \
@@ -283,7 +314,7 @@ check-layers: $(call obj,$(RUNTIME_SRCS) $(PROTO_SRCS) $(DB_SRCS) \
 	    adapters: $(call obj,$(ADAPTER_SRCS)) \
 	    arcd: $(call obj,$(ARCD_SRCS)) \
 	    ctl: $(call obj,$(CTL_SRCS)) \
-	    console: $(call obj,$(CONSOLE_SRCS)) \
+	    console: $(call obj,$(CONSOLE_SRCS) $(RESPONDER_SRCS)) \
 	    loadgen: $(call obj,$(LOADGEN_SRCS) $(ECHO_SRCS))
 
 deps:
@@ -325,14 +356,14 @@ MAN_PAGES	:= $(wildcard docs/man/*.[1-8])
 
 # The sample arc.conf goes to the docs, and to SYSCONFDIR if none is there.
 install: $(BUILD)/arcd $(BUILD)/arcctl $(BUILD)/arc-console \
-		$(BUILD)/arc-loadgen $(BUILD)/arc-echo
+		$(BUILD)/arc-loadgen $(BUILD)/arc-echo $(BUILD)/arc-responder
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) \
 	    $(DESTDIR)$(DOCDIR) $(DESTDIR)$(SYSCONFDIR)/arc \
 	    $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) \
 	    $(patsubst %,$(DESTDIR)$(MANDIR)/man%,1 5 8)
 	$(INSTALL) -m 0755 $(BUILD)/arcd $(BUILD)/arcctl $(DESTDIR)$(SBINDIR)
 	$(INSTALL) -m 0755 $(BUILD)/arc-console $(BUILD)/arc-loadgen \
-	    $(BUILD)/arc-echo $(DESTDIR)$(BINDIR)
+	    $(BUILD)/arc-echo $(BUILD)/arc-responder $(DESTDIR)$(BINDIR)
 	for m in $(MAN_PAGES); do \
 		$(INSTALL) -m 0644 $$m \
 		    $(DESTDIR)$(MANDIR)/man$${m##*.}/$${m##*/} || exit 1; \

@@ -18,7 +18,7 @@ from arctest import (ARCD, BUILD, ROOT, Arcd, ArcdCase, free_port, frame,
                      read_reply, stamp, wait_for)
 
 PROGRAMS = ("arcd", "arcd-test", "arcctl", "arc-console", "arc-loadgen",
-            "arc-echo")
+            "arc-echo", "arc-responder")
 
 
 def run(*args, timeout=30, **kw):
@@ -232,7 +232,7 @@ class TestReloadTimers(Reloads, ArcdCase):
 
 
 MAN_PAGES = ("arcd.8", "arcctl.8", "arc-console.1", "arc-loadgen.1",
-             "arc.conf.5")
+             "arc-responder.1", "arc.conf.5")
 
 
 class TestManPages(unittest.TestCase):
@@ -254,7 +254,8 @@ class TestManPages(unittest.TestCase):
         env = dict(os.environ, LC_ALL="C.UTF-8", MANWIDTH="200")
         for prog, page in (("arcd", "arcd.8"), ("arcctl", "arcctl.8"),
                            ("arc-console", "arc-console.1"),
-                           ("arc-loadgen", "arc-loadgen.1")):
+                           ("arc-loadgen", "arc-loadgen.1"),
+                           ("arc-responder", "arc-responder.1")):
             usage = run(os.path.join(BUILD, prog), "--help").stdout
             text = run("man", "-l", os.path.join(ROOT, "docs", "man", page),
                        env=env).stdout
@@ -284,11 +285,12 @@ class TestInstall(unittest.TestCase):
         want = {
             "usr/sbin/arcd": 0o755, "usr/sbin/arcctl": 0o755,
             "usr/bin/arc-console": 0o755, "usr/bin/arc-loadgen": 0o755,
-            "usr/bin/arc-echo": 0o755,
+            "usr/bin/arc-echo": 0o755, "usr/bin/arc-responder": 0o755,
             "usr/share/man/man8/arcd.8": 0o644,
             "usr/share/man/man8/arcctl.8": 0o644,
             "usr/share/man/man1/arc-console.1": 0o644,
             "usr/share/man/man1/arc-loadgen.1": 0o644,
+            "usr/share/man/man1/arc-responder.1": 0o644,
             "usr/share/man/man5/arc.conf.5": 0o644,
             "usr/share/doc/arc/arc.conf": 0o644,
             "etc/arc/arc.conf": 0o644,

@@ -5,10 +5,10 @@ sets up what `make run` sets up (arc/demo.sh in a temporary directory,
 with build/ and arc/ linked in), then runs every such block in README
 order with `sh -e` from that directory. Three things differ from a
 person at a terminal, all for a shared test machine: the demo's ports
-(7009, 7010, 9109) are replaced by free loopback ports, in the setup and
-in the blocks; a `--duration` over 10 s is cut to 3 s; and every block (and
-the demo) runs in its own process group, killed at the end, so nothing a
-block starts outlives the test."""
+(7009, 7010, 9109, and 7883 for MQTT) are replaced by free loopback
+ports, in the setup and in the blocks; a `--duration` over 10 s is cut to
+3 s; and every block (and the demo) runs in its own process group, killed
+at the end, so nothing a block starts outlives the test."""
 import os
 import re
 import shutil
@@ -23,7 +23,7 @@ from arctest import BUILD, ROOT, free_port
 
 README = os.path.join(ROOT, "README.md")
 BLOCK = re.compile(r"^```sh runnable\n(.*?)^```$", re.S | re.M)
-PORTS = ("7009", "7010", "9109")
+PORTS = ("7009", "7010", "9109", "7883")
 
 
 def runnable_blocks(text):
@@ -47,7 +47,8 @@ class TestReadme(unittest.TestCase):
         env = dict(os.environ, BUILD="build",
                    ARC_PORT=self.ports["7009"],
                    ARC_CONSOLE_PORT=self.ports["7010"],
-                   ARC_METRICS_PORT=self.ports["9109"])
+                   ARC_METRICS_PORT=self.ports["9109"],
+                   ARC_MQTT_PORT=self.ports["7883"])
         self.demo_log = open(os.path.join(self.dir, "demo.log"), "w+")
         self.addCleanup(self.demo_log.close)
         self.demo = subprocess.Popen(
@@ -134,7 +135,7 @@ class TestReadme(unittest.TestCase):
         # refused, deleted, exported and imported elsewhere, verified.
         for said in ("imported 1 clients", "operator ann has a new password",
                      "--force deletes it", "dry run: client C-0042 deleted",
-                     "imported 10 clients", "chain intact",
+                     "imported 11 clients", "chain intact",
                      'arc_queue_depth{class="P1"}'):
             self.assertIn(said, joined)
 
