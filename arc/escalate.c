@@ -133,6 +133,17 @@ escalate_apply(struct ladder_evs *evs, const char *actor)
 	evs->n = 0;
 }
 
+static int
+escalate_planned(const struct ladder_step *v, size_t n, int64_t id)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if (v[i].responder_id == id)
+			return (1);
+	return (0);
+}
+
 /* The response plan: the client's responders, then the mobile team. */
 static size_t
 escalate_plan(const struct alarm *a, struct ladder_step *v, size_t max)
@@ -151,7 +162,9 @@ escalate_plan(const struct alarm *a, struct ladder_step *v, size_t max)
 	from[1] = team;
 	for (k = 0; k < 2; k++) {
 		for (i = 0; from[k] != NULL && i < from[k]->nresp &&
-		    n < max; i++, n++) {
+		    n < max; i++) {
+			if (escalate_planned(v, n, from[k]->resp[i].id))
+				continue;	/* a keyholder on the team too */
 			memset(&v[n], 0, sizeof v[n]);
 			v[n].responder_id = from[k]->resp[i].id;
 			strlcpy(v[n].name, from[k]->resp[i].name,
@@ -160,7 +173,7 @@ escalate_plan(const struct alarm *a, struct ladder_step *v, size_t max)
 			    sizeof v[n].phones);
 			v[n].mobile = k == 1;
 			v[n].command = from[k]->resp[i].command;
-			v[n].accept_ms = esc_cfg->responder_accept * 1000LL;
+			v[n++].accept_ms = esc_cfg->responder_accept * 1000LL;
 		}
 	}
 	return (n);
