@@ -70,6 +70,23 @@ class TestUnits(MqttCase):
         self.assertEqual((a["class"], a["code"], a["unit"]["protocol"]),
                          (1, "QA", "mqtt"))
 
+    def test_no_ack_before_the_event_is_stored(self):
+        """The store fails the write: no ack (the unit will retry); the
+        retry is stored and acked. Its ack never comes before the row."""
+        self.arcd.control("/test/fail-alarms?n=1")
+        self.send({"seq": 21, "code": "1101"})
+        wait_for(lambda: self.arcd.metric("alarm_writes_failed") == 1, 10,
+                 "the failed write")
+        # A bad payload's answer comes after anything arcd sent before:
+        # it is the first message, so no ack came for seq 21.
+        self.send(b"probe")
+        t, p = self.unit.expect(what="the probe's answer")
+        self.assertIn("error", json.loads(p), "acked although not stored")
+        self.assertEqual(self.stored(), [])
+        self.send({"seq": 21, "code": "1101"})     # the unit's retry
+        self.assertEqual(self.ack(21), {"seq": 21})
+        self.assertEqual([r[1] for r in self.stored()], [21])
+
     def test_a_retransmission_is_acked_again_and_stored_once(self):
         for _ in range(2):
             self.send({"seq": 9, "code": "QA"})

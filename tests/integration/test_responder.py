@@ -280,5 +280,31 @@ class TestResponderAuto(LadderCase):
         self.assertIn("John Smith accepted", "\n".join(self.audit()))
 
 
+@unittest.skipUnless(shutil.which("tmux"), "tmux is not installed")
+class TestResponderTmuxLadder(LadderCase):
+    """A person at arc-responder in tmux, against the real arcd: the page
+    arcd sends is shown, a key accepts, r says arrived; the operator's
+    console sees each step."""
+
+    def test_keys_accept_and_arrive_the_console_sees_them(self):
+        rid = self.rid["John"]
+        t = ResponderTmux(["-p", str(self.broker.port), "-i", str(rid)],
+                          self.arcd.dir)
+        self.addCleanup(t.kill)
+        t.wait(r"connected to 127\.0\.0\.1:%d as responder %d"
+               % (self.broker.port, rid))
+        self.assertTrue(self.c.request("send_responder",
+                                       alarm_id=self.alarm)["ok"])
+        t.wait(r"Alarm %d: personal emergency \(step 1" % self.alarm)
+        self.assertIn("key safe 1234", t.screen())
+        t.keys("a")
+        t.wait(r"Arc says +accept: ok")
+        self.assertEqual(self.ladder("on_the_way")["steps"][0]["state"],
+                         "accepted")
+        t.keys("r")
+        t.wait(r"State +arrived")
+        self.assertIsNotNone(self.ladder("arrived")["arrived_at"])
+
+
 if __name__ == "__main__":
     unittest.main()
