@@ -129,10 +129,18 @@ class TestAlarms(ConsoleCase):
         self.arcd.arcctl("client", "edit", "C-0001", "--access",
                          "key safe 9876")
         self.arcd.arcctl("zone", "edit", "100000", "001", "wrist pendant")
-        # Two changes: arcd may read them in one refresh or in two.
-        wait_for(lambda: (snap()["client"]["access"], snap()["unit"][
+        # Two changes, read in one refresh or in two (and one may land
+        # between a snapshot and the request): wait until arcd has both,
+        # then the kept line must say so too.
+
+        def fresh():
+            return c.request("alarm", alarm_id=a["id"])["alarm"]
+        wait_for(lambda: (fresh()["client"]["access"], fresh()["unit"][
             "zone_label"]) == ("key safe 9876", "wrist pendant"), 10,
-            "the edited card and zone in a new snapshot")
+            "both edits read by arcd")
+        s = snap()
+        self.assertEqual((s["client"]["access"], s["unit"]["zone_label"]),
+                         ("key safe 9876", "wrist pendant"))
         for seq in range(2, 25):    # past the window of 20
             self.press(seq)
         c.wait_alarm(lambda x: x["id"] == a["id"] and x["count"] == 24)
