@@ -39,14 +39,14 @@ alarm_json_text(const char *s)
 	return (j != NULL ? j : json_null());
 }
 
-static json_t *
-aj_str(const char *s)
+json_t *
+alarm_json_str(const char *s)
 {
 	return (s != NULL && *s != '\0' ? alarm_json_text(s) : json_null());
 }
 
-static json_t *
-aj_time(int64_t ms)
+json_t *
+alarm_json_time(int64_t ms)
 {
 	return (ms != 0 ? json_integer(ms) : json_null());
 }
@@ -68,9 +68,9 @@ aj_client(const struct card *c)
 		return (json_null());
 	return (json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
 	    "id", alarm_json_text(c->ref), "name", alarm_json_text(c->name), "born",
-	    aj_str(c->born), "address", aj_str(c->address), "phone",
-	    aj_str(c->phone), "language", aj_str(c->language), "medical",
-	    aj_str(c->medical), "access", aj_str(c->access),
+	    alarm_json_str(c->born), "address", alarm_json_str(c->address), "phone",
+	    alarm_json_str(c->phone), "language", alarm_json_str(c->language), "medical",
+	    alarm_json_str(c->medical), "access", alarm_json_str(c->access),
 	    "response_level", alarm_json_text(c->level)));
 }
 
@@ -84,9 +84,9 @@ aj_responders(const struct card *c)
 		json_array_append_new(resp, json_pack("{s:i, s:o, s:o, s:o, "
 		    "s:o}", "rank", c->resp[i].rank, "name",
 		    alarm_json_text(c->resp[i].name), "relation",
-		    aj_str(c->resp[i].relation), "phones",
+		    alarm_json_str(c->resp[i].relation), "phones",
 		    alarm_json_text(c->resp[i].phones), "availability",
-		    aj_str(c->resp[i].availability)));
+		    alarm_json_str(c->resp[i].availability)));
 	return (resp);
 }
 
@@ -134,7 +134,7 @@ aj_unit(const struct alarm *a, const char *zone)
 	/* An unregistered unit has no row; DC-09 is all that reaches us. */
 	return (json_pack("{s:s, s:s, s:o, s:o}", "account", a->account,
 	    "protocol", u != NULL ? u->protocol : "dc09", "zone",
-	    aj_str(zone), "zone_label", aj_str(card_zone(a->unit_id, zone))));
+	    alarm_json_str(zone), "zone_label", alarm_json_str(card_zone(a->unit_id, zone))));
 }
 
 struct aj_members {
@@ -153,8 +153,8 @@ aj_member(struct alarm *a, void *arg)
 	c = aj_card(a->unit_id);
 	json_array_append_new(m->list, json_pack("{s:I, s:s, s:o, s:o, s:o}",
 	    "alarm_id", (json_int_t)a->id, "account", a->account, "client",
-	    aj_str(c ? c->name : NULL), "address", aj_str(c ? c->address :
-	    NULL), "phone", aj_str(c ? c->phone : NULL)));
+	    alarm_json_str(c ? c->name : NULL), "address", alarm_json_str(c ? c->address :
+	    NULL), "phone", alarm_json_str(c ? c->phone : NULL)));
 }
 
 /* An incident: its live count and (the first of) its units and clients. */
@@ -193,14 +193,14 @@ alarm_json_update(const struct alarm *a)
 	o = json_pack("{s:I, s:s, s:i, s:s, s:s, s:o, s:I, s:I, s:i}",
 	    "id", (json_int_t)a->id, "state", alarm_state_name(a->state),
 	    "class", a->class, "code", a->code, "name", aj_name(a, first),
-	    "operator", aj_str(a->operator), "opened_at",
+	    "operator", alarm_json_str(a->operator), "opened_at",
 	    (json_int_t)a->opened_at, "last_at", (json_int_t)a->last_at,
 	    "count", a->count);
 	json_object_set_new(o, "offered_to", a->state == ALARM_OFFERED ?
 	    alarm_json_text(a->operator) : json_null());
-	json_object_set_new(o, "accepted_at", aj_time(a->accepted_at));
-	json_object_set_new(o, "closed_at", aj_time(a->closed_at));
-	json_object_set_new(o, "restored_at", aj_time(a->restored_at));
+	json_object_set_new(o, "accepted_at", alarm_json_time(a->accepted_at));
+	json_object_set_new(o, "closed_at", alarm_json_time(a->closed_at));
+	json_object_set_new(o, "restored_at", alarm_json_time(a->restored_at));
 	json_object_set_new(o, "outcome", a->outcome == OUTCOME_NONE ?
 	    json_null() : json_string(alarm_outcome_name(a->outcome)));
 	json_object_set_new(o, "incident", a->incident ? json_pack("{s:i}",

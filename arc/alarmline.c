@@ -337,12 +337,6 @@ alarmline_drop(int64_t alarm_id)
 	alarmline_free(l);
 }
 
-size_t
-alarmline_bytes(void)
-{
-	return (lines_bytes);
-}
-
 void
 alarmline_free_all(void)
 {

@@ -282,7 +282,6 @@ void	 history_free_all(void);
  */
 const char *alarmline_get(const struct alarm *, size_t *len, char **built);
 void	 alarmline_drop(int64_t alarm_id);
-size_t	 alarmline_bytes(void);
 void	 alarmline_free_all(void);
 
 /* --- alarm_json.c: console protocol objects (from memory only) --- */
@@ -298,6 +297,8 @@ json_t	*alarm_json_stats(const struct alarm_stats *);
 void	 alarm_json_broker(int up, int64_t since);
 /* Text as a JSON string, cleaned to U+FFFD where it is not UTF-8. */
 json_t	*alarm_json_text(const char *);
+json_t	*alarm_json_str(const char *);	/* NULL or "": null */
+json_t	*alarm_json_time(int64_t ms);		/* 0: null */
 
 /* --- alarmio.c: alarm changes to the store, then to the consoles --- */
 struct alarmio_hooks {

@@ -161,10 +161,13 @@ escalate_plan(const struct alarm *a, struct ladder_step *v, size_t max)
 	from[0] = c;
 	from[1] = team;
 	for (k = 0; k < 2; k++) {
-		for (i = 0; from[k] != NULL && i < from[k]->nresp &&
-		    n < max; i++) {
+		for (i = 0; from[k] != NULL && i < from[k]->nresp; i++) {
 			if (escalate_planned(v, n, from[k]->resp[i].id))
 				continue;	/* a keyholder on the team too */
+			if (n == max) {
+				COUNT(C_LADDER_STEPS_CUT);	/* not paged */
+				continue;
+			}
 			memset(&v[n], 0, sizeof v[n]);
 			v[n].responder_id = from[k]->resp[i].id;
 			strlcpy(v[n].name, from[k]->resp[i].name,

@@ -43,12 +43,6 @@ pager_publish(int64_t responder_id, const char *leaf, json_t *o)
 	json_decref(o);
 }
 
-static json_t *
-pager_str(const char *s)
-{
-	return (s != NULL && *s != '\0' ? alarm_json_text(s) : json_null());
-}
-
 /* A responder without an app: the site's gateway (pagecmd.c). */
 static void
 pager_command(const struct ladder *l, size_t step, json_t *o)
@@ -91,11 +85,11 @@ pager_page(const struct ladder *l, size_t step)
 	    "reason", up != NULL ? json_incref(json_object_get(up, "name")) :
 	    json_null(), "deadline", (json_int_t)(s->paged_at + s->accept_ms));
 	json_decref(up);
-	json_object_set_new(o, "client", pager_str(c ? c->name : NULL));
-	json_object_set_new(o, "address", pager_str(c ? c->address : NULL));
-	json_object_set_new(o, "access", pager_str(c ? c->access : NULL));
-	json_object_set_new(o, "medical", pager_str(c ? c->medical : NULL));
-	json_object_set_new(o, "phone", pager_str(c ? c->phone : NULL));
+	json_object_set_new(o, "client", alarm_json_str(c ? c->name : NULL));
+	json_object_set_new(o, "address", alarm_json_str(c ? c->address : NULL));
+	json_object_set_new(o, "access", alarm_json_str(c ? c->access : NULL));
+	json_object_set_new(o, "medical", alarm_json_str(c ? c->medical : NULL));
+	json_object_set_new(o, "phone", alarm_json_str(c ? c->phone : NULL));
 	if (s->command)
 		pager_command(l, step, o);
 	else

@@ -13,12 +13,6 @@
 #include "arc.h"
 
 static json_t *
-push_time(int64_t ms)
-{
-	return (ms != 0 ? json_integer(ms) : json_null());
-}
-
-static json_t *
 push_ladder_json(const struct ladder *l)
 {
 	const struct ladder_step	*s;
@@ -33,8 +27,8 @@ push_ladder_json(const struct ladder *l)
 		    alarm_json_text(s->name), "phones",
 		    alarm_json_text(s->phones), "mobile", s->mobile, "state",
 		    ladder_step_name(s->state), "paged_at",
-		    push_time(s->paged_at), "answered_at",
-		    push_time(s->answered_at), "deadline", s->state ==
+		    alarm_json_time(s->paged_at), "answered_at",
+		    alarm_json_time(s->answered_at), "deadline", s->state ==
 		    STEP_PAGED ? json_integer(s->paged_at + s->accept_ms) :
 		    json_null()));
 	}
@@ -43,10 +37,10 @@ push_ladder_json(const struct ladder *l)
 	    ladder_state_name(l->state), "operator",
 	    alarm_json_text(l->operator), "decided_at",
 	    (json_int_t)l->decided_at, "steps", steps);
-	json_object_set_new(o, "accepted_at", push_time(l->accepted_at));
-	json_object_set_new(o, "arrived_at", push_time(l->arrived_at));
-	json_object_set_new(o, "entry_at", push_time(l->entry_at));
-	json_object_set_new(o, "ended_at", push_time(l->ended_at));
+	json_object_set_new(o, "accepted_at", alarm_json_time(l->accepted_at));
+	json_object_set_new(o, "arrived_at", alarm_json_time(l->arrived_at));
+	json_object_set_new(o, "entry_at", alarm_json_time(l->entry_at));
+	json_object_set_new(o, "ended_at", alarm_json_time(l->ended_at));
 	return (o);
 }
 

@@ -171,6 +171,8 @@ static const struct {
 	    "page_command runs killed past page_command_timeout" },
 	[C_PAGE_COMMAND_REFUSED] = { "page_command_refused",
 	    "pages by command not sent: no page_command, or too many running" },
+	[C_LADDER_STEPS_CUT] = { "ladder_steps_cut",
+	    "responders of a plan past a ladder's 16 steps, not paged" },
 };
 
 const char *

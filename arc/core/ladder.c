@@ -236,10 +236,10 @@ ladder_of_page(int64_t page_id, size_t *step)
 int64_t
 ladder_page_alarm(int64_t page_id)
 {
-	size_t	 i;
+	const struct ladder	*l;
+	size_t			 i;
 
-	return (ladder_of_page(page_id, &i) != NULL ? ladder_of_page(page_id,
-	    &i)->alarm_id : 0);
+	return ((l = ladder_of_page(page_id, &i)) != NULL ? l->alarm_id : 0);
 }
 
 /* The responder has accepted: on the way, arrived, entry, clear. */
